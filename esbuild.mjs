@@ -1,0 +1,36 @@
+// One build for every entry point: the extension, the language server, the CLI,
+// the webview apps and the extension-host test suite.
+import * as esbuild from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // `vscode` is provided by the extension host at run time.
+  external: ['vscode'],
+};
+
+/** Every entry point; add new ones here. */
+export const entries = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+
+const existing = (await import('node:fs')).existsSync;
+const active = entries.filter((e) => Object.values(e.entryPoints).every((p) => existing(p)));
+
+if (watch) {
+  for (const e of active) (await esbuild.context(e)).watch();
+} else {
+  await Promise.all(active.map((e) => esbuild.build(e)));
+  if (existing('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}
