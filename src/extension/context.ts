@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ActiveMilestoneStore } from './activeMilestone';
 
 /**
  * The extension's shared state. Features receive it in `activateX(ctx)` and push
@@ -6,9 +7,12 @@ import * as vscode from 'vscode';
  */
 export class ExtensionContextHolder {
   readonly output: vscode.LogOutputChannel;
+  /** The milestone being worked on; persisted across reloads. */
+  readonly active: ActiveMilestoneStore;
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Milestone Scope', { log: true });
-    extension.subscriptions.push(this.output);
+    this.active = new ActiveMilestoneStore(extension.workspaceState);
+    extension.subscriptions.push(this.output, this.active);
   }
   get subscriptions(): vscode.Disposable[] {
     return this.extension.subscriptions;
