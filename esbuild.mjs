@@ -23,6 +23,13 @@ export const entries = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // Flame chart webview app (browser code; media/flame.css sits beside it).
+  {
+    bundle: true, platform: 'browser', format: 'iife', target: 'chrome114', sourcemap: !production, minify: production,
+    logLevel: 'warning', entryPoints: { flame: 'src/webview/flame/main.ts' }, outdir: 'media',
+  },
+  // Extension-host test suite (test/host/); never packaged.
+  { ...node, entryPoints: { suite: 'test/host/suite.ts' }, outdir: 'out/test', sourcemap: true, minify: false },
 ];
 
 const existing = (await import('node:fs')).existsSync;

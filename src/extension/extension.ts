@@ -1,8 +1,22 @@
 import * as vscode from 'vscode';
 import { ExtensionContextHolder } from './context';
+import { activateWorkspaceModel } from './workspaceModel';
+import { activateMilestoneCommands } from './milestoneCommands';
+import { activateMilestoneDocuments } from './milestoneDocument';
+import { activateMilestoneTree } from './milestoneTree';
+import { activateStatusBar } from './statusBar';
+import { activateHotspotDecorations } from './hotspotDecorations';
+import { activateHotspotLens } from './hotspotLens';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
+  activateWorkspaceModel,
+  activateMilestoneCommands,
+  activateMilestoneDocuments,
+  activateMilestoneTree,
+  activateStatusBar,
+  activateHotspotDecorations,
+  activateHotspotLens,
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

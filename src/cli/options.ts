@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { gitTopLevel } from '../core/git';
+import { InputError } from '../core/problems';
+import type { CliIO } from './io';
+
+/** Options every subcommand accepts. */
+export const COMMON_OPTIONS = {
+  root: { type: 'string' },
+  owner: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+export const COMMON_HELP = [
+  '  --root DIR     repository root (default: the git top level of the current folder)',
+  '  --owner NAME   who you are (default: git user.name, else the login name)',
+  '  --json         machine-readable output (see docs/cli.md)',
+  '  -h, --help     this help',
+];
+
+export interface ParsedCommand<V> {
+  values: V & { root?: string; owner?: string; json: boolean; help: boolean };
+  positionals: string[];
+}
+
+/**
+ * Parses a subcommand's arguments (common options plus its own). Unknown options and a wrong
+ * number of positionals are usage errors (InputError -> exit 2).
+ */
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  spec: { name: string; positionals: string[]; options?: O },
+): ParsedCommand<Record<string, unknown>> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...(spec.options ?? {}) }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new InputError(`${spec.name}: ${(err as Error).message}`, undefined, 'input/usage');
+  }
+  const values = parsed.values as ParsedCommand<Record<string, unknown>>['values'];
+  if (!values.help && parsed.positionals.length !== spec.positionals.length) {
+    const want = spec.positionals.length ? ` ${spec.positionals.map((p) => `<${p}>`).join(' ')}` : ' no arguments';
+    throw new InputError(`${spec.name} takes${want}; got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}`, undefined, 'input/usage');
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** `--root`, else the git top level of the current folder, else the current folder. */
+export async function resolveRoot(io: CliIO, root: string | undefined): Promise<string> {
+  if (root) return path.resolve(io.cwd, root);
+  return (await gitTopLevel(io.cwd)) ?? io.cwd;
+}

@@ -1,0 +1,22 @@
+/** Diffs, hunks and line mapping shared by the scope guard and hotspot anchors. */
+export type { FileDiff, FileChangeKind, Hunk } from './types';
+export { displayPath } from './types';
+export { mapLine, invertHunks, mapFileLine, indexByOldPath, type LineMapping, type FileLineMapping } from './mapLine';
+export { parseGitDiff, DiffParseError, unquote } from './parse';
+export { diffTexts } from './buffer';
+export {
+  EMPTY_TREE,
+  GitError,
+  runGit,
+  resolveCommit,
+  isGitWorkTree,
+  lastCommitTouching,
+  diffCommits,
+  diffWorkingTree,
+  addedFileHunks,
+  readBlobs,
+  blobSpec,
+  listFiles,
+  type WorkingDiff,
+  type WorkingDiffOptions,
+} from './git';

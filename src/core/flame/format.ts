@@ -1,0 +1,61 @@
+/** Number formatting shared by the flame chart's tooltip, axis and delta table. */
+
+/** `950ns`, `12.3µs`, `4.56ms`, `1.20s`: three significant digits. */
+export function formatDuration(ns: number): string {
+  if (!Number.isFinite(ns)) return '–';
+  const a = Math.abs(ns);
+  const sign = ns < 0 ? '-' : '';
+  if (a < 1e3) return `${sign}${round3(a)}ns`;
+  if (a < 1e6) return `${sign}${round3(a / 1e3)}µs`;
+  if (a < 1e9) return `${sign}${round3(a / 1e6)}ms`;
+  return `${sign}${round3(a / 1e9)}s`;
+}
+
+function round3(v: number): string {
+  if (v >= 100) return v.toFixed(0);
+  if (v >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+}
+
+/** A signed change: `+1.20ms`, `-56.0ms`. */
+export function formatDelta(ns: number): string {
+  if (ns === 0) return '±0';
+  return ns > 0 ? `+${formatDuration(ns)}` : formatDuration(ns);
+}
+
+/** `37.1%`, `0.05%`, `<0.01%`. */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const p = fraction * 100;
+  if (p !== 0 && Math.abs(p) < 0.01) return p > 0 ? '<0.01%' : '>-0.01%';
+  if (Math.abs(p) >= 10) return `${p.toFixed(1)}%`;
+  return `${p.toFixed(2)}%`;
+}
+
+/** Relative change of `after` against `before`: `-40.0%`, `+3.10%`, `new`, `removed`. */
+export function formatChange(before: number, after: number): string {
+  if (before === 0 && after === 0) return '±0';
+  if (before === 0) return 'new';
+  if (after === 0) return 'removed';
+  const f = (after - before) / before;
+  const s = formatPercent(f);
+  return f > 0 ? `+${s}` : s;
+}
+
+/** Counter values: integers with thousands separators, others to 3 significant digits. */
+export function formatCount(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  return Number(v.toPrecision(3)).toString();
+}
+
+/**
+ * Tick step for a time axis: the smallest "nice" step (1, 2, 5 × 10^k ns) giving at most
+ * `maxTicks` ticks over `rangeNs`.
+ */
+export function niceTickStep(rangeNs: number, maxTicks: number): number {
+  if (!(rangeNs > 0) || !(maxTicks >= 1)) return 1;
+  const raw = rangeNs / maxTicks;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+  return 10 * pow;
+}

@@ -1,0 +1,65 @@
+import type { Nodes, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
+
+/** Parses GitHub-flavoured markdown into mdast with source positions. */
+export function parseMarkdown(text: string): Root {
+  return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+}
+
+/** Plain text of a node: inline code keeps its content, markup is dropped. */
+export function nodeText(node: Nodes): string {
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  if ('children' in node) return (node.children as Nodes[]).map(nodeText).join('');
+  return '';
+}
+
+/** 1-based start line of a node (1 when the parser gave no position). */
+export function startLine(node: Nodes): number {
+  return node.position?.start.line ?? 1;
+}
+
+/** Splits text into lines, each with the offset of its first character and its end (before the EOL). */
+export interface LineSpan {
+  /** 1-based line number. */
+  line: number;
+  start: number;
+  end: number;
+  /** The line's end-of-line sequence (`\n`, `\r\n` or `` for the last line). */
+  eol: string;
+}
+
+export function lineSpans(text: string): LineSpan[] {
+  const spans: LineSpan[] = [];
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      spans.push({ line, start, end: text.length, eol: '' });
+      break;
+    }
+    const cr = nl > start && text[nl - 1] === '\r';
+    spans.push({ line, start, end: cr ? nl - 1 : nl, eol: cr ? '\r\n' : '\n' });
+    start = nl + 1;
+    line++;
+  }
+  return spans;
+}
+
+/** The document's dominant end-of-line sequence. */
+export function detectEol(text: string): string {
+  const crlf = (text.match(/\r\n/g) ?? []).length;
+  const lf = (text.match(/\n/g) ?? []).length - crlf;
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/** Like nodeText, but inline code keeps its backticks (for Problem/Target prose). */
+export function inlineText(node: Nodes): string {
+  if (node.type === 'inlineCode') return '`' + node.value + '`';
+  if (node.type === 'list') return '';
+  if ('value' in node && typeof node.value === 'string') return node.value;
+  if ('children' in node) return (node.children as Nodes[]).map(inlineText).join('');
+  return '';
+}

@@ -1,0 +1,174 @@
+/**
+ * The workflow's pre-flight decision for one milestone, from STATUS.md and the milestone's
+ * tracking file: ready, resume (in progress by the same owner), noop (completed), conflict (in
+ * progress by someone else) or blocked. When the two documents disagree, both views are reported
+ * and the stricter decision wins.
+ */
+import { InputError } from './problems';
+import { findMilestone, type Milestone } from './catalog/model';
+import { resolveOwner } from './owner';
+import { statusEntry } from './status';
+import { loadTrackingFor, type LoadedWorkspace } from './workspace';
+import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
+import type { StatusEntry } from './statusDoc/model';
+import type { TrackingDocument } from './tracking';
+
+export type Decision = 'ready' | 'resume' | 'noop' | 'conflict' | 'blocked';
+
+/** Strictness order: a later decision wins over an earlier one. */
+export const DECISION_RANK: Record<Decision, number> = { ready: 0, resume: 1, noop: 2, blocked: 3, conflict: 4 };
+
+/** What one document says about the milestone. */
+export interface SourceView {
+  source: 'status' | 'tracking';
+  file: string;
+  exists: boolean;
+  /** Line of the row or of the Status field, when there is one. */
+  line?: number;
+  /** True when the document records a status for the milestone at all. */
+  recorded: boolean;
+  status?: MilestoneStatus;
+  rawStatus?: string;
+  owner?: string;
+  date?: string;
+  completed?: string;
+  reason?: string;
+  decision: Decision;
+  explanation: string;
+}
+
+export interface PreflightResult {
+  milestone: { id: string; title: string };
+  decision: Decision;
+  /** One sentence for people: why this decision. */
+  reason: string;
+  /** The owner the decision is about (the other owner for a conflict). */
+  owner?: string;
+  /** The date recorded with that status (start date; completion date when known for noop). */
+  date?: string;
+  /** Who asked (resolved owner). */
+  me: string;
+  sources: { status: SourceView; tracking: SourceView };
+  /** Set when STATUS.md and the tracking file disagree. */
+  disagreement?: string;
+}
+
+interface Facts {
+  status?: MilestoneStatus;
+  rawStatus?: string;
+  owner?: string;
+  date?: string;
+  completed?: string;
+  reason?: string;
+}
+
+function decide(f: Facts, me: string, recorded: boolean): { decision: Decision; explanation: string } {
+  const by = f.owner ? ` by ${f.owner}` : '';
+  const since = f.date ? ` since ${f.date}` : '';
+  if (!recorded) return { decision: 'ready', explanation: 'no status recorded (not started)' };
+  switch (f.status) {
+    case undefined:
+      return { decision: 'blocked', explanation: `status "${f.rawStatus}" is not understood; fix it before starting` };
+    case 'not_started':
+      return { decision: 'ready', explanation: 'not started' };
+    case 'completed':
+      return { decision: 'noop', explanation: `already completed${by}${f.completed ? ` on ${f.completed}` : f.date ? ` (started ${f.date})` : ''}` };
+    case 'blocked':
+      return { decision: 'blocked', explanation: `blocked${f.owner ? ` (owner ${f.owner})` : ''}${f.reason ? `: ${f.reason}` : ''}` };
+    case 'in_progress':
+      if (!f.owner) return { decision: 'conflict', explanation: `in progress${since} with no owner recorded` };
+      if (sameOwner(f.owner, me)) return { decision: 'resume', explanation: `in progress by you (${f.owner})${since}` };
+      return { decision: 'conflict', explanation: `in progress${by}${since}` };
+  }
+}
+
+export interface PreflightInput {
+  milestone: Pick<Milestone, 'id' | 'title'>;
+  statusFile: string;
+  statusExists: boolean;
+  statusEntry: StatusEntry | undefined;
+  tracking: TrackingDocument;
+  me: string;
+}
+
+/** The pure decision; no I/O. */
+export function decidePreflight(input: PreflightInput): PreflightResult {
+  const e = input.statusEntry;
+  const sFacts: Facts = e ? { status: e.status, rawStatus: e.rawStatus, owner: e.owner, date: e.started, completed: e.completed, reason: e.notes } : {};
+  const sRecorded = e !== undefined;
+  const s = decide(sFacts, input.me, sRecorded);
+  const statusView: SourceView = {
+    source: 'status',
+    file: input.statusFile,
+    exists: input.statusExists,
+    ...(e ? { line: e.line } : {}),
+    recorded: sRecorded,
+    ...defined(sFacts),
+    ...s,
+  };
+
+  const t = input.tracking;
+  const tf = t.fields;
+  const tFacts: Facts = tf.status
+    ? { status: t.status, rawStatus: tf.status.raw, owner: tf.owner?.value, date: tf.started?.value, completed: tf.completed?.value, reason: tf.reason?.value }
+    : {};
+  const tRecorded = tf.status !== undefined;
+  const td = decide(tFacts, input.me, tRecorded);
+  const trackingView: SourceView = {
+    source: 'tracking',
+    file: t.file,
+    exists: t.exists,
+    ...(tf.status ? { line: tf.status.line } : {}),
+    recorded: tRecorded,
+    ...defined(tFacts),
+    ...td,
+  };
+
+  const winner = DECISION_RANK[td.decision] > DECISION_RANK[s.decision] ? trackingView : statusView;
+  const disagree =
+    sRecorded && tRecorded && (statusView.status !== trackingView.status || (statusView.status === 'in_progress' && !sameOwner(statusView.owner, trackingView.owner)));
+  const result: PreflightResult = {
+    milestone: { id: input.milestone.id, title: input.milestone.title },
+    decision: winner.decision,
+    reason: winner.explanation,
+    me: input.me,
+    sources: { status: statusView, tracking: trackingView },
+  };
+  if (winner.owner) result.owner = winner.owner;
+  const date = winner.decision === 'noop' ? (winner.completed ?? winner.date) : winner.date;
+  if (date) result.date = date;
+  if (disagree) {
+    result.disagreement = `${statusView.file} says ${statusView.explanation}; ${trackingView.file} says ${trackingView.explanation}`;
+    result.reason = `${winner.explanation} (per ${winner.file}; the stricter of the two documents)`;
+  }
+  return result;
+}
+
+function defined(f: Facts): Partial<SourceView> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Pre-flight against the documents on disk. Throws InputError for a milestone the catalog lacks. */
+export async function preflight(ws: LoadedWorkspace, milestoneId: string, owner?: string): Promise<PreflightResult> {
+  const milestone = requireMilestone(ws, milestoneId);
+  const me = (await resolveOwner(ws.root, owner)).name;
+  return decidePreflight({
+    milestone,
+    statusFile: ws.status.file,
+    statusExists: ws.status.exists,
+    statusEntry: statusEntry(ws.status, milestone.id),
+    tracking: await loadTrackingFor(ws, milestone.id),
+    me,
+  });
+}
+
+export function requireMilestone(ws: Pick<LoadedWorkspace, 'catalog'>, milestoneId: string): Milestone {
+  const m = findMilestone(ws.catalog, milestoneId);
+  if (!m) {
+    const known = ws.catalog.milestones.map((x) => x.id).join(', ') || 'none';
+    throw new InputError(`milestone "${milestoneId}" is not in ${ws.catalog.file} (milestones: ${known})`, undefined, 'input/unknown-milestone');
+  }
+  return m;
+}

@@ -1,0 +1,151 @@
+/**
+ * Starting a milestone: pre-flight, then mark it in progress in STATUS.md (status, owner, date)
+ * and record the start date and base commit in its tracking file. Nothing else in either file
+ * changes. The edits are computed purely (`computeStartEdits`) so the editor can apply them to
+ * open documents; `startMilestone` applies them on disk with concurrent-change detection.
+ */
+import * as path from 'node:path';
+import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
+import { cargoCommandLine } from './cargoCommand';
+import type { MilestoneScopeConfig } from './configTypes';
+import { readSnapshot, writeIfUnchanged, ConcurrentChangeError, type FileSnapshot } from './files';
+import { gitHead } from './git';
+import { resolveOwner } from './owner';
+import { decidePreflight, requireMilestone, type PreflightResult } from './preflight';
+import { computeStatusEdits, isoDate, parseStatus, statusEntry, type StatusDocument } from './status';
+import type { TextEdit } from './textEdits';
+import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
+import { loadWorkspace, trackingFileFor } from './workspace';
+
+/** One file's change: its new text and the minimal edits from the old one. */
+export interface FileChange {
+  /** Repository-relative path. */
+  file: string;
+  /** True when the file does not exist yet and is created with `after`. */
+  create: boolean;
+  before: string;
+  after: string;
+  /** Edits against `before` (for a created file: one insertion at 0). */
+  edits: TextEdit[];
+}
+
+export interface StartPlan {
+  preflight: PreflightResult;
+  /** Empty unless the decision is `ready`. */
+  changes: FileChange[];
+  /** Things that could not be recorded (no Owner column, no git commit yet, ...). */
+  notes: string[];
+}
+
+export interface StartInput {
+  catalog: Catalog;
+  config: MilestoneScopeConfig;
+  status: StatusDocument;
+  tracking: TrackingDocument;
+  milestone: Milestone;
+  owner: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** HEAD when the work starts; undefined in a repository without commits. */
+  baseCommit: string | undefined;
+}
+
+/** Pure: the pre-flight decision and, when ready, the edits that start the milestone. */
+export function computeStartEdits(input: StartInput): StartPlan {
+  const { milestone, status, tracking, owner, date } = input;
+  const pre = decidePreflight({
+    milestone,
+    statusFile: status.file,
+    statusExists: status.exists,
+    statusEntry: statusEntry(status, milestone.id),
+    tracking,
+    me: owner,
+  });
+  if (pre.decision !== 'ready') return { preflight: pre, changes: [], notes: [] };
+
+  const notes: string[] = [];
+  const s = computeStatusEdits(status, milestone.id, { status: 'in_progress', owner, started: date });
+  notes.push(...s.skipped.map((x) => `${status.file}: ${x}`));
+  const changes: FileChange[] = [{ file: status.file, create: !status.exists, before: status.text, after: s.text, edits: s.edits }];
+
+  const fields: TrackingChange = { status: 'in_progress', owner, started: date };
+  if (input.baseCommit) fields.base = input.baseCommit;
+  else notes.push('no git commit yet: the base commit was not recorded');
+  if (tracking.exists) {
+    const t = computeTrackingEdits(tracking, fields);
+    changes.push({ file: tracking.file, create: false, before: tracking.text, after: t.text, edits: t.edits });
+  } else {
+    const text = newTrackingText(input, fields);
+    changes.push({
+      file: tracking.file,
+      create: true,
+      before: '',
+      after: text,
+      edits: [{ offset: 0, end: 0, newText: text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    });
+  }
+  return { preflight: pre, changes: changes.filter((c) => c.create || c.after !== c.before), notes };
+}
+
+function newTrackingText(input: StartInput, fields: TrackingChange): string {
+  const { catalog, config, milestone } = input;
+  const scope: string[] = [];
+  if (milestone.scope.kind === 'work-items') {
+    for (const w of milestoneWorkItems(catalog, milestone)) scope.push(`Work item ${w.id}: ${w.title}.`);
+    const hs = milestoneHotspots(catalog, milestone);
+    if (hs.length) scope.push('', 'Hotspots:', ...hs.map((h) => `- ${h.label ? `${h.label}: ` : ''}\`${h.path}:${h.line}${h.endLine !== h.line ? `-${h.endLine}` : ''}\``));
+  } else scope.push(`${milestone.title}; no optimization work items.`);
+  const commands = [...config.checks, config.profile].map((c) => cargoCommandLine(c, config.crate));
+  return trackingTemplate({ id: milestone.id, title: milestone.title, scope, commands, fields, statusStyle: input.status.style });
+}
+
+export interface StartResult extends StartPlan {
+  /** Repository-relative paths written. */
+  written: string[];
+}
+
+export interface StartOptions {
+  owner?: string;
+  now?: Date;
+}
+
+/**
+ * Starts a milestone on disk. Files are read once; if either changes on disk before the write,
+ * ConcurrentChangeError is thrown and nothing is written.
+ */
+export async function startMilestone(root: string, milestoneId: string, opts: StartOptions = {}): Promise<StartResult> {
+  const ws = await loadWorkspace(root);
+  const milestone = requireMilestone(ws, milestoneId);
+  const abs = (f: string) => path.join(ws.root, f);
+  const trackingFile = trackingFileFor(ws, milestone.id);
+  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(abs(ws.config.status)), readSnapshot(abs(trackingFile))]);
+  const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
+  const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
+  const owner = (await resolveOwner(ws.root, opts.owner)).name;
+  const plan = computeStartEdits({
+    catalog: ws.catalog,
+    config: ws.config,
+    status,
+    tracking,
+    milestone,
+    owner,
+    date: isoDate(opts.now ?? new Date()),
+    baseCommit: await gitHead(ws.root),
+  });
+  const snaps = new Map<string, FileSnapshot>([
+    [ws.config.status, statusSnap],
+    [trackingFile, trackingSnap],
+  ]);
+  // Check every file before writing any, so a concurrent change leaves both untouched.
+  for (const c of plan.changes) {
+    const snap = snaps.get(c.file)!;
+    const now = await readSnapshot(snap.path);
+    if (now.hash !== snap.hash) throw new ConcurrentChangeError(c.file);
+  }
+  const written: string[] = [];
+  for (const c of plan.changes) {
+    await writeIfUnchanged(snaps.get(c.file)!, c.after);
+    written.push(c.file);
+  }
+  return { ...plan, written };
+}

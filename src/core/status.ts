@@ -1,0 +1,38 @@
+/** STATUS.md: parsing (table or list form) and surgical edits of one milestone's cells. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseStatus } from './statusDoc/parse';
+import type { StatusDocument } from './statusDoc/model';
+import { normaliseMilestoneId } from './catalog/model';
+
+export type { StatusDocument, StatusEntry, TableLayout, ListLayout } from './statusDoc/model';
+export { parseStatus, milestoneIdFromCell } from './statusDoc/parse';
+export { computeStatusEdits, type StatusChange, type StatusEditResult } from './statusDoc/edit';
+export {
+  STATUSES,
+  normaliseStatus,
+  formatStatus,
+  detectStatusStyle,
+  sameOwner,
+  ownerKey,
+  isoDate,
+  type MilestoneStatus,
+  type StatusStyle,
+} from './statusDoc/statuses';
+
+/** The status entry of a milestone, if it has a row. */
+export function statusEntry(doc: StatusDocument, id: string) {
+  const want = normaliseMilestoneId(id);
+  return doc.entries.find((e) => e.id === want);
+}
+
+/** Reads STATUS.md (`file` is repository-relative); a missing file is an empty document. */
+export async function loadStatus(root: string, file: string): Promise<StatusDocument> {
+  try {
+    const text = await fs.readFile(path.join(root, file), 'utf8');
+    return parseStatus(text, file, true);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseStatus('', file, false);
+    throw err;
+  }
+}

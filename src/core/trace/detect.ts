@@ -1,0 +1,74 @@
+/** Tells the trace formats apart from the first lines of a file. */
+import { levelAt } from './forest';
+import { isBlank, isCargoLine } from './lines';
+import type { TraceFormat } from './model';
+import { stripAnsi } from './strings';
+
+/** How much of the input detection looks at. */
+export const DETECT_BYTES = 64 * 1024;
+const MAX_LINES = 400;
+
+const FOREST_SPAN = /\[ \d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s) \| \d+\.\d+%(?: \/ \d+\.\d+%)? \]/;
+const FOLDED = /^[^\s;][^;]*(?:; [^;]+)* \d+$/;
+
+/** Score of one line for each format (0 when it says nothing). */
+function scoreLine(raw: string): [forest: number, fmt: number, folded: number] {
+  const s = raw.indexOf('\x1b') >= 0 ? stripAnsi(raw) : raw;
+  if (s.includes(': close time.busy=')) return [0, 3, 0];
+  const lv = findLevel(s);
+  if (lv >= 0) {
+    const after = s.slice(lv, lv + 9);
+    // tracing-forest pads the level to 8 columns and follows with the tree.
+    if (/^[A-Z]{4,5} +$/.test(after) && after.length === 9) {
+      const rest = s.slice(lv + 9);
+      if (FOREST_SPAN.test(rest)) return [3, 0, 0];
+      if (/^(?:[ │]  )*[┝┕]━ /.test(rest) || /^\S{1,2} \[[^\] ][^\]]*\]: /u.test(rest)) return [2, 0, 0];
+    }
+    if (/^\S+ +[A-Z]{4,5} /.test(s.slice(0, lv + 6)) || / [A-Z]{4,5} [^:]+: /.test(s)) return [0, 1, 0];
+  }
+  if (s.length < 100_000 && FOLDED.test(s) && (s.startsWith('ThreadId(') || s.includes('; ') || s.startsWith('all-threads'))) {
+    return [0, 0, 2];
+  }
+  return [0, 0, 0];
+}
+
+/** Start of the level word, allowing a uuid / timestamp before it. */
+function findLevel(s: string): number {
+  let p = 0;
+  for (let k = 0; k < 3; k++) {
+    while (s.charCodeAt(p) === 32) p++;
+    if (levelAt(s, p) > 0) return p;
+    const sp = s.indexOf(' ', p);
+    if (sp < 0 || sp - p > 48) return -1;
+    p = sp;
+  }
+  return -1;
+}
+
+/**
+ * The format of a trace from its beginning (up to DETECT_BYTES), or undefined when it is none of
+ * them. Chrome JSON starts with `[` or `{` and has `"ph"`; the text formats are told apart line by
+ * line (lines that are cargo's own output are skipped).
+ */
+export function detectFormat(sample: string): TraceFormat | undefined {
+  const head = sample.length > DETECT_BYTES ? sample.slice(0, DETECT_BYTES) : sample;
+  const start = head.search(/\S/);
+  if (start < 0) return undefined;
+  const c = head.charCodeAt(start === 0 && head.charCodeAt(0) === 0xfeff ? 1 : start);
+  if ((c === 91 || c === 123) && /"(ph|traceEvents)"\s*:/.test(head)) return 'chrome';
+  const score = [0, 0, 0];
+  let lines = 0;
+  for (const line of head.split('\n')) {
+    if (isBlank(line) || isCargoLine(line)) continue;
+    const [f, m, d] = scoreLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    score[0] += f;
+    score[1] += m;
+    score[2] += d;
+    if (++lines >= MAX_LINES) break;
+  }
+  const best = Math.max(...score);
+  if (best === 0) return undefined;
+  if (score[0] === best) return 'forest';
+  if (score[1] === best) return 'fmt';
+  return 'folded';
+}

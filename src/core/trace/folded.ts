@@ -1,0 +1,196 @@
+/**
+ * tracing-flame's folded stacks: `ThreadId(4); module::span:file:line; ... <ns>`, one line per
+ * enter/exit interval in time order (not merged). On each span enter the layer writes the parent's
+ * stack, on each exit the span's own stack, with the ns since the thread's previous line; a bare
+ * `ThreadId(N) <ns>` line is time outside any span. So on one thread a span instance is the run of
+ * consecutive lines that contain it, its self time is the sum of the lines that end with it, and
+ * a line with a shorter stack ends every span deeper than that stack.
+ */
+import { addChild, newSpan, TraceBuilder, type FormatParser } from './build';
+import { isCargoLine } from './lines';
+import type { Span, Trace } from './model';
+import { FrozenCache, StringPool } from './strings';
+
+interface Frame {
+  name: string;
+  target: string | undefined;
+  location: { file: string; line: number } | undefined;
+}
+
+interface ThreadState {
+  label: string;
+  /** Stack text of the previous line (after the thread token). */
+  prev: string;
+  /** End offset in `prev` of each open frame. */
+  ends: number[];
+  open: Span[];
+  /** ns since the layer started, summed over this thread's lines. */
+  clock: number;
+}
+
+/** Rust module path segments are snake_case; the span name starts at the first one that is not. */
+function isModuleSegment(s: string, a: number, b: number): boolean {
+  if (a === b) return false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
+
+/** `module::path::name:file:line` (module path and file:line each optional). */
+export function parseFrame(text: string): Frame {
+  let end = text.length;
+  let location: Frame['location'];
+  // `:line` at the end, then `:file` before it (a single colon, not part of `::`).
+  let i = end - 1;
+  while (i >= 0 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i--;
+  if (i < end - 1 && i > 0 && text.charCodeAt(i) === 58 && text.charCodeAt(i - 1) !== 58) {
+    const line = Number(text.slice(i + 1));
+    let j = i - 1;
+    while (j >= 0 && !(text.charCodeAt(j) === 58 && text.charCodeAt(j - 1) !== 58 && text.charCodeAt(j + 1) !== 58)) j--;
+    if (j > 0) {
+      location = { file: text.slice(j + 1, i), line };
+      end = j;
+    }
+  }
+  let nameStart = 0;
+  for (;;) {
+    const sep = text.indexOf('::', nameStart);
+    if (sep < 0 || sep >= end || !isModuleSegment(text, nameStart, sep)) break;
+    nameStart = sep + 2;
+  }
+  if (nameStart >= end) nameStart = Math.max(0, text.lastIndexOf('::', end - 1) + 2);
+  return {
+    name: text.slice(nameStart, end),
+    target: nameStart > 2 ? text.slice(0, nameStart - 2) : undefined,
+    location,
+  };
+}
+
+export class FoldedParser implements FormatParser {
+  private readonly b: TraceBuilder;
+  private readonly pool = new StringPool();
+  private readonly frames = new FrozenCache<Frame>();
+  private readonly threads = new Map<string, ThreadState>();
+  private last: ThreadState | undefined;
+
+  constructor(source?: string) {
+    this.b = new TraceBuilder(source);
+  }
+
+  get spanCount(): number {
+    return this.b.spanCount;
+  }
+
+  line(s: string, lineNo: number): void {
+    const len = s.length;
+    if (len === 0) return;
+    const sp = s.lastIndexOf(' ');
+    let v = 0;
+    let i = sp + 1;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (sp <= 0 || i !== len || sp + 1 === len) return this.other(s, lineNo);
+    this.b.content(s, lineNo);
+    // The thread token ends at the first "; " (or is the whole stack for a bare line).
+    let t = this.last;
+    let restStart: number;
+    if (t !== undefined && s.startsWith(t.label) && (s.charCodeAt(t.label.length) === 59 || t.label.length === sp)) {
+      restStart = t.label.length === sp ? sp : t.label.length + 2;
+    } else {
+      const semi = s.indexOf('; ');
+      const tokenEnd = semi >= 0 && semi < sp ? semi : sp;
+      const label = s.slice(0, tokenEnd);
+      t = this.threads.get(label);
+      if (!t) {
+        const own = this.pool.get(label);
+        t = { label: own, prev: '', ends: [], open: [], clock: 0 };
+        this.threads.set(own, t);
+      }
+      this.last = t;
+      restStart = tokenEnd === sp ? sp : tokenEnd + 2;
+    }
+    const rest = restStart >= sp ? '' : s.slice(restStart, sp);
+    const prev = t.prev;
+    if (rest !== prev) {
+      const open = t.open;
+      const ends = t.ends;
+      let keep: number;
+      let from: number;
+      if (prev.length === 0) {
+        keep = 0;
+        from = 0;
+      } else if (rest.length > prev.length && rest.charCodeAt(prev.length) === 59 && rest.startsWith(prev)) {
+        keep = open.length;
+        from = prev.length + 2;
+      } else if (rest.length === 0) {
+        keep = 0;
+        from = 0;
+      } else if (rest.length < prev.length && prev.charCodeAt(rest.length) === 59 && prev.startsWith(rest)) {
+        keep = ends.lastIndexOf(rest.length) + 1;
+        from = rest.length;
+      } else {
+        let common = 0;
+        const m = Math.min(rest.length, prev.length);
+        while (common < m && rest.charCodeAt(common) === prev.charCodeAt(common)) common++;
+        keep = 0;
+        while (keep < ends.length && ends[keep] <= common && (ends[keep] === rest.length || rest.charCodeAt(ends[keep]) === 59)) keep++;
+        from = keep === 0 ? 0 : ends[keep - 1] + 2;
+      }
+      // Spans deeper than the common part ended when this thread last wrote a line.
+      for (let k = open.length - 1; k >= keep; k--) {
+        const span = open[k];
+        span.durationNs = t.clock - (span.startNs as number);
+      }
+      open.length = keep;
+      ends.length = keep;
+      while (from < rest.length) {
+        let to = rest.indexOf('; ', from);
+        if (to < 0) to = rest.length;
+        const text = rest.slice(from, to);
+        const frame = this.frames.get(text, () => {
+          const f = parseFrame(text);
+          return {
+            name: this.pool.get(f.name),
+            target: f.target === undefined ? undefined : this.pool.get(f.target),
+            location: f.location && Object.freeze({ file: this.pool.get(f.location.file), line: f.location.line }),
+          };
+        });
+        const parent = open.length > 0 ? open[open.length - 1] : undefined;
+        const span = newSpan(frame.name, parent ? parent.rootIndex : 0, lineNo);
+        span.startNs = t.clock;
+        span.thread = t.label;
+        span.target = frame.target;
+        span.location = frame.location;
+        if (parent) addChild(parent, span);
+        else this.b.addRoot(span);
+        this.b.spanCount++;
+        open.push(span);
+        ends.push(to);
+        from = to + 2;
+      }
+      t.prev = rest;
+    }
+    if (t.open.length > 0) t.open[t.open.length - 1].selfNs += v;
+    t.clock += v;
+  }
+
+  private other(s: string, lineNo: number): void {
+    if (s.trim().length === 0) return;
+    this.b.content(s, lineNo);
+    if (isCargoLine(s)) this.b.foreignLines++;
+    else this.b.bad(lineNo, s, 'not a folded stack line (`frame; frame; ... <ns>`)');
+  }
+
+  finish(bytes?: number): Trace {
+    for (const t of this.threads.values()) {
+      for (const span of t.open) span.durationNs = t.clock - (span.startNs as number);
+      t.open.length = 0;
+    }
+    return this.b.finish('folded', 'busy', bytes);
+  }
+}

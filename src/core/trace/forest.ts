@@ -1,0 +1,215 @@
+/**
+ * tracing-forest's pretty tree text:
+ *   `INFO     name [ 7.47ms | 6.52% / 100.00% ] key: value | key: value`
+ *   `INFO     ┝━ ｉ [info]: message | key: value`
+ * The level is padded to 8 columns plus a space (coloured with the `ansi` feature; a uuid and an
+ * RFC 3339 timestamp may precede it), then one 3-column indent unit per depth (`   `, `│  `,
+ * `┝━ `, `┕━ `). Each root tree is printed whole when its root closes.
+ */
+import { addChild, addEvent, newSpan, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
+import { lastEnd, parseDecimal, parseDurationAt } from './duration';
+import { isCargoLine } from './lines';
+import type { Span, Trace, TraceEvent } from './model';
+import { FrozenCache, skipQuoted, StringPool, stripAnsi, unquoteDebug } from './strings';
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/** Length of the level word at `i` (TRACE/DEBUG/INFO/WARN/ERROR), or 0. */
+export function levelAt(s: string, i: number): number {
+  switch (s.charCodeAt(i)) {
+    case 73: return s.startsWith('INFO', i) ? 4 : 0;
+    case 87: return s.startsWith('WARN', i) ? 4 : 0;
+    case 69: return s.startsWith('ERROR', i) ? 5 : 0;
+    case 68: return s.startsWith('DEBUG', i) ? 5 : 0;
+    case 84: return s.startsWith('TRACE', i) ? 5 : 0;
+    default: return 0;
+  }
+}
+
+function isKeyChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 35;
+}
+
+/** Index of the next ` | key: ` separator at or after `from`, or -1. */
+function nextFieldSep(s: string, from: number): number {
+  for (;;) {
+    const i = s.indexOf(' | ', from);
+    if (i < 0) return -1;
+    let j = i + 3;
+    while (j < s.length && isKeyChar(s.charCodeAt(j))) j++;
+    if (j > i + 3 && s.charCodeAt(j) === 58 && s.charCodeAt(j + 1) === 32) return i;
+    from = i + 1;
+  }
+}
+
+/** `key: value | key: "quoted | value"` -> record; string values lose their Debug quotes. */
+export function parseForestFields(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < text.length) {
+    const colon = text.indexOf(': ', i);
+    if (colon < 0) {
+      out[text.slice(i)] = '';
+      break;
+    }
+    const key = text.slice(i, colon);
+    const v = colon + 2;
+    let end = -1;
+    if (text.charCodeAt(v) === 34) {
+      const q = skipQuoted(text, v);
+      if (q > 0 && (q === text.length || text.startsWith(' | ', q))) end = q;
+    }
+    if (end < 0) {
+      end = nextFieldSep(text, v);
+      if (end < 0) end = text.length;
+    }
+    out[key] = unquoteDebug(text.slice(v, end));
+    i = end + 3;
+  }
+  return out;
+}
+
+export class ForestParser implements FormatParser {
+  private readonly b: TraceBuilder;
+  private readonly names = new StringPool();
+  private readonly fieldSets = new FrozenCache<Record<string, string>>();
+  private readonly eventCache = new FrozenCache<TraceEvent>();
+  /** Open spans of the tree being read, by depth. */
+  private readonly stack: Span[] = [];
+
+  constructor(source?: string) {
+    this.b = new TraceBuilder(source);
+  }
+
+  get spanCount(): number {
+    return this.b.spanCount;
+  }
+
+  line(text: string, lineNo: number): void {
+    if (text.length === 0) return;
+    let s = text;
+    if (s.indexOf('\x1b') >= 0) s = stripAnsi(s);
+    let p = 0;
+    let lv = levelAt(s, 0);
+    // A uuid and/or an RFC 3339 timestamp may come first (tracing-forest's `uuid`/`chrono` features).
+    for (let tries = 0; lv === 0 && tries < 2; tries++) {
+      const sp = s.indexOf(' ', p);
+      if (sp <= p || !looksLikeStamp(s, p, sp)) break;
+      p = sp;
+      while (s.charCodeAt(p) === 32) p++;
+      lv = levelAt(s, p);
+    }
+    if (lv === 0) return this.other(s, lineNo);
+    this.b.content(s, lineNo);
+    const level = LEVELS[LEVELS.indexOf(s.slice(p, p + lv))];
+    for (let i = p + lv; i < p + 9; i++) {
+      if (s.charCodeAt(i) !== 32) return this.b.bad(lineNo, s, 'level column is not followed by the tree');
+    }
+    let pos = p + 9;
+    let depth = 0;
+    let marker = false;
+    for (;;) {
+      const c = s.charCodeAt(pos);
+      if (c === 32 && s.charCodeAt(pos + 1) === 32 && s.charCodeAt(pos + 2) === 32) {
+        depth++;
+        pos += 3;
+      } else if (c === 0x2502) {
+        depth++;
+        pos += 3;
+      } else if (c === 0x251d || c === 0x2515) {
+        depth++;
+        pos += 3;
+        marker = true;
+        break;
+      } else break;
+    }
+    if (depth > 0 && !marker) return this.b.bad(lineNo, s, 'tree indent without a ┝━/┕━ branch');
+    if (depth > this.stack.length) {
+      return this.b.bad(lineNo, s, `nested ${depth} deep under a tree that is only ${this.stack.length} deep`);
+    }
+    if (isEventAt(s, pos)) return this.event(s, pos, depth, level, lineNo);
+    this.span(s, pos, depth, level, lineNo);
+  }
+
+  private span(s: string, pos: number, depth: number, level: string, lineNo: number): void {
+    const close = s.indexOf('% ]', pos);
+    const open = close < 0 ? -1 : s.lastIndexOf(' [ ', close);
+    if (open < pos) return this.b.bad(lineNo, s, 'neither a span (`name [ duration | percent ]`) nor an event');
+    const dur = parseDurationAt(s, open + 3, close);
+    let i = lastEnd();
+    if (dur !== dur || !s.startsWith(' | ', i)) return this.b.bad(lineNo, s, 'span duration not understood');
+    const first = parseDecimal(s, i + 3, close);
+    i = lastEnd();
+    if (first !== first || s.charCodeAt(i) !== 37) return this.b.bad(lineNo, s, 'span percentage not understood');
+    let basePct = NaN;
+    if (i !== close) {
+      if (!s.startsWith('% / ', i)) return this.b.bad(lineNo, s, 'span percentages not understood');
+      basePct = first;
+      const total = parseDecimal(s, i + 4, close);
+      if (total !== total || lastEnd() !== close) return this.b.bad(lineNo, s, 'span percentages not understood');
+    }
+    const root = depth === 0 ? undefined : this.stack[0];
+    const span = newSpan(this.names.get(s.slice(pos, open)), root ? root.rootIndex : this.b.roots.length, lineNo);
+    span.durationNs = dur;
+    span.level = level;
+    // BASE% is exact to 0.005% of the root; the root minus its children would carry each child's
+    // 3-digit rounding.
+    const rootNs = root ? root.durationNs : dur;
+    span.selfNs = basePct === basePct ? Math.min(dur, Math.round((basePct * rootNs) / 100)) : dur;
+    const f = close + 3;
+    if (f < s.length) {
+      const text = s.charCodeAt(f) === 32 ? s.slice(f + 1) : s.slice(f);
+      if (text.length > 0) span.fields = this.fieldSets.get(text, () => parseForestFields(text));
+    }
+    this.b.spanCount++;
+    if (depth === 0) this.b.addRoot(span);
+    else addChild(this.stack[depth - 1], span);
+    this.stack.length = depth;
+    this.stack.push(span);
+  }
+
+  private event(s: string, pos: number, depth: number, level: string, lineNo: number): void {
+    const tagEnd = s.indexOf(']: ', pos);
+    const body = tagEnd < 0 ? (s.endsWith(']:') ? '' : undefined) : s.slice(tagEnd + 3);
+    if (body === undefined) return this.b.bad(lineNo, s, 'event without `[tag]: `');
+    const key = level + '\u0000' + body;
+    const event = this.eventCache.get(key, () => {
+      const sep = nextFieldSep(body, 0);
+      const message = sep < 0 ? body : body.slice(0, sep);
+      const fields = sep < 0 ? NO_FIELDS : parseForestFields(body.slice(sep + 3));
+      return { message: this.names.get(message), level, fields: Object.freeze(fields) };
+    });
+    if (depth === 0) {
+      this.b.events.push(event);
+      this.stack.length = 0;
+    } else {
+      addEvent(this.stack[depth - 1], event);
+      this.stack.length = depth;
+    }
+  }
+
+  private other(s: string, lineNo: number): void {
+    if (s.trim().length === 0) return;
+    this.b.content(s, lineNo);
+    if (isCargoLine(s)) this.b.foreignLines++;
+    else this.b.bad(lineNo, s, 'not tracing-forest output');
+  }
+
+  finish(bytes?: number): Trace {
+    return this.b.finish('forest', 'busy', bytes);
+  }
+}
+
+/** `<icon> [tag]: `: one code point, a space, `[` and a tag that does not start with a space. */
+function isEventAt(s: string, pos: number): boolean {
+  const c = s.charCodeAt(pos);
+  const n = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  return s.charCodeAt(pos + n) === 32 && s.charCodeAt(pos + n + 1) === 91 && s.charCodeAt(pos + n + 2) !== 32;
+}
+
+/** A uuid (8-4-4-4-12 hex) or a timestamp token starting with a digit. */
+function looksLikeStamp(s: string, a: number, b: number): boolean {
+  const c = s.charCodeAt(a);
+  if (c >= 48 && c <= 57) return true;
+  return b - a === 36 && s.charCodeAt(a + 8) === 45 && s.charCodeAt(a + 13) === 45;
+}

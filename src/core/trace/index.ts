@@ -1,0 +1,12 @@
+/** Public API of the trace model: parsing (every format, streamed), aggregation by span path, diffs. */
+export * from './model';
+export { parseTrace, parseTraceStream, createParser } from './parse';
+export type { ParseOptions, StreamOptions, ParseProgress, TraceChunk } from './parse';
+export { parseTraceFile } from './file';
+export { detectFormat } from './detect';
+export { aggregate, spanPath } from './aggregate';
+export type { TraceAggregate, PathStats, Spread, AggregateOptions } from './aggregate';
+export { diffTraces } from './diff';
+export type { TraceDiff, DiffRow, DiffSide, DiffOptions, Verdict } from './diff';
+export { formatDuration, parseDuration } from './duration';
+export { FORMAT_NAMES } from './build';

@@ -1,0 +1,131 @@
+/** Entry points: parse a whole string, or a stream of chunks with progress and cancellation. */
+import { InputError } from '../problems';
+import { FORMAT_NAMES, type FormatParser } from './build';
+import { ChromeParser } from './chrome';
+import { detectFormat, DETECT_BYTES } from './detect';
+import { FmtParser, type FmtOptions } from './fmt';
+import { FoldedParser } from './folded';
+import { ForestParser } from './forest';
+import { LineSplitter } from './lines';
+import type { Trace, TraceFormat } from './model';
+import { excerpt } from './strings';
+
+export interface ParseOptions extends FmtOptions {
+  /** Skip detection and read the input as this format. */
+  format?: TraceFormat;
+  /** Name of the input (file path) for messages and Trace.source. */
+  source?: string;
+}
+
+export interface ParseProgress {
+  /** Bytes (or characters, for string chunks) consumed so far. */
+  bytes: number;
+  /** Total size when known (parseTraceFile knows it). */
+  totalBytes?: number;
+  lines: number;
+  spans: number;
+}
+
+export interface StreamOptions extends ParseOptions {
+  /** Called after each chunk. */
+  onProgress?: (progress: ParseProgress) => void;
+  /** Aborting stops reading at the next chunk and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  totalBytes?: number;
+}
+
+export type TraceChunk = Uint8Array | string;
+
+export function createParser(format: TraceFormat, opts: ParseOptions = {}): FormatParser {
+  switch (format) {
+    case 'forest':
+      return new ForestParser(opts.source);
+    case 'chrome':
+      return new ChromeParser(opts.source);
+    case 'folded':
+      return new FoldedParser(opts.source);
+    case 'fmt':
+      return new FmtParser(opts.source, opts);
+  }
+}
+
+function unknownFormat(sample: string, source: string | undefined): InputError {
+  const lines = sample.split('\n');
+  const i = lines.findIndex((l) => l.trim().length > 0);
+  const file = source ?? '<input>';
+  if (i < 0) return new InputError('The trace is empty.', { file, line: 1 }, 'trace/empty');
+  return new InputError(
+    `Not a trace this tool reads (${Object.values(FORMAT_NAMES).join(', ')}); it starts with: ${excerpt(lines[i].trim(), 80)}`,
+    { file, line: i + 1 },
+    'trace/unknown-format',
+  );
+}
+
+/** Parses a whole trace held in memory. Throws InputError for empty or unreadable input. */
+export function parseTrace(text: string, opts: ParseOptions = {}): Trace {
+  const format = opts.format ?? detectFormat(text);
+  if (!format) throw unknownFormat(text.slice(0, DETECT_BYTES), opts.source);
+  const parser = createParser(format, opts);
+  const lines = new LineSplitter((line, n) => parser.line(line, n));
+  lines.push(text);
+  lines.end();
+  return parser.finish(text.length);
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The parse was aborted.', 'AbortError');
+}
+
+/**
+ * Parses a trace from chunks (a Node Readable, a web ReadableStream, any (async) iterable of
+ * bytes or strings). Only the current chunk and one partial line are held besides the Trace.
+ */
+export async function parseTraceStream(
+  source: AsyncIterable<TraceChunk> | Iterable<TraceChunk>,
+  opts: StreamOptions = {},
+): Promise<Trace> {
+  const { signal, onProgress } = opts;
+  if (signal?.aborted) throw abortError(signal);
+  const decoder = new TextDecoder('utf-8');
+  let head: string[] = [];
+  let headLength = 0;
+  let parser: FormatParser | undefined;
+  let lines: LineSplitter | undefined;
+  let bytes = 0;
+
+  const start = (sample: string) => {
+    const format = opts.format ?? detectFormat(sample);
+    if (!format) throw unknownFormat(sample, opts.source);
+    const p = createParser(format, opts);
+    parser = p;
+    lines = new LineSplitter((line, n) => p.line(line, n));
+  };
+
+  for await (const chunk of source as AsyncIterable<TraceChunk>) {
+    if (signal?.aborted) throw abortError(signal);
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    if (!lines) {
+      head.push(text);
+      headLength += text.length;
+      if (headLength >= DETECT_BYTES) {
+        const sample = head.join('');
+        head = [];
+        start(sample);
+        lines!.push(sample);
+      }
+    } else {
+      lines.push(text);
+    }
+    onProgress?.({ bytes, totalBytes: opts.totalBytes, lines: lines ? lines.lines : 0, spans: parser ? parser.spanCount : 0 });
+  }
+  if (signal?.aborted) throw abortError(signal);
+  const tail = decoder.decode();
+  if (!lines) {
+    const sample = head.join('') + tail;
+    start(sample);
+    lines!.push(sample);
+  } else if (tail) lines.push(tail);
+  lines!.end();
+  return parser!.finish(bytes);
+}

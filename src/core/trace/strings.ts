@@ -1,0 +1,94 @@
+/**
+ * String helpers for the parsers. Parsers cut names and values out of large input chunks; V8 keeps
+ * such substrings as views into the whole chunk, so anything a Trace keeps is copied out and
+ * pooled: a trace with a million spans holds a few hundred distinct names, not a million views.
+ */
+
+/** A standalone copy of `s` that does not keep the string it was cut from alive. */
+export function detach(s: string): string {
+  // V8 copies substrings shorter than 13 characters; longer ones are views and need a real copy.
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** Interns strings; past `cap` distinct entries it still detaches but stops remembering. */
+export class StringPool {
+  private readonly map = new Map<string, string>();
+  constructor(private readonly cap = 200_000) {}
+
+  get(s: string): string {
+    const hit = this.map.get(s);
+    if (hit !== undefined) return hit;
+    const own = detach(s);
+    if (this.map.size < this.cap) this.map.set(own, own);
+    return own;
+  }
+}
+
+/** A bounded memo of frozen values keyed by the text they were parsed from. */
+export class FrozenCache<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly cap = 50_000) {}
+
+  get(key: string, make: () => T): T {
+    const hit = this.map.get(key);
+    if (hit !== undefined) return hit;
+    const value = Object.freeze(make()) as T;
+    if (this.map.size < this.cap) this.map.set(detach(key), value);
+    return value;
+  }
+}
+
+/**
+ * The value of a Rust `Debug`-formatted string (`"prover"` -> `prover`); other text is returned as
+ * is. Rust's escapes for printable text are a subset of JSON's.
+ */
+export function unquoteDebug(v: string): string {
+  if (v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34) {
+    if (v.indexOf('\\') < 0) return v.slice(1, -1);
+    try {
+      return JSON.parse(v) as string;
+    } catch {
+      return v.slice(1, -1);
+    }
+  }
+  return v;
+}
+
+/** Index just past a `"..."` string starting at `i` (which holds the quote), or -1 if unclosed. */
+export function skipQuoted(s: string, i: number, end = s.length): number {
+  for (let j = i + 1; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 92) j++;
+    else if (c === 34) return j + 1;
+  }
+  return -1;
+}
+
+/** Removes ANSI CSI escape sequences (`ESC [ ... final`), as written by coloured terminals. */
+export function stripAnsi(s: string): string {
+  let out = '';
+  let from = 0;
+  let i = s.indexOf('\x1b');
+  while (i >= 0) {
+    out += s.slice(from, i);
+    let j = i + 1;
+    if (s.charCodeAt(j) === 91) {
+      j++;
+      while (j < s.length) {
+        const c = s.charCodeAt(j++);
+        if (c >= 0x40 && c <= 0x7e) break;
+      }
+    } else if (j < s.length) {
+      j++;
+    }
+    from = j;
+    i = s.indexOf('\x1b', from);
+  }
+  return out + s.slice(from);
+}
+
+/** A line shortened for reports. */
+export function excerpt(s: string, max = 200): string {
+  const t = s.length > max ? `${s.slice(0, max)}…` : s;
+  return detach(t);
+}

@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import type { ExtensionContextHolder } from './context';
+import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
+import { hotspotRange } from './hotspotRanges';
+
+const SETTING = 'milestoneScope.hotspots.enabled';
+/** Re-applying while typing is only bookkeeping (the editor moves decorations with the text). */
+const TYPING_DELAY_MS = 120;
+
+type Kind = 'active' | 'edited' | 'other';
+
+/** What is decorated in one editor; reported by the internal state command for tests. */
+interface Applied {
+  uri: string;
+  kind: Kind;
+  /** 1-based first lines. */
+  lines: number[];
+}
+
+/**
+ * Line decorations for hotspots: the active milestone's lines stand out (gutter icon, background,
+ * overview ruler), other milestones' lines are marked quietly as not to be touched.
+ */
+export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
+  const index = getHotspotIndex(ctx);
+  const media = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', name);
+  const types: Record<Kind, vscode.TextEditorDecorationType> = {
+    active: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('milestoneScope.hotspotBackground'),
+      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Full,
+      light: { gutterIconPath: media('hotspot-light.svg') },
+      dark: { gutterIconPath: media('hotspot-dark.svg') },
+      gutterIconSize: '70%',
+    }),
+    edited: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('milestoneScope.editedHotspotBackground'),
+      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Full,
+      light: { gutterIconPath: media('hotspot-edited-light.svg') },
+      dark: { gutterIconPath: media('hotspot-edited-dark.svg') },
+      gutterIconSize: '70%',
+      after: { color: new vscode.ThemeColor('milestoneScope.editedHotspotForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    }),
+    other: vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('milestoneScope.otherHotspotBackground'),
+      overviewRulerColor: new vscode.ThemeColor('milestoneScope.otherHotspotOverviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      after: { color: new vscode.ThemeColor('milestoneScope.otherHotspotForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+    }),
+  };
+  const applied = new Map<vscode.TextEditor, Applied[]>();
+  let enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Set<string>();
+
+  const paint = (editor: vscode.TextEditor) => {
+    const buckets: Record<Kind, vscode.DecorationOptions[]> = { active: [], edited: [], other: [] };
+    if (enabled) {
+      const activeId = ctx.active.current?.id;
+      for (const entry of index.forDocument(editor.document.uri)) {
+        const range = hotspotRange(entry, editor.document);
+        if (!range) continue;
+        if (activeId === undefined || entry.milestone.id !== activeId) buckets.other.push(otherOptions(entry, range, activeId));
+        else if (entry.anchor.state === 'edited') buckets.edited.push(editedOptions(entry, range, index.base));
+        else buckets.active.push({ range });
+      }
+    }
+    const record: Applied[] = [];
+    for (const kind of Object.keys(types) as Kind[]) {
+      editor.setDecorations(types[kind], buckets[kind]);
+      if (buckets[kind].length) record.push({ uri: editor.document.uri.toString(), kind, lines: buckets[kind].map((o) => o.range.start.line + 1) });
+    }
+    applied.set(editor, record);
+  };
+  const paintAll = () => {
+    applied.clear();
+    for (const editor of vscode.window.visibleTextEditors) paint(editor);
+  };
+  const paintSoon = (uri: string) => {
+    pending.add(uri);
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const uris = new Set(pending);
+      pending.clear();
+      for (const editor of vscode.window.visibleTextEditors) if (uris.has(editor.document.uri.toString())) paint(editor);
+    }, TYPING_DELAY_MS);
+  };
+
+  ctx.subscriptions.push(
+    ...Object.values(types),
+    index.onDidChange((uri) => (uri ? paintSoon(uri.toString()) : paintAll())),
+    ctx.active.onDidChange(() => paintAll()),
+    vscode.window.onDidChangeVisibleTextEditors(() => paintAll()),
+    vscode.window.onDidChangeActiveTextEditor((editor) => editor && paint(editor)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTING)) return;
+      enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+      paintAll();
+    }),
+    vscode.commands.registerCommand('milestoneScope.toggleHotspots', () => toggleSetting(!enabled)),
+    // For tests: what is decorated in the visible editors right now.
+    vscode.commands.registerCommand('milestoneScope.internal.decorations', () =>
+      vscode.window.visibleTextEditors.flatMap((e) => applied.get(e) ?? []),
+    ),
+    { dispose: () => timer && clearTimeout(timer) },
+  );
+  paintAll();
+}
+
+/** Writes the setting where it is currently decided (workspace if set there, else user). */
+async function toggleSetting(value: boolean): Promise<void> {
+  const config = vscode.workspace.getConfiguration();
+  const inspected = config.inspect<boolean>(SETTING);
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  await config.update(SETTING, value, target);
+  vscode.window.setStatusBarMessage(value ? 'Milestone Scope: hotspot highlights on' : 'Milestone Scope: hotspot highlights off', 3000);
+}
+
+function otherOptions(entry: HotspotEntry, range: vscode.Range, activeId: string | undefined): vscode.DecorationOptions {
+  const who = `milestone ${entry.milestone.id}`;
+  const hover = new vscode.MarkdownString();
+  if (activeId !== undefined) {
+    hover.appendMarkdown(`**Belongs to ${who}: do not touch.**\n\n`);
+    hover.appendText(`Hotspot ${entry.index} of ${entry.total} of work item ${entry.workItem.id} (${entry.workItem.title}). `);
+    hover.appendText(`Milestone ${activeId} is active; changes for other milestones are out of scope.`);
+  } else {
+    hover.appendMarkdown(`**Hotspot of ${who}**\n\n`);
+    hover.appendText(`Hotspot ${entry.index} of ${entry.total} of work item ${entry.workItem.id} (${entry.workItem.title}).`);
+  }
+  return {
+    range,
+    hoverMessage: hover,
+    renderOptions: { after: { contentText: activeId !== undefined ? `${who}: do not touch` : who } },
+  };
+}
+
+function editedOptions(entry: HotspotEntry, range: vscode.Range, base: string): vscode.DecorationOptions {
+  return {
+    range,
+    hoverMessage: new vscode.MarkdownString().appendText(
+      `This hotspot line (${entry.ref.path}:${entry.ref.line}) has changed since ${base}.`,
+    ),
+    renderOptions: { after: { contentText: `hotspot ${entry.index} of ${entry.total} edited since ${base}` } },
+  };
+}

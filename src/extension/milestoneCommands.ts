@@ -1,0 +1,341 @@
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Milestone } from '../core/catalog/model';
+import { gitHead } from '../core/git';
+import { resolveOwner } from '../core/owner';
+import { decidePreflight, type PreflightResult } from '../core/preflight';
+import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
+import { isoDate, parseStatus, statusEntry } from '../core/status';
+import { parseTracking } from '../core/tracking';
+import { loadTrackingFor, trackingFileFor } from '../core/workspace';
+import type { ExtensionContextHolder } from './context';
+import { getHotspotIndex } from './hotspotIndex';
+import { openMilestoneDocument } from './milestoneDocument';
+import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
+
+const OWNER_SETTING = 'milestoneScope.owner';
+/** How often a start is recomputed when a document changes between reading and applying. */
+const START_ATTEMPTS = 3;
+
+/** Start, Stop and Show Milestone, and opening a milestone's tracking file. */
+export function activateMilestoneCommands(ctx: ExtensionContextHolder): void {
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('milestoneScope.startMilestone', (arg?: unknown) => startCommand(ctx, milestoneIdArg(arg))),
+    vscode.commands.registerCommand('milestoneScope.stopMilestone', () => stopCommand(ctx)),
+    vscode.commands.registerCommand('milestoneScope.showMilestone', (arg?: unknown) => showCommand(ctx, milestoneIdArg(arg))),
+    vscode.commands.registerCommand('milestoneScope.openTrackingFile', (arg?: unknown) => openTrackingFile(ctx, milestoneIdArg(arg) ?? ctx.active.current?.id)),
+  );
+  // The persisted active milestone is restored after a reload; menus depend on this key.
+  void vscode.commands.executeCommand('setContext', 'milestoneScope.active', ctx.active.current?.id ?? false);
+}
+
+/** A milestone id from a command argument: an id, a tree node (`{ milestone }`) or `{ milestoneId }`. */
+function milestoneIdArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string' || typeof arg === 'number') return String(arg);
+  if (arg && typeof arg === 'object') {
+    const o = arg as { milestone?: { id?: unknown }; milestoneId?: unknown };
+    if (typeof o.milestone?.id === 'string') return o.milestone.id;
+    if (typeof o.milestoneId === 'string') return o.milestoneId;
+  }
+  return undefined;
+}
+
+async function currentWorkspace(ctx: ExtensionContextHolder): Promise<LoadedWorkspace | undefined> {
+  const model = getWorkspaceModel(ctx);
+  // Decisions are made on what is on disk now, not on a load from before the last save.
+  const ws = await model.reload();
+  if (!ws) {
+    const problem = model.problems[0];
+    void vscode.window.showErrorMessage(
+      problem ? `Milestone Scope: ${problem.message} (${problem.file}:${problem.line})` : 'Milestone Scope: open a folder with a milestone catalog first.',
+    );
+  }
+  return ws;
+}
+
+async function owner(ws: LoadedWorkspace): Promise<string> {
+  const configured = vscode.workspace.getConfiguration().get<string>(OWNER_SETTING, '');
+  return (await resolveOwner(ws.root, configured || undefined)).name;
+}
+
+interface MilestonePick extends vscode.QuickPickItem {
+  milestone: Milestone;
+}
+
+/** A quick pick of the catalog's milestones, marked with what starting each would do. */
+async function pickMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, me: string, title: string, withDecisions: boolean): Promise<Milestone | undefined> {
+  if (ws.catalog.milestones.length === 0) {
+    void vscode.window.showWarningMessage(`No milestones found in ${ws.config.catalog}.`);
+    return undefined;
+  }
+  const active = ctx.active.current;
+  const decisions = withDecisions
+    ? await Promise.all(ws.catalog.milestones.map(async (m) => preflightQuiet(ws, m, me)))
+    : ws.catalog.milestones.map(() => undefined);
+  const items: MilestonePick[] = ws.catalog.milestones.map((m, i) => {
+    const row = statusEntry(ws.status, m.id);
+    const d = decisions[i];
+    const isActive = active !== undefined && normaliseMilestoneId(active.id) === normaliseMilestoneId(m.id);
+    const count = milestoneHotspots(ws.catalog, m).length;
+    const status = (row?.status ?? (row ? row.rawStatus : 'not_started')).replace(/_/g, ' ');
+    const icon = isActive
+      ? '$(target)'
+      : d?.decision === 'noop'
+        ? '$(pass)'
+        : d?.decision === 'conflict'
+          ? '$(lock)'
+          : d?.decision === 'blocked'
+            ? '$(circle-slash)'
+            : d?.decision === 'resume'
+              ? '$(play-circle)'
+              : '$(circle-large-outline)';
+    const description = [status, row?.owner, `${count} hotspot${count === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+    let detail: string | undefined;
+    if (isActive) detail = 'Active in this window';
+    else if (d?.decision === 'noop') detail = `Completed: ${d.reason}. Starting it changes nothing.`;
+    else if (d?.decision === 'conflict') detail = `Conflict: ${d.reason}. Starting it changes nothing.`;
+    else if (d?.decision === 'blocked') detail = `Blocked: ${d.reason}. Starting it changes nothing.`;
+    else if (d?.decision === 'resume') detail = `Resume: ${d.reason}`;
+    else if (m.scope.kind !== 'work-items') detail = m.scope.description;
+    return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
+  });
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a milestone', matchOnDescription: true, matchOnDetail: true });
+  return picked?.milestone;
+}
+
+async function preflightQuiet(ws: LoadedWorkspace, m: Milestone, me: string): Promise<PreflightResult | undefined> {
+  try {
+    return decidePreflight({
+      milestone: m,
+      statusFile: ws.status.file,
+      statusExists: ws.status.exists,
+      statusEntry: statusEntry(ws.status, m.id),
+      tracking: await loadTrackingFor(ws, m.id),
+      me,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A document's text for the start: the open buffer when there is one (what the user sees), else disk. */
+interface Source {
+  file: string;
+  uri: vscode.Uri;
+  text: string | undefined;
+  doc: vscode.TextDocument | undefined;
+  version: number | undefined;
+  wasDirty: boolean;
+}
+
+async function readSource(root: string, file: string): Promise<Source> {
+  const uri = vscode.Uri.file(path.join(root, file));
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc) return { file, uri, text: doc.getText(), doc, version: doc.version, wasDirty: doc.isDirty };
+  let text: string | undefined;
+  try {
+    text = await fs.readFile(uri.fsPath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return { file, uri, text, doc: undefined, version: undefined, wasDirty: false };
+}
+
+/** True when nothing changed the sources since they were read. */
+async function unchanged(sources: readonly Source[]): Promise<boolean> {
+  for (const s of sources) {
+    const now = await readSource(path.dirname(s.uri.fsPath), path.basename(s.uri.fsPath));
+    if (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text) return false;
+  }
+  return true;
+}
+
+async function planStart(ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<{ plan: StartPlan; sources: Source[]; baseCommit: string | undefined }> {
+  const trackingFile = trackingFileFor(ws, milestone.id);
+  const [statusSrc, trackingSrc, baseCommit] = await Promise.all([readSource(ws.root, ws.config.status), readSource(ws.root, trackingFile), gitHead(ws.root)]);
+  const plan = computeStartEdits({
+    catalog: ws.catalog,
+    config: ws.config,
+    status: parseStatus(statusSrc.text ?? '', ws.config.status, statusSrc.text !== undefined),
+    tracking: parseTracking(trackingSrc.text ?? '', trackingFile, trackingSrc.text !== undefined),
+    milestone,
+    owner: me,
+    date: isoDate(new Date()),
+    baseCommit,
+  });
+  return { plan, sources: [statusSrc, trackingSrc], baseCommit };
+}
+
+function toWorkspaceEdit(changes: readonly FileChange[], sources: readonly Source[], label: string): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  const meta: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: false };
+  for (const c of changes) {
+    const src = sources.find((s) => s.file === c.file)!;
+    if (c.create && !src.doc) {
+      edit.createFile(src.uri, { contents: new TextEncoder().encode(c.after), overwrite: false }, meta);
+      continue;
+    }
+    for (const e of c.edits) {
+      const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+      edit.replace(src.uri, range, e.newText, meta);
+    }
+  }
+  return edit;
+}
+
+async function startCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<void> {
+  const ws = await currentWorkspace(ctx);
+  if (!ws) return;
+  const me = await owner(ws);
+  const milestone = requested ? findMilestone(ws.catalog, requested) : await pickMilestone(ctx, ws, me, 'Start Milestone', true);
+  if (!milestone) {
+    if (requested) void vscode.window.showErrorMessage(`Milestone ${requested} is not in ${ws.config.catalog}.`);
+    return;
+  }
+  await startMilestone(ctx, ws, milestone, me);
+}
+
+/** Runs the pre-flight and acts on it; exported for the tests and other features. */
+export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<PreflightResult | undefined> {
+  for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+    const { plan, sources, baseCommit } = await planStart(ws, milestone, me);
+    const pre = plan.preflight;
+    const trackingFile = trackingFileFor(ws, milestone.id);
+    switch (pre.decision) {
+      case 'noop':
+        void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(`Milestone ${milestone.id} is already completed (${describe(pre)}). Nothing was changed.`, 'Open Tracking File'));
+        return pre;
+      case 'conflict':
+      case 'blocked': {
+        const notes = statusEntry(ws.status, milestone.id)?.notes;
+        const what = pre.decision === 'conflict' ? 'is in progress by another owner' : 'is blocked';
+        const extra = notes && !pre.reason.includes(notes) ? ` Notes: ${notes}` : '';
+        const disagree = pre.disagreement ? ` (${pre.disagreement})` : '';
+        void offerTracking(
+          ctx,
+          milestone.id,
+          vscode.window.showWarningMessage(`Milestone ${milestone.id} ${what}: ${describe(pre)}.${extra}${disagree} Nothing was changed.`, 'Open Tracking File'),
+        );
+        return pre;
+      }
+      case 'resume': {
+        if (!(await confirmSwitch(ctx, milestone))) return undefined;
+        const tracking = parseTracking(sources[1]!.text ?? '', trackingFile, sources[1]!.text !== undefined);
+        const recorded = tracking.fields.base?.value ?? statusEntry(ws.status, milestone.id)?.base;
+        const previous = ctx.active.current;
+        const base = recorded ?? (previous && previous.id === milestone.id ? previous.baseCommit : undefined) ?? (await gitHead(ws.root));
+        await ctx.active.set({ id: milestone.id, owner: me, baseCommit: base, startedAt: pre.date ?? new Date().toISOString() });
+        void vscode.window.showInformationMessage(
+          `Resumed milestone ${milestone.id} (${pre.reason}).${base ? ` Base commit ${base.slice(0, 10)}.` : ''}${recorded ? '' : ' No base commit was recorded; using the current HEAD.'}`,
+        );
+        return pre;
+      }
+      case 'ready': {
+        if (!(await confirmSwitch(ctx, milestone))) return undefined;
+        if (!(await unchanged(sources))) continue; // a document changed while we computed: recompute
+        const applied = await applyStart(ctx, plan, sources, milestone, baseCommit);
+        if (!applied) return undefined;
+        return pre;
+      }
+    }
+  }
+  void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: its documents kept changing while the start was computed. Try again.`);
+  return undefined;
+}
+
+async function applyStart(ctx: ExtensionContextHolder, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
+  const edit = toWorkspaceEdit(plan.changes, sources, `Start milestone ${milestone.id}`);
+  const ok = await vscode.workspace.applyEdit(edit);
+  if (!ok) {
+    void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: the editor refused the changes to ${plan.changes.map((c) => c.file).join(' and ')}.`);
+    return false;
+  }
+  // Save what the start changed, but never a buffer that held the user's own unsaved edits.
+  const unsaved: string[] = [];
+  for (const c of plan.changes) {
+    const src = sources.find((s) => s.file === c.file)!;
+    if (src.wasDirty) {
+      unsaved.push(c.file);
+      continue;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === src.uri.toString());
+    if (doc?.isDirty && !(await doc.save())) unsaved.push(c.file);
+  }
+  await ctx.active.set({ id: milestone.id, owner: plan.preflight.me, baseCommit: base, startedAt: new Date().toISOString() });
+  await getWorkspaceModel(ctx).reload();
+  const count = milestoneHotspots(getWorkspaceModel(ctx).current?.catalog ?? { workItems: [], milestones: [], problems: [], file: '' }, milestone).length;
+  const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
+  const pending = unsaved.length ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.` : '';
+  const choice = await vscode.window.showInformationMessage(
+    `Milestone ${milestone.id} started: in progress by ${plan.preflight.me}${base ? `, base commit ${base.slice(0, 10)}` : ''}. ${count} hotspot${count === 1 ? '' : 's'}.${notes}${pending}`,
+    ...(count ? ['Go to First Hotspot'] : []),
+    'Show Milestone',
+  );
+  if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
+  if (choice === 'Go to First Hotspot') {
+    const first = getHotspotIndex(ctx).forMilestone(milestone.id).find((h) => !h.unresolved);
+    if (first) await vscode.commands.executeCommand('milestoneScope.openHotspot', first.key);
+  }
+  return true;
+}
+
+function describe(pre: PreflightResult): string {
+  const parts = [pre.reason];
+  if (pre.date && !pre.reason.includes(pre.date)) parts.push(`recorded ${pre.date}`);
+  return parts.join(', ');
+}
+
+/** One milestone at a time: switching away from an active one is a deliberate choice. */
+async function confirmSwitch(ctx: ExtensionContextHolder, next: Milestone): Promise<boolean> {
+  const active = ctx.active.current;
+  if (!active || normaliseMilestoneId(active.id) === normaliseMilestoneId(next.id)) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `Milestone ${active.id} is active in this window. Work on one milestone at a time: switch to milestone ${next.id}?`,
+    { modal: true, detail: `Milestone ${active.id} stays in progress in STATUS.md until it is completed.` },
+    `Switch to Milestone ${next.id}`,
+  );
+  return choice !== undefined;
+}
+
+async function offerTracking(ctx: ExtensionContextHolder, id: string, shown: Thenable<string | undefined>): Promise<void> {
+  if ((await shown) === 'Open Tracking File') await openTrackingFile(ctx, id);
+}
+
+async function stopCommand(ctx: ExtensionContextHolder): Promise<void> {
+  const active = ctx.active.current;
+  if (!active) {
+    void vscode.window.showInformationMessage('No milestone is active in this window.');
+    return;
+  }
+  await ctx.active.set(undefined);
+  void vscode.window.showInformationMessage(
+    `Stopped milestone ${active.id} in this window. STATUS.md still shows it in progress by ${active.owner}; Start Milestone ${active.id} resumes it.`,
+  );
+}
+
+async function showCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<void> {
+  let id = requested ?? ctx.active.current?.id;
+  if (!id) {
+    const ws = await currentWorkspace(ctx);
+    if (!ws) return;
+    id = (await pickMilestone(ctx, ws, await owner(ws), 'Show Milestone', false))?.id;
+  }
+  if (id) await openMilestoneDocument(id);
+}
+
+async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefined): Promise<void> {
+  const ws = getWorkspaceModel(ctx).current ?? (await currentWorkspace(ctx));
+  if (!ws) return;
+  if (!id) {
+    id = (await pickMilestone(ctx, ws, await owner(ws), 'Open Tracking File', false))?.id;
+    if (!id) return;
+  }
+  const file = trackingFileFor(ws, id);
+  const uri = vscode.Uri.file(path.join(ws.root, file));
+  try {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+  } catch {
+    void vscode.window.showInformationMessage(`${file} does not exist yet; it is created when milestone ${id} starts.`);
+  }
+}

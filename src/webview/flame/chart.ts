@@ -1,0 +1,629 @@
+/**
+ * The canvas icicle chart: drawing (device-pixel-ratio aware, visible boxes only, one redraw per
+ * animation frame) and pointer/keyboard interaction. What to draw comes from the pure layout.
+ */
+import type { FlameDocument, FlameView } from '../../core/flame/data';
+import { formatDuration, niceTickStep } from '../../core/flame/format';
+import { changeBucket, changeIntensity, nameHash } from './colors';
+import {
+  clampRange,
+  collectVisible,
+  hitTest,
+  neighbour,
+  panRange,
+  rangeOf,
+  VisibleBoxes,
+  zoomRange,
+  type Direction,
+  type FlameLayout,
+} from './layout';
+import type { SearchResult } from './search';
+import { LabelCache } from './textCache';
+import { COMPARE_STEPS, type Theme } from './theme';
+
+export const ROW_HEIGHT = 20;
+export const AXIS_HEIGHT = 20;
+const LABEL_PAD = 4;
+const MIN_LABEL_WIDTH = 28;
+/** Pointer travel below which a press is a click, not a drag. */
+const CLICK_SLOP_PX = 4;
+
+export interface ChartModel {
+  doc: FlameDocument;
+  view: FlameView;
+  layout: FlameLayout;
+}
+
+export interface ChartCallbacks {
+  /** Hovered (or keyboard-focused) node and where to anchor its tooltip; node -1 hides it. */
+  onHover(node: number, clientX: number, clientY: number, source: 'pointer' | 'keyboard'): void;
+  onSelect(node: number): void;
+  onZoom(zoomed: number): void;
+  /** Range or scroll changed (to persist state). */
+  onViewChange(): void;
+  onOpenSource(node: number, toSide: boolean): void;
+  /** After each drawn frame (first paint measurement). */
+  onDrawn(): void;
+}
+
+interface Drag {
+  pointerId: number;
+  startX: number;
+  startY: number;
+  range: { x0: number; x1: number };
+  scrollTop: number;
+  moved: boolean;
+}
+
+export class FlameChart {
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private model: ChartModel | undefined;
+  private theme: Theme;
+  private labels: LabelCache | undefined;
+  /** Palette slot per string index (normal views) or per node (compare view). */
+  private colorKey: Int16Array = new Int16Array(0);
+  private highlightNames: Uint8Array = new Uint8Array(0);
+  private search: SearchResult | undefined;
+  private readonly visible = new VisibleBoxes();
+  private slotOf = new Uint16Array(1024);
+  private order = new Uint32Array(1024);
+
+  private widthPx = 0;
+  private heightPx = 0;
+  private dpr = 1;
+  range = { x0: 0, x1: 1 };
+  scrollTop = 0;
+  zoomed = -1;
+  selected = -1;
+  hovered = -1;
+  private drag: Drag | undefined;
+  private frameRequested = false;
+  private lastPointer: { x: number; y: number } | undefined;
+
+  constructor(
+    private readonly container: HTMLElement,
+    theme: Theme,
+    private readonly callbacks: ChartCallbacks,
+  ) {
+    this.theme = theme;
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'flame-canvas';
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('role', 'application');
+    this.canvas.setAttribute('aria-roledescription', 'flame chart');
+    this.canvas.setAttribute('aria-label', 'Flame chart. Arrow keys move between spans, Enter zooms, Escape zooms out.');
+    container.appendChild(this.canvas);
+    const ctx = this.canvas.getContext('2d', { alpha: true });
+    if (!ctx) throw new Error('Canvas 2D is not available');
+    this.ctx = ctx;
+    this.listen();
+    new ResizeObserver(() => this.resize()).observe(container);
+    this.watchPixelRatio();
+    this.resize();
+  }
+
+  setModel(model: ChartModel | undefined, restore?: { range?: { x0: number; x1: number }; zoomed?: number; scrollTop?: number }): void {
+    this.model = model;
+    this.hovered = -1;
+    this.selected = -1;
+    this.zoomed = -1;
+    this.scrollTop = 0;
+    if (!model) {
+      this.invalidate();
+      return;
+    }
+    this.labels = new LabelCache(model.doc.strings);
+    this.computeColorKeys();
+    const { layout } = model;
+    this.range = { x0: layout.domain.start, x1: layout.domain.end };
+    if (restore?.zoomed !== undefined && restore.zoomed < layout.count) this.zoomed = restore.zoomed;
+    if (restore?.range) this.range = clampRange(layout, restore.range);
+    if (restore?.scrollTop !== undefined) this.scrollTop = restore.scrollTop;
+    this.clampScroll();
+    this.invalidate();
+  }
+
+  get current(): ChartModel | undefined {
+    return this.model;
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.computeColorKeys();
+    this.invalidate();
+  }
+
+  /** Per string index: 1 when the name is one the active milestone is about. */
+  setHighlightNames(marks: Uint8Array): void {
+    this.highlightNames = marks;
+    this.invalidate();
+  }
+
+  setSearch(result: SearchResult | undefined): void {
+    this.search = result && result.query.trim() !== '' ? result : undefined;
+    this.invalidate();
+  }
+
+  /** Zooms to a node's extent (-1: the whole trace) and scrolls its row into view. */
+  zoomTo(node: number): void {
+    const m = this.model;
+    if (!m) return;
+    this.zoomed = node >= 0 && node < m.layout.count ? node : -1;
+    this.range = rangeOf(m.layout, this.zoomed);
+    if (this.zoomed >= 0) this.revealRow(m.layout.row[this.zoomed]);
+    this.callbacks.onZoom(this.zoomed);
+    this.changed();
+  }
+
+  /** Escape: one level up from the zoomed span, then the whole trace. */
+  zoomOut(): void {
+    const m = this.model;
+    if (!m) return;
+    const whole = this.range.x0 <= m.layout.domain.start && this.range.x1 >= m.layout.domain.end;
+    if (this.zoomed >= 0) this.zoomTo(m.view.parent[this.zoomed]);
+    else if (!whole) this.zoomTo(-1);
+  }
+
+  select(node: number, announce = true): void {
+    const m = this.model;
+    if (!m) return;
+    this.selected = node >= 0 && node < m.layout.count ? node : -1;
+    if (this.selected >= 0) {
+      this.revealNode(this.selected);
+      if (announce) {
+        const r = this.nodeRect(this.selected);
+        const box = this.canvas.getBoundingClientRect();
+        if (r) this.callbacks.onHover(this.selected, box.left + r.x + Math.min(r.w / 2, 40), box.top + r.y + ROW_HEIGHT, 'keyboard');
+      }
+    }
+    this.callbacks.onSelect(this.selected);
+    this.invalidate();
+  }
+
+  /** Box of a node in canvas CSS pixels, when it is on screen. */
+  nodeRect(node: number): { x: number; y: number; w: number } | undefined {
+    const m = this.model;
+    if (!m || node < 0 || node >= m.layout.count) return undefined;
+    const scale = this.widthPx / (this.range.x1 - this.range.x0);
+    const x = (m.layout.x0[node] - this.range.x0) * scale;
+    const w = Math.max(1, (m.layout.x1[node] - m.layout.x0[node]) * scale);
+    const y = AXIS_HEIGHT + m.layout.row[node] * ROW_HEIGHT - this.scrollTop;
+    if (x + w < 0 || x > this.widthPx || y + ROW_HEIGHT < AXIS_HEIGHT || y > this.heightPx) return undefined;
+    return { x, y, w };
+  }
+
+  /** Schedules one redraw for the next animation frame (many calls, one frame). */
+  invalidate(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.draw();
+    });
+  }
+
+  private changed(): void {
+    this.invalidate();
+    this.callbacks.onViewChange();
+  }
+
+  private computeColorKeys(): void {
+    const m = this.model;
+    if (!m) return;
+    const { strings } = m.doc;
+    const v = m.view;
+    if (v.kind === 'compare' && v.baseTotal) {
+      // Per node: the change bucket against the root's baseline total.
+      const key = new Int16Array(v.count);
+      const rootBase = new Float64Array(v.count);
+      for (let i = 0; i < v.count; i++) {
+        const p = v.parent[i];
+        rootBase[i] = p < 0 ? v.baseTotal[i] : rootBase[m.layout.root[i]];
+        key[i] = changeBucket(changeIntensity(v.baseTotal[i], v.total[i], rootBase[i]), COMPARE_STEPS);
+      }
+      this.colorKey = key;
+    } else {
+      const key = new Int16Array(strings.length);
+      const n = this.theme.palette.length;
+      for (let s = 0; s < strings.length; s++) key[s] = nameHash(strings[s]) % n;
+      this.colorKey = key;
+    }
+  }
+
+  // Colour slots: palette shades, then dimmed, neutral, slower ramp, faster ramp.
+  private slotColors(): { fill: string[]; text: string[] } {
+    const t = this.theme;
+    return {
+      fill: [...t.palette, t.dimmed, t.neutral, ...t.slower, ...t.faster],
+      text: [...t.paletteText, t.dimmedText, t.neutralText, ...t.slowerText, ...t.fasterText],
+    };
+  }
+
+  private slotForNode(i: number, compare: boolean): number {
+    const P = this.theme.palette.length;
+    if (this.search && this.search.match[i] === 0) return P;
+    if (!compare) return this.colorKey[this.model!.view.name[i]];
+    const b = this.colorKey[i];
+    if (b === 0) return P + 1;
+    return b > 0 ? P + 1 + b : P + 1 + COMPARE_STEPS - b;
+  }
+
+  private draw(): void {
+    const ctx = this.ctx;
+    const dpr = this.dpr;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.widthPx, this.heightPx);
+    const m = this.model;
+    if (!m || this.widthPx <= 0 || this.heightPx <= 0) return;
+    const { layout, view } = m;
+    const t = this.theme;
+    ctx.font = t.font;
+    this.labels!.setFont(t.font);
+
+    const rowTop = this.scrollTop / ROW_HEIGHT;
+    const rows = (this.heightPx - AXIS_HEIGHT) / ROW_HEIGHT + 1;
+    const vis = this.visible;
+    collectVisible(layout, { x0: this.range.x0, x1: this.range.x1, rowTop, rows, widthPx: this.widthPx }, vis);
+
+    // Group boxes by colour (counting sort) so each colour is one path and one fill.
+    const colors = this.slotColors();
+    const slots = colors.fill.length;
+    if (this.slotOf.length < vis.count) {
+      this.slotOf = new Uint16Array(vis.count * 2);
+      this.order = new Uint32Array(vis.count * 2);
+    }
+    const counts = new Uint32Array(slots + 1);
+    const compare = view.kind === 'compare';
+    for (let k = 0; k < vis.count; k++) {
+      const s = this.slotForNode(vis.node[k], compare);
+      this.slotOf[k] = s;
+      counts[s + 1]++;
+    }
+    for (let s = 0; s < slots; s++) counts[s + 1] += counts[s];
+    const groupStart = counts.slice();
+    for (let k = 0; k < vis.count; k++) this.order[counts[this.slotOf[k]]++] = k;
+
+    const yOf = (node: number) => AXIS_HEIGHT + layout.row[node] * ROW_HEIGHT - this.scrollTop;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, AXIS_HEIGHT, this.widthPx, this.heightPx - AXIS_HEIGHT);
+    ctx.clip();
+    this.drawLaneHeaders(m);
+
+    for (let s = 0; s < slots; s++) {
+      const a = groupStart[s];
+      const b = groupStart[s + 1];
+      if (a === b) continue;
+      ctx.fillStyle = colors.fill[s];
+      ctx.beginPath();
+      for (let o = a; o < b; o++) {
+        const k = this.order[o];
+        const x = vis.px0[k];
+        const w = vis.px1[k] - x;
+        // A one-pixel gap separates neighbours once boxes are wide enough to afford it.
+        ctx.rect(x, yOf(vis.node[k]), w > 3 ? w - 1 : w, ROW_HEIGHT - 1);
+      }
+      ctx.fill();
+    }
+
+    // Labels, in the same colour groups so the text colour changes rarely.
+    ctx.textBaseline = 'middle';
+    const labels = this.labels!;
+    for (let s = 0; s < slots; s++) {
+      const a = groupStart[s];
+      const b = groupStart[s + 1];
+      let styled = false;
+      for (let o = a; o < b; o++) {
+        const k = this.order[o];
+        const x = Math.max(0, vis.px0[k]);
+        const w = Math.min(this.widthPx, vis.px1[k]) - x;
+        if (w < MIN_LABEL_WIDTH) continue;
+        const node = vis.node[k];
+        const label = labels.fit(ctx, view.name[node], w - 2 * LABEL_PAD);
+        if (label === undefined) continue;
+        if (!styled) {
+          ctx.fillStyle = colors.text[s];
+          styled = true;
+        }
+        ctx.fillText(label, x + LABEL_PAD, yOf(node) + ROW_HEIGHT / 2);
+      }
+    }
+
+    // Outlines: milestone spans, then hover and keyboard selection on top.
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = t.milestone;
+    const marks = this.highlightNames;
+    if (marks.length > 0) {
+      ctx.beginPath();
+      for (let k = 0; k < vis.count; k++) {
+        const node = vis.node[k];
+        if (marks[view.name[node]] !== 1) continue;
+        const w = Math.max(2, vis.px1[k] - vis.px0[k] - 1);
+        ctx.rect(vis.px0[k] + 1, yOf(node) + 1, w - 1, ROW_HEIGHT - 3);
+      }
+      ctx.stroke();
+    }
+    this.outline(this.hovered, t.hover, 1);
+    this.outline(this.selected, t.focus, 2);
+    ctx.restore();
+
+    this.drawAxis(m);
+    this.callbacks.onDrawn();
+  }
+
+  private outline(node: number, color: string, width: number): void {
+    if (node < 0) return;
+    const r = this.nodeRect(node);
+    if (!r) return;
+    const ctx = this.ctx;
+    ctx.lineWidth = width;
+    ctx.strokeStyle = color;
+    const inset = width / 2;
+    ctx.strokeRect(r.x + inset, r.y + inset, Math.max(1, r.w - 1 - width), ROW_HEIGHT - 1 - width);
+  }
+
+  private drawLaneHeaders(m: ChartModel): void {
+    const ctx = this.ctx;
+    const t = this.theme;
+    for (const lane of m.layout.lanes) {
+      if (lane.headerRow < 0) continue;
+      const y = AXIS_HEIGHT + lane.headerRow * ROW_HEIGHT - this.scrollTop;
+      if (y + ROW_HEIGHT < AXIS_HEIGHT || y > this.heightPx) continue;
+      ctx.fillStyle = t.laneHeader;
+      ctx.fillRect(0, y, this.widthPx, ROW_HEIGHT - 1);
+      ctx.fillStyle = t.muted;
+      ctx.textBaseline = 'middle';
+      const name = m.doc.strings[lane.thread] ?? '';
+      ctx.fillText(name === '' ? 'thread (unknown)' : /^\d+$/.test(name) ? `thread ${name}` : name, LABEL_PAD, y + ROW_HEIGHT / 2);
+    }
+  }
+
+  private drawAxis(m: ChartModel): void {
+    const ctx = this.ctx;
+    const t = this.theme;
+    ctx.fillStyle = t.background;
+    ctx.fillRect(0, 0, this.widthPx, AXIS_HEIGHT);
+    const span = this.range.x1 - this.range.x0;
+    if (!(span > 0)) return;
+    const step = niceTickStep(span, Math.max(1, Math.floor(this.widthPx / 90)));
+    const scale = this.widthPx / span;
+    const origin = m.layout.domain.start;
+    ctx.strokeStyle = t.gridLine;
+    ctx.lineWidth = 1;
+    ctx.fillStyle = t.muted;
+    ctx.textBaseline = 'middle';
+    ctx.beginPath();
+    const first = Math.ceil((this.range.x0 - origin) / step);
+    for (let k = first; ; k++) {
+      const v = origin + k * step;
+      if (v > this.range.x1) break;
+      const x = Math.round((v - this.range.x0) * scale) + 0.5;
+      ctx.moveTo(x, AXIS_HEIGHT - 6);
+      ctx.lineTo(x, AXIS_HEIGHT);
+      ctx.fillText(formatDuration(k * step), x + 3, AXIS_HEIGHT / 2 - 1);
+      if (k - first > 200) break;
+    }
+    ctx.moveTo(0, AXIS_HEIGHT - 0.5);
+    ctx.lineTo(this.widthPx, AXIS_HEIGHT - 0.5);
+    ctx.stroke();
+  }
+
+  private resize(): void {
+    const rect = this.container.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(0, Math.floor(rect.width));
+    const h = Math.max(0, Math.floor(rect.height));
+    if (w === this.widthPx && h === this.heightPx && dpr === this.dpr) return;
+    this.widthPx = w;
+    this.heightPx = h;
+    this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr);
+    this.canvas.height = Math.round(h * dpr);
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+    this.clampScroll();
+    // Resizing clears the canvas; drawing now (before this frame paints) avoids a blank frame.
+    this.draw();
+  }
+
+  /** Moving the window between screens changes the ratio without a resize event. */
+  private watchPixelRatio(): void {
+    const query = window.matchMedia?.(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    query?.addEventListener('change', () => {
+      this.resize();
+      this.watchPixelRatio();
+    }, { once: true });
+  }
+
+  private maxScroll(): number {
+    const m = this.model;
+    if (!m) return 0;
+    return Math.max(0, AXIS_HEIGHT + (m.layout.rowCount + 1) * ROW_HEIGHT - this.heightPx);
+  }
+
+  private clampScroll(): void {
+    this.scrollTop = Math.min(Math.max(0, this.scrollTop), this.maxScroll());
+  }
+
+  private revealRow(row: number): void {
+    const y = row * ROW_HEIGHT;
+    const visibleHeight = this.heightPx - AXIS_HEIGHT;
+    if (y < this.scrollTop) this.scrollTop = Math.max(0, y - ROW_HEIGHT);
+    else if (y + ROW_HEIGHT > this.scrollTop + visibleHeight) this.scrollTop = y + 2 * ROW_HEIGHT - visibleHeight;
+    this.clampScroll();
+  }
+
+  /** Keeps a keyboard-selected node on screen, panning (not zooming) when it is outside. */
+  private revealNode(node: number): void {
+    const m = this.model!;
+    this.revealRow(m.layout.row[node]);
+    const a = m.layout.x0[node];
+    const b = m.layout.x1[node];
+    const span = this.range.x1 - this.range.x0;
+    if (b - a > span) {
+      this.range = rangeOf(m.layout, node);
+    } else if (a < this.range.x0 || b > this.range.x1) {
+      this.range = panRange(m.layout, this.range, a < this.range.x0 ? a - this.range.x0 - span * 0.05 : b - this.range.x1 + span * 0.05);
+    }
+    this.callbacks.onViewChange();
+  }
+
+  private nodeAt(clientX: number, clientY: number): number {
+    const m = this.model;
+    if (!m) return -1;
+    const box = this.canvas.getBoundingClientRect();
+    const px = clientX - box.left;
+    const py = clientY - box.top;
+    if (py < AXIS_HEIGHT || px < 0 || px > this.widthPx) return -1;
+    const row = (py - AXIS_HEIGHT + this.scrollTop) / ROW_HEIGHT;
+    const span = this.range.x1 - this.range.x0;
+    const x = this.range.x0 + (px / this.widthPx) * span;
+    return hitTest(m.layout, Math.floor(row), x, span / this.widthPx);
+  }
+
+  private setHovered(node: number, clientX: number, clientY: number): void {
+    if (node !== this.hovered) {
+      this.hovered = node;
+      this.canvas.style.cursor = node >= 0 ? 'pointer' : 'default';
+      this.invalidate();
+    }
+    this.callbacks.onHover(node, clientX, clientY, 'pointer');
+  }
+
+  private listen(): void {
+    const c = this.canvas;
+    c.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0 || !this.model) return;
+      c.focus();
+      c.setPointerCapture(e.pointerId);
+      this.drag = { pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, range: { ...this.range }, scrollTop: this.scrollTop, moved: false };
+    });
+    c.addEventListener('pointermove', (e) => {
+      this.lastPointer = { x: e.clientX, y: e.clientY };
+      const d = this.drag;
+      if (d && d.pointerId === e.pointerId) {
+        const dx = e.clientX - d.startX;
+        const dy = e.clientY - d.startY;
+        if (!d.moved && Math.hypot(dx, dy) < CLICK_SLOP_PX) return;
+        if (!d.moved) {
+          d.moved = true;
+          this.setHovered(-1, 0, 0);
+          c.style.cursor = 'grabbing';
+        }
+        const m = this.model!;
+        const perPx = (d.range.x1 - d.range.x0) / this.widthPx;
+        this.range = panRange(m.layout, d.range, -dx * perPx);
+        this.scrollTop = d.scrollTop - dy;
+        this.clampScroll();
+        this.changed();
+        return;
+      }
+      this.setHovered(this.nodeAt(e.clientX, e.clientY), e.clientX, e.clientY);
+    });
+    const end = (e: PointerEvent) => {
+      const d = this.drag;
+      if (!d || d.pointerId !== e.pointerId) return;
+      this.drag = undefined;
+      c.style.cursor = 'default';
+      if (e.type === 'pointercancel' || d.moved) return;
+      const node = this.nodeAt(e.clientX, e.clientY);
+      if (node < 0) return;
+      if (e.ctrlKey || e.metaKey) {
+        this.select(node, false);
+        this.callbacks.onOpenSource(node, e.altKey);
+        return;
+      }
+      this.select(node, false);
+      this.zoomTo(node);
+      this.setHovered(this.nodeAt(e.clientX, e.clientY), e.clientX, e.clientY);
+    };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('pointerleave', () => {
+      this.lastPointer = undefined;
+      if (!this.drag) this.setHovered(-1, 0, 0);
+    });
+    c.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    c.addEventListener('keydown', (e) => this.onKey(e));
+    c.addEventListener('focus', () => {
+      if (this.selected < 0 && this.model && this.model.layout.count > 0) {
+        // Start keyboard navigation at the first visible root.
+        const lay = this.model.layout;
+        for (let k = lay.rowStart[0]; k < lay.rowStart[Math.min(1, lay.rowCount)]; k++) {
+          const i = lay.rowNodes[k];
+          if (lay.x1[i] > this.range.x0 && lay.x0[i] < this.range.x1) {
+            this.selected = i;
+            this.callbacks.onSelect(i);
+            this.invalidate();
+            break;
+          }
+        }
+      }
+    });
+  }
+
+  private onWheel(e: WheelEvent): void {
+    const m = this.model;
+    if (!m) return;
+    e.preventDefault();
+    const lineScale = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? this.heightPx : 1;
+    const dx = e.deltaX * lineScale;
+    const dy = e.deltaY * lineScale;
+    const box = this.canvas.getBoundingClientRect();
+    if (e.altKey) {
+      this.scrollTop += dy;
+      this.clampScroll();
+    } else if (e.shiftKey || Math.abs(dx) > Math.abs(dy)) {
+      const perPx = (this.range.x1 - this.range.x0) / this.widthPx;
+      this.range = panRange(m.layout, this.range, (e.shiftKey && dx === 0 ? dy : dx) * perPx);
+    } else {
+      // Pinch gestures arrive as ctrl+wheel with small deltas: zoom faster per unit for them.
+      const factor = Math.exp(dy / (e.ctrlKey || e.metaKey ? 40 : 200));
+      const anchor = (e.clientX - box.left) / this.widthPx;
+      this.range = zoomRange(m.layout, this.range, Math.min(10, Math.max(0.1, factor)), anchor);
+    }
+    if (this.lastPointer) this.setHovered(this.nodeAt(this.lastPointer.x, this.lastPointer.y), this.lastPointer.x, this.lastPointer.y);
+    this.changed();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const m = this.model;
+    if (!m) return;
+    const dirs: Record<string, Direction> = { ArrowUp: 'parent', ArrowDown: 'child', ArrowLeft: 'previous', ArrowRight: 'next' };
+    const dir = dirs[e.key];
+    if (dir) {
+      e.preventDefault();
+      if (this.selected < 0) return;
+      const next = neighbour(m.layout, m.view.parent, this.selected, dir);
+      if (next >= 0) this.select(next);
+      return;
+    }
+    switch (e.key) {
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        if (this.selected < 0) return;
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) this.callbacks.onOpenSource(this.selected, e.altKey);
+        else this.zoomTo(this.selected);
+        return;
+      case 'Escape':
+        e.preventDefault();
+        this.zoomOut();
+        return;
+      case 'Home':
+      case '0':
+        e.preventDefault();
+        this.zoomTo(-1);
+        return;
+      case '+':
+      case '=':
+      case '-':
+      case '_':
+        e.preventDefault();
+        this.range = zoomRange(m.layout, this.range, e.key === '+' || e.key === '=' ? 0.5 : 2, 0.5);
+        this.changed();
+        return;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/** The compare view's table of span-path deltas, sortable by any column. */
+import type { FlameDocument, FlameView } from '../../core/flame/data';
+import { formatChange, formatDelta, formatDuration } from '../../core/flame/format';
+import { deltaRows, sortDeltaRows, type DeltaColumn, type DeltaRow } from './describe';
+import { clear, h } from './dom';
+
+/** Rows rendered at once; the rest are a sort or a search away. */
+const MAX_ROWS = 400;
+
+const COLUMNS: Array<{ key: DeltaColumn; label: string; numeric: boolean; title: string }> = [
+  { key: 'path', label: 'Span path', numeric: false, title: 'Span path from the root' },
+  { key: 'baseline', label: 'Baseline', numeric: true, title: 'Baseline total per run' },
+  { key: 'after', label: 'After', numeric: true, title: 'After total per run' },
+  { key: 'delta', label: 'Δ', numeric: true, title: 'After minus baseline' },
+  { key: 'change', label: 'Δ%', numeric: true, title: 'Change relative to the baseline' },
+];
+
+export class DeltaTable {
+  private rows: DeltaRow[] = [];
+  private filter = '';
+  sort: { column: DeltaColumn; descending: boolean } = { column: 'delta', descending: false };
+  private readonly table = h('table', { className: 'deltas' });
+  private readonly head = h('thead');
+  private readonly body = h('tbody');
+  private readonly footer = h('div', { className: 'deltas-footer' });
+
+  constructor(
+    host: HTMLElement,
+    private readonly onPick: (node: number) => void,
+    private readonly onSortChange: () => void,
+  ) {
+    this.table.append(this.head, this.body);
+    host.append(this.table, this.footer);
+  }
+
+  setData(doc: FlameDocument, view: FlameView, sort?: { column: DeltaColumn; descending: boolean }): void {
+    // Zero-duration paths on both sides say nothing about the change.
+    this.rows = deltaRows(doc, view).filter((r) => r.baseline > 0 || r.after > 0);
+    if (sort) this.sort = sort;
+    this.render();
+  }
+
+  setFilter(query: string): void {
+    const q = query.trim().toLowerCase();
+    if (q === this.filter) return;
+    this.filter = q;
+    this.render();
+  }
+
+  private render(): void {
+    clear(this.head);
+    const tr = h('tr');
+    for (const c of COLUMNS) {
+      const active = this.sort.column === c.key;
+      const th = h('th', {
+        className: c.numeric ? 'num' : '',
+        attrs: { scope: 'col', 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
+      });
+      const button = h('button', { title: `${c.title}. Click to sort.` }, c.label, active ? (this.sort.descending ? ' ▼' : ' ▲') : '');
+      button.addEventListener('click', () => {
+        this.sort = active ? { column: c.key, descending: !this.sort.descending } : { column: c.key, descending: c.numeric && c.key !== 'delta' && c.key !== 'change' };
+        this.render();
+        this.onSortChange();
+      });
+      th.appendChild(button);
+      tr.appendChild(th);
+    }
+    this.head.appendChild(tr);
+
+    clear(this.body);
+    const visible = this.filter === '' ? this.rows : this.rows.filter((r) => r.name.toLowerCase().includes(this.filter));
+    const sorted = sortDeltaRows(visible, this.sort.column, this.sort.descending);
+    for (const r of sorted.slice(0, MAX_ROWS)) {
+      const cls = r.delta < 0 ? 'faster' : r.delta > 0 ? 'slower' : '';
+      const row = h(
+        'tr',
+        { className: cls, attrs: { tabindex: '0', 'data-node': String(r.node) } },
+        h('td', { className: 'path', title: r.path }, r.name, h('span', { className: 'parent-path' }, parentPath(r))),
+        h('td', { className: 'num' }, formatDuration(r.baseline)),
+        h('td', { className: 'num' }, formatDuration(r.after)),
+        h('td', { className: 'num delta' }, formatDelta(r.delta)),
+        h('td', { className: 'num delta' }, formatChange(r.baseline, r.after)),
+      );
+      const pick = () => this.onPick(r.node);
+      row.addEventListener('click', pick);
+      row.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') pick();
+      });
+      this.body.appendChild(row);
+    }
+    this.footer.textContent =
+      sorted.length > MAX_ROWS ? `Showing ${MAX_ROWS} of ${sorted.length} span paths; sort or search to see others.` : `${sorted.length} span paths`;
+  }
+}
+
+/** The path above the span, shown dimmed after its name. */
+function parentPath(r: DeltaRow): string {
+  const cut = r.path.length - r.name.length;
+  return cut > 0 ? `  ${r.path.slice(0, cut).replace(/ > $/, '')}` : '';
+}

@@ -1,0 +1,134 @@
+/**
+ * Messages between the extension host and the flame chart webview, and the state the webview
+ * persists. Both sides import this module; each side switches exhaustively over what it receives.
+ * Everything that comes from the webview is validated here before use.
+ */
+import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
+
+export const FLAME_VIEW_TYPE = 'milestoneScope.flame';
+
+/** What a panel shows: one trace file, or a baseline and an after trace. URIs as strings. */
+export type PanelSource =
+  | { kind: 'trace'; uri: string }
+  | { kind: 'compare'; baseline: string; after: string };
+
+export type ToWebview =
+  | { type: 'loading'; title: string }
+  | { type: 'document'; source: PanelSource; doc: FlameDocument }
+  | { type: 'highlight'; names: string[]; milestone?: string }
+  | { type: 'error'; title: string; message: string }
+  | { type: 'sourceResult'; ok: boolean; message: string };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'openSource'; view: FlameViewKind; node: number; toSide: boolean }
+  | { type: 'error'; message: string };
+
+/** View state the webview keeps through `setState` (and the serializer hands back on reload). */
+export interface WebviewState {
+  version: 1;
+  source?: PanelSource;
+  view?: FlameViewKind;
+  /** Visible x range per view, in view units. */
+  ranges?: Partial<Record<FlameViewKind, { x0: number; x1: number }>>;
+  /** Zoomed node per view (breadcrumb tail). */
+  zoomed?: Partial<Record<FlameViewKind, number>>;
+  scrollTop?: number;
+  search?: string;
+  sort?: { column: CompareColumn; descending: boolean };
+}
+
+export type CompareColumn = 'path' | 'baseline' | 'after' | 'delta' | 'change';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const VIEW_KINDS: readonly FlameViewKind[] = ['timeline', 'merged', 'compare'];
+const COMPARE_COLUMNS: readonly CompareColumn[] = ['path', 'baseline', 'after', 'delta', 'change'];
+const MAX_STRING = 4096;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+}
+
+function isViewKind(v: unknown): v is FlameViewKind {
+  return typeof v === 'string' && (VIEW_KINDS as readonly string[]).includes(v);
+}
+
+function isShortString(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_STRING;
+}
+
+/** Validates a message received from the webview. */
+export function parseFromWebview(value: unknown): Validated<FromWebview> {
+  if (!isRecord(value)) return { ok: false, error: 'message is not an object' };
+  const type = value.type;
+  switch (type) {
+    case 'ready':
+      return { ok: true, value: { type } };
+    case 'openSource':
+      if (!isViewKind(value.view)) return { ok: false, error: 'openSource: unknown view' };
+      if (!isIndex(value.node)) return { ok: false, error: 'openSource: node is not an index' };
+      return { ok: true, value: { type, view: value.view, node: value.node, toSide: value.toSide === true } };
+    case 'error':
+      if (typeof value.message !== 'string') return { ok: false, error: 'error: message is not a string' };
+      return { ok: true, value: { type, message: value.message.slice(0, MAX_STRING) } };
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(String(type)).slice(0, 80)}` };
+  }
+}
+
+export function parsePanelSource(value: unknown): PanelSource | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.kind === 'trace' && isShortString(value.uri) && value.uri !== '') return { kind: 'trace', uri: value.uri };
+  if (value.kind === 'compare' && isShortString(value.baseline) && isShortString(value.after) && value.baseline !== '' && value.after !== '') {
+    return { kind: 'compare', baseline: value.baseline, after: value.after };
+  }
+  return undefined;
+}
+
+function parseRange(v: unknown): { x0: number; x1: number } | undefined {
+  if (!isRecord(v)) return undefined;
+  const { x0, x1 } = v;
+  if (typeof x0 !== 'number' || typeof x1 !== 'number' || !Number.isFinite(x0) || !Number.isFinite(x1) || !(x1 > x0)) return undefined;
+  return { x0, x1 };
+}
+
+/**
+ * Validates persisted webview state (the serializer receives it from the webview). Invalid parts
+ * are dropped rather than failing the whole restore.
+ */
+export function parseWebviewState(value: unknown): WebviewState {
+  const state: WebviewState = { version: 1 };
+  if (!isRecord(value)) return state;
+  const source = parsePanelSource(value.source);
+  if (source) state.source = source;
+  if (isViewKind(value.view)) state.view = value.view;
+  if (isRecord(value.ranges)) {
+    const ranges: WebviewState['ranges'] = {};
+    for (const k of VIEW_KINDS) {
+      const r = parseRange(value.ranges[k]);
+      if (r) ranges[k] = r;
+    }
+    state.ranges = ranges;
+  }
+  if (isRecord(value.zoomed)) {
+    const zoomed: WebviewState['zoomed'] = {};
+    for (const k of VIEW_KINDS) if (isIndex(value.zoomed[k])) zoomed[k] = value.zoomed[k] as number;
+    state.zoomed = zoomed;
+  }
+  if (typeof value.scrollTop === 'number' && Number.isFinite(value.scrollTop) && value.scrollTop >= 0) state.scrollTop = value.scrollTop;
+  if (isShortString(value.search)) state.search = value.search;
+  if (isRecord(value.sort) && typeof value.sort.column === 'string' && (COMPARE_COLUMNS as readonly string[]).includes(value.sort.column)) {
+    state.sort = { column: value.sort.column as CompareColumn, descending: value.sort.descending === true };
+  }
+  return state;
+}
+
+/** Compile-time exhaustiveness for switches over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected message ${JSON.stringify(value)}`);
+}

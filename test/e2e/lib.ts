@@ -1,0 +1,427 @@
+// UI test library: a real VS Code workbench (code-server's bundled VS Code server) in headless
+// Debian chromium, driven with playwright-core. Each workbench gets a fresh temporary git copy
+// of a fixture, its own user data folder and a free port, so tests can run side by side.
+// Every wait is for an explicit condition with a timeout.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { provision } from '../../scripts/provision.mjs';
+import {
+  DEFAULT_FIXTURE,
+  copyFixture,
+  installVsix as installVsixInto,
+  makeTempDir,
+  removeTempDir,
+  repoRoot,
+  startCodeServer,
+  startVsCodeServer,
+  workbenchUrl,
+  writeUserSettings,
+  type ServerHandle,
+} from '../../scripts/workbench.mjs';
+
+export { repoRoot };
+export const resultsRoot = join(repoRoot, 'test-results');
+export const PACKAGED_VSIX = join(repoRoot, 'dist', 'milestone-scope.vsix');
+/** Runs the tests against another build of the extension (a folder with package.json and dist/). */
+export const EXTENSION_PATH_ENV = 'MILESTONE_SCOPE_EXTENSION_PATH';
+
+/** The extension folder tests load: $MILESTONE_SCOPE_EXTENSION_PATH or this repository. */
+export function extensionPath(): string {
+  return process.env[EXTENSION_PATH_ENV] ?? repoRoot;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Headless Debian chromium (playwright's own browser download is not used). */
+export async function launchBrowser(): Promise<Browser> {
+  const paths = await provision({ log: () => undefined });
+  return chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Resolves with the condition's first truthy value, checking every 100 ms; rejects after
+ * `timeoutMs` naming `description` and the last error the condition threw.
+ */
+export async function waitFor<T>(
+  condition: () => T | Promise<T>,
+  timeoutMs: number,
+  description: string,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const detail = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${detail}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface WorkbenchOptions {
+  /** Folder name under test-results/ for screenshots and logs; defaults to the test file's name. */
+  name?: string;
+  /** A fixture under test/fixtures/ or a path (default `stark-backend-metal`). */
+  fixture?: string;
+  /** User settings on top of the defaults (trusted workspace, no welcome page, no telemetry). */
+  settings?: Record<string, unknown>;
+  /** Color theme label, e.g. `Default Dark Modern`. */
+  theme?: string;
+  /**
+   * Install a packaged extension into code-server, as `npm run demo` does: `true` for
+   * dist/milestone-scope.vsix (built by `npm run package`) or a path to a .vsix.
+   */
+  installVsix?: boolean | string;
+  /** Load the extension from this folder as an extension under development (default: `extensionPath()`). */
+  devPath?: string;
+  viewport?: { width: number; height: number };
+}
+
+export interface ProblemRow {
+  /** The file the marker belongs to (its label in the Problems tree). */
+  file: string;
+  severity: 'error' | 'warning' | 'info' | 'unknown';
+  message: string;
+  /** 1-based line, when shown. */
+  line?: number;
+  /** The row's full accessible label, as VS Code announces it. */
+  label: string;
+}
+
+export interface Workbench {
+  page: Page;
+  browser: Browser;
+  /** The URL the page was opened with. */
+  url: string;
+  /** Temporary git copy of the fixture, opened as the workspace folder. */
+  workspaceDir: string;
+  /** This workbench's own user data folder (settings in User/settings.json). */
+  userDataDir: string;
+  /** test-results/<name>/: screenshots, server log. */
+  resultsDir: string;
+  server: ServerHandle;
+  /** Saves a full-window screenshot as test-results/<name>/<NN>-<label>.png and returns its path. */
+  screenshot(label: string): Promise<string>;
+  /** Runs a command by its palette title (e.g. `Milestone Scope: Show Milestone`). */
+  runCommand(title: string, options?: { timeoutMs?: number }): Promise<void>;
+  /** The titles the command palette lists for `query`. */
+  paletteCommands(query: string, options?: { timeoutMs?: number }): Promise<string[]>;
+  /** Opens a workspace file in the editor through Quick Open, optionally at a 1-based line. */
+  openFile(relPath: string, line?: number): Promise<void>;
+  /** The lines of the active editor that are rendered (in view), top to bottom. */
+  editorText(): Promise<string>;
+  /** Opens the Problems panel and reads its rows (the ones rendered, i.e. scrolled into view). */
+  problems(): Promise<ProblemRow[]>;
+  /** The text of each status bar item, left to right. */
+  statusBarText(): Promise<string[]>;
+  /** The messages of the notification toasts currently shown. */
+  notifications(): Promise<string[]>;
+  /**
+   * The content frame of a webview: the first whose document matches `selector` (any webview
+   * when omitted), waiting up to `timeoutMs` for one to appear.
+   */
+  webviewFrame(options?: { selector?: string; timeoutMs?: number }): Promise<FrameLocator>;
+  /** A workspace file's content on disk. */
+  readFile(relPath: string): string;
+  /** Closes the browser and the server; removes the temporary folders. */
+  close(): Promise<void>;
+}
+
+const usedNames = new Map<string, number>();
+
+function defaultName(): string {
+  // The test file that called startWorkbench.
+  const frame = new Error().stack?.split('\n').find((l) => /\.e2e\.ts/.test(l));
+  const match = frame && /([^/\\(]+)\.e2e\.ts/.exec(frame);
+  return match ? match[1] : 'workbench';
+}
+
+function uniqueName(name: string): string {
+  const n = (usedNames.get(name) ?? 0) + 1;
+  usedNames.set(name, n);
+  return n === 1 ? name : `${name}-${n}`;
+}
+
+/** Opens a fresh workbench on a fresh copy of the fixture. Always `close()` it (use try/finally or t.after). */
+export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
+  const name = uniqueName(options.name ?? defaultName());
+  const resultsDir = join(resultsRoot, name.replace(/[^A-Za-z0-9_.-]+/g, '-'));
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+
+  const paths = await provision({ log: (line) => console.error(line) });
+  const tmp = makeTempDir(name);
+  const workspaceDir = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+  const userDataDir = join(tmp, 'user-data');
+  const extensionsDir = join(tmp, 'extensions');
+  writeUserSettings(userDataDir, { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings });
+
+  let server: ServerHandle;
+  let url: string;
+  if (options.installVsix) {
+    const vsix = options.installVsix === true ? PACKAGED_VSIX : options.installVsix;
+    checkVsix(vsix);
+    await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+    server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
+    url = workbenchUrl(server, workspaceDir);
+  } else {
+    const devPath = options.devPath ?? extensionPath();
+    server = await startVsCodeServer({
+      serverDataDir: join(tmp, 'server-data'),
+      userDataDir,
+      extensionsDir,
+      logFile: join(resultsDir, 'server.log'),
+      paths,
+    });
+    url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
+  }
+
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    await page.goto(url);
+    await waitForWorkbench(page, basename(workspaceDir));
+    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp });
+  } catch (err) {
+    await browser?.close();
+    await server.stop();
+    removeTempDir(tmp);
+    throw err;
+  }
+}
+
+function checkVsix(vsix: string): void {
+  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist; run \`npm run package\` first`);
+  const built = join(repoRoot, 'dist', 'extension.js');
+  if (vsix === PACKAGED_VSIX && existsSync(built) && statSync(built).mtimeMs > statSync(vsix).mtimeMs) {
+    throw new Error(`${vsix} is older than dist/extension.js; run \`npm run package\` again`);
+  }
+}
+
+/** The workbench has rendered, the folder is open in the Explorer and the extension host runs. */
+async function waitForWorkbench(page: Page, folderName: string): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .catch(() => {
+      throw new Error('the Explorer never showed the workspace folder');
+    });
+  await waitFor(
+    async () => (await page.title()).includes(folderName),
+    30_000,
+    `the window title to name the folder ${folderName}`,
+  );
+}
+
+interface HandleParts {
+  page: Page;
+  browser: Browser;
+  url: string;
+  workspaceDir: string;
+  userDataDir: string;
+  resultsDir: string;
+  server: ServerHandle;
+  tmp: string;
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const QUICK_INPUT_ROW = `${QUICK_INPUT} .monaco-list-row`;
+
+function makeHandle(parts: HandleParts): Workbench {
+  const { page } = parts;
+  let shot = 0;
+  let closed = false;
+
+  async function openQuickInput(text: string): Promise<void> {
+    const widget = page.locator(QUICK_INPUT);
+    if (await widget.isVisible()) await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator(QUICK_INPUT_BOX).fill(text);
+  }
+
+  /** Labels of the rows the quick input shows once it has settled on `text`. */
+  async function quickInputLabels(): Promise<string[]> {
+    return page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents();
+  }
+
+  async function closeQuickInput(): Promise<void> {
+    const widget = page.locator(QUICK_INPUT);
+    if (await widget.isVisible()) await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  const handle: Workbench = {
+    ...parts,
+
+    async screenshot(label) {
+      shot++;
+      const file = join(parts.resultsDir, `${String(shot).padStart(2, '0')}-${label.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+
+    async runCommand(title, options = {}) {
+      await openQuickInput(`>${title}`);
+      const row = page.locator(QUICK_INPUT_ROW).filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+      });
+      await row
+        .first()
+        .waitFor({ timeout: options.timeoutMs ?? 15_000 })
+        .catch(async () => {
+          const seen = await quickInputLabels();
+          await closeQuickInput();
+          throw new Error(`command "${title}" is not in the palette (it lists: ${seen.join(' | ') || 'nothing'})`);
+        });
+      await row.first().click();
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    },
+
+    async paletteCommands(query, options = {}) {
+      await openQuickInput(`>${query}`);
+      // The list is filtered synchronously once the input has the query; wait for rows or the "no matching" message.
+      await waitFor(
+        async () =>
+          (await page.locator(QUICK_INPUT_ROW).count()) > 0 ||
+          (await page.locator(`${QUICK_INPUT} .quick-input-message`).filter({ hasText: /no matching/i }).count()) > 0,
+        options.timeoutMs ?? 10_000,
+        `the palette to answer "${query}"`,
+      );
+      const labels = await quickInputLabels();
+      await closeQuickInput();
+      return labels;
+    },
+
+    async openFile(relPath, line) {
+      await openQuickInput(line === undefined ? relPath : `${relPath}:${line}`);
+      const file = basename(relPath);
+      const row = page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: file }) });
+      await row
+        .first()
+        .waitFor({ timeout: 20_000 })
+        .catch(async () => {
+          await closeQuickInput();
+          throw new Error(`Quick Open did not find ${relPath}`);
+        });
+      await page.keyboard.press('Enter');
+      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
+      await page
+        .locator('.editor-group-container.active .tab.active')
+        .filter({ hasText: file })
+        .waitFor({ timeout: 15_000 });
+      if (line !== undefined) {
+        await waitFor(
+          async () => (await handle.statusBarText()).some((t) => t.startsWith(`Ln ${line},`)),
+          10_000,
+          `the cursor to be on line ${line} of ${relPath}`,
+        );
+      }
+    },
+
+    async editorText() {
+      // Monaco renders only the lines in view, absolutely positioned; order them by position.
+      const lines = await page.locator('.editor-group-container.active .view-lines .view-line').evaluateAll((els) =>
+        els
+          .map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
+          .sort((a, b) => a.top - b.top)
+          .map((l) => l.text),
+      );
+      return lines.join('\n');
+    },
+
+    async problems() {
+      await page.keyboard.press('Escape');
+      const panel = page.locator('.markers-panel');
+      if (!(await panel.isVisible())) await handle.runCommand('View: Toggle Problems (Errors, Warnings, Infos)');
+      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      const rows = panel.locator('.monaco-list-row');
+      const out: ProblemRow[] = [];
+      let file = '';
+      for (const row of await rows.all()) {
+        const label = (await row.getAttribute('aria-label')) ?? '';
+        if ((await row.locator('.marker-icon').count()) === 0 && (await row.locator('.file-icon, .monaco-icon-label').count()) > 0 && !/\bat line\b/i.test(label)) {
+          file = (await row.locator('.label-name').first().textContent())?.trim() ?? file;
+          continue;
+        }
+        const iconClass = (await row.locator('.marker-icon').first().getAttribute('class')) ?? '';
+        const severity = /error/.test(iconClass) ? 'error' : /warning/.test(iconClass) ? 'warning' : /info/.test(iconClass) ? 'info' : 'unknown';
+        const message = ((await row.locator('.marker-message-details, .marker-message').first().textContent().catch(() => '')) ?? '').trim();
+        const lineMatch = /\[Ln (\d+)/.exec((await row.innerText()).replace(/\s+/g, ' '));
+        out.push({ file, severity, message: message || label, line: lineMatch ? Number(lineMatch[1]) : undefined, label });
+      }
+      return out;
+    },
+
+    async statusBarText() {
+      const items = page.locator('#workbench\\.parts\\.statusbar .statusbar-item');
+      return (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t !== '');
+    },
+
+    async notifications() {
+      const toasts = page.locator('.notifications-toasts .notification-toast .notification-list-item-message');
+      return (await toasts.allInnerTexts()).map((t) => t.trim());
+    },
+
+    async webviewFrame(options = {}) {
+      const timeoutMs = options.timeoutMs ?? 20_000;
+      const index = await waitFor(
+        async () => {
+          const outers = page.locator('iframe.webview.ready');
+          const n = await outers.count();
+          for (let i = 0; i < n; i++) {
+            const inner = page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
+            const matches = options.selector ? (await inner.locator(options.selector).count()) > 0 : (await inner.locator('body').count()) > 0;
+            if (matches) return i + 1;
+          }
+          return 0;
+        },
+        timeoutMs,
+        options.selector ? `a webview containing ${options.selector}` : 'a webview',
+      );
+      return page.frameLocator('iframe.webview.ready').nth(index - 1).frameLocator('#active-frame');
+    },
+
+    readFile(relPath) {
+      return readFileSync(join(parts.workspaceDir, relPath), 'utf8');
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await parts.browser.close().catch(() => undefined);
+      await parts.server.stop();
+      removeTempDir(parts.tmp);
+    },
+  };
+  return handle;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** This module's own folder (test/e2e). */
+export const e2eDir = fileURLToPath(new URL('.', import.meta.url));

@@ -1,0 +1,2 @@
+// Every extension-host test module; add one import line per module.
+import './activation.host';
