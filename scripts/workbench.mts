@@ -78,6 +78,8 @@ export interface ServerHandle {
   port: number;
   /** File receiving the server's output. */
   logFile: string;
+  /** Resolves with the exit code when the server process exits (by itself or through `stop`). */
+  exited: Promise<number | undefined>;
   /** Stops the server and every process it started; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -140,6 +142,7 @@ async function spawnServer(paths: ToolPaths, options: SpawnOptions): Promise<Ser
     url: `http://127.0.0.1:${port}`,
     port,
     logFile: options.logFile,
+    exited: child.then((r) => r.exitCode),
     stop: () => (stopped ??= killGroup(child).finally(() => log.end())),
   };
 }
@@ -191,6 +194,18 @@ export function startCodeServer(options: CodeServerOptions): Promise<ServerHandl
     logFile: options.logFile,
     listening: /HTTP server listening on https?:\/\/[^\s:]+:(\d+)/,
   });
+}
+
+/**
+ * Packages the extension in `extensionDir` (default: this repository, built) into `outFile` with
+ * vsce, exactly as `npm run package` does.
+ */
+export async function packageVsix(outFile: string, extensionDir = repoRoot): Promise<string> {
+  const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
+  // Output is piped, so vsce answers its own questions (a missing LICENSE) with yes.
+  const result = await execa(vsce, ['package', '--no-dependencies', '--out', outFile], { cwd: extensionDir, reject: false, stdin: 'ignore', all: true });
+  if (result.exitCode !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed in ${extensionDir}:\n${result.all}`);
+  return outFile;
 }
 
 /** Installs a packaged extension into an extensions folder with code-server's command line. */

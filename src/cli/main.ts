@@ -9,8 +9,11 @@ import { EXIT } from './exitCodes';
 import { processIO, type CliIO } from './io';
 import { runList } from './list';
 import { runPreflight } from './preflight';
+import { runScope } from './scope';
 import { runShow } from './show';
 import { runStart } from './start';
+import { runTrace } from './trace';
+import { runRun } from './run';
 
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -19,6 +22,9 @@ export const COMMANDS: Record<string, Command> = {
   show: { summary: 'show one milestone: scope, hotspots, status, tracking', run: runShow },
   preflight: { summary: 'decide ready / resume / noop / conflict / blocked', run: runPreflight },
   start: { summary: 'pre-flight, then mark the milestone in progress', run: runStart },
+  scope: { summary: "check changes against the active milestone's scope", run: runScope },
+  trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', run: runTrace },
+  run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', run: runRun },
 };
 
 function usage(): string {

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gitTopLevel } from '../core/git';
@@ -48,6 +49,9 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
 
 /** `--root`, else the git top level of the current folder, else the current folder. */
 export async function resolveRoot(io: CliIO, root: string | undefined): Promise<string> {
-  if (root) return path.resolve(io.cwd, root);
-  return (await gitTopLevel(io.cwd)) ?? io.cwd;
+  if (root === undefined) return (await gitTopLevel(io.cwd)) ?? io.cwd;
+  const abs = path.resolve(io.cwd, root);
+  const stat = await fs.stat(abs).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new InputError(`--root ${root}: not a folder`, undefined, 'input/usage');
+  return abs;
 }

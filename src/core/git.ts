@@ -1,7 +1,7 @@
 /** Small git wrappers (argument arrays, no shell). Each returns undefined when git cannot answer. */
-import { execa } from 'execa';
-
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  // Loaded lazily: execa is ESM-only, and this module is also loaded by CommonJS test runners.
+  const { execa } = await import('execa');
   try {
     const r = await execa('git', args, { cwd, reject: false, stripFinalNewline: true, env: { GIT_TERMINAL_PROMPT: '0' } });
     return r.exitCode === 0 ? r.stdout : undefined;

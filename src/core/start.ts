@@ -107,6 +107,8 @@ export interface StartResult extends StartPlan {
 export interface StartOptions {
   owner?: string;
   now?: Date;
+  /** Called after the files are read and the edits computed, before anything is written. */
+  beforeWrite?: (plan: StartPlan) => Promise<void>;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
     [ws.config.status, statusSnap],
     [trackingFile, trackingSnap],
   ]);
+  if (opts.beforeWrite && plan.changes.length > 0) await opts.beforeWrite(plan);
   // Check every file before writing any, so a concurrent change leaves both untouched.
   for (const c of plan.changes) {
     const snap = snaps.get(c.file)!;

@@ -59,9 +59,7 @@ export class YamlReader {
   }
 
   string(node: Node | null, what: string): string | undefined {
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') && String(node.value).trim() !== '') {
-      return String(node.value);
-    }
+    if (isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '') return node.value;
     this.report('error', 'yaml/type', `${what} must be a non-empty string`, node);
     return undefined;
   }

@@ -5,18 +5,24 @@ import { activateMilestoneCommands } from './milestoneCommands';
 import { activateMilestoneDocuments } from './milestoneDocument';
 import { activateMilestoneTree } from './milestoneTree';
 import { activateStatusBar } from './statusBar';
+import { activateHotspotIndex } from './hotspotIndex';
 import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
+import { activateFlamePanel } from './flamePanel';
+import { activateLanguageClient } from './languageClient';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateWorkspaceModel,
+  activateHotspotIndex,
   activateMilestoneCommands,
   activateMilestoneDocuments,
   activateMilestoneTree,
   activateStatusBar,
   activateHotspotDecorations,
   activateHotspotLens,
+  activateFlamePanel,
+  activateLanguageClient,
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -286,3 +286,17 @@ export function getHotspotIndex(ctx: ExtensionContextHolder): HotspotIndex {
   }
   return index;
 }
+
+/**
+ * Creates the index at activation (its first rebuild waits for the catalog) and registers the
+ * internal command tests use: rebuild from git and the buffers now, and report every placement.
+ */
+export function activateHotspotIndex(ctx: ExtensionContextHolder): void {
+  const index = getHotspotIndex(ctx);
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('milestoneScope.internal.hotspots', async () => {
+      await index.refresh();
+      return index.all().map((e) => ({ key: e.key, milestone: e.milestone.id, path: e.path, line: e.anchor.line, state: e.anchor.state, unresolved: e.unresolved }));
+    }),
+  );
+}

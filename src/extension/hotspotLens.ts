@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry, type HotspotIndex } from './hotspotIndex';
 import { hotspotLine, hotspotRange } from './hotspotRanges';
-import { escapeMarkdown } from './milestoneMarkdown';
+import { escapeMarkdown, shortTitle } from './milestoneMarkdown';
+
+const LENS_TITLE_CHARS = 60;
 
 const RUN_CHECK = 'milestoneScope.runCheck';
 const LENS_SETTING = 'milestoneScope.codeLens.enabled';
@@ -56,13 +58,14 @@ function shown(index: HotspotIndex, ctx: ExtensionContextHolder, uri: vscode.Uri
 function lensesFor(e: HotspotEntry, doc: vscode.TextDocument, activeId: string | undefined, canCheck: boolean, base: string): vscode.CodeLens[] {
   const range = new vscode.Range(hotspotLine(e, doc), 0, hotspotLine(e, doc), 0);
   const where = `hotspot ${e.index} of ${e.total}`;
+  const title = shortTitle(e.workItem.title, LENS_TITLE_CHARS);
   const lenses: vscode.CodeLens[] = [];
   const state =
     e.anchor.state === 'removed'
       ? `$(warning) M${e.milestone.id} · ${where} removed since ${base} (was ${e.ref.path}:${e.ref.line})`
       : e.anchor.state === 'edited'
-        ? `$(edit) M${e.milestone.id} · ${where} (edited) · ${e.workItem.title}`
-        : `$(target) M${e.milestone.id} · ${where} · ${e.workItem.title}`;
+        ? `$(edit) M${e.milestone.id} · ${where} (edited) · ${title}`
+        : `$(target) M${e.milestone.id} · ${where} · ${title}`;
   lenses.push(new vscode.CodeLens(range, { title: state, command: 'milestoneScope.showMilestone', arguments: [e.milestone.id], tooltip: `Show milestone ${e.milestone.id}` }));
   lenses.push(
     new vscode.CodeLens(range, {

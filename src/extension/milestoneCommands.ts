@@ -97,7 +97,7 @@ async function pickMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, m
     else if (d?.decision === 'conflict') detail = `Conflict: ${d.reason}. Starting it changes nothing.`;
     else if (d?.decision === 'blocked') detail = `Blocked: ${d.reason}. Starting it changes nothing.`;
     else if (d?.decision === 'resume') detail = `Resume: ${d.reason}`;
-    else if (m.scope.kind !== 'work-items') detail = m.scope.description;
+    else if (m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase()) detail = m.scope.description;
     return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
   });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a milestone', matchOnDescription: true, matchOnDetail: true });
@@ -184,16 +184,17 @@ function toWorkspaceEdit(changes: readonly FileChange[], sources: readonly Sourc
   return edit;
 }
 
-async function startCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<void> {
+/** Resolves with the pre-flight result (undefined when nothing was chosen or the start failed). */
+async function startCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<PreflightResult | undefined> {
   const ws = await currentWorkspace(ctx);
-  if (!ws) return;
+  if (!ws) return undefined;
   const me = await owner(ws);
   const milestone = requested ? findMilestone(ws.catalog, requested) : await pickMilestone(ctx, ws, me, 'Start Milestone', true);
   if (!milestone) {
     if (requested) void vscode.window.showErrorMessage(`Milestone ${requested} is not in ${ws.config.catalog}.`);
-    return;
+    return undefined;
   }
-  await startMilestone(ctx, ws, milestone, me);
+  return startMilestone(ctx, ws, milestone, me);
 }
 
 /** Runs the pre-flight and acts on it; exported for the tests and other features. */
@@ -267,16 +268,20 @@ async function applyStart(ctx: ExtensionContextHolder, plan: StartPlan, sources:
   const count = milestoneHotspots(getWorkspaceModel(ctx).current?.catalog ?? { workItems: [], milestones: [], problems: [], file: '' }, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
   const pending = unsaved.length ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.` : '';
-  const choice = await vscode.window.showInformationMessage(
-    `Milestone ${milestone.id} started: in progress by ${plan.preflight.me}${base ? `, base commit ${base.slice(0, 10)}` : ''}. ${count} hotspot${count === 1 ? '' : 's'}.${notes}${pending}`,
-    ...(count ? ['Go to First Hotspot'] : []),
-    'Show Milestone',
-  );
-  if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
-  if (choice === 'Go to First Hotspot') {
-    const first = getHotspotIndex(ctx).forMilestone(milestone.id).find((h) => !h.unresolved);
-    if (first) await vscode.commands.executeCommand('milestoneScope.openHotspot', first.key);
-  }
+  // Not awaited: the command completes when the milestone has started, not when the message closes.
+  void vscode.window
+    .showInformationMessage(
+      `Milestone ${milestone.id} started: in progress by ${plan.preflight.me}${base ? `, base commit ${base.slice(0, 10)}` : ''}. ${count} hotspot${count === 1 ? '' : 's'}.${notes}${pending}`,
+      ...(count ? ['Go to First Hotspot'] : []),
+      'Show Milestone',
+    )
+    .then(async (choice) => {
+      if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
+      if (choice === 'Go to First Hotspot') {
+        const first = getHotspotIndex(ctx).forMilestone(milestone.id).find((h) => !h.unresolved);
+        if (first) await vscode.commands.executeCommand('milestoneScope.openHotspot', first.key);
+      }
+    });
   return true;
 }
 

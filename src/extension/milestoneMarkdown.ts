@@ -36,6 +36,14 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}[\]<>()#+!|])/g, '\\$1');
 }
 
+/** A title cut at a word boundary to about `max` characters, with an ellipsis. */
+export function shortTitle(title: string, max: number): string {
+  if (title.length <= max) return title;
+  const cut = title.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:(-]+$/, '') + '…';
+}
+
 export function statusLine(s: StatusSummary | undefined): string {
   if (!s || !s.status) return 'Status: not started (no row in STATUS.md)';
   const parts = [`Status: ${s.status.replace(/_/g, ' ')}`];

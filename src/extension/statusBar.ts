@@ -3,17 +3,10 @@ import { findMilestone, normaliseMilestoneId } from '../core/catalog/model';
 import { sameOwner } from '../core/statusDoc/statuses';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
-import { escapeMarkdown } from './milestoneMarkdown';
+import { escapeMarkdown, shortTitle } from './milestoneMarkdown';
 import { getWorkspaceModel } from './workspaceModel';
 
 const TITLE_CHARS = 32;
-
-export function shortTitle(title: string, max = TITLE_CHARS): string {
-  if (title.length <= max) return title;
-  const cut = title.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return (space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:(-]+$/, '') + '…';
-}
 
 /** The active milestone in the status bar: id and short title; a click lists its actions. */
 export function activateStatusBar(ctx: ExtensionContextHolder): void {
@@ -46,7 +39,7 @@ export function activateStatusBar(ctx: ExtensionContextHolder): void {
       warning = `${ws.config.status} does not show milestone ${active.id} in progress by ${active.owner}${row?.status ? ` (it says ${row.status.replace(/_/g, ' ')}${row.owner ? ` by ${row.owner}` : ''})` : ''}.`;
     if (warning) md.appendMarkdown(`\n\n$(warning) ${escapeMarkdown(warning)}`);
     md.supportThemeIcons = true;
-    item.text = `${warning ? '$(warning)' : '$(target)'} M${active.id}${milestone ? ` · ${shortTitle(milestone.title)}` : ''}`;
+    item.text = `${warning ? '$(warning)' : '$(target)'} M${active.id}${milestone ? ` · ${shortTitle(milestone.title, TITLE_CHARS)}` : ''}`;
     item.tooltip = md;
     item.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.accessibilityInformation = { label: `Active milestone ${active.id}${milestone ? `: ${milestone.title}` : ''}${warning ? `. ${warning}` : ''}` };

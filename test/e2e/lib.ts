@@ -2,7 +2,7 @@
 // Debian chromium, driven with playwright-core. Each workbench gets a fresh temporary git copy
 // of a fixture, its own user data folder and a free port, so tests can run side by side.
 // Every wait is for an explicit condition with a timeout.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import {
   copyFixture,
   installVsix as installVsixInto,
   makeTempDir,
+  packageVsix,
   removeTempDir,
   repoRoot,
   startCodeServer,
@@ -22,8 +23,8 @@ import {
 } from '../../scripts/workbench.mjs';
 
 export { repoRoot };
-export const resultsRoot = join(repoRoot, 'test-results');
-export const PACKAGED_VSIX = join(repoRoot, 'dist', 'milestone-scope.vsix');
+/** Where screenshots and logs go: $MILESTONE_SCOPE_RESULTS_DIR or test-results/. */
+export const resultsRoot = process.env.MILESTONE_SCOPE_RESULTS_DIR ?? join(repoRoot, 'test-results');
 /** Runs the tests against another build of the extension (a folder with package.json and dist/). */
 export const EXTENSION_PATH_ENV = 'MILESTONE_SCOPE_EXTENSION_PATH';
 
@@ -84,8 +85,8 @@ export interface WorkbenchOptions {
   /** Color theme label, e.g. `Default Dark Modern`. */
   theme?: string;
   /**
-   * Install a packaged extension into code-server, as `npm run demo` does: `true` for
-   * dist/milestone-scope.vsix (built by `npm run package`) or a path to a .vsix.
+   * Install a packaged extension into code-server, as `npm run demo` does: `true` packages the
+   * current build (of `extensionPath()`) into a temporary .vsix; a string is a .vsix to install.
    */
   installVsix?: boolean | string;
   /** Load the extension from this folder as an extension under development (default: `extensionPath()`). */
@@ -102,6 +103,15 @@ export interface ProblemRow {
   line?: number;
   /** The row's full accessible label, as VS Code announces it. */
   label: string;
+}
+
+export interface RunningExtension {
+  /** The name shown (display name, or publisher.name for an extension under development). */
+  name: string;
+  /** The row's accessible label (the extension's name). */
+  label: string;
+  /** E.g. `Startup Activation: 48ms`; empty when the extension has not been activated. */
+  activation: string;
 }
 
 export interface Workbench {
@@ -122,6 +132,12 @@ export interface Workbench {
   runCommand(title: string, options?: { timeoutMs?: number }): Promise<void>;
   /** The titles the command palette lists for `query`. */
   paletteCommands(query: string, options?: { timeoutMs?: number }): Promise<string[]>;
+  /** The labels of the quick pick a command opened, once it shows rows. */
+  quickPickItems(options?: { timeoutMs?: number }): Promise<string[]>;
+  /** Chooses the first row of the open quick pick whose label matches. */
+  pickQuickItem(label: string | RegExp, options?: { timeoutMs?: number }): Promise<void>;
+  /** Reads Developer: Show Running Extensions: every extension the extension host runs. */
+  runningExtensions(options?: { keepOpen?: boolean }): Promise<RunningExtension[]>;
   /** Opens a workspace file in the editor through Quick Open, optionally at a 1-based line. */
   openFile(relPath: string, line?: number): Promise<void>;
   /** The lines of the active editor that are rendered (in view), top to bottom. */
@@ -132,6 +148,8 @@ export interface Workbench {
   statusBarText(): Promise<string[]>;
   /** The messages of the notification toasts currently shown. */
   notifications(): Promise<string[]>;
+  /** The modal dialogs shown (message and detail), e.g. "Command '…' resulted in an error". */
+  dialogs(): Promise<string[]>;
   /**
    * The content frame of a webview: the first whose document matches `selector` (any webview
    * when omitted), waiting up to `timeoutMs` for one to appear.
@@ -139,7 +157,7 @@ export interface Workbench {
   webviewFrame(options?: { selector?: string; timeoutMs?: number }): Promise<FrameLocator>;
   /** A workspace file's content on disk. */
   readFile(relPath: string): string;
-  /** Closes the browser and the server; removes the temporary folders. */
+  /** Takes a last screenshot (`NN-at-close.png`), closes the browser and the server, removes the temporary folders. */
   close(): Promise<void>;
 }
 
@@ -175,8 +193,8 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   let server: ServerHandle;
   let url: string;
   if (options.installVsix) {
-    const vsix = options.installVsix === true ? PACKAGED_VSIX : options.installVsix;
-    checkVsix(vsix);
+    const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
+    if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
     await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
     server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
     url = workbenchUrl(server, workspaceDir);
@@ -204,14 +222,6 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     await server.stop();
     removeTempDir(tmp);
     throw err;
-  }
-}
-
-function checkVsix(vsix: string): void {
-  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist; run \`npm run package\` first`);
-  const built = join(repoRoot, 'dist', 'extension.js');
-  if (vsix === PACKAGED_VSIX && existsSync(built) && statSync(built).mtimeMs > statSync(vsix).mtimeMs) {
-    throw new Error(`${vsix} is older than dist/extension.js; run \`npm run package\` again`);
   }
 }
 
@@ -256,21 +266,36 @@ function makeHandle(parts: HandleParts): Workbench {
     const widget = page.locator(QUICK_INPUT);
     if (await widget.isVisible()) await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 5_000 });
-    await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, trial: true }).catch(() => undefined);
     await page.keyboard.press('F1');
     await widget.waitFor({ state: 'visible', timeout: 10_000 });
     await page.locator(QUICK_INPUT_BOX).fill(text);
   }
 
-  /** Labels of the rows the quick input shows once it has settled on `text`. */
-  async function quickInputLabels(): Promise<string[]> {
-    return page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents();
+  /** Opens the palette with `text` and returns the labels it lists (or [] for "no matching"). */
+  async function paletteLabels(text: string, timeoutMs = 10_000): Promise<string[]> {
+    await openQuickInput(text);
+    await waitFor(
+      async () =>
+        (await page.locator(QUICK_INPUT_ROW).count()) > 0 ||
+        (await page.locator(`${QUICK_INPUT} .quick-input-message`).filter({ hasText: /no matching/i }).count()) > 0 ||
+        (await page.locator(QUICK_INPUT).innerText()).match(/no matching/i),
+      timeoutMs,
+      `the palette to answer "${text}"`,
+    );
+    const labels = await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents();
+    return labels.map((l) => l.trim()).filter((l) => !/^no matching/i.test(l));
   }
 
   async function closeQuickInput(): Promise<void> {
     const widget = page.locator(QUICK_INPUT);
     if (await widget.isVisible()) await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  /** What the workbench is telling the user, for error messages. */
+  async function shownMessages(): Promise<string> {
+    const shown = [...(await handle.dialogs()), ...(await handle.notifications())];
+    return shown.length > 0 ? ` (shown: ${shown.join(' | ')})` : ' (no dialog or notification shown)';
   }
 
   const handle: Workbench = {
@@ -284,35 +309,82 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async runCommand(title, options = {}) {
-      await openQuickInput(`>${title}`);
-      const row = page.locator(QUICK_INPUT_ROW).filter({
-        has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
-      });
-      await row
-        .first()
-        .waitFor({ timeout: options.timeoutMs ?? 15_000 })
-        .catch(async () => {
-          const seen = await quickInputLabels();
+      const exact = new RegExp(`^${escapeRegExp(title)}$`);
+      let seen: string[] = [];
+      // The palette lists what is registered when it opens; an extension that is still loading
+      // shows up on a later attempt.
+      await waitFor(
+        async () => {
+          seen = await paletteLabels(`>${title}`);
+          if (seen.some((l) => exact.test(l))) return true;
           await closeQuickInput();
-          throw new Error(`command "${title}" is not in the palette (it lists: ${seen.join(' | ') || 'nothing'})`);
-        });
-      await row.first().click();
-      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+          return false;
+        },
+        options.timeoutMs ?? 20_000,
+        `command "${title}" in the palette`,
+      ).catch(() => {
+        throw new Error(`command "${title}" is not in the palette (it lists: ${seen.join(' | ') || 'nothing'})`);
+      });
+      await page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
+      // The palette closes, or the command reuses the widget for its own quick pick.
+      await waitFor(
+        async () => !(await page.locator(QUICK_INPUT).isVisible()) || !(await page.locator(QUICK_INPUT_BOX).inputValue()).startsWith('>'),
+        10_000,
+        `the palette to close after running "${title}"`,
+      );
     },
 
     async paletteCommands(query, options = {}) {
-      await openQuickInput(`>${query}`);
-      // The list is filtered synchronously once the input has the query; wait for rows or the "no matching" message.
-      await waitFor(
-        async () =>
-          (await page.locator(QUICK_INPUT_ROW).count()) > 0 ||
-          (await page.locator(`${QUICK_INPUT} .quick-input-message`).filter({ hasText: /no matching/i }).count()) > 0,
-        options.timeoutMs ?? 10_000,
-        `the palette to answer "${query}"`,
-      );
-      const labels = await quickInputLabels();
+      const labels = await paletteLabels(`>${query}`, options.timeoutMs);
       await closeQuickInput();
       return labels;
+    },
+
+    async quickPickItems(options = {}) {
+      await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: options.timeoutMs ?? 15_000 }).catch(async () => {
+        throw new Error(`no quick pick opened${await shownMessages()}`);
+      });
+      await page.locator(QUICK_INPUT_ROW).first().waitFor({ timeout: options.timeoutMs ?? 15_000 });
+      return (await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents()).map((l) => l.trim());
+    },
+
+    async pickQuickItem(label, options = {}) {
+      const row = page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+      await row.waitFor({ timeout: options.timeoutMs ?? 15_000 }).catch(async () => {
+        throw new Error(`the quick pick has no row matching ${String(label)} (it lists: ${(await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents()).join(' | ')})`);
+      });
+      await row.click();
+    },
+
+    async runningExtensions(options = {}) {
+      await handle.runCommand('Developer: Show Running Extensions');
+      const list = page.locator('.runtime-extensions-editor .monaco-list');
+      await list.locator('.monaco-list-row').first().waitFor({ timeout: 15_000 });
+      await list.locator('.monaco-list-row').first().click();
+      // The list is virtual: page through it, collecting rows by index.
+      const seen = new Map<number, RunningExtension>();
+      let size = Infinity;
+      for (let attempt = 0; attempt < 50 && seen.size < size; attempt++) {
+        const rows = await list.locator('.monaco-list-row').evaluateAll((els) =>
+          els.map((el) => ({
+            index: Number(el.getAttribute('data-index')),
+            size: Number(el.getAttribute('aria-setsize')),
+            name: el.querySelector('.name')?.textContent?.trim() ?? '',
+            label: el.getAttribute('aria-label') ?? '',
+            activation: el.querySelector('.activation-time')?.textContent?.trim() ?? '',
+          })),
+        );
+        for (const r of rows) {
+          size = r.size || size;
+          seen.set(r.index, { name: r.name, label: r.label, activation: r.activation });
+        }
+        if (seen.size < size) await page.keyboard.press('PageDown');
+      }
+      if (!options.keepOpen) {
+        await page.keyboard.press('Escape');
+        await page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden', timeout: 10_000 });
+      }
+      return [...seen.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
     },
 
     async openFile(relPath, line) {
@@ -328,10 +400,7 @@ function makeHandle(parts: HandleParts): Workbench {
         });
       await page.keyboard.press('Enter');
       await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
-      await page
-        .locator('.editor-group-container.active .tab.active')
-        .filter({ hasText: file })
-        .waitFor({ timeout: 15_000 });
+      await page.locator('.tab.active').filter({ hasText: file, visible: true }).first().waitFor({ timeout: 15_000 });
       if (line !== undefined) {
         await waitFor(
           async () => (await handle.statusBarText()).some((t) => t.startsWith(`Ln ${line},`)),
@@ -343,7 +412,7 @@ function makeHandle(parts: HandleParts): Workbench {
 
     async editorText() {
       // Monaco renders only the lines in view, absolutely positioned; order them by position.
-      const lines = await page.locator('.editor-group-container.active .view-lines .view-line').evaluateAll((els) =>
+      const lines = await page.locator('.editor-group-container.active:not(.empty) .view-lines .view-line').filter({ visible: true }).evaluateAll((els) =>
         els
           .map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
           .sort((a, b) => a.top - b.top)
@@ -355,7 +424,7 @@ function makeHandle(parts: HandleParts): Workbench {
     async problems() {
       await page.keyboard.press('Escape');
       const panel = page.locator('.markers-panel');
-      if (!(await panel.isVisible())) await handle.runCommand('View: Toggle Problems (Errors, Warnings, Infos)');
+      if (!(await panel.isVisible())) await handle.runCommand('Problems: Focus on Problems View');
       await panel.waitFor({ state: 'visible', timeout: 10_000 });
       const rows = panel.locator('.monaco-list-row');
       const out: ProblemRow[] = [];
@@ -385,6 +454,16 @@ function makeHandle(parts: HandleParts): Workbench {
       return (await toasts.allInnerTexts()).map((t) => t.trim());
     },
 
+    async dialogs() {
+      return page.locator('.monaco-dialog-box').evaluateAll((els) =>
+        els.map((el) =>
+          [el.querySelector('.dialog-message-text')?.textContent, el.querySelector('.dialog-message-detail')?.textContent]
+            .filter(Boolean)
+            .join(': '),
+        ),
+      );
+    },
+
     async webviewFrame(options = {}) {
       const timeoutMs = options.timeoutMs ?? 20_000;
       const index = await waitFor(
@@ -411,6 +490,8 @@ function makeHandle(parts: HandleParts): Workbench {
     async close() {
       if (closed) return;
       closed = true;
+      // The last state, also when the test failed half way.
+      await handle.screenshot('at-close').catch(() => undefined);
       await parts.browser.close().catch(() => undefined);
       await parts.server.stop();
       removeTempDir(parts.tmp);

@@ -47,3 +47,8 @@ test('resetWorkspace restores edited, deleted and added files', async () => {
   assert.equal(doc.isDirty, false, 'unsaved edit reverted');
   assert.equal(vscode.window.visibleTextEditors.length, 0, 'editors closed');
 });
+
+test('a contributed command runs without throwing', async () => {
+  await waitForActivation();
+  await vscode.commands.executeCommand('milestoneScope.reloadWorkspace');
+});

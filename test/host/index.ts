@@ -1,2 +1,3 @@
 // Every extension-host test module; add one import line per module.
 import './activation.host';
+import './editor.host';

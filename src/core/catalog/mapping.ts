@@ -22,7 +22,7 @@ export function parseMappingTarget(target: string): MilestoneScope | undefined {
   if (items) return { kind: 'work-items', workItems: items[1]!.split(/\s*(?:,|and|&|\+|\/)\s*/).map((s) => s.replace('#', '').trim()) };
   if (/baseline|guardrail|harness/i.test(target)) return { kind: 'baseline', description: target };
   if (/validation|reporting|verification|end-to-end/i.test(target)) return { kind: 'validation', description: target };
-  if (target.trim().length > 0 && !/^\d/.test(target.trim())) return { kind: 'other', description: target };
+  if (/^[^\d]*[A-Za-z]{3,}/.test(target.trim())) return { kind: 'other', description: target };
   return undefined;
 }
 

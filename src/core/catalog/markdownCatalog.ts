@@ -160,6 +160,10 @@ class MarkdownCatalogReader {
     const c = this.container;
     if (c?.style === 'heading' && c.field) return this.fieldContent(c, c.field.name, list);
     if (c && this.isFieldList(list)) return this.fieldList(c, list);
+    if (!c && this.isFieldList(list) && !this.mappingMode) {
+      this.warn('catalog/orphan-fields', 'Hotspot/Problem/Target list outside any work item (expected after "N) Title" or a milestone heading)', list);
+      return;
+    }
     for (const item of list.children) {
       if (this.mappingItem(item)) continue;
       const text = firstText(item);
@@ -176,6 +180,8 @@ class MarkdownCatalogReader {
   /** A `- Current hotspot:` / `- Problem:` / `- Target:` list belonging to a work item. */
   private fieldList(c: Container, list: List) {
     for (const li of list.children) {
+      // A mapping after a blank line continues the same markdown list.
+      if (this.mappingItem(li)) continue;
       const first = li.children[0];
       const split = first?.type === 'paragraph' ? splitLabel(inlineText(first)) : undefined;
       const name = split ? classifyLabel(split.label) : undefined;

@@ -135,7 +135,10 @@ function readMilestone(r: YamlReader, node: Node, out: MilestoneDraft[]) {
     out.push({ ...base, scope: { kind: k, description: description ?? title ?? k } });
     return;
   }
-  if (kind !== undefined) r.report('error', 'yaml/type', `kind must be baseline, validation or other, not "${kind}"`, kindNode);
+  if (kind !== undefined) {
+    r.report('error', 'yaml/type', `kind must be baseline, validation or other, not "${kind}"`, kindNode);
+    return;
+  }
   const guessed = parseMappingTarget(description ?? title ?? '');
   if (!workItems && guessed && guessed.kind !== 'work-items') {
     out.push({ ...base, scope: guessed });

@@ -114,7 +114,8 @@ export interface WorkingDiffOptions {
  */
 export async function diffWorkingTree(cwd: string, options: WorkingDiffOptions = {}): Promise<WorkingDiff> {
   const requested = options.base ?? 'HEAD';
-  let base = await resolveCommit(cwd, requested);
+  // A full object id (as a session passes on every re-check) needs no second rev-parse.
+  let base = /^[0-9a-f]{40}$/.test(requested) ? requested : await resolveCommit(cwd, requested);
   if (!base) {
     if (options.base !== undefined) throw new GitError(`${options.base} does not name a commit`, ['rev-parse', options.base]);
     base = EMPTY_TREE; // no commits yet

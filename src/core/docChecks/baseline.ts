@@ -96,7 +96,7 @@ export class ReferenceBaseline {
     }
     // The line itself was edited or removed: follow its exact text if it is distinctive and
     // appears again nearby (code cut and pasted a few lines away).
-    const found = distinctive(was) ? nearestSameLine(now.lines, was, start.line) : undefined;
+    const found = distinctive(was) ? nearestAddedLine(hunks, now.lines, was, start.line) : undefined;
     if (found !== undefined) {
       return found === line ? { kind: 'same' } : { kind: 'moved', line: found, endLine: found + (endLine - line), text: was };
     }
@@ -129,14 +129,22 @@ function normaliseEol(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
 }
 
-/** The line (1-based) equal to `text` (ignoring surrounding space) closest to `near`. */
-function nearestSameLine(lines: readonly string[], text: string, near: number): number | undefined {
+/**
+ * The added line (1-based, in the new text) equal to `text` ignoring surrounding space, closest to
+ * `near`. Only added lines qualify: a line that was already there at the commit is other code,
+ * however alike (the same call written twice), not where this line went.
+ */
+function nearestAddedLine(hunks: readonly Hunk[], lines: readonly string[], text: string, near: number): number | undefined {
   const want = text.trim();
   let best: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== want) continue;
-    const n = i + 1;
-    if (best === undefined || Math.abs(n - near) < Math.abs(best - near)) best = n;
+  for (const h of hunks) {
+    let n = h.newStart;
+    for (const l of h.lines) {
+      const op = l[0];
+      if (op === '-' || op === '\\') continue;
+      if (op === '+' && lines[n - 1]?.trim() === want && (best === undefined || Math.abs(n - near) < Math.abs(best - near))) best = n;
+      n++;
+    }
   }
   return best;
 }

@@ -15,40 +15,44 @@ interface Paired extends MergedNode {
   children: Paired[];
 }
 
-function scaled(node: MergedNode, factor: number): MergedNode {
-  return {
-    ...node,
-    total: node.total * factor,
-    self: node.self * factor,
-    children: node.children.map((c) => scaled(c, factor)),
-  };
+/** Divides a freshly merged tree's times by `factor` in place (iteratively: trees can be deep). */
+function scaleInPlace(root: MergedNode, factor: number): MergedNode {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    n.total *= factor;
+    n.self *= factor;
+    stack.push(...n.children);
+  }
+  return root;
 }
 
-/** Pairs after-nodes with baseline-nodes of the same name, recursively. */
+const NO_BASE = { total: 0, self: 0, calls: 0 };
+
+/**
+ * Pairs after-nodes with baseline-nodes of the same path. Paths only in the baseline become
+ * nodes with after values of 0.
+ */
 function pair(after: readonly MergedNode[], baseline: readonly MergedNode[]): Paired[] {
-  const byName = new Map(baseline.map((b) => [b.name, b]));
-  const out: Paired[] = [];
-  for (const a of after) {
-    const b = byName.get(a.name);
-    byName.delete(a.name);
-    out.push({
-      ...a,
-      base: b ? { total: b.total, self: b.self, calls: b.calls } : { total: 0, self: 0, calls: 0 },
-      children: pair(a.children, b ? b.children : []),
-    });
+  const top: Paired[] = [];
+  const work: Array<{ after: readonly MergedNode[]; baseline: readonly MergedNode[]; into: Paired[] }> = [{ after, baseline, into: top }];
+  while (work.length > 0) {
+    const { after: as, baseline: bs, into } = work.pop()!;
+    const byName = new Map(bs.map((b) => [b.name, b]));
+    for (const a of as) {
+      const b = byName.get(a.name);
+      byName.delete(a.name);
+      const node: Paired = { ...a, base: b ? { total: b.total, self: b.self, calls: b.calls } : NO_BASE, children: [] };
+      into.push(node);
+      work.push({ after: a.children, baseline: b ? b.children : [], into: node.children });
+    }
+    for (const b of byName.values()) {
+      const node: Paired = { ...b, total: 0, self: 0, calls: 0, base: { total: b.total, self: b.self, calls: b.calls }, children: [] };
+      into.push(node);
+      work.push({ after: [], baseline: b.children, into: node.children });
+    }
   }
-  // Removed paths: present in the baseline only.
-  for (const b of byName.values()) {
-    out.push({
-      ...b,
-      total: 0,
-      self: 0,
-      calls: 0,
-      base: { total: b.total, self: b.self, calls: b.calls },
-      children: pair([], b.children),
-    });
-  }
-  return out;
+  return top;
 }
 
 /** Merged roots with every tree divided by the number of runs of its root. */
@@ -57,7 +61,7 @@ function perRun(trace: Trace): { roots: MergedNode[]; runs: number } {
   let runs = 0;
   const roots = merged.map((r) => {
     runs = Math.max(runs, r.calls);
-    return scaled(r, r.calls > 0 ? 1 / r.calls : 1);
+    return scaleInPlace(r, r.calls > 0 ? 1 / r.calls : 1);
   });
   return { roots, runs };
 }
@@ -96,7 +100,7 @@ export function buildCompareDocument(
       ...baseline.unparsed.slice(0, 25).map((u) => ({ ...u, text: `${titles.baseline}: ${u.text}` })),
       ...after.unparsed.slice(0, 25).map((u) => ({ ...u, text: `${titles.after}: ${u.text}` })),
     ],
-    unparsedCount: baseline.unparsed.length + after.unparsed.length,
+    unparsedCount: (baseline.unparsedCount ?? baseline.unparsed.length) + (after.unparsedCount ?? after.unparsed.length),
     compare: { baselineTitle: titles.baseline, afterTitle: titles.after, baselineRuns: b.runs, afterRuns: a.runs },
   };
 }

@@ -31,8 +31,9 @@ export interface FlameView {
   calls: Uint32Array;
   /** Thread label (string index, 0 = unknown). Only roots' values decide timeline lanes. */
   thread: Uint32Array;
+  /** Node i's fields are pairs `fieldStart[i] .. fieldStart[i + 1]` (counted in pairs). */
   fieldStart: Uint32Array;
-  /** Pairs of string indices: key, value. */
+  /** Pairs of string indices: key, value (pair k at `2k`, `2k + 1`). */
   fieldData: Uint32Array;
   counterStart: Uint32Array;
   counterName: Uint32Array;
@@ -131,7 +132,7 @@ export class ViewBuilder {
     this.thread[i] = node.thread;
     this.file[i] = node.file;
     this.line[i] = node.line;
-    this.fieldStart.push(this.fieldData.length);
+    this.fieldStart.push(this.fieldData.length / 2);
     this.counterStart.push(this.counterName.length);
     return i;
   }
@@ -139,7 +140,7 @@ export class ViewBuilder {
   /** Appends a field to the most recently added node. */
   field(key: number, value: number): void {
     this.fieldData.push(key, value);
-    this.fieldStart[this.count] = this.fieldData.length;
+    this.fieldStart[this.count] = this.fieldData.length / 2;
   }
 
   /** Appends a counter to the most recently added node. */

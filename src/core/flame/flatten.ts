@@ -59,13 +59,17 @@ function addSpan(b: ViewBuilder, strings: StringTable, span: Span, parent: numbe
     file: span.location ? strings.intern(span.location.file) : -1,
     line: span.location ? span.location.line : 0,
   });
-  for (const [k, v] of Object.entries(span.fields)) b.field(strings.intern(k), strings.intern(v));
+  const fields = span.fields;
+  for (const k in fields) b.field(strings.intern(k), strings.intern(fields[k]));
   for (const [k, v] of ownCounters(span)) b.counter(strings.intern(k), v);
   return i;
 }
 
 /** Numeric fields of the span's own events, summed per key (`kernel_count`, `sync_count`, ...). */
-export function ownCounters(span: Span): Map<string, number> {
+const NO_COUNTERS: ReadonlyMap<string, number> = new Map();
+
+export function ownCounters(span: Span): ReadonlyMap<string, number> {
+  if (span.events.length === 0) return NO_COUNTERS;
   const out = new Map<string, number>();
   for (const e of span.events) {
     for (const [k, v] of Object.entries(e.fields)) {
@@ -121,7 +125,9 @@ export function mergeByPath(roots: readonly Span[]): MergedNode[] {
     node.self += Math.max(0, span.selfNs);
     node.calls += 1;
     if (!node.location && span.location) node.location = span.location;
-    for (const [k, v] of Object.entries(span.fields)) {
+    const fields = span.fields;
+    for (const k in fields) {
+      const v = fields[k];
       const f = node.fields.get(k);
       if (!f) node.fields.set(k, { first: v, distinct: new Set([v]) });
       else if (f.distinct.size < MAX_DISTINCT) f.distinct.add(v);
@@ -203,6 +209,6 @@ export function buildFlameDocument(trace: Trace, title: string): FlameDocument {
     views: { timeline, merged },
     spanCount: trace.spanCount,
     unparsed: trace.unparsed.slice(0, MAX_UNPARSED),
-    unparsedCount: trace.unparsed.length,
+    unparsedCount: trace.unparsedCount ?? trace.unparsed.length,
   };
 }

@@ -3,6 +3,7 @@
 /** `950ns`, `12.3µs`, `4.56ms`, `1.20s`: three significant digits. */
 export function formatDuration(ns: number): string {
   if (!Number.isFinite(ns)) return '–';
+  if (ns === 0) return '0';
   const a = Math.abs(ns);
   const sign = ns < 0 ? '-' : '';
   if (a < 1e3) return `${sign}${round3(a)}ns`;

@@ -26,8 +26,10 @@ const MACRO_WINDOW = 400;
 
 export function findSpanDefinitions(text: string, spanName: string): SpanDefinition[] {
   const fnName = lastSegment(spanName);
-  // Cheap reject: most files mention neither.
-  if (!text.includes(spanName) && !text.includes(fnName)) return [];
+  // Cheap reject: most files mention neither (the name's text before any quote or backslash,
+  // since those are escaped in the source).
+  const probe = spanName.split(/["\\]/)[0];
+  if (!text.includes(probe.length >= 3 ? probe : spanName) && !text.includes(fnName)) return [];
   const lines = lineStarts(text);
   const out: SpanDefinition[] = [];
   const at = (offset: number, kind: DefinitionKind) => {
@@ -148,18 +150,23 @@ export function pickLocationCandidate(
   candidates: readonly string[],
   target?: string,
 ): string | undefined {
-  const want = traceFile.replace(/\\/g, '/').replace(/^\.\//, '');
-  const matching = candidates.filter((c) => {
-    const p = c.replace(/\\/g, '/');
-    return p === want || p.endsWith(`/${want}`) || want.endsWith(`/${p}`);
+  const split = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').split('/').filter((x) => x !== '');
+  const want = split(traceFile);
+  // Score: how many trailing path segments agree; the longest agreement wins.
+  const scored = candidates.map((c) => {
+    const have = split(c);
+    let k = 0;
+    while (k < want.length && k < have.length && want[want.length - 1 - k] === have[have.length - 1 - k]) k++;
+    // A match must cover the whole of the shorter path.
+    return { c, k: k === Math.min(want.length, have.length) ? k : 0 };
   });
-  if (matching.length <= 1) return matching[0];
+  const best = Math.max(0, ...scored.map((x) => x.k));
+  if (best === 0) return undefined;
+  const matching = scored.filter((x) => x.k === best).map((x) => x.c);
+  if (matching.length === 1) return matching[0];
   const crate = target?.split('::')[0]?.replace(/-/g, '_');
   if (crate) {
-    const byCrate = matching.find((c) => {
-      const dirs = c.replace(/\\/g, '/').split('/');
-      return dirs.some((d) => d.replace(/-/g, '_') === crate);
-    });
+    const byCrate = matching.find((c) => split(c).some((d) => d.replace(/-/g, '_') === crate));
     if (byCrate) return byCrate;
   }
   // Shortest path: the least nested match is the likeliest.

@@ -147,8 +147,9 @@ export function allowFileEdit(text: string, file: string, pattern: string, reaso
   }
   const trimmed = text.replace(/\s*$/, '');
   const lead = trimmed.length ? eol + eol : '';
-  const block = `## Allowed files${eol}${eol}${upsertSection('', ALLOWED_SECTION, entry)}`;
-  return makeEdit(text, trimmed.length, text.length, lead + block.replace(/(\r?\n)*$/, '') + eol);
+  const { start, end } = sectionMarkers(ALLOWED_SECTION);
+  const block = ['## Allowed files', '', start, entry, end].join(eol);
+  return makeEdit(text, trimmed.length, text.length, lead + block + eol);
 }
 
 /** One edit turning `before` into `after`, limited to the part that differs. */

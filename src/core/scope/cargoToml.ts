@@ -254,6 +254,7 @@ export function parseDependencies(text: string): { entries: DependencyEntry[]; p
         depth += braceDelta(next);
         endLine++;
       }
+      n = endLine - 1; // continue after the table's last line
     }
     if (subTable) {
       const e = entryFor(subTable.table, subTable.key, lineNo);

@@ -47,6 +47,7 @@ export function computeStatusEdits(doc: StatusDocument, milestoneId: string, cha
     added,
   });
   const layout = doc.layout;
+  if (FIELDS.every((f) => change[f] === undefined)) return result([], [], false);
   if (layout?.kind === 'table') {
     const { edits, skipped, added } = tableEdits(doc.text, layout, id, value);
     return result(edits, skipped, added);
@@ -121,7 +122,10 @@ function insertRow(text: string, layout: TableLayout, id: string, wanted: Map<nu
     if (i === milestoneCol) return formatCell(old, milestoneCellText(old, templateEntry?.id, id), layout.aligned);
     return formatCell(old, wanted.get(i) ?? '', layout.aligned);
   });
-  const row = template.indent + (template.leadingPipe ? '|' : '') + cells.join('|') + (template.trailingPipe ? '|' : '');
+  // Without outer pipes an empty first or last cell would read as a pipe of the row's edge.
+  const lead = template.leadingPipe || cells[0]!.trim() === '';
+  const trail = template.trailingPipe || cells[cells.length - 1]!.trim() === '';
+  const row = template.indent + (lead ? '|' : '') + cells.join('|') + (trail ? '|' : '');
   const before = [...bodyRows].reverse().find((r) => r.entry && compareIds(r.entry.id, id) < 0);
   const afterLine = before ? before.row.line : bodyRows.length > 0 && bodyRows.some((r) => r.entry) ? layout.delimiterLine : (bodyRows.at(-1)?.row.line ?? layout.delimiterLine);
   const next = lines[afterLine];

@@ -27,16 +27,19 @@ export function parseStatus(text: string, file: string, exists = true): StatusDo
   };
   walk(tree);
 
+  const before = problems.length;
   for (const t of tables) {
     const layout = readTable(text, lines, t, file, problems);
     if (layout) {
+      // A milestone table without a status column only matters when no other table qualifies.
+      problems.splice(before, problems.length - before, ...problems.slice(before).filter((p) => p.code !== 'status/no-status-column'));
       const entries = dedupe(layout.rows.flatMap((r) => (r.entry ? [r.entry] : [])), file, problems);
       return finish({ file, exists, form: 'table', entries, problems, text, layout });
     }
   }
   const list = readList(text, lines, lists, file, problems);
   if (list) return finish({ file, exists, form: 'list', entries: dedupe(list.items.map((i) => i.entry), file, problems), problems, text, layout: list });
-  if (exists && text.trim() !== '') {
+  if (exists && text.trim() !== '' && !problems.some((p) => p.severity === 'error')) {
     problems.push(problem('warning', 'status/no-table', 'no status table (| Milestone | Status | Owner | ... |) or milestone list was found', { file, line: 1 }));
   }
   return finish({ file, exists, form: 'none', entries: [], problems, text, layout: undefined });

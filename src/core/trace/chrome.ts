@@ -8,9 +8,41 @@
  * Phases: `B`/`E` (enter/exit on a thread), `X` (complete, with `dur`), `b`/`e` (nestable async,
  * by id), `i`/`I`/`n` (instant events), `M` (thread names). Others are counted and ignored.
  */
-import { addChild, addEvent, newSpan, NO_FIELDS, selfOf, setRootIndex, TraceBuilder, type FormatParser } from './build';
+import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, selfOf, setRootIndex, TraceBuilder, type FormatParser } from './build';
+import { RawEvent, scanEvent } from './chromeScan';
 import type { Span, Trace, TraceEvent } from './model';
-import { excerpt, FrozenCache, StringPool, unquoteDebug } from './strings';
+import { detach, FrozenCache, SliceCache, StringPool, unquoteDebug } from './strings';
+
+type Location = { file: string; line: number } | undefined;
+
+interface SpanArgs {
+  fields: Record<string, string>;
+  location: Location;
+}
+
+interface EventArgs extends SpanArgs {
+  message: string;
+}
+
+/** All Chrome spans share one shape. */
+function chromeSpan(name: string, ns: number, thread: string, target: string | undefined, args: SpanArgs, lineNo: number): Span {
+  return {
+    name,
+    durationNs: 0,
+    selfNs: 0,
+    startNs: ns,
+    thread,
+    target,
+    fields: args.fields,
+    events: NO_EVENTS,
+    children: NO_CHILDREN,
+    location: args.location,
+    rootIndex: 0,
+    sourceLine: lineNo,
+  };
+}
+
+const NO_ARGS: SpanArgs = Object.freeze({ fields: NO_FIELDS, location: undefined });
 
 interface ThreadState {
   label: string;
@@ -38,6 +70,10 @@ export class ChromeParser implements FormatParser {
   private readonly b: TraceBuilder;
   private readonly pool = new StringPool();
   private readonly fieldSets = new FrozenCache<Record<string, string>>();
+  private readonly raw = new RawEvent();
+  private readonly nameAt = new SliceCache<string>((t) => this.pool.get(t));
+  private readonly spanArgsAt = new SliceCache<SpanArgs>((t) => this.spanArgs(JSON.parse(t) as Json));
+  private readonly eventArgsAt = new SliceCache<EventArgs>((t) => this.eventArgs(JSON.parse(t) as Json), 20_000);
   private readonly locations = new Map<string, Map<number, { file: string; line: number }>>();
   private readonly threads = new Map<unknown, Map<unknown, ThreadState>>();
   private readonly asyncs = new Map<string, AsyncState>();
@@ -67,6 +103,7 @@ export class ChromeParser implements FormatParser {
     this.b = new TraceBuilder(source);
   }
 
+
   get spanCount(): number {
     return this.b.spanCount;
   }
@@ -86,6 +123,7 @@ export class ChromeParser implements FormatParser {
       let end = z;
       if (text.charCodeAt(end - 1) === 44) end--;
       if (text.charCodeAt(end - 1) === 125) {
+        if (scanEvent(text, a, end, this.raw) === end && this.fast(text, lineNo)) return;
         let obj: unknown;
         try {
           obj = JSON.parse(a === 0 && end === text.length ? text : text.slice(a, end));
@@ -189,6 +227,49 @@ export class ChromeParser implements FormatParser {
     return t;
   }
 
+  /** The common phases straight from the scanned text; false to take the JSON.parse path. */
+  private fast(s: string, lineNo: number): boolean {
+    const e = this.raw;
+    const ph = e.ph;
+    if (e.ts !== e.ts || (ph !== 66 && ph !== 69 && ph !== 105 && ph !== 73)) return false;
+    const ns = Math.round(e.ts * 1000);
+    const t = this.thread(e.pid, e.tid);
+    if (ns > t.lastNs) t.lastNs = ns;
+    if (ph === 69) {
+      const stack = t.stack;
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      if (
+        top !== undefined &&
+        (e.nameStart < 0 || (top.name.length === e.nameEnd - e.nameStart && s.slice(e.nameStart, e.nameEnd) === top.name))
+      ) {
+        stack.pop();
+        top.durationNs = ns > top.startNs! ? ns - top.startNs! : 0;
+        top.selfNs = selfOf(top);
+        return true;
+      }
+      this.end(e.nameStart < 0 ? undefined : this.rawName(s), t, ns, s, lineNo);
+      return true;
+    }
+    const target = e.catStart < 0 ? undefined : this.nameAt.get(s, e.catStart, e.catEnd);
+    if (ph === 66) {
+      let args = e.argsStart < 0 ? NO_ARGS : this.spanArgsAt.get(s, e.argsStart, e.argsEnd);
+      if (e.fileStart >= 0) args = { fields: args.fields, location: this.loc(s.slice(e.fileStart, e.fileEnd), e.line) };
+      this.begin(t, ns, e.nameStart < 0 ? '' : this.rawName(s), target, args, lineNo);
+      return true;
+    }
+    let args: EventArgs = e.argsStart < 0 ? { message: '', ...NO_ARGS } : this.eventArgsAt.get(s, e.argsStart, e.argsEnd);
+    if (e.fileStart >= 0) args = { ...args, location: this.loc(s.slice(e.fileStart, e.fileEnd), e.line) };
+    this.instant(t, e.scope === 103 || e.scope === 112 ? undefined : t, ns, target, args);
+    return true;
+  }
+
+  private rawName(s: string): string {
+    const e = this.raw;
+    if (!e.nameEscaped) return this.nameAt.get(s, e.nameStart, e.nameEnd);
+    return this.pool.get(JSON.parse(s.slice(e.nameStart - 1, e.nameEnd + 1)) as string);
+  }
+
+  /** The JSON.parse path: every phase, any layout. */
   private event(obj: unknown, text: string, lineNo: number): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
       return this.b.bad(lineNo, text, 'trace event is not a JSON object');
@@ -198,27 +279,23 @@ export class ChromeParser implements FormatParser {
     if (typeof ph !== 'string') return this.b.bad(lineNo, text, 'trace event without "ph"');
     if (ph === 'M') return this.meta(e);
     const ts = typeof e.ts === 'number' ? e.ts : typeof e.ts === 'string' ? Number(e.ts) : NaN;
-    if (ts !== ts && ph !== 'M') return this.b.bad(lineNo, text, 'trace event without a numeric "ts"');
+    if (ts !== ts) return this.b.bad(lineNo, text, 'trace event without a numeric "ts"');
     const ns = Math.round(ts * 1000);
     const t = this.thread(e.pid, e.tid);
     if (ns > t.lastNs) t.lastNs = ns;
+    const name = typeof e.name === 'string' ? this.pool.get(e.name) : e.name === undefined ? undefined : this.pool.get(String(e.name));
+    const target = typeof e.cat === 'string' ? this.pool.get(e.cat) : undefined;
+    const args = e.args !== null && typeof e.args === 'object' ? (e.args as Json) : undefined;
     switch (ph) {
-      case 'B': {
-        const span = this.makeSpan(e, t, ns, lineNo);
-        const parent = t.stack.length > 0 ? t.stack[t.stack.length - 1] : undefined;
-        if (parent) {
-          span.rootIndex = parent.rootIndex;
-          addChild(parent, span);
-        } else this.b.addRoot(span);
-        t.stack.push(span);
-        return;
-      }
+      case 'B':
+        return void this.begin(t, ns, name ?? '', target, this.withTopLocation(e, args ? this.spanArgs(args) : NO_ARGS), lineNo);
       case 'E':
-        return this.end(e, t, ns, text, lineNo);
+        return this.end(name, t, ns, text, lineNo);
       case 'X': {
         const dur = typeof e.dur === 'number' ? e.dur : Number(e.dur);
         if (!(dur >= 0)) return this.b.bad(lineNo, text, 'complete event ("X") without a "dur"');
-        const span = this.makeSpan(e, t, ns, lineNo);
+        const span = chromeSpan(name ?? '', ns, t.label, target, this.withTopLocation(e, args ? this.spanArgs(args) : NO_ARGS), lineNo);
+        this.b.spanCount++;
         span.durationNs = Math.round(dur * 1000);
         if (ns + span.durationNs > t.lastNs) t.lastNs = ns + span.durationNs;
         (t.complete ??= []).push(span);
@@ -227,14 +304,28 @@ export class ChromeParser implements FormatParser {
       }
       case 'b':
       case 'e':
-        return this.async(e, t, ph, ns, text, lineNo);
+      case 'n': {
+        const id = e.id ?? (e.id2 as Json | undefined)?.local ?? (e.id2 as Json | undefined)?.global;
+        const key = `${String(e.cat ?? '')}\u0000${String(id)}`;
+        if (ph === 'n') {
+          const a = this.asyncs.get(key);
+          const into = a && a.open.length > 0 ? a.open[a.open.length - 1] : undefined;
+          return this.instant(t, undefined, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }), into);
+        }
+        return this.async(key, name, target, args, e, t, ph, ns, text, lineNo);
+      }
       case 'i':
       case 'I':
-      case 'n':
-        return this.instant(e, t, ph, ns);
+        return this.instant(t, e.s === 'g' || e.s === 'p' ? undefined : t, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }));
       default:
         this.ignored.set(ph, (this.ignored.get(ph) ?? 0) + 1);
     }
+  }
+
+  private withTopLocation<T extends SpanArgs>(e: Json, args: T): T {
+    const file = e['.file'];
+    if (typeof file !== 'string') return args;
+    return { ...args, location: this.loc(file, Number(e['.line'])) };
   }
 
   private meta(e: Json): void {
@@ -248,28 +339,27 @@ export class ChromeParser implements FormatParser {
     t.label = label;
   }
 
-  private makeSpan(e: Json, t: ThreadState, ns: number, lineNo: number): Span {
-    const span = newSpan(this.pool.get(typeof e.name === 'string' ? e.name : String(e.name ?? '')), 0, lineNo);
-    span.startNs = ns;
-    span.thread = t.label;
-    if (typeof e.cat === 'string') span.target = this.pool.get(e.cat);
-    const args = e.args as Json | undefined;
-    span.location = this.location(e, args);
-    if (args && typeof args === 'object') span.fields = this.fields(args, false);
+  private begin(t: ThreadState, ns: number, name: string, target: string | undefined, args: SpanArgs, lineNo: number): Span {
+    const span = chromeSpan(name, ns, t.label, target, args, lineNo);
     this.b.spanCount++;
+    const stack = t.stack;
+    if (stack.length > 0) {
+      const parent = stack[stack.length - 1];
+      span.rootIndex = parent.rootIndex;
+      addChild(parent, span);
+    } else this.b.addRoot(span);
+    stack.push(span);
     return span;
   }
 
-  private end(e: Json, t: ThreadState, ns: number, text: string, lineNo: number): void {
+  private end(name: string | undefined, t: ThreadState, ns: number, text: string, lineNo: number): void {
     const stack = t.stack;
-    if (stack.length === 0) return this.b.bad(lineNo, text, `end ("E") of ${JSON.stringify(e.name)} with no span open on thread ${t.label}`);
+    if (stack.length === 0) return this.b.bad(lineNo, text, `end ("E") of ${JSON.stringify(name)} with no span open on thread ${t.label}`);
     let k = stack.length - 1;
-    if (typeof e.name === 'string' && stack[k].name !== e.name) {
-      while (k >= 0 && stack[k].name !== e.name) k--;
-      if (k < 0) return this.b.bad(lineNo, text, `end ("E") of "${e.name}" does not match any open span on thread ${t.label}`);
-      this.b.warnings.push(
-        `line ${lineNo}: end of "${e.name}" closes ${stack.length - 1 - k} span(s) opened inside it that never ended`,
-      );
+    if (name !== undefined && stack[k].name !== name) {
+      while (k >= 0 && stack[k].name !== name) k--;
+      if (k < 0) return this.b.bad(lineNo, text, `end ("E") of "${name}" does not match any open span on thread ${t.label}`);
+      this.b.warnings.push(`line ${lineNo}: end of "${name}" closes ${stack.length - 1 - k} span(s) opened inside it that never ended`);
     }
     while (stack.length > k) {
       const span = stack.pop()!;
@@ -279,13 +369,23 @@ export class ChromeParser implements FormatParser {
     }
   }
 
-  private async(e: Json, t: ThreadState, ph: string, ns: number, text: string, lineNo: number): void {
-    const id = e.id ?? (e.id2 as Json | undefined)?.local ?? (e.id2 as Json | undefined)?.global;
-    const key = `${String(e.cat ?? '')}\u0000${String(id)}`;
+  private async(
+    key: string,
+    name: string | undefined,
+    target: string | undefined,
+    args: Json | undefined,
+    e: Json,
+    t: ThreadState,
+    ph: string,
+    ns: number,
+    text: string,
+    lineNo: number,
+  ): void {
     let a = this.asyncs.get(key);
     if (ph === 'b') {
       if (!a) this.asyncs.set(key, (a = { open: [], thread: t.label }));
-      const span = this.makeSpan(e, t, ns, lineNo);
+      const span = chromeSpan(name ?? '', ns, t.label, target, this.withTopLocation(e, args ? this.spanArgs(args) : NO_ARGS), lineNo);
+      this.b.spanCount++;
       const parent = a.open.length > 0 ? a.open[a.open.length - 1] : undefined;
       if (parent) {
         span.rootIndex = parent.rootIndex;
@@ -295,39 +395,50 @@ export class ChromeParser implements FormatParser {
       return;
     }
     let k = a ? a.open.length - 1 : -1;
-    while (k >= 0 && typeof e.name === 'string' && a!.open[k].name !== e.name) k--;
-    if (!a || k < 0) return this.b.bad(lineNo, text, `async end ("e") of ${JSON.stringify(e.name)} with no matching "b"`);
+    while (k >= 0 && name !== undefined && a!.open[k].name !== name) k--;
+    if (!a || k < 0) return this.b.bad(lineNo, text, `async end ("e") of ${JSON.stringify(name)} with no matching "b"`);
     const span = a.open[k];
     a.open.splice(k, 1);
     span.durationNs = Math.max(0, ns - (span.startNs as number));
     span.selfNs = selfOf(span);
   }
 
-  private instant(e: Json, t: ThreadState, ph: string, ns: number): void {
-    const args = e.args as Json | undefined;
-    const message = args && typeof args === 'object' && args.message !== undefined ? String(args.message) : '';
-    const event: TraceEvent = {
-      message: message.length < 64 ? this.pool.get(message) : excerpt(message, 100_000),
-      level: undefined,
-      fields: args && typeof args === 'object' ? this.fields(args, true) : NO_FIELDS,
-      timeNs: ns,
-      target: typeof e.cat === 'string' ? this.pool.get(e.cat) : undefined,
-      location: this.location(e, args),
-    };
-    let into: Span | undefined;
-    if (ph === 'n') {
-      const id = e.id ?? (e.id2 as Json | undefined)?.local ?? (e.id2 as Json | undefined)?.global;
-      const a = this.asyncs.get(`${String(e.cat ?? '')}\u0000${String(id)}`);
-      into = a && a.open.length > 0 ? a.open[a.open.length - 1] : undefined;
-    } else if (e.s !== 'g' && e.s !== 'p') {
-      into = t.stack.length > 0 ? t.stack[t.stack.length - 1] : undefined;
-    }
-    if (into) addEvent(into, event);
+  /** Attaches an instant event to the innermost open span of `on` (or `into`), else the trace. */
+  private instant(t: ThreadState, on: ThreadState | undefined, ns: number, target: string | undefined, args: EventArgs, into?: Span): void {
+    const event: TraceEvent = { message: args.message, level: undefined, fields: args.fields, timeNs: ns, target, location: args.location };
+    const span = into ?? (on && on.stack.length > 0 ? on.stack[on.stack.length - 1] : undefined);
+    if (span) addEvent(span, event);
     else this.b.events.push(event);
   }
 
+  private spanArgs(args: Json): SpanArgs {
+    return Object.freeze({ fields: this.fields(args, false), location: this.location({}, args) });
+  }
+
+  private eventArgs(args: Json): EventArgs {
+    const m = args.message;
+    const message = m === undefined ? '' : typeof m === 'string' ? m : JSON.stringify(m);
+    return Object.freeze({
+      message: message.length < 64 ? this.pool.get(message) : detach(message),
+      fields: this.fields(args, true),
+      location: this.location({}, args),
+    });
+  }
+
+  private loc(file: string, line: number): Location {
+    let byLine = this.locations.get(file);
+    if (!byLine) {
+      file = this.pool.get(file);
+      this.locations.set(file, (byLine = new Map()));
+    }
+    const n = Number.isFinite(line) ? line : 0;
+    let loc = byLine.get(n);
+    if (!loc) byLine.set(n, (loc = Object.freeze({ file: this.pool.get(file), line: n })));
+    return loc;
+  }
+
   /** `[file]`/`[line]` in args (tracing-chrome 0.7.0) or `.file`/`.line` at top level (later releases). */
-  private location(e: Json, args: Json | undefined): { file: string; line: number } | undefined {
+  private location(e: Json, args: Json | undefined): Location {
     let file = e['.file'];
     let line = e['.line'];
     if (file === undefined && args && typeof args === 'object') {
@@ -335,17 +446,7 @@ export class ChromeParser implements FormatParser {
       line = args['[line]'];
     }
     if (typeof file !== 'string') return undefined;
-    const n = typeof line === 'number' ? line : Number(line);
-    const lineNo = Number.isFinite(n) ? n : 0;
-    let byLine = this.locations.get(file);
-    if (!byLine) {
-      const own = this.pool.get(file);
-      this.locations.set(own, (byLine = new Map()));
-      file = own;
-    }
-    let loc = byLine.get(lineNo);
-    if (!loc) byLine.set(lineNo, (loc = Object.freeze({ file: this.pool.get(file as string), line: lineNo })));
-    return loc;
+    return this.loc(file, typeof line === 'number' ? line : Number(line));
   }
 
   /** Args minus location keys (and `message` for events); values lose their Debug quotes. */

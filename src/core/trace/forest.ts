@@ -10,9 +10,8 @@ import { addChild, addEvent, newSpan, NO_FIELDS, TraceBuilder, type FormatParser
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
 import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
-import { FrozenCache, skipQuoted, StringPool, stripAnsi, unquoteDebug } from './strings';
+import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug } from './strings';
 
-const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 /** Length of the level word at `i` (TRACE/DEBUG/INFO/WARN/ERROR), or 0. */
 export function levelAt(s: string, i: number): number {
@@ -23,6 +22,17 @@ export function levelAt(s: string, i: number): number {
     case 68: return s.startsWith('DEBUG', i) ? 5 : 0;
     case 84: return s.startsWith('TRACE', i) ? 5 : 0;
     default: return 0;
+  }
+}
+
+/** The level word at `i` as a constant string (no allocation per line). */
+function levelName(s: string, i: number): string {
+  switch (s.charCodeAt(i)) {
+    case 73: return 'INFO';
+    case 87: return 'WARN';
+    case 69: return 'ERROR';
+    case 68: return 'DEBUG';
+    default: return 'TRACE';
   }
 }
 
@@ -72,8 +82,10 @@ export function parseForestFields(text: string): Record<string, string> {
 export class ForestParser implements FormatParser {
   private readonly b: TraceBuilder;
   private readonly names = new StringPool();
-  private readonly fieldSets = new FrozenCache<Record<string, string>>();
-  private readonly eventCache = new FrozenCache<TraceEvent>();
+  private readonly nameAt = new SliceCache<string>((t) => this.names.get(t));
+  private readonly fieldsAt = new SliceCache<Record<string, string>>((t) => Object.freeze(parseForestFields(t)));
+  /** Events by their text after `[tag]: `, one cache per level. */
+  private readonly eventsAt = new Map<string, SliceCache<TraceEvent>>();
   /** Open spans of the tree being read, by depth. */
   private readonly stack: Span[] = [];
 
@@ -101,7 +113,7 @@ export class ForestParser implements FormatParser {
     }
     if (lv === 0) return this.other(s, lineNo);
     this.b.content(s, lineNo);
-    const level = LEVELS[LEVELS.indexOf(s.slice(p, p + lv))];
+    const level = levelName(s, p);
     for (let i = p + lv; i < p + 9; i++) {
       if (s.charCodeAt(i) !== 32) return this.b.bad(lineNo, s, 'level column is not followed by the tree');
     }
@@ -149,18 +161,16 @@ export class ForestParser implements FormatParser {
       if (total !== total || lastEnd() !== close) return this.b.bad(lineNo, s, 'span percentages not understood');
     }
     const root = depth === 0 ? undefined : this.stack[0];
-    const span = newSpan(this.names.get(s.slice(pos, open)), root ? root.rootIndex : this.b.roots.length, lineNo);
+    const span = newSpan(this.nameAt.get(s, pos, open), root ? root.rootIndex : this.b.roots.length, lineNo);
     span.durationNs = dur;
     span.level = level;
     // BASE% is exact to 0.005% of the root; the root minus its children would carry each child's
     // 3-digit rounding.
     const rootNs = root ? root.durationNs : dur;
     span.selfNs = basePct === basePct ? Math.min(dur, Math.round((basePct * rootNs) / 100)) : dur;
-    const f = close + 3;
-    if (f < s.length) {
-      const text = s.charCodeAt(f) === 32 ? s.slice(f + 1) : s.slice(f);
-      if (text.length > 0) span.fields = this.fieldSets.get(text, () => parseForestFields(text));
-    }
+    let f = close + 3;
+    if (s.charCodeAt(f) === 32) f++;
+    if (f < s.length) span.fields = this.fieldsAt.get(s, f, s.length);
     this.b.spanCount++;
     if (depth === 0) this.b.addRoot(span);
     else addChild(this.stack[depth - 1], span);
@@ -170,15 +180,18 @@ export class ForestParser implements FormatParser {
 
   private event(s: string, pos: number, depth: number, level: string, lineNo: number): void {
     const tagEnd = s.indexOf(']: ', pos);
-    const body = tagEnd < 0 ? (s.endsWith(']:') ? '' : undefined) : s.slice(tagEnd + 3);
-    if (body === undefined) return this.b.bad(lineNo, s, 'event without `[tag]: `');
-    const key = level + '\u0000' + body;
-    const event = this.eventCache.get(key, () => {
-      const sep = nextFieldSep(body, 0);
-      const message = sep < 0 ? body : body.slice(0, sep);
-      const fields = sep < 0 ? NO_FIELDS : parseForestFields(body.slice(sep + 3));
-      return { message: this.names.get(message), level, fields: Object.freeze(fields) };
-    });
+    if (tagEnd < 0 && !s.endsWith(']:')) return this.b.bad(lineNo, s, 'event without `[tag]: `');
+    let cache = this.eventsAt.get(level);
+    if (!cache) {
+      cache = new SliceCache<TraceEvent>((body) => {
+        const sep = nextFieldSep(body, 0);
+        const message = sep < 0 ? body : body.slice(0, sep);
+        const fields = sep < 0 ? NO_FIELDS : Object.freeze(parseForestFields(body.slice(sep + 3)));
+        return Object.freeze({ message: this.names.get(message), level, fields });
+      });
+      this.eventsAt.set(level, cache);
+    }
+    const event = tagEnd < 0 ? cache.get('', 0, 0) : cache.get(s, tagEnd + 3, s.length);
     if (depth === 0) {
       this.b.events.push(event);
       this.stack.length = 0;

@@ -92,3 +92,51 @@ export function excerpt(s: string, max = 200): string {
   const t = s.length > max ? `${s.slice(0, max)}…` : s;
   return detach(t);
 }
+
+const SLOTS = 4096;
+
+/**
+ * A memo keyed by a range of a larger string, looked up without cutting the range out first: a
+ * hash of a few sampled characters picks a slot, and one native comparison confirms it. Misses
+ * fall back to an exact map, so values are still shared when two keys fight over a slot.
+ */
+export class SliceCache<T> {
+  private readonly keys: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);
+  private readonly values: T[] = new Array<T>(SLOTS);
+  private readonly exact = new Map<string, T>();
+
+  constructor(
+    private readonly make: (text: string) => T,
+    private readonly cap = 50_000,
+  ) {}
+
+  get(s: string, a: number, b: number): T {
+    const len = b - a;
+    let h = len;
+    if (len > 0) {
+      const step = len > 16 ? (len >> 4) : 1;
+      for (let i = a; i < b; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
+      h = (h * 31 + s.charCodeAt(b - 1)) | 0;
+    }
+    const slot = (h ^ (h >>> 12)) & (SLOTS - 1);
+    const key = this.keys[slot];
+    if (key !== undefined && key.length === len) {
+      const text = a === 0 && b === s.length ? s : s.slice(a, b);
+      if (text === key) return this.values[slot];
+      return this.miss(text, slot);
+    }
+    return this.miss(a === 0 && b === s.length ? s : s.slice(a, b), slot);
+  }
+
+  private miss(text: string, slot: number): T {
+    let value = this.exact.get(text);
+    const own = detach(text);
+    if (value === undefined) {
+      value = this.make(own);
+      if (this.exact.size < this.cap) this.exact.set(own, value);
+    }
+    this.keys[slot] = own;
+    this.values[slot] = value;
+    return value;
+  }
+}

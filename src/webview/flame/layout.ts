@@ -46,7 +46,7 @@ export interface FlameLayout {
 }
 
 export interface LayoutOptions {
-  /** Timeline: group roots into lanes by thread and pack overlapping roots into extra rows. */
+  /** Timeline: group roots into lanes by thread (overlapping roots always get extra rows). */
   lanes: boolean;
 }
 
@@ -103,42 +103,37 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
   const baseRow = new Map<number, number>();
   const lanes: Lane[] = [];
   let rowCount = 0;
-  if (!options.lanes) {
-    let h = 0;
-    for (const r of roots) {
-      baseRow.set(r, 0);
-      h = Math.max(h, rootHeight.get(r)!);
+  const byThread = new Map<number, number[]>();
+  for (const r of roots) {
+    const t = options.lanes ? view.thread[r] : 0;
+    let list = byThread.get(t);
+    if (!list) byThread.set(t, (list = []));
+    list.push(r);
+  }
+  const headers = options.lanes && (byThread.size > 1 || !byThread.has(0));
+  for (const [thread, list] of byThread) {
+    const headerRow = headers ? rowCount++ : -1;
+    const firstRow = rowCount;
+    // Interval packing: a root goes into a sub-lane that is free at its start (the one that
+    // freed up earliest, from a min-heap), else into a new one. Sequential layouts (merged views,
+    // untimed traces) need a single sub-lane.
+    list.sort((a, b) => x0[a] - x0[b] || a - b);
+    const subLanes: SubLane[] = [];
+    const free = new MinHeap<SubLane>((l) => l.end);
+    for (const r of list) {
+      let sl = free.peek();
+      if (sl && sl.end <= x0[r]) free.pop();
+      else subLanes.push((sl = { end: -Infinity, height: 0, roots: [] }));
+      sl.end = x1[r];
+      sl.height = Math.max(sl.height, rootHeight.get(r)!);
+      sl.roots.push(r);
+      free.push(sl);
     }
-    lanes.push({ thread: 0, headerRow: -1, firstRow: 0, rows: h });
-    rowCount = h;
-  } else {
-    const byThread = new Map<number, number[]>();
-    for (const r of roots) {
-      const t = view.thread[r];
-      let list = byThread.get(t);
-      if (!list) byThread.set(t, (list = []));
-      list.push(r);
+    for (const sl of subLanes) {
+      for (const r of sl.roots) baseRow.set(r, rowCount);
+      rowCount += sl.height;
     }
-    const headers = byThread.size > 1 || !byThread.has(0);
-    for (const [thread, list] of byThread) {
-      const headerRow = headers ? rowCount++ : -1;
-      const firstRow = rowCount;
-      // Greedy interval packing: a root goes into the first sub-lane that is free at its start.
-      list.sort((a, b) => x0[a] - x0[b] || a - b);
-      const subLanes: Array<{ end: number; height: number; roots: number[] }> = [];
-      for (const r of list) {
-        let sl = subLanes.find((l) => l.end <= x0[r]);
-        if (!sl) subLanes.push((sl = { end: -Infinity, height: 0, roots: [] }));
-        sl.end = x1[r] > x0[r] ? x1[r] : x0[r];
-        sl.height = Math.max(sl.height, rootHeight.get(r)!);
-        sl.roots.push(r);
-      }
-      for (const sl of subLanes) {
-        for (const r of sl.roots) baseRow.set(r, rowCount);
-        rowCount += sl.height;
-      }
-      lanes.push({ thread, headerRow, firstRow, rows: rowCount - firstRow });
-    }
+    lanes.push({ thread, headerRow, firstRow, rows: rowCount - firstRow });
   }
 
   const row = new Uint32Array(n);
@@ -178,6 +173,52 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
   }
 
   return { count: n, x0, x1, row, subtreeEnd, root, rowCount, rowStart, rowNodes, rowPos, lanes, domain: { start, end } };
+}
+
+interface SubLane {
+  end: number;
+  height: number;
+  roots: number[];
+}
+
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly key: (item: T) => number) {}
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (this.key(a[p]) <= this.key(a[i])) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.key(a[l]) < this.key(a[m])) m = l;
+        if (r < a.length && this.key(a[r]) < this.key(a[m])) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }
 
 /** The horizontal range shown and the rows shown. */

@@ -1,0 +1,281 @@
+/**
+ * Flame chart benchmark in headless Chromium, side by side with speedscope on the same trace:
+ * - time from the data arriving in the webview to the first painted chart (and the host's parse
+ *   and flatten time before that),
+ * - JavaScript time per animation frame during a scripted zoom-and-pan sequence (time spent in
+ *   requestAnimationFrame callbacks, per frame; p50/p95/max),
+ * - search time (input to the painted result).
+ *
+ * The trace: the sample tracing-chrome output scaled to ~250,000 spans. Targets: first paint under
+ * 200 ms, per-frame p95 under 8 ms, search under 100 ms. `FLAME_BENCH_SPANS` changes the size;
+ * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildFlameDocument } from '../src/core/flame/flatten';
+import { parseTraceFile } from '../src/core/trace';
+import { CHROMIUM_ARGS, chromiumPath, startHarness, WEBGL_ARGS } from './flame/harness';
+import { SPANS_PER_COPY, writeScaled } from './traceScale';
+
+const TARGET_SPANS = Number(process.env.FLAME_BENCH_SPANS ?? 250_000);
+const SKIP_SPEEDSCOPE = process.env.FLAME_BENCH_SKIP_SPEEDSCOPE === '1';
+const VIEWPORT = { width: 1280, height: 800 };
+const ZOOM_STEPS = 30;
+const PAN_STEPS = 30;
+const SEARCHES = ['rs_code_matrix', 'merkle', 'sumcheck_polys'];
+const FIRST_PAINT_RUNS = 3;
+
+/** Wraps requestAnimationFrame before any page script runs: callback time summed per frame. */
+const RAF_PROBE = `(() => {
+  // tsx compiles evaluate() callbacks with esbuild's keepNames helper; give it to the page.
+  window.__name = window.__name || ((f) => f);
+  const orig = window.requestAnimationFrame.bind(window);
+  const rec = { on: false, frames: new Map() };
+  window.__rafRec = rec;
+  window.__origRAF = orig;
+  window.requestAnimationFrame = (cb) => orig((t) => {
+    const s = performance.now();
+    try { cb(t); } finally {
+      if (rec.on) rec.frames.set(t, (rec.frames.get(t) || 0) + performance.now() - s);
+    }
+  });
+})();`;
+
+interface Stats {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+}
+
+function stats(values: number[]): Stats {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number) => (v.length === 0 ? NaN : v[Math.min(v.length - 1, Math.floor(q * v.length))]);
+  return { frames: v.length, p50: at(0.5), p95: at(0.95), max: v[v.length - 1] ?? NaN, mean: v.reduce((a, b) => a + b, 0) / Math.max(1, v.length) };
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v[Math.floor(v.length / 2)];
+}
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(ms < 10 ? 2 : 1)} ms` : '–');
+
+async function frames(page: Page, n = 2): Promise<void> {
+  await page.evaluate((count) => new Promise<void>((resolve) => {
+    const w = window as unknown as { __origRAF: (cb: () => void) => void };
+    let left = count;
+    const tick = () => (--left <= 0 ? resolve() : w.__origRAF(tick));
+    w.__origRAF(tick);
+  }), n);
+}
+
+/** The same input sequence for both apps: ctrl+wheel zoom in, drag pan, ctrl+wheel zoom out. */
+async function zoomAndPan(page: Page, at: { x: number; y: number }): Promise<{ frameJs: Stats; scriptMsPerStep: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptTime = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000;
+  };
+  await page.mouse.move(at.x, at.y);
+  await frames(page);
+  await page.evaluate(() => {
+    const rec = (window as unknown as { __rafRec: { on: boolean; frames: Map<number, number> } }).__rafRec;
+    rec.frames.clear();
+    rec.on = true;
+  });
+  const script0 = await scriptTime();
+  await page.keyboard.down('Control');
+  for (let i = 0; i < ZOOM_STEPS; i++) {
+    await page.mouse.wheel(0, -10);
+    await frames(page);
+  }
+  await page.keyboard.up('Control');
+  await page.mouse.down();
+  for (let i = 0; i < PAN_STEPS; i++) {
+    // Left for the first half, back right for the second.
+    const dx = i < PAN_STEPS / 2 ? -(i + 1) * 20 : -(PAN_STEPS - i - 1) * 20;
+    await page.mouse.move(at.x + dx, at.y + (i % 2) * 6);
+    await frames(page);
+  }
+  await page.mouse.up();
+  await page.keyboard.down('Control');
+  for (let i = 0; i < ZOOM_STEPS; i++) {
+    await page.mouse.wheel(0, 10);
+    await frames(page);
+  }
+  await page.keyboard.up('Control');
+  const script1 = await scriptTime();
+  const perFrame = await page.evaluate(() => {
+    const rec = (window as unknown as { __rafRec: { on: boolean; frames: Map<number, number> } }).__rafRec;
+    rec.on = false;
+    return [...rec.frames.values()];
+  });
+  await cdp.detach();
+  return { frameJs: stats(perFrame), scriptMsPerStep: (script1 - script0) / (2 * ZOOM_STEPS + PAN_STEPS) };
+}
+
+/** Time from typing a query to the end of the second frame after it (results drawn). */
+async function timeSearch(page: Page, selector: string, query: string): Promise<{ toFrame: number; handler: number }> {
+  return page.evaluate(
+    ({ selector, query }) =>
+      new Promise<{ toFrame: number; handler: number }>((resolve) => {
+        const input = document.querySelector(selector) as HTMLInputElement;
+        const w = window as unknown as { __origRAF: (cb: () => void) => void };
+        const t0 = performance.now();
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        setter.call(input, query);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const handler = performance.now() - t0;
+        w.__origRAF(() => w.__origRAF(() => resolve({ toFrame: performance.now() - t0, handler })));
+      }),
+    { selector, query },
+  );
+}
+
+interface Result {
+  firstPaint: number[];
+  sequence: { frameJs: Stats; scriptMsPerStep: number };
+  search: Array<{ query: string; toFrame: number; handler: number }>;
+  extra: Record<string, string>;
+}
+
+async function benchOurs(browser: Browser, url: string): Promise<Result> {
+  const firstPaint: number[] = [];
+  const extra: Record<string, string> = {};
+  let page: Page | undefined;
+  for (let run = 0; run < FIRST_PAINT_RUNS; run++) {
+    await page?.close();
+    page = await browser.newPage({ viewport: VIEWPORT });
+    await page.addInitScript(RAF_PROBE);
+    page.on('pageerror', (e) => console.error('flame chart page error:', e));
+    await page.goto(`${url}/harness.html?theme=dark`);
+    await page.evaluate(() => (window as unknown as { harness: { load(): Promise<number> } }).harness.load());
+    const paint = await page.evaluate(
+      () =>
+        new Promise<{ dataToPaint: number; dispatchToPaint: number; dispatchToFrame: number }>((resolve) => {
+          const h = (window as unknown as { harness: { deliverDocument(s: unknown): void } }).harness;
+          const w = window as unknown as { __origRAF: (cb: () => void) => void };
+          const t0 = performance.now();
+          h.deliverDocument({ kind: 'trace', uri: 'file:///bench/trace.json' });
+          const poll = () => {
+            const m = performance.getEntriesByName('flame:first-paint', 'measure')[0];
+            if (!m) return w.__origRAF(poll);
+            const painted = performance.getEntriesByName('flame:first-paint', 'mark')[0].startTime;
+            // One more frame: the drawn canvas is presented.
+            w.__origRAF(() => resolve({ dataToPaint: m.duration, dispatchToPaint: painted - t0, dispatchToFrame: performance.now() - t0 }));
+          };
+          poll();
+        }),
+    );
+    firstPaint.push(paint.dataToPaint);
+    extra[`run ${run + 1}: post → painted / presented`] = `${fmt(paint.dispatchToPaint)} / ${fmt(paint.dispatchToFrame)}`;
+  }
+  const box = (await page!.locator('canvas.flame-canvas').boundingBox())!;
+  const sequence = await zoomAndPan(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) });
+  const zoomed = await page!.evaluate(() => {
+    const st = (window as unknown as { harness: { getState(): { ranges?: Record<string, { x0: number; x1: number }> } } }).harness.getState();
+    return st?.ranges?.timeline;
+  });
+  if (zoomed) extra['range after the sequence (zoomed back out)'] = `${((zoomed.x1 - zoomed.x0) / 1e9).toFixed(2)} s`;
+  const search: Result['search'] = [];
+  for (const q of SEARCHES) {
+    const r = await timeSearch(page!, 'input.search', q);
+    const summary = await page!.locator('.search-summary').textContent();
+    search.push({ query: q, ...r });
+    extra[`search ${q}`] = summary ?? '';
+  }
+  await page!.close();
+  return { firstPaint, sequence, search, extra };
+}
+
+async function benchSpeedscope(browser: Browser, url: string, profileName: string): Promise<Result> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.addInitScript(RAF_PROBE);
+  const extra: Record<string, string> = {};
+  let importMs = NaN;
+  const imported = new Promise<number>((resolve) => {
+    page.on('console', (m) => {
+      const match = /import:\s*([\d.]+)\s*ms/.exec(m.text());
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  const t0 = Date.now();
+  await page.goto(`${url}/speedscope/index.html#profileURL=${encodeURIComponent(`${url}/files/${profileName}`)}`);
+  importMs = await Promise.race([imported, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('speedscope did not finish importing in 10 minutes')), 600_000))]);
+  await frames(page, 3);
+  const total = Date.now() - t0;
+  extra['import (its own log)'] = fmt(importMs);
+  extra['navigation → chart shown'] = fmt(total);
+  // The main flame chart fills the window below the minimap.
+  const at = { x: VIEWPORT.width * 0.45, y: VIEWPORT.height * 0.6 };
+  const sequence = await zoomAndPan(page, at);
+  const search: Result['search'] = [];
+  await page.keyboard.press('Control+f');
+  await page.waitForSelector('input');
+  for (const q of SEARCHES) search.push({ query: q, ...(await timeSearch(page, 'input', q)) });
+  await page.close();
+  return { firstPaint: [total], sequence, search, extra };
+}
+
+export async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'flame-bench-'));
+  const harness = await startHarness();
+  let browser: Browser | undefined;
+  try {
+    const reps = Math.max(1, Math.round(TARGET_SPANS / SPANS_PER_COPY.chrome));
+    // Not `*.chrome.json`: speedscope would force its Chrome-timeline importer on that name.
+    const file = path.join(dir, 'prover-trace.json');
+    const bytes = await writeScaled('chrome', file, reps);
+    const t0 = performance.now();
+    const trace = await parseTraceFile(file, { source: 'prover-trace.json' });
+    const t1 = performance.now();
+    const doc = buildFlameDocument(trace, 'prover-trace.json');
+    const t2 = performance.now();
+    harness.setDocument(doc);
+    harness.addFile('prover-trace.json', file);
+    console.log(`Flame chart benchmark: ${trace.spanCount.toLocaleString('en-US')} spans, ${(bytes / 1e6).toFixed(1)} MB tracing-chrome JSON (${statSync(file).size} bytes)`);
+    console.log(`  host: parse ${fmt(t1 - t0)}, flatten to the drawn form ${fmt(t2 - t1)}`);
+
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...WEBGL_ARGS] });
+    const ours = await benchOurs(browser, harness.url);
+    const theirs = SKIP_SPEEDSCOPE ? undefined : await benchSpeedscope(browser, harness.url, 'prover-trace.json');
+
+    const fp = median(ours.firstPaint);
+    const row = (label: string, a: number, b: number | undefined, target?: number) => {
+      const ratio = b === undefined || !Number.isFinite(b) || a === 0 ? '' : `  ratio ${(b / a).toFixed(1)}× (speedscope/ours)`;
+      const pass = target === undefined ? '' : a <= target ? `  [target < ${target} ms: met]` : `  [target < ${target} ms: MISSED]`;
+      console.log(`  ${label.padEnd(36)} ours ${fmt(a).padStart(10)}   speedscope ${b === undefined ? '–'.padStart(10) : fmt(b).padStart(10)}${ratio}${pass}`);
+    };
+    console.log(`  first paint after data arrival (median of ${FIRST_PAINT_RUNS}): ${fmt(fp)}  [${ours.firstPaint.map(fmt).join(', ')}]${fp < 200 ? '  [target < 200 ms: met]' : '  [target < 200 ms: MISSED]'}`);
+    for (const [k, v] of Object.entries(ours.extra)) console.log(`    ${k}: ${v}`);
+    if (theirs) for (const [k, v] of Object.entries(theirs.extra)) console.log(`    speedscope ${k}: ${v}`);
+    console.log(`  open → chart: ours ${fmt(t2 - t0 + fp)} (parse + flatten + first paint), speedscope ${fmt(theirs?.firstPaint[0] ?? NaN)} (load, import, first frame)`);
+    console.log(`  zoom-and-pan sequence (${2 * ZOOM_STEPS + PAN_STEPS} steps), JS per animation frame:`);
+    row('frames with rAF work', ours.sequence.frameJs.frames, theirs?.sequence.frameJs.frames);
+    row('p50', ours.sequence.frameJs.p50, theirs?.sequence.frameJs.p50);
+    row('p95', ours.sequence.frameJs.p95, theirs?.sequence.frameJs.p95, 8);
+    row('max', ours.sequence.frameJs.max, theirs?.sequence.frameJs.max);
+    row('all script per input step (CDP)', ours.sequence.scriptMsPerStep, theirs?.sequence.scriptMsPerStep);
+    console.log('  search (input → results drawn, two frames):');
+    for (let i = 0; i < SEARCHES.length; i++) {
+      row(`"${SEARCHES[i]}"`, ours.search[i].toFrame, theirs?.search[i].toFrame, 100);
+      row(`  handler only`, ours.search[i].handler, theirs?.search[i].handler);
+    }
+  } finally {
+    await browser?.close();
+    await harness.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

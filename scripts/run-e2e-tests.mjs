@@ -1,0 +1,47 @@
+// Runs the tests that drive a real VS Code: `--host` runs the extension-host suite
+// (test/e2e/hostSuite.e2e.ts), otherwise every other test/e2e/**/*.e2e.ts (the UI tests), one
+// file at a time (each starts a VS Code server and a browser). Provisions the tools first.
+//
+//   node scripts/run-e2e-tests.mjs [--host] [substring-filter...]
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { provision } from './provision.mjs';
+
+const HOST_SUITE = join('test', 'e2e', 'hostSuite.e2e.ts');
+
+function collect(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return collect(p);
+    return p.endsWith('.e2e.ts') ? [p] : [];
+  });
+}
+
+const args = process.argv.slice(2);
+const host = args.includes('--host');
+const filter = args.filter((a) => a !== '--host');
+
+try {
+  await provision();
+} catch (err) {
+  console.error(err.message ?? err);
+  process.exit(1);
+}
+if (!existsSync(join('out', 'test', 'suite.js')) || !existsSync(join('dist', 'extension.js'))) {
+  console.error('Build first: npm run build');
+  process.exit(1);
+}
+
+const files = host
+  ? [HOST_SUITE]
+  : collect(join('test', 'e2e')).filter((f) => f !== HOST_SUITE && (filter.length === 0 || filter.some((x) => f.includes(x))));
+if (files.length === 0) {
+  console.error(`no e2e test file matches ${filter.join(' ')}`);
+  process.exit(1);
+}
+const run = await execa(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+  stdio: 'inherit',
+  reject: false,
+});
+process.exit(run.exitCode ?? 1);

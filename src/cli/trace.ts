@@ -1,0 +1,111 @@
+/** `milestone-scope trace summary FILE` and `milestone-scope trace diff BASE AFTER`. */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError } from '../core/problems';
+import { aggregate, diffTraces, parseTraceFile, type Trace } from '../core/trace/index';
+import { diffMarkdown, diffView, summaryJson, summaryView } from '../core/trace/render';
+import { EXIT } from './exitCodes';
+import { printJson, type CliIO } from './io';
+import { renderTable } from './table';
+import { JSON_VERSION } from './views';
+
+export const TRACE_HELP = [
+  'Usage:',
+  '  milestone-scope trace summary <FILE> [--top N] [--json]',
+  '  milestone-scope trace diff <BASE> <AFTER> [--json] [--markdown] [--all]',
+  '',
+  'Reads tracing-forest tree text, Chrome trace-event JSON (tracing-chrome), tracing-flame folded',
+  'stacks or tracing-subscriber fmt output with span close events; the format is detected.',
+  '',
+  'summary   the hottest spans by self time, merged over all runs of each root span',
+  'diff      baseline vs after, span path by span path, with a noise judgement',
+  '',
+  'Options:',
+  '  --top N          summary: how many spans to list (default 20)',
+  '  --markdown       diff: a Markdown table for the milestone report',
+  '  --all            diff: list unchanged spans too',
+  '  --threshold P    diff: relative change (percent) below which a single-run change is noise (default 5)',
+  '  --json           machine-readable output (see docs/traces.md)',
+  '  -h, --help       this help',
+].join('\n');
+
+const OPTIONS = {
+  top: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  markdown: { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
+  threshold: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function usage(message: string): InputError {
+  return new InputError(`trace: ${message}`, undefined, 'input/usage');
+}
+
+function positiveNumber(name: string, text: string | undefined, fallback: number, integer: boolean): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw usage(`--${name} takes a positive ${integer ? 'whole ' : ''}number; got "${text}"`);
+  return n;
+}
+
+async function load(io: CliIO, file: string): Promise<Trace> {
+  const abs = path.resolve(io.cwd, file);
+  const trace = await parseTraceFile(abs);
+  trace.source = file;
+  return trace;
+}
+
+export async function runTrace(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [sub, ...files] = positionals;
+  if (values.help || sub === undefined) {
+    io.stdout(TRACE_HELP + '\n');
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const width = io.columns;
+  if (sub === 'summary') {
+    if (files.length !== 1) throw usage('summary takes one <FILE>');
+    const top = positiveNumber('top', values.top, 20, true);
+    const trace = await load(io, files[0]!);
+    const agg = aggregate(trace);
+    if (values.json) {
+      printJson(io, { version: JSON_VERSION, ...(summaryJson(trace, agg, top) as object) });
+      return EXIT.ok;
+    }
+    const v = summaryView(trace, agg, top);
+    const out = [...v.header, '', `Hottest spans by self time (top ${top}):`, renderTable(v.hottest.headers, v.hottest.rows, width)];
+    if (v.counters.rows.length > 0) out.push('Event counters:', renderTable(v.counters.headers, v.counters.rows, width));
+    io.stdout(out.join('\n'));
+    if (v.notes.length > 0) io.stderr(v.notes.map((n) => `note: ${n}`).join('\n') + '\n');
+    return EXIT.ok;
+  }
+  if (sub === 'diff') {
+    if (files.length !== 2) throw usage('diff takes <BASE> <AFTER>');
+    if (values.json && values.markdown) throw usage('--json and --markdown exclude each other');
+    const threshold = positiveNumber('threshold', values.threshold, 5, false) / 100;
+    const [base, after] = await Promise.all([load(io, files[0]!), load(io, files[1]!)]);
+    const diff = diffTraces(base, after, { threshold });
+    if (values.json) {
+      printJson(io, { version: JSON_VERSION, ...diff });
+      return EXIT.ok;
+    }
+    if (values.markdown) {
+      io.stdout(diffMarkdown(diff, values.all));
+      return EXIT.ok;
+    }
+    const v = diffView(diff, values.all);
+    const out = [...v.header, ''];
+    if (v.table.rows.length > 0) out.push(renderTable(v.table.headers, v.table.rows, width));
+    out.push(...v.notes, '');
+    io.stdout(out.join('\n'));
+    return EXIT.ok;
+  }
+  throw usage(`unknown subcommand "${sub}" (summary, diff)`);
+}

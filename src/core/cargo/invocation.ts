@@ -1,0 +1,161 @@
+/**
+ * From a configured cargo command to the argument array that runs it, with the workflow's rule
+ * enforced: per-crate commands only. Workspace-wide forms (`--workspace`, `--all`, no package at
+ * a workspace root) and packages or targets cargo does not know are refused with a message that
+ * says what to do instead.
+ */
+import type { CargoCommandSpec } from '../configTypes';
+import { findPackage, targetsOfKind, type CargoWorkspace, type TargetKind } from './metadata';
+
+export const MESSAGE_FORMAT = '--message-format=json-diagnostic-rendered-ansi';
+
+/** cargo subcommands that accept `--message-format` and compile code. */
+const COMPILING = new Set(['check', 'build', 'test', 'run', 'bench', 'clippy', 'doc', 'rustc']);
+
+export interface CargoInvocation {
+  /** Everything after `cargo`. */
+  args: string[];
+  env: Record<string, string>;
+  /** The package the command runs on. */
+  package: string;
+  /** Whether stdout carries JSON messages to parse. */
+  json: boolean;
+  /** The command as a user would type it (without the message-format flag). */
+  display: string;
+}
+
+export class RefusedCommand extends Error {
+  constructor(message: string, readonly reason: 'workspace-wide' | 'unknown-package' | 'unknown-target' | 'invalid') {
+    super(message);
+    this.name = 'RefusedCommand';
+  }
+}
+
+const WORKSPACE_FLAGS = new Set(['--workspace', '--all', '--exclude']);
+
+/** Words of `args` before any `--` (the rest belongs to the program or test harness). */
+function cargoWords(args: readonly string[]): string[] {
+  const i = args.indexOf('--');
+  return i < 0 ? [...args] : args.slice(0, i);
+}
+
+/** Packages named inside `args` (`-p x`, `--package x`, `--package=x`, `-px`). */
+function packagesInArgs(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-p' || w === '--package') {
+      const next = words[i + 1];
+      if (next !== undefined) out.push(next);
+      i++;
+    } else if (w.startsWith('--package=')) out.push(w.slice('--package='.length));
+    else if (/^-p[^-]/.test(w)) out.push(w.slice(2));
+  }
+  return out;
+}
+
+function quoteForDisplay(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function displayCommand(args: readonly string[]): string {
+  return ['cargo', ...args.filter((a) => a !== MESSAGE_FORMAT)].map(quoteForDisplay).join(' ');
+}
+
+/** Closest names by edit distance, for "did you mean". */
+function suggest(name: string, known: readonly string[]): string {
+  const dist = (a: string, b: string) => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  const best = [...known].sort((x, y) => dist(name, x) - dist(name, y))[0];
+  return best !== undefined && dist(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean "${best}"?` : '';
+}
+
+export interface BuildOptions {
+  /** The configured crate, used when the spec names no package. */
+  defaultCrate: string;
+  /** `cargo metadata` of the workspace; without it only the workspace-wide rules are checked. */
+  metadata?: CargoWorkspace;
+  /** Add `--message-format=json-diagnostic-rendered-ansi` to compiling commands (default true). */
+  json?: boolean;
+}
+
+/**
+ * Builds the argument array for `spec`, or throws RefusedCommand. Order: subcommand, `-p`,
+ * target, message format, extra args (anything after `--` in them stays last).
+ */
+export function buildInvocation(spec: CargoCommandSpec, opts: BuildOptions): CargoInvocation {
+  const command = spec.command?.trim();
+  if (!command || command.startsWith('-') || /\s/.test(command)) {
+    throw new RefusedCommand(`"${spec.command ?? ''}" is not a cargo subcommand.`, 'invalid');
+  }
+  const extra = [...(spec.args ?? [])];
+  const words = cargoWords(extra);
+  const wide = words.find((w) => WORKSPACE_FLAGS.has(w) || w.startsWith('--exclude='));
+  if (wide) {
+    throw new RefusedCommand(
+      `Refused: "${wide}" makes "cargo ${command}" workspace-wide. The milestone workflow runs per-crate commands only; ` +
+        `remove "${wide}" and name the crate with "package" (e.g. cargo ${command} -p ${spec.package || opts.defaultCrate || '<crate>'}).`,
+      'workspace-wide',
+    );
+  }
+  const inArgs = packagesInArgs(words);
+  const pkg = spec.package?.trim() || (inArgs.length ? undefined : opts.defaultCrate.trim()) || undefined;
+  const packages = [...(pkg ? [pkg] : []), ...inArgs];
+  const meta = opts.metadata;
+  if (packages.length === 0) {
+    if (!meta || !meta.rootIsPackage || meta.packages.length > 1) {
+      throw new RefusedCommand(
+        `Refused: "cargo ${command}" without -p at the workspace root runs on every member crate. ` +
+          `Name the crate with "package"${meta ? ` (one of: ${meta.packages.map((p) => p.name).join(', ')})` : ''}.`,
+        'workspace-wide',
+      );
+    }
+  }
+  if (meta) {
+    const known = meta.packages.map((p) => p.name);
+    for (const name of packages) {
+      if (!findPackage(meta, name)) {
+        throw new RefusedCommand(
+          `Refused: package "${name}" is not a member of the workspace at ${meta.workspaceRoot}.${suggest(name, known)} ` +
+            `Known packages: ${known.join(', ') || '(none)'}.`,
+          'unknown-package',
+        );
+      }
+    }
+    const target = pkg ? findPackage(meta, pkg) : undefined;
+    const checkTarget = (kind: TargetKind, name: string | undefined) => {
+      if (!name || !target) return;
+      const names = targetsOfKind(target, kind).map((t) => t.name);
+      if (!names.includes(name)) {
+        throw new RefusedCommand(
+          `Refused: package "${target.name}" has no ${kind} target "${name}".${suggest(name, names)} ` +
+            `Its ${kind} targets: ${names.join(', ') || '(none)'}.`,
+          'unknown-target',
+        );
+      }
+    };
+    checkTarget('test', spec.test);
+    checkTarget('example', spec.example);
+  }
+
+  const args = [command];
+  if (pkg) args.push('-p', pkg);
+  if (spec.test) args.push('--test', spec.test);
+  if (spec.example) args.push('--example', spec.example);
+  const json = (opts.json ?? true) && COMPILING.has(command) && !words.some((w) => w.startsWith('--message-format'));
+  if (json) args.push(MESSAGE_FORMAT);
+  args.push(...extra);
+  return {
+    args,
+    env: { ...(spec.env ?? {}) },
+    package: pkg ?? packages[0] ?? meta?.packages[0]?.name ?? '',
+    json,
+    display: displayCommand(args),
+  };
+}

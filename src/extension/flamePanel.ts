@@ -1,0 +1,399 @@
+/**
+ * Flame chart panels: Open Trace, Compare Traces, restore after reload. The host parses traces
+ * through the trace core and posts the webview a flattened document once it reports ready.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
+import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../core/cargo/profileRuns';
+import { buildCompareDocument } from '../core/flame/compare';
+import type { FlameDocument, FlameViewKind } from '../core/flame/data';
+import { buildFlameDocument } from '../core/flame/flatten';
+import { highlightNamesForWorkItems } from '../core/flame/highlight';
+import { parseTrace, parseTraceFile, type Trace } from '../core/trace';
+import {
+  assertNever,
+  FLAME_VIEW_TYPE,
+  parseFromWebview,
+  parseWebviewState,
+  type FromWebview,
+  type PanelSource,
+  type ToWebview,
+} from '../webview/flame/protocol';
+import type { ExtensionContextHolder } from './context';
+import { flameHtml, makeNonce } from './flameHtml';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+import { getWorkspaceModel } from './workspaceModel';
+
+const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
+/** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */
+const RELOAD_DELAY_MS = 400;
+
+function sourceKey(source: PanelSource): string {
+  return source.kind === 'trace' ? `trace:${source.uri}` : `compare:${source.baseline}\n${source.after}`;
+}
+
+function displayPath(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString(true);
+}
+
+function panelTitle(source: PanelSource): string {
+  const base = (u: string) => path.posix.basename(vscode.Uri.parse(u).path);
+  return source.kind === 'trace' ? `Flame: ${base(source.uri)}` : `Compare: ${base(source.baseline)} ↔ ${base(source.after)}`;
+}
+
+/** Reads and parses one trace file, streamed from disk when it is local. */
+async function readTrace(uri: vscode.Uri): Promise<Trace> {
+  const source = displayPath(uri);
+  if (uri.scheme === 'file') return parseTraceFile(uri.fsPath, { source });
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return parseTrace(new TextDecoder('utf-8').decode(bytes), { source });
+}
+
+class FlamePanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private doc: FlameDocument | undefined;
+  private error: { title: string; message: string } | undefined;
+  private generation = 0;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private sourceSearch: vscode.CancellationTokenSource | undefined;
+  private disposed = false;
+  readonly onDidDispose: vscode.Event<void>;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly source: PanelSource,
+    private readonly manager: FlamePanels,
+  ) {
+    const media = vscode.Uri.joinPath(manager.ctx.extension.extensionUri, 'media');
+    panel.title = panelTitle(source);
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    panel.webview.html = flameHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flame.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'flame.css')).toString(),
+    });
+    this.onDidDispose = panel.onDidDispose;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.watchFiles();
+    void this.load();
+  }
+
+  private get uris(): vscode.Uri[] {
+    const s = this.source;
+    return s.kind === 'trace' ? [vscode.Uri.parse(s.uri)] : [vscode.Uri.parse(s.baseline), vscode.Uri.parse(s.after)];
+  }
+
+  /** Re-reads the trace(s); the webview gets the new document when it is ready. */
+  async load(): Promise<void> {
+    const gen = ++this.generation;
+    const title = this.uris.map(displayPath).join(' ↔ ');
+    this.post({ type: 'loading', title });
+    const started = Date.now();
+    try {
+      const doc = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Reading ${title}` },
+        async () => {
+          if (this.source.kind === 'trace') {
+            const trace = await readTrace(this.uris[0]);
+            this.report(this.uris[0], trace);
+            return buildFlameDocument(trace, displayPath(this.uris[0]));
+          }
+          const [baseline, after] = await Promise.all(this.uris.map(readTrace));
+          this.report(this.uris[0], baseline);
+          this.report(this.uris[1], after);
+          return buildCompareDocument(baseline, after, { baseline: displayPath(this.uris[0]), after: displayPath(this.uris[1]) });
+        },
+      );
+      if (gen !== this.generation || this.disposed) return;
+      this.doc = doc;
+      this.error = undefined;
+      this.manager.ctx.output.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${Date.now() - started} ms.`);
+      this.sendDocument();
+    } catch (err) {
+      if (gen !== this.generation || this.disposed) return;
+      this.doc = undefined;
+      this.error = { title, message: err instanceof Error ? err.message : String(err) };
+      this.manager.ctx.output.error(`Flame chart: ${title}: ${this.error.message}`);
+      this.post({ type: 'error', ...this.error });
+    }
+  }
+
+  /** Lines the parser could not read go to the output channel with their file and line. */
+  private report(uri: vscode.Uri, trace: Trace): void {
+    const count = trace.unparsedCount ?? trace.unparsed.length;
+    if (count === 0) return;
+    const out = this.manager.ctx.output;
+    out.warn(`Flame chart: ${displayPath(uri)}: ${count} line(s) not understood and left out.`);
+    for (const u of trace.unparsed.slice(0, 20)) out.warn(`  ${displayPath(uri)}:${u.line}: ${u.reason}`);
+  }
+
+  private sendDocument(): void {
+    if (this.doc) this.post({ type: 'document', source: this.source, doc: this.doc });
+    else if (this.error) this.post({ type: 'error', ...this.error });
+    this.sendHighlight();
+  }
+
+  sendHighlight(): void {
+    this.post({ type: 'highlight', ...this.manager.highlight() });
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.manager.ctx.output.warn(`Flame chart: ignored a message from the webview: ${parsed.error}`);
+      return;
+    }
+    const msg: FromWebview = parsed.value;
+    switch (msg.type) {
+      case 'ready':
+        this.sendDocument();
+        return;
+      case 'openSource':
+        void this.openSource(msg.view, msg.node, msg.toSide);
+        return;
+      case 'error':
+        this.manager.ctx.output.error(`Flame chart webview: ${msg.message}`);
+        return;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private async openSource(kind: FlameViewKind, node: number, toSide: boolean): Promise<void> {
+    const view = this.doc?.views[kind];
+    if (!this.doc || !view || node >= view.count) {
+      this.post({ type: 'sourceResult', ok: false, message: 'That span is no longer in the chart.' });
+      return;
+    }
+    const s = this.doc.strings;
+    const name = s[view.name[node]];
+    const file = view.file[node] >= 0 ? s[view.file[node]] : undefined;
+    this.sourceSearch?.cancel();
+    const cts = (this.sourceSearch = new vscode.CancellationTokenSource());
+    try {
+      const targets = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Finding ${name}` },
+        () => findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
+      );
+      if (cts.token.isCancellationRequested) return;
+      if (targets.length === 0) {
+        this.post({ type: 'sourceResult', ok: false, message: `No definition of ${name} found in the workspace's Rust files.` });
+        return;
+      }
+      const target = await chooseSourceTarget(name, targets);
+      if (!target) {
+        this.post({ type: 'sourceResult', ok: false, message: 'No definition chosen.' });
+        return;
+      }
+      const column = toSide
+        ? vscode.ViewColumn.Beside
+        : this.panel.viewColumn === vscode.ViewColumn.One
+          ? vscode.ViewColumn.Two
+          : vscode.ViewColumn.One;
+      await openSourceTarget(target, column);
+      this.post({ type: 'sourceResult', ok: true, message: `Opened ${vscode.workspace.asRelativePath(target.uri, false)}:${target.line} (${target.how}).` });
+    } catch (err) {
+      this.post({ type: 'sourceResult', ok: false, message: `Could not open the source: ${err instanceof Error ? err.message : String(err)}` });
+    } finally {
+      cts.dispose();
+      if (this.sourceSearch === cts) this.sourceSearch = undefined;
+    }
+  }
+
+  private watchFiles(): void {
+    for (const uri of this.uris) {
+      if (uri.scheme !== 'file') continue;
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)),
+      );
+      const schedule = () => {
+        if (this.reloadTimer) clearTimeout(this.reloadTimer);
+        this.reloadTimer = setTimeout(() => void this.load(), RELOAD_DELAY_MS);
+      };
+      this.disposables.push(watcher, watcher.onDidChange(schedule), watcher.onDidCreate(schedule));
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.sourceSearch?.cancel();
+    this.manager.forget(this);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** All open flame panels, one per trace (or pair of traces). */
+class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, FlamePanel>();
+
+  constructor(readonly ctx: ExtensionContextHolder) {}
+
+  show(source: PanelSource, options: { preserveFocus?: boolean } = {}): FlamePanel {
+    const existing = this.panels.get(sourceKey(source));
+    if (existing) {
+      existing.panel.reveal(undefined, options.preserveFocus);
+      void existing.load();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      FLAME_VIEW_TYPE,
+      panelTitle(source),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media')] },
+    );
+    return this.adopt(panel, source);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, source: PanelSource): FlamePanel {
+    const p = new FlamePanel(panel, source, this);
+    this.panels.set(sourceKey(source), p);
+    return p;
+  }
+
+  forget(p: FlamePanel): void {
+    if (this.panels.get(sourceKey(p.source)) === p) this.panels.delete(sourceKey(p.source));
+  }
+
+  /** Restores a panel after a reload from the state its webview saved. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const source = parseWebviewState(state).source;
+    if (!source || this.panels.has(sourceKey(source))) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, source);
+  }
+
+  /** Span names of the active milestone's work items, for highlighting. */
+  highlight(): { names: string[]; milestone?: string } {
+    const active = this.ctx.active.current;
+    const catalog = getWorkspaceModel(this.ctx).current?.catalog;
+    if (!active || !catalog) return { names: [] };
+    const milestone = findMilestone(catalog, active.id);
+    if (!milestone) return { names: [], milestone: active.id };
+    return { names: highlightNamesForWorkItems(milestoneWorkItems(catalog, milestone)), milestone: milestone.id };
+  }
+
+  refreshHighlights(): void {
+    for (const p of this.panels.values()) p.sendHighlight();
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+  }
+}
+
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  }
+  return undefined;
+}
+
+async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promise<vscode.Uri | undefined> {
+  const root = ctx.root;
+  const recorded = root ? await vscode.workspace.findFiles(new vscode.RelativePattern(root, `${TRACES_DIR}/**/*.{${TRACE_EXTENSIONS.join(',')}}`), undefined, 200) : [];
+  const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+  if (recorded.length > 0) {
+    const stats = await Promise.all(recorded.map(async (uri) => ({ uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime })));
+    stats.sort((a, b) => b.mtime - a.mtime);
+    const picked = await vscode.window.showQuickPick(
+      [...stats.map((s) => ({ label: path.basename(s.uri.fsPath), description: displayPath(s.uri), uri: s.uri as vscode.Uri | undefined })), browse],
+      { title, placeHolder: 'Recorded profiling runs, newest first' },
+    );
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+  }
+  const chosen = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    defaultUri: root ? vscode.Uri.joinPath(root, TRACES_DIR) : undefined,
+    filters: { 'Trace files': TRACE_EXTENSIONS, 'All files': ['*'] },
+  });
+  return chosen?.[0];
+}
+
+/** The active milestone's latest recorded baseline and after runs, when both exist. */
+async function recordedPair(ctx: ExtensionContextHolder): Promise<{ baseline: vscode.Uri; after: vscode.Uri; milestone: string } | undefined> {
+  const root = ctx.root;
+  const active = ctx.active.current;
+  if (!root || root.scheme !== 'file' || !active) return undefined;
+  const { runs } = await listProfileRuns(root.fsPath, active.id);
+  const b = latestBaseline(runs);
+  const a = latestAfter(runs);
+  if (!b || !a) return undefined;
+  return { baseline: vscode.Uri.joinPath(root, ...b.file.split('/')), after: vscode.Uri.joinPath(root, ...a.file.split('/')), milestone: active.id };
+}
+
+async function orderByTime(a: vscode.Uri, b: vscode.Uri): Promise<[vscode.Uri, vscode.Uri]> {
+  try {
+    const [sa, sb] = await Promise.all([vscode.workspace.fs.stat(a), vscode.workspace.fs.stat(b)]);
+    return sa.mtime <= sb.mtime ? [a, b] : [b, a];
+  } catch {
+    return [a, b];
+  }
+}
+
+export function activateFlamePanel(ctx: ExtensionContextHolder): void {
+  const panels = new FlamePanels(ctx);
+  ctx.subscriptions.push(
+    panels,
+    vscode.window.registerWebviewPanelSerializer(FLAME_VIEW_TYPE, panels),
+    vscode.commands.registerCommand('milestoneScope.openTrace', async (arg?: unknown, options?: { preserveFocus?: boolean }) => {
+      let uri = asUri(arg);
+      if (!uri) {
+        const doc = vscode.window.activeTextEditor?.document;
+        const ext = doc ? path.extname(doc.uri.path).slice(1) : '';
+        uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, 'Open Trace');
+      }
+      if (!uri) return;
+      panels.show({ kind: 'trace', uri: uri.toString() }, { preserveFocus: options?.preserveFocus === true });
+    }),
+    vscode.commands.registerCommand('milestoneScope.compareTraces', async (first?: unknown, second?: unknown) => {
+      let baseline: vscode.Uri | undefined;
+      let after: vscode.Uri | undefined;
+      if (Array.isArray(second) && second.length === 2) {
+        // Two files selected in the explorer: the older one is the baseline.
+        const [a, b] = second.map(asUri);
+        if (a && b) [baseline, after] = await orderByTime(a, b);
+      } else {
+        baseline = asUri(first);
+        after = asUri(second);
+      }
+      if (!baseline || !after) {
+        const pair = baseline ? undefined : await recordedPair(ctx);
+        if (pair) {
+          const choice = await vscode.window.showQuickPick(
+            [
+              { label: `Milestone ${pair.milestone}: recorded baseline ↔ latest after run`, detail: `${displayPath(pair.baseline)} ↔ ${displayPath(pair.after)}`, recorded: true },
+              { label: 'Choose two trace files…', recorded: false },
+            ],
+            { title: 'Compare Traces' },
+          );
+          if (!choice) return;
+          if (choice.recorded) [baseline, after] = [pair.baseline, pair.after];
+        }
+        baseline ??= await pickTraceFile(ctx, 'Compare Traces: choose the baseline');
+        if (!baseline) return;
+        after ??= await pickTraceFile(ctx, 'Compare Traces: choose the after trace');
+        if (!after) return;
+      }
+      panels.show({ kind: 'compare', baseline: baseline.toString(), after: after.toString() });
+    }),
+    ctx.active.onDidChange(() => panels.refreshHighlights()),
+    getWorkspaceModel(ctx).onDidChange(() => panels.refreshHighlights()),
+  );
+}

@@ -1,0 +1,191 @@
+// Start Milestone, hotspot CodeLens, decorations and anchors, checked inside the real extension
+// host through the VS Code API (CodeLens provider results, the decoration state command, files
+// on disk).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
+
+const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
+const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
+const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
+const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
+/** The prompt's hotspots of work item 1 (milestone 2). */
+const HOTSPOTS = [110, 129, 146];
+
+interface Decorated {
+  uri: string;
+  kind: 'active' | 'edited' | 'other';
+  lines: number[];
+}
+
+interface Preflight {
+  decision: string;
+  reason: string;
+  owner?: string;
+  date?: string;
+}
+
+onReset(async () => {
+  // Each test starts with no active milestone and highlights on.
+  await vscode.commands.executeCommand('milestoneScope.stopMilestone');
+  const config = vscode.workspace.getConfiguration();
+  if (config.inspect('milestoneScope.hotspots.enabled')?.globalValue !== undefined) {
+    await config.update('milestoneScope.hotspots.enabled', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
+async function start(id: string): Promise<Preflight> {
+  await waitForActivation();
+  const result = await vscode.commands.executeCommand<Preflight | undefined>('milestoneScope.startMilestone', id);
+  assert.ok(result, `Start Milestone ${id} returned no pre-flight result`);
+  return result;
+}
+
+/** 1-based lines of the lenses in `rel`, with their titles. */
+async function lenses(rel: string): Promise<Array<{ line: number; title: string }>> {
+  const uri = vscode.Uri.file(workspacePath(rel));
+  const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  return found.filter((l) => l.command?.command === 'milestoneScope.showMilestone').map((l) => ({ line: l.range.start.line + 1, title: l.command!.title }));
+}
+
+async function decorated(rel: string): Promise<Decorated[]> {
+  const all = (await vscode.commands.executeCommand<Decorated[]>('milestoneScope.internal.decorations')) ?? [];
+  const uri = vscode.Uri.file(workspacePath(rel)).toString();
+  return all.filter((d) => d.uri === uri);
+}
+
+async function linesOf(rel: string, kind: Decorated['kind']): Promise<number[]> {
+  return (await decorated(rel)).find((d) => d.kind === kind)?.lines ?? [];
+}
+
+/** The index rebuilt from git and the buffers: where the active milestone's hotspots in `rel` are. */
+async function placed(rel: string): Promise<Array<{ line: number; state: string }>> {
+  const all = (await vscode.commands.executeCommand<Array<{ milestone: string; path: string; line: number; state: string }>>('milestoneScope.internal.hotspots')) ?? [];
+  return all.filter((h) => h.path === rel && h.milestone === '2').map(({ line, state }) => ({ line, state }));
+}
+
+function statusRows(text: string): string[] {
+  return text.split('\n');
+}
+
+test('editor: Start Milestone 2 changes only its STATUS.md row and records the base commit', async () => {
+  const before = await readWorkspaceFile(STATUS);
+  const head = await git(['rev-parse', 'HEAD']);
+  const result = await start('2');
+  assert.equal(result.decision, 'ready');
+  const after = await waitFor(async () => {
+    const t = await readWorkspaceFile(STATUS);
+    return t !== before && t;
+  }, 10_000, 'STATUS.md to change on disk');
+  const a = statusRows(before);
+  const b = statusRows(after);
+  assert.equal(b.length, a.length, 'no row added or removed');
+  const changed = a.flatMap((row, i) => (row !== b[i] ? [i] : []));
+  assert.equal(changed.length, 1, `exactly one line changed, got ${changed.length}`);
+  assert.match(a[changed[0]!]!, /^\|\s*2\s*\|/);
+  assert.match(b[changed[0]!]!, /^\| 2 \| `in_progress` \| [^|]*\S[^|]*\| \d{4}-\d{2}-\d{2} \|/);
+  const tracking = await readWorkspaceFile(TRACKING_2);
+  assert.ok(tracking.includes(head), 'the tracking file records the base commit');
+  const porcelain = (await git(['status', '--porcelain'])).split('\n').map((l) => l.slice(3)).sort();
+  assert.deepEqual(porcelain, [STATUS, TRACKING_2].sort(), 'only STATUS.md and the new tracking file changed');
+  for (const doc of vscode.workspace.textDocuments) assert.equal(doc.isDirty, false, `${doc.uri.fsPath} left unsaved`);
+});
+
+for (const [id, decision, words] of [
+  ['0', 'noop', /completed/],
+  ['1', 'conflict', /@bob/],
+  ['4', 'blocked', /waiting on the M3 data layout/],
+] as const) {
+  test(`editor: Start Milestone ${id} is ${decision} and changes no file`, async () => {
+    const result = await start(id);
+    assert.equal(result.decision, decision);
+    assert.match(`${result.reason} ${result.owner ?? ''}`, words);
+    assert.equal(await git(['status', '--porcelain']), '', 'no file changed');
+    for (const doc of vscode.workspace.textDocuments) assert.equal(doc.isDirty, false, `${doc.uri.fsPath} was edited`);
+  });
+}
+
+test('editor: lenses and decorations sit on the hotspot lines of the active milestone', async () => {
+  await start('2');
+  await openWorkspaceFile(STACKED, 110);
+  const found = await waitFor(async () => {
+    const l = await lenses(STACKED);
+    return l.length === 3 && l;
+  }, 15_000, 'three hotspot lenses in stacked_pcs.rs');
+  assert.deepEqual(found.map((l) => l.line), HOTSPOTS);
+  found.forEach((l, i) => assert.match(l.title, new RegExp(`M2 · hotspot ${i + 1} of 3 · Remove per-copy synchronization`)));
+  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === HOTSPOTS.join(), 10_000, 'decorations on 110, 129, 146');
+});
+
+test('editor: another milestone\'s hotspot is marked do-not-touch, without lenses', async () => {
+  await start('2');
+  await openWorkspaceFile(MERKLE, 97);
+  await waitFor(async () => (await linesOf(MERKLE, 'other')).includes(97), 15_000, 'the M3 hotspot at merkle_tree.rs:97 marked');
+  assert.deepEqual(await linesOf(MERKLE, 'active'), []);
+  assert.deepEqual(await lenses(MERKLE), []);
+});
+
+test('editor: unsaved and saved insertions above move lenses and decorations with the code', async () => {
+  await start('2');
+  const editor = await openWorkspaceFile(STACKED, 1);
+  const target = editor.document.lineAt(109).text;
+  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === HOTSPOTS.join(), 15_000, 'initial decorations');
+  await editor.edit((e) => e.insert(new vscode.Position(20, 0), '// one\n// two\n// three\n'));
+  assert.ok(editor.document.isDirty);
+  const moved = HOTSPOTS.map((l) => l + 3);
+  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === moved.join(), 10_000, 'decorations moved by 3 (unsaved)');
+  assert.deepEqual((await lenses(STACKED)).map((l) => l.line), moved);
+  assert.equal(editor.document.lineAt(moved[0]! - 1).text, target, 'the decorated line is the same code');
+
+  // Re-derived from git and the buffer, the anchors agree with the live ones.
+  assert.deepEqual(await placed(STACKED), moved.map((line) => ({ line, state: 'current' })));
+  await editor.document.save();
+  assert.deepEqual(await placed(STACKED), moved.map((line) => ({ line, state: 'current' })));
+  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === moved.join(), 10_000, 'decorations still moved after save');
+  await editor.edit((e) => e.insert(new vscode.Position(120, 0), '        // between\n'));
+  const again = [moved[0]!, moved[1]! + 1, moved[2]! + 1];
+  await waitFor(async () => (await lenses(STACKED)).map((l) => l.line).join() === again.join(), 10_000, 'lenses after an insert between hotspots');
+});
+
+test('editor: a hotspot line edited shows as edited, deleted as removed', async () => {
+  await start('2');
+  const editor = await openWorkspaceFile(STACKED, 129);
+  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'initial decorations');
+  const line = editor.document.lineAt(128);
+  await editor.edit((e) => e.replace(new vscode.Range(128, line.firstNonWhitespaceCharacterIndex, 128, line.firstNonWhitespaceCharacterIndex + 'command::'.length), 'batch.'));
+  await waitFor(async () => (await linesOf(STACKED, 'edited')).join() === '129', 10_000, 'line 129 decorated as edited');
+  assert.deepEqual(await linesOf(STACKED, 'active'), [110, 146]);
+  assert.match((await lenses(STACKED)).find((l) => l.line === 129)!.title, /\(edited\)/);
+
+  await editor.edit((e) => e.delete(new vscode.Range(145, 0, 146, 0)));
+  await waitFor(async () => (await lenses(STACKED)).some((l) => /removed/.test(l.title)), 10_000, 'a removed lens');
+  assert.deepEqual(await linesOf(STACKED, 'active'), [110]);
+});
+
+test('editor: starting with STATUS.md open and unsaved keeps the user\'s edit and does not save it', async () => {
+  const doc = await vscode.workspace.openTextDocument(workspacePath(STATUS));
+  const editor = await vscode.window.showTextDocument(doc);
+  const onDisk = await readWorkspaceFile(STATUS);
+  await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount - 1, 0), 'A note typed but not saved.\n'));
+  assert.ok(doc.isDirty);
+  const result = await start('2');
+  assert.equal(result.decision, 'ready');
+  assert.ok(doc.isDirty, 'STATUS.md is still unsaved');
+  assert.equal(await readWorkspaceFile(STATUS), onDisk, 'STATUS.md on disk untouched');
+  assert.match(doc.getText(), /\| 2 \| `in_progress` \|/);
+  assert.match(doc.getText(), /A note typed but not saved\./);
+  // The start is one undoable edit in the document.
+  await vscode.commands.executeCommand('undo');
+  assert.match(doc.getText(), /\| 2 \| `not_started` \|/);
+  assert.match(doc.getText(), /A note typed but not saved\./);
+});
+
+test('editor: the highlight toggle clears and restores decorations', async () => {
+  await start('2');
+  await openWorkspaceFile(STACKED, 110);
+  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'decorations');
+  await vscode.commands.executeCommand('milestoneScope.toggleHotspots');
+  await waitFor(async () => (await decorated(STACKED)).length === 0, 5_000, 'decorations cleared');
+  await vscode.commands.executeCommand('milestoneScope.toggleHotspots');
+  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 5_000, 'decorations back');
+});

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/io';
+
+export const FIXTURE = path.resolve(__dirname, '../../fixtures/stark-backend-metal');
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+/** A temporary git repository holding the fixture, committed once. Remove it with `rmSync`. */
+export function fixtureRepo(userName = 'dave'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ms-scope-'));
+  cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !/[\\/](target|node_modules)([\\/]|$)/.test(src) });
+  git(dir, 'init', '-q');
+  git(dir, 'config', 'user.name', userName);
+  git(dir, 'config', 'user.email', 'dave@example.invalid');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'fixture');
+  return dir;
+}
+
+export function edit(root: string, rel: string, change: (text: string) => string): void {
+  const file = path.join(root, rel);
+  const before = readFileSync(file, 'utf8');
+  const after = change(before);
+  if (after === before) throw new Error(`the edit of ${rel} changed nothing`);
+  writeFileSync(file, after);
+}
+
+export function write(root: string, rel: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  writeFileSync(path.join(root, rel), text);
+}
+
+export function remove(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(root: string, ...argv: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: root, env: {} };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** `code@file:line` of each finding in a `--json` run. */
+export function codes(run: CliRun): string[] {
+  const json = JSON.parse(run.stdout) as { findings: Array<{ code: string; file: string; line: number }> };
+  return json.findings.map((f) => `${f.code}@${f.file}:${f.line}`);
+}
