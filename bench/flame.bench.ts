@@ -8,7 +8,7 @@
  *
  * The trace: the sample tracing-chrome output scaled to ~250,000 spans. Targets: first paint under
  * 200 ms, per-frame p95 under 8 ms, search under 100 ms. `FLAME_BENCH_SPANS` changes the size;
- * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart.
+ * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart; `FLAME_BENCH_SHOTS=<dir>` saves screenshots.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,8 @@ import { SPANS_PER_COPY, writeScaled } from './traceScale';
 
 const TARGET_SPANS = Number(process.env.FLAME_BENCH_SPANS ?? 250_000);
 const SKIP_SPEEDSCOPE = process.env.FLAME_BENCH_SKIP_SPEEDSCOPE === '1';
+/** A folder to save screenshots of both apps before, during and after the sequence. */
+const SHOTS = process.env.FLAME_BENCH_SHOTS;
 const VIEWPORT = { width: 1280, height: 800 };
 const ZOOM_STEPS = 30;
 const PAN_STEPS = 30;
@@ -74,7 +76,11 @@ async function frames(page: Page, n = 2): Promise<void> {
 }
 
 /** The same input sequence for both apps: ctrl+wheel zoom in, drag pan, ctrl+wheel zoom out. */
-async function zoomAndPan(page: Page, at: { x: number; y: number }): Promise<{ frameJs: Stats; scriptMsPerStep: number }> {
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+async function zoomAndPan(page: Page, at: { x: number; y: number }, app: string): Promise<{ frameJs: Stats; scriptMsPerStep: number }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const scriptTime = async () => {
@@ -95,6 +101,7 @@ async function zoomAndPan(page: Page, at: { x: number; y: number }): Promise<{ f
     await frames(page);
   }
   await page.keyboard.up('Control');
+  await shot(page, `${app}-zoomed`);
   await page.mouse.down();
   for (let i = 0; i < PAN_STEPS; i++) {
     // Left for the first half, back right for the second.
@@ -103,6 +110,7 @@ async function zoomAndPan(page: Page, at: { x: number; y: number }): Promise<{ f
     await frames(page);
   }
   await page.mouse.up();
+  await shot(page, `${app}-panned`);
   await page.keyboard.down('Control');
   for (let i = 0; i < ZOOM_STEPS; i++) {
     await page.mouse.wheel(0, 10);
@@ -119,28 +127,50 @@ async function zoomAndPan(page: Page, at: { x: number; y: number }): Promise<{ f
   return { frameJs: stats(perFrame), scriptMsPerStep: (script1 - script0) / (2 * ZOOM_STEPS + PAN_STEPS) };
 }
 
-/** Time from typing a query to the end of the second frame after it (results drawn). */
-async function timeSearch(page: Page, selector: string, query: string): Promise<{ toFrame: number; handler: number }> {
-  return page.evaluate(
+interface SearchTiming {
+  /** The input handler (synchronous work). */
+  handler: number;
+  /** Input to the end of the first and second animation frames after it. */
+  frame1: number;
+  frame2: number;
+  /** Time in the app's animation-frame callbacks over those two frames. */
+  rafWork: number;
+}
+
+async function timeSearch(page: Page, selector: string, query: string): Promise<SearchTiming> {
+  const r = await page.evaluate(
     ({ selector, query }) =>
-      new Promise<{ toFrame: number; handler: number }>((resolve) => {
-        const input = document.querySelector(selector) as HTMLInputElement;
-        const w = window as unknown as { __origRAF: (cb: () => void) => void };
+      new Promise<SearchTiming>((resolve) => {
+        const input = [...document.querySelectorAll<HTMLInputElement>(selector)].find((e) => e.offsetParent !== null)!;
+        const w = window as unknown as { __origRAF: (cb: () => void) => void; __rafRec: { on: boolean; frames: Map<number, number> } };
+        w.__rafRec.frames.clear();
+        w.__rafRec.on = true;
         const t0 = performance.now();
         const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
         setter.call(input, query);
         input.dispatchEvent(new Event('input', { bubbles: true }));
         const handler = performance.now() - t0;
-        w.__origRAF(() => w.__origRAF(() => resolve({ toFrame: performance.now() - t0, handler })));
+        w.__origRAF(() => {
+          const frame1 = performance.now() - t0;
+          w.__origRAF(() => {
+            const frame2 = performance.now() - t0;
+            w.__rafRec.on = false;
+            const rafWork = [...w.__rafRec.frames.values()].reduce((a, b) => a + b, 0);
+            resolve({ handler, frame1, frame2, rafWork });
+          });
+        });
       }),
     { selector, query },
   );
+  // Let any deferred work settle before the next query.
+  await frames(page, 3);
+  return r;
 }
 
 interface Result {
   firstPaint: number[];
   sequence: { frameJs: Stats; scriptMsPerStep: number };
-  search: Array<{ query: string; toFrame: number; handler: number }>;
+  search: Array<SearchTiming & { query: string }>;
   extra: Record<string, string>;
 }
 
@@ -176,7 +206,8 @@ async function benchOurs(browser: Browser, url: string): Promise<Result> {
     extra[`run ${run + 1}: post → painted / presented`] = `${fmt(paint.dispatchToPaint)} / ${fmt(paint.dispatchToFrame)}`;
   }
   const box = (await page!.locator('canvas.flame-canvas').boundingBox())!;
-  const sequence = await zoomAndPan(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) });
+  await shot(page!, 'ours-loaded');
+  const sequence = await zoomAndPan(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) }, 'ours');
   const zoomed = await page!.evaluate(() => {
     const st = (window as unknown as { harness: { getState(): { ranges?: Record<string, { x0: number; x1: number }> } } }).harness.getState();
     return st?.ranges?.timeline;
@@ -213,11 +244,14 @@ async function benchSpeedscope(browser: Browser, url: string, profileName: strin
   extra['navigation → chart shown'] = fmt(total);
   // The main flame chart fills the window below the minimap.
   const at = { x: VIEWPORT.width * 0.45, y: VIEWPORT.height * 0.6 };
-  const sequence = await zoomAndPan(page, at);
+  await shot(page, 'speedscope-loaded');
+  const sequence = await zoomAndPan(page, at, 'speedscope');
   const search: Result['search'] = [];
   await page.keyboard.press('Control+f');
-  await page.waitForSelector('input');
-  for (const q of SEARCHES) search.push({ query: q, ...(await timeSearch(page, 'input', q)) });
+  // Its search box (Ctrl+F) is the only visible input.
+  const input = 'input';
+  await page.locator('input:visible').waitFor();
+  for (const q of SEARCHES) search.push({ query: q, ...(await timeSearch(page, input, q)) });
   await page.close();
   return { firstPaint: [total], sequence, search, extra };
 }
@@ -246,25 +280,29 @@ export async function main(): Promise<void> {
     const theirs = SKIP_SPEEDSCOPE ? undefined : await benchSpeedscope(browser, harness.url, 'prover-trace.json');
 
     const fp = median(ours.firstPaint);
-    const row = (label: string, a: number, b: number | undefined, target?: number) => {
-      const ratio = b === undefined || !Number.isFinite(b) || a === 0 ? '' : `  ratio ${(b / a).toFixed(1)}× (speedscope/ours)`;
+    const row = (label: string, a: number, b: number | undefined, target?: number, unit = 'ms') => {
+      const show = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : unit === 'ms' ? fmt(v) : String(v)).padStart(10);
+      const ratio = b === undefined || !Number.isFinite(b) || a === 0 || unit !== 'ms' ? '' : `  ratio ${(b / a).toFixed(1)}× (speedscope/ours)`;
       const pass = target === undefined ? '' : a <= target ? `  [target < ${target} ms: met]` : `  [target < ${target} ms: MISSED]`;
-      console.log(`  ${label.padEnd(36)} ours ${fmt(a).padStart(10)}   speedscope ${b === undefined ? '–'.padStart(10) : fmt(b).padStart(10)}${ratio}${pass}`);
+      console.log(`  ${label.padEnd(34)} ours ${show(a)}   speedscope ${show(b)}${ratio}${pass}`);
     };
     console.log(`  first paint after data arrival (median of ${FIRST_PAINT_RUNS}): ${fmt(fp)}  [${ours.firstPaint.map(fmt).join(', ')}]${fp < 200 ? '  [target < 200 ms: met]' : '  [target < 200 ms: MISSED]'}`);
     for (const [k, v] of Object.entries(ours.extra)) console.log(`    ${k}: ${v}`);
     if (theirs) for (const [k, v] of Object.entries(theirs.extra)) console.log(`    speedscope ${k}: ${v}`);
     console.log(`  open → chart: ours ${fmt(t2 - t0 + fp)} (parse + flatten + first paint), speedscope ${fmt(theirs?.firstPaint[0] ?? NaN)} (load, import, first frame)`);
-    console.log(`  zoom-and-pan sequence (${2 * ZOOM_STEPS + PAN_STEPS} steps), JS per animation frame:`);
-    row('frames with rAF work', ours.sequence.frameJs.frames, theirs?.sequence.frameJs.frames);
+    console.log(`  zoom-and-pan sequence (${2 * ZOOM_STEPS + PAN_STEPS} input steps), JS in animation-frame callbacks per frame:`);
+    row('frames with rAF work', ours.sequence.frameJs.frames, theirs?.sequence.frameJs.frames, undefined, 'count');
     row('p50', ours.sequence.frameJs.p50, theirs?.sequence.frameJs.p50);
     row('p95', ours.sequence.frameJs.p95, theirs?.sequence.frameJs.p95, 8);
     row('max', ours.sequence.frameJs.max, theirs?.sequence.frameJs.max);
     row('all script per input step (CDP)', ours.sequence.scriptMsPerStep, theirs?.sequence.scriptMsPerStep);
-    console.log('  search (input → results drawn, two frames):');
+    console.log('  search:');
     for (let i = 0; i < SEARCHES.length; i++) {
-      row(`"${SEARCHES[i]}"`, ours.search[i].toFrame, theirs?.search[i].toFrame, 100);
-      row(`  handler only`, ours.search[i].handler, theirs?.search[i].handler);
+      const o = ours.search[i];
+      const t = theirs?.search[i];
+      row(`"${SEARCHES[i]}" handler + frame work`, o.handler + o.rafWork, t ? t.handler + t.rafWork : undefined, 100);
+      row(`  input → end of 1st / 2nd frame`, o.frame1, t?.frame1);
+      row(``, o.frame2, t?.frame2);
     }
   } finally {
     await browser?.close();

@@ -62,7 +62,7 @@ export async function writeScaled(format: TraceFormat, file: string, reps: numbe
           body
             .map((e) => {
               const args = e.args as Record<string, string> | undefined;
-              const copy = { ...e, ts: Math.round(((e.ts as number) + r * span) * 1000) / 1000 };
+              const copy: Record<string, unknown> = { ...e, ts: Math.round(((e.ts as number) + r * span) * 1000) / 1000 };
               if (args && args.task !== undefined) copy.args = { ...args, task: String(r * 8 + Number(args.task)) };
               return JSON.stringify(copy) + ',\n';
             })

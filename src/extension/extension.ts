@@ -10,6 +10,8 @@ import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
 import { activateLanguageClient } from './languageClient';
+import { activateTasks } from './tasks';
+import { activateScopeDiagnostics } from './scopeDiagnostics';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
@@ -23,6 +25,8 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateHotspotLens,
   activateFlamePanel,
   activateLanguageClient,
+  activateTasks,
+  activateScopeDiagnostics,
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -46,10 +46,17 @@ function selectorKey(filters: readonly vscode.DocumentFilter[]): string {
   return JSON.stringify(filters.map((f) => (f.pattern instanceof vscode.RelativePattern ? [f.pattern.baseUri.toString(), f.pattern.pattern] : f.pattern)));
 }
 
+/** Glob characters in a folder path must not act as glob syntax. */
+function escapeGlob(text: string): string {
+  return text.replace(/[[\]{}*?]/g, (c) => `[${c}]`);
+}
+
+/** LSP document filters take a glob string: the folder's absolute path joined with the glob. */
 function toProtocolSelector(filters: readonly vscode.DocumentFilter[]): DocumentSelector {
   return filters.map((f) => {
     const p = f.pattern as vscode.RelativePattern;
-    return { scheme: 'file', pattern: { baseUri: p.baseUri.toString(), pattern: p.pattern } };
+    const base = escapeGlob(p.baseUri.fsPath.replace(/\\/g, '/'));
+    return { scheme: 'file', pattern: `${base}/${p.pattern}` };
   });
 }
 

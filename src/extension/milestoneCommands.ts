@@ -12,6 +12,7 @@ import { loadTrackingFor, trackingFileFor } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
 import { openMilestoneDocument } from './milestoneDocument';
+import { pickDetail, refusalMessage } from './startMessages';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
 
 const OWNER_SETTING = 'milestoneScope.owner';
@@ -91,13 +92,8 @@ async function pickMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, m
               ? '$(play-circle)'
               : '$(circle-large-outline)';
     const description = [status, row?.owner, `${count} hotspot${count === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
-    let detail: string | undefined;
-    if (isActive) detail = 'Active in this window';
-    else if (d?.decision === 'noop') detail = `Completed: ${d.reason}. Starting it changes nothing.`;
-    else if (d?.decision === 'conflict') detail = `Conflict: ${d.reason}. Starting it changes nothing.`;
-    else if (d?.decision === 'blocked') detail = `Blocked: ${d.reason}. Starting it changes nothing.`;
-    else if (d?.decision === 'resume') detail = `Resume: ${d.reason}`;
-    else if (m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase()) detail = m.scope.description;
+    const scopeNote = m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase() ? m.scope.description : undefined;
+    const detail = isActive ? 'Active in this window' : (pickDetail(d) ?? scopeNote);
     return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
   });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a milestone', matchOnDescription: true, matchOnDetail: true });
@@ -205,21 +201,12 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
     const trackingFile = trackingFileFor(ws, milestone.id);
     switch (pre.decision) {
       case 'noop':
-        void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(`Milestone ${milestone.id} is already completed (${describe(pre)}). Nothing was changed.`, 'Open Tracking File'));
+        void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(refusalMessage(pre)!, 'Open Tracking File'));
         return pre;
       case 'conflict':
-      case 'blocked': {
-        const notes = statusEntry(ws.status, milestone.id)?.notes;
-        const what = pre.decision === 'conflict' ? 'is in progress by another owner' : 'is blocked';
-        const extra = notes && !pre.reason.includes(notes) ? ` Notes: ${notes}` : '';
-        const disagree = pre.disagreement ? ` (${pre.disagreement})` : '';
-        void offerTracking(
-          ctx,
-          milestone.id,
-          vscode.window.showWarningMessage(`Milestone ${milestone.id} ${what}: ${describe(pre)}.${extra}${disagree} Nothing was changed.`, 'Open Tracking File'),
-        );
+      case 'blocked':
+        void offerTracking(ctx, milestone.id, vscode.window.showWarningMessage(refusalMessage(pre)!, 'Open Tracking File'));
         return pre;
-      }
       case 'resume': {
         if (!(await confirmSwitch(ctx, milestone))) return undefined;
         const tracking = parseTracking(sources[1]!.text ?? '', trackingFile, sources[1]!.text !== undefined);
@@ -283,12 +270,6 @@ async function applyStart(ctx: ExtensionContextHolder, plan: StartPlan, sources:
       }
     });
   return true;
-}
-
-function describe(pre: PreflightResult): string {
-  const parts = [pre.reason];
-  if (pre.date && !pre.reason.includes(pre.date)) parts.push(`recorded ${pre.date}`);
-  return parts.join(', ');
 }
 
 /** One milestone at a time: switching away from an active one is a deliberate choice. */

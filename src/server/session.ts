@@ -73,10 +73,15 @@ export class Session {
 
   /** Reads every document and publishes its problems; the git baseline follows asynchronously. */
   load(): void {
-    this.readConfig();
-    this.readAll();
+    this.readDocuments();
     this.publishNow();
     this.refreshBaseline();
+  }
+
+  /** Reads and parses the configuration and every milestone document (no checks yet). */
+  readDocuments(): void {
+    this.readConfig();
+    this.readAll();
   }
 
   dispose(): void {

@@ -67,7 +67,13 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const consoleLines: string[] = [];
-    page.on('console', (m) => consoleLines.push(m.text()));
+    // MILESTONE_SCOPE_HOST_VERBOSE=1 echoes the workbench console (the extension host's
+    // console.log output is forwarded there for an extension under development).
+    const verbose = Boolean(process.env.MILESTONE_SCOPE_HOST_VERBOSE);
+    page.on('console', (m) => {
+      consoleLines.push(m.text());
+      if (verbose) console.log(`[workbench] ${m.text().replace(/%c\s*\S+\s+color:\s*#\w+\s*/g, '')}`);
+    });
     await page.goto(workbenchUrl(server, workspace, { extensionDevelopmentPath: extension, extensionTestsPath: suite }));
 
     const read = () => {

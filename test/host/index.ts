@@ -1,3 +1,4 @@
 // Every extension-host test module; add one import line per module.
 import './activation.host';
 import './editor.host';
+import './tasks.host';

@@ -5,7 +5,7 @@ import { classifyLabel, isMappingIntro, splitLabel, type FieldName } from './fie
 import { hotspotsFromEntry, truncate } from './hotspots';
 import { looksLikeMapping, parseMappingLine, parseMappingTarget } from './mapping';
 import { finishCatalog, type MilestoneDraft } from './finish';
-import type { Catalog, HotspotRef, WorkItem } from './model';
+import type { Catalog, WorkItem } from './model';
 
 /** A work item being read, in the prompt's list style or under a heading. */
 interface Container {
@@ -367,4 +367,3 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export type { HotspotRef };

@@ -60,3 +60,24 @@ export function niceTickStep(rangeNs: number, maxTicks: number): number {
   for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
   return 10 * pow;
 }
+
+/**
+ * An axis label: the unit follows the tick step and the decimals are just enough to tell
+ * neighbouring ticks apart (`47712ms`, `1.25s`, `300µs`).
+ */
+export function formatTick(valueNs: number, stepNs: number): string {
+  if (valueNs === 0) return '0';
+  const units: Array<[number, string]> = [
+    [1e9, 's'],
+    [1e6, 'ms'],
+    [1e3, 'µs'],
+    [1, 'ns'],
+  ];
+  let k = units.findIndex(([u]) => stepNs >= u);
+  if (k < 0) k = units.length - 1;
+  // Long labels deep into a trace (`47712500µs`) read better one unit up (`47712.5ms`).
+  while (k > 0 && Math.abs(valueNs) / units[k][0] >= 1e5) k--;
+  const [scale, unit] = units[k];
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(stepNs / scale) + 1e-9)));
+  return `${(valueNs / scale).toFixed(decimals)}${unit}`;
+}

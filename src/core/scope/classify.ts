@@ -30,6 +30,8 @@ export interface ScopeFinding extends Problem {
   hunk?: HunkRange;
   /** The path at the base revision when it differs (rename, deletion). */
   oldPath?: string;
+  /** Where the concerned hotspots are defined (catalog lines). */
+  related?: Array<{ file: string; line: number; message: string }>;
 }
 
 /** The texts a file's classification reads. */
@@ -267,7 +269,12 @@ function withinRegion(h: Hunk, r: { start: number; end: number }): boolean {
 
 function ownerExtra(r: Region): Partial<ScopeFinding> {
   const ms = regionMilestones(r);
-  const out: Partial<ScopeFinding> = { workItem: r.hotspots[0].workItem.id };
+  const related = r.hotspots.map((h) => ({
+    file: h.ref.source.file,
+    line: h.ref.source.line,
+    message: `hotspot ${h.ref.path}:${h.ref.line} of work item ${h.workItem.id}${h.milestones.length ? ` (${names(h.milestones)})` : ''}`,
+  }));
+  const out: Partial<ScopeFinding> = { workItem: r.hotspots[0].workItem.id, related };
   if (ms.length) out.milestone = ms[0].id;
   if (ms.length > 1) out.milestones = ms.map((m) => m.id);
   return out;

@@ -12,3 +12,4 @@ export { findRustItems, enclosingItem, itemPath, type RustItem, type RustItemKin
 export { findUnsafe, type UnsafeSite } from './rust/unsafe';
 export { lexRust } from './rust/lexer';
 export { ScopeSession, checkScope, resolveActiveMilestone, type ScopeResult, type BaseSource, type ActiveChoice, type CheckScopeOptions } from './check';
+export { revertHunk, minimalReplacement } from './revert';

@@ -1,6 +1,6 @@
 import type { List, Nodes, Table } from 'mdast';
 import { normaliseMilestoneId } from '../catalog/model';
-import { lineSpans, nodeText, parseMarkdown, type LineSpan } from '../markdown';
+import { lineSpans, parseMarkdown, type LineSpan } from '../markdown';
 import { problem, type Problem } from '../problems';
 import type { ListLayout, Span, StatusDocument, StatusEntry, TableLayout } from './model';
 import { cleanDate, cleanOwner, detectStatusStyle, normaliseStatus, stripMarkup } from './statuses';
@@ -146,13 +146,13 @@ function readList(text: string, lines: LineSpan[], lists: List[], file: string, 
       const m = LIST_ITEM.exec(lineText);
       if (!m) continue;
       const restStart = span.start + lineText.length - m[4]!.length;
-      items.push(listEntry(m, n, span, restStart, text, file, problems));
+      items.push(listEntry(m, n, span, restStart, file, problems));
     }
   }
   return items.length > 0 ? { kind: 'list', items } : undefined;
 }
 
-function listEntry(m: RegExpExecArray, line: number, span: LineSpan, restStart: number, text: string, file: string, problems: Problem[]): ListLayout['items'][number] {
+function listEntry(m: RegExpExecArray, line: number, span: LineSpan, restStart: number, file: string, problems: Problem[]): ListLayout['items'][number] {
   const rest = m[4]!;
   const spans: ListLayout['items'][number]['spans'] = {};
   const stop = /\s*(?:\(|,|;|\s[—–|]\s|\s-\s|$)/.exec(rest)!;

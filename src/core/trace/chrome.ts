@@ -123,7 +123,7 @@ export class ChromeParser implements FormatParser {
       let end = z;
       if (text.charCodeAt(end - 1) === 44) end--;
       if (text.charCodeAt(end - 1) === 125) {
-        if (scanEvent(text, a, end, this.raw) === end && this.fast(text, lineNo)) return;
+        if (scanEvent(text, a, end, this.raw) === end && this.tryFast(text, lineNo)) return;
         let obj: unknown;
         try {
           obj = JSON.parse(a === 0 && end === text.length ? text : text.slice(a, end));
@@ -203,8 +203,8 @@ export class ChromeParser implements FormatParser {
           }
           break;
         default:
-          if (this.depth === 0 && !isSpace(c) && c !== 44) {
-            this.b.bad(lineNo, s, 'text outside the JSON trace');
+          if ((this.depth === 0 || (this.depth === this.eventsDepth && !this.inObject)) && !isSpace(c) && c !== 44) {
+            this.b.bad(lineNo, s, this.depth === 0 ? 'text outside the JSON trace' : 'text between trace events');
             return;
           }
       }
@@ -225,6 +225,15 @@ export class ChromeParser implements FormatParser {
     this.lastTid = tid;
     this.lastThread = t;
     return t;
+  }
+
+  private tryFast(s: string, lineNo: number): boolean {
+    try {
+      return this.fast(s, lineNo);
+    } catch {
+      // An args range that was not one JSON object after all: read the line with JSON.parse.
+      return false;
+    }
   }
 
   /** The common phases straight from the scanned text; false to take the JSON.parse path. */

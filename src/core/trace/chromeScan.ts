@@ -95,12 +95,25 @@ function number(s: string, i: number, end: number): number {
   }
   if (j === digitsFrom) return NaN;
   let c = s.charCodeAt(j);
-  if (c === 46 || c === 101 || c === 69) {
-    // Fractions and exponents: let the engine round exactly as JSON.parse would.
-    while (j < end) {
+  if (c === 46) {
+    let f = 0;
+    let scale = 1;
+    for (j++; j < end; j++) {
+      const d = s.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) break;
+      if (scale < 1e15) {
+        f = f * 10 + d;
+        scale *= 10;
+      }
+    }
+    v += f / scale;
+    c = s.charCodeAt(j);
+  }
+  if (c === 101 || c === 69) {
+    // An exponent: let the engine read the whole number exactly as JSON.parse would.
+    for (j++; j < end; j++) {
       c = s.charCodeAt(j);
-      if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45) j++;
-      else break;
+      if (!((c >= 48 && c <= 57) || c === 43 || c === 45)) break;
     }
     numEnd = j;
     return Number(s.slice(i, j));
@@ -115,6 +128,8 @@ function number(s: string, i: number, end: number): number {
  */
 export function scanEvent(s: string, a: number, b: number, e: RawEvent): number {
   e.reset();
+  // Next backslash at or after the current string: one forward scan per line in total.
+  let bs = s.indexOf('\\', a);
   let i = skipWs(s, a + 1);
   if (s.charCodeAt(i) === 125) return i + 1;
   for (;;) {
@@ -134,6 +149,8 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
       const ve = stringEnd(s, vs, b);
       if (ve < 0) return -1;
       i = ve + 1;
+      if (bs >= 0 && bs < vs) bs = s.indexOf('\\', vs);
+      const escaped = bs >= 0 && bs < ve;
       if (klen === 2 && k0 === 112 && k1 === 104) {
         // "ph"
         if (ve - vs !== 1) return -1;
@@ -141,10 +158,10 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
       } else if (klen === 4 && k0 === 110 && s.startsWith('name', ks)) {
         e.nameStart = vs;
         e.nameEnd = ve;
-        e.nameEscaped = s.lastIndexOf('\\', ve) >= vs;
+        e.nameEscaped = escaped;
       } else if (klen === 3 && k0 === 99 && k1 === 97) {
         // "cat"
-        if (s.lastIndexOf('\\', ve) >= vs) return -1;
+        if (escaped) return -1;
         e.catStart = vs;
         e.catEnd = ve;
       } else if (klen === 1 && k0 === 115) {
@@ -152,7 +169,7 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
         e.scope = s.charCodeAt(vs);
       } else if (klen === 5 && k0 === 46 && k1 === 102) {
         // ".file"
-        if (s.lastIndexOf('\\', ve) >= vs) return -1;
+        if (escaped) return -1;
         e.fileStart = vs;
         e.fileEnd = ve;
       } else if ((klen === 2 && k0 === 116 && k1 === 115) || (klen === 3 && k1 === 105 && s.charCodeAt(ks + 2) === 100)) {
@@ -160,6 +177,12 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
       } else if (klen === 2 && k0 === 105 && k1 === 100) {
         e.id = s.slice(vs, ve);
       }
+    } else if (c === 123 && klen === 4 && k0 === 97 && s.charCodeAt(b - 1) === 125 && s.charCodeAt(b - 2) === 125 && s.startsWith('args', ks)) {
+      // tracing-chrome writes args last: take the rest of the line as the args object without
+      // scanning it. The caller validates it (a cache hit, or JSON.parse) and falls back if wrong.
+      e.argsStart = i;
+      e.argsEnd = b - 1;
+      return b;
     } else if (c === 123 || c === 91) {
       const end = nestedEnd(s, i, b);
       if (end < 0) return -1;

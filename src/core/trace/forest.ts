@@ -10,7 +10,7 @@ import { addChild, addEvent, newSpan, NO_FIELDS, TraceBuilder, type FormatParser
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
 import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
-import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug } from './strings';
+import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug, utf8FromBytes } from './strings';
 
 
 /** Length of the level word at `i` (TRACE/DEBUG/INFO/WARN/ERROR), or 0. */
@@ -82,15 +82,24 @@ export function parseForestFields(text: string): Record<string, string> {
 export class ForestParser implements FormatParser {
   private readonly b: TraceBuilder;
   private readonly names = new StringPool();
-  private readonly nameAt = new SliceCache<string>((t) => this.names.get(t));
-  private readonly fieldsAt = new SliceCache<Record<string, string>>((t) => Object.freeze(parseForestFields(t)));
+  private readonly nameAt = new SliceCache<string>((t) => this.names.get(this.text(t)));
+  private readonly fieldsAt = new SliceCache<Record<string, string>>((t) => Object.freeze(parseForestFields(this.text(t))));
   /** Events by their text after `[tag]: `, one cache per level. */
   private readonly eventsAt = new Map<string, SliceCache<TraceEvent>>();
   /** Open spans of the tree being read, by depth. */
   private readonly stack: Span[] = [];
 
-  constructor(source?: string) {
+  /**
+   * With `bytes`, input lines hold one character per byte (latin1-decoded UTF-8, which is much
+   * faster to produce than UTF-16); tree glyphs are matched as their UTF-8 bytes and kept strings
+   * are decoded properly.
+   */
+  constructor(source?: string, private readonly bytes = false) {
     this.b = new TraceBuilder(source);
+  }
+
+  private text(t: string): string {
+    return this.bytes ? utf8FromBytes(t) : t;
   }
 
   get spanCount(): number {
@@ -133,13 +142,25 @@ export class ForestParser implements FormatParser {
         pos += 3;
         marker = true;
         break;
+      } else if (c === 0xe2 && s.charCodeAt(pos + 1) === 0x94) {
+        // The same glyphs as UTF-8 bytes: │ E2 94 82, ┝ E2 94 9D, ┕ E2 94 95 (━ E2 94 81).
+        const g = s.charCodeAt(pos + 2);
+        if (g === 0x82) {
+          depth++;
+          pos += 5;
+        } else if (g === 0x9d || g === 0x95) {
+          depth++;
+          pos += 7;
+          marker = true;
+          break;
+        } else break;
       } else break;
     }
     if (depth > 0 && !marker) return this.b.bad(lineNo, s, 'tree indent without a ┝━/┕━ branch');
     if (depth > this.stack.length) {
       return this.b.bad(lineNo, s, `nested ${depth} deep under a tree that is only ${this.stack.length} deep`);
     }
-    if (isEventAt(s, pos)) return this.event(s, pos, depth, level, lineNo);
+    if (isEventAt(s, pos, this.bytes)) return this.event(s, pos, depth, level, lineNo);
     this.span(s, pos, depth, level, lineNo);
   }
 
@@ -183,7 +204,8 @@ export class ForestParser implements FormatParser {
     if (tagEnd < 0 && !s.endsWith(']:')) return this.b.bad(lineNo, s, 'event without `[tag]: `');
     let cache = this.eventsAt.get(level);
     if (!cache) {
-      cache = new SliceCache<TraceEvent>((body) => {
+      cache = new SliceCache<TraceEvent>((raw) => {
+        const body = this.text(raw);
         const sep = nextFieldSep(body, 0);
         const message = sep < 0 ? body : body.slice(0, sep);
         const fields = sep < 0 ? NO_FIELDS : Object.freeze(parseForestFields(body.slice(sep + 3)));
@@ -214,9 +236,9 @@ export class ForestParser implements FormatParser {
 }
 
 /** `<icon> [tag]: `: one code point, a space, `[` and a tag that does not start with a space. */
-function isEventAt(s: string, pos: number): boolean {
+function isEventAt(s: string, pos: number, bytes: boolean): boolean {
   const c = s.charCodeAt(pos);
-  const n = c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  const n = bytes ? (c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1) : c >= 0xd800 && c <= 0xdbff ? 2 : 1;
   return s.charCodeAt(pos + n) === 32 && s.charCodeAt(pos + n + 1) === 91 && s.charCodeAt(pos + n + 2) !== 32;
 }
 

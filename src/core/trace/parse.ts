@@ -36,10 +36,13 @@ export interface StreamOptions extends ParseOptions {
 
 export type TraceChunk = Uint8Array | string;
 
-export function createParser(format: TraceFormat, opts: ParseOptions = {}): FormatParser {
+/** Formats whose parsers can read byte-decoded (latin1) lines, see ForestParser. */
+const READS_BYTES: ReadonlySet<TraceFormat> = new Set(['forest']);
+
+export function createParser(format: TraceFormat, opts: ParseOptions & { bytes?: boolean } = {}): FormatParser {
   switch (format) {
     case 'forest':
-      return new ForestParser(opts.source);
+      return new ForestParser(opts.source, opts.bytes === true);
     case 'chrome':
       return new ChromeParser(opts.source);
     case 'folded':
@@ -130,45 +133,62 @@ export async function parseTraceStream(
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   const decode = chunkDecoder();
-  let head: string[] = [];
+  const B = (globalThis as unknown as { Buffer?: NodeBufferApi }).Buffer;
+  // Until the format is known: the raw chunks and their text (detection needs the text; a parser
+  // that reads bytes gets the raw chunks again).
+  let headRaw: TraceChunk[] = [];
+  let headText: string[] = [];
   let headLength = 0;
   let parser: FormatParser | undefined;
   let lines: LineSplitter | undefined;
+  let asBytes = false;
   let bytes = 0;
 
-  const start = (sample: string) => {
+  const latin1 = (chunk: TraceChunk): string =>
+    typeof chunk === 'string'
+      ? latin1Of(chunk)
+      : B!.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).latin1Slice(0, chunk.byteLength);
+
+  const start = (final: string) => {
+    const sample = headText.join('') + final;
     const format = opts.format ?? detectFormat(sample);
     if (!format) throw unknownFormat(sample, opts.source);
-    const p = createParser(format, opts);
+    asBytes = B !== undefined && READS_BYTES.has(format) && headRaw.every((c) => typeof c !== 'string');
+    const p = createParser(format, { ...opts, bytes: asBytes });
     parser = p;
     lines = new LineSplitter((line, n) => p.line(line, n));
+    if (asBytes) for (const c of headRaw) lines.push(latin1(c));
+    else lines.push(sample);
+    headRaw = [];
+    headText = [];
   };
 
   for await (const chunk of source as AsyncIterable<TraceChunk>) {
     if (signal?.aborted) throw abortError(signal);
-    const text = typeof chunk === 'string' ? chunk : decode(chunk);
     bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
     if (!lines) {
-      head.push(text);
+      headRaw.push(chunk);
+      const text = typeof chunk === 'string' ? chunk : decode(chunk);
+      headText.push(text);
       headLength += text.length;
-      if (headLength >= DETECT_BYTES) {
-        const sample = head.join('');
-        head = [];
-        start(sample);
-        lines!.push(sample);
-      }
+      if (headLength >= DETECT_BYTES) start('');
     } else {
-      lines.push(text);
+      lines.push(asBytes ? latin1(chunk) : typeof chunk === 'string' ? chunk : decode(chunk));
     }
     onProgress?.({ bytes, totalBytes: opts.totalBytes, lines: lines ? lines.lines : 0, spans: parser ? parser.spanCount : 0 });
   }
   if (signal?.aborted) throw abortError(signal);
-  const tail = decode(undefined);
-  if (!lines) {
-    const sample = head.join('') + tail;
-    start(sample);
-    lines!.push(sample);
-  } else if (tail) lines.push(tail);
+  const tail = asBytes ? '' : decode(undefined);
+  if (!lines) start(tail);
+  else if (tail) lines.push(tail);
   lines!.end();
   return parser!.finish(bytes);
+}
+
+/** A string's UTF-8 bytes as one character per byte. */
+function latin1Of(s: string): string {
+  const bytes = new TextEncoder().encode(s);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
 }

@@ -6,8 +6,9 @@
 
 /** A standalone copy of `s` that does not keep the string it was cut from alive. */
 export function detach(s: string): string {
-  // V8 copies substrings shorter than 13 characters; longer ones are views and need a real copy.
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+  // V8 copies substrings shorter than 13 characters; longer ones are views. Concatenating and
+  // slicing again makes V8 flatten the pair into a fresh string, which is all the result keeps.
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /** Interns strings; past `cap` distinct entries it still detaches but stops remembering. */
@@ -139,4 +140,17 @@ export class SliceCache<T> {
     this.values[slot] = value;
     return value;
   }
+}
+
+/**
+ * Text that was decoded one byte per character (latin1) turned back into what its UTF-8 bytes
+ * say. Parsers that read byte-decoded input use it on the few strings they keep.
+ */
+export function utf8FromBytes(s: string): string {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  if (i === s.length) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let k = 0; k < s.length; k++) bytes[k] = s.charCodeAt(k);
+  return new TextDecoder('utf-8').decode(bytes);
 }

@@ -3,7 +3,7 @@
  * animation frame) and pointer/keyboard interaction. What to draw comes from the pure layout.
  */
 import type { FlameDocument, FlameView } from '../../core/flame/data';
-import { formatDuration, niceTickStep } from '../../core/flame/format';
+import { formatTick, niceTickStep } from '../../core/flame/format';
 import { changeBucket, changeIntensity, nameHash } from './colors';
 import {
   clampRange,
@@ -401,7 +401,7 @@ export class FlameChart {
       const x = Math.round((v - this.range.x0) * scale) + 0.5;
       ctx.moveTo(x, AXIS_HEIGHT - 6);
       ctx.lineTo(x, AXIS_HEIGHT);
-      ctx.fillText(formatDuration(k * step), x + 3, AXIS_HEIGHT / 2 - 1);
+      ctx.fillText(formatTick(k * step, step), x + 3, AXIS_HEIGHT / 2 - 1);
       if (k - first > 200) break;
     }
     ctx.moveTo(0, AXIS_HEIGHT - 0.5);

@@ -39,7 +39,7 @@ function syntheticStatus(rows: number): string {
   return out.join('\n') + '\n';
 }
 
-export async function run(): Promise<void> {
+export async function main(): Promise<void> {
   console.log('core documents');
   const catalog = readFileSync(path.join(METAL, CATALOG), 'utf8');
   const status = readFileSync(path.join(METAL, STATUS), 'utf8');
@@ -57,4 +57,4 @@ export async function run(): Promise<void> {
   console.log(`${'loadWorkspace(stark-backend-metal fixture)'.padEnd(52)} ${((performance.now() - start) / runs).toFixed(3).padStart(9)} ms/run  (${runs} runs)`);
 }
 
-if (require.main === module) void run();
+if (require.main === module) void main();

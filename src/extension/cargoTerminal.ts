@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import { RefusedCommand } from '../core/cargo/invocation';
+import { CargoMetadataError } from '../core/cargo/metadata';
+import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
+import { executePlan, overallOutcome, type Plan, type ValidationRunResult, type ValidationTarget } from '../core/cargo/validation';
+import type { CargoDiagnostics } from './cargoDiagnostics';
+
+const BOLD = '\x1b[1m';
+const DIM = '\x1b[2m';
+const RED = '\x1b[31m';
+const GREEN = '\x1b[32m';
+const YELLOW = '\x1b[33m';
+const CYAN = '\x1b[36m';
+const RESET = '\x1b[0m';
+
+export interface TerminalRun {
+  /** Builds the plan (may throw RefusedCommand / CargoMetadataError, shown in the terminal). */
+  plan(signal: AbortSignal): Promise<{ plan: Plan; target: ValidationTarget; notRecorded?: string }>;
+  baseline?: boolean;
+  title: string;
+  onFinished?(results: ValidationRunResult[]): void;
+}
+
+/** Runs currently executing, so deactivation can end their process trees. */
+export const liveRuns = new Set<AbortController>();
+
+/**
+ * A task's terminal: streams cargo's coloured output, feeds diagnostics to the Problems panel,
+ * shows progress, and ends the whole process tree when the task is terminated (or Ctrl+C).
+ */
+export class CargoPseudoterminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly run: TerminalRun,
+    private readonly diagnostics: CargoDiagnostics,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  open(): void {
+    liveRuns.add(this.abort);
+    void this.execute().finally(() => liveRuns.delete(this.abort));
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  handleInput(data: string): void {
+    if (data === '\x03') {
+      this.line(`${YELLOW}^C cancelling…${RESET}`);
+      this.abort.abort();
+    }
+  }
+
+  private line(text: string): void {
+    this.writeEmitter.fire(text.replace(/\r?\n/g, '\r\n') + '\r\n');
+  }
+
+  private async execute(): Promise<void> {
+    let planned: Awaited<ReturnType<TerminalRun['plan']>>;
+    try {
+      planned = await this.run.plan(this.abort.signal);
+    } catch (err) {
+      const refused = err instanceof RefusedCommand || err instanceof CargoMetadataError;
+      this.line(`${RED}${BOLD}${refused ? '' : 'Error: '}${(err as Error).message}${RESET}`);
+      if (!refused) this.log.error(`cargo task failed to start: ${(err as Error).stack ?? String(err)}`);
+      this.closeEmitter.fire(2);
+      return;
+    }
+    const { plan, target, notRecorded } = planned;
+    for (const note of plan.notes) this.line(`${DIM}${note}${RESET}`);
+    if (notRecorded) this.line(`${DIM}Note: ${notRecorded}${RESET}`);
+    if (plan.runs.some((r) => r.invocation.json)) this.diagnostics.startRun();
+    const results = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: this.run.title, cancellable: false },
+      (progress) =>
+        executePlan(plan, target, {
+          signal: this.abort.signal,
+          colour: true,
+          baseline: this.run.baseline,
+          onRunStart: (run, i, total) => {
+            this.line(`${CYAN}${BOLD}> ${run.invocation.display}${RESET}${total > 1 ? ` ${DIM}(${i + 1}/${total})${RESET}` : ''}`);
+            if (run.note) this.line(`${DIM}${run.note}${RESET}`);
+            progress.report({ message: run.invocation.display });
+          },
+          onLine: (line) => {
+            this.line(line);
+            const status = /^\s*(Compiling|Checking|Running|Finished|Doc-tests)\s+(.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+            if (status) progress.report({ message: `${status[1]} ${status[2]}` });
+          },
+          onDiagnostic: (d) => this.diagnostics.add(d),
+          onMalformed: (line, error) => this.log.warn(`unreadable cargo message (${error}): ${line.slice(0, 200)}`),
+        }),
+    );
+    for (const r of results) {
+      const colour = r.outcome === 'passed' ? GREEN : r.outcome === 'cancelled' ? YELLOW : RED;
+      const where = r.record?.recorded ? ` · recorded in ${r.record.file}` : r.record ? ` · not recorded: ${r.record.reason}` : '';
+      const capture = r.capture ? ` · ${r.capture.label} trace ${r.capture.file}` : '';
+      this.line(`${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatDuration(r.durationMs)}${capture}${where}`);
+      if (r.spawnError) this.line(`${RED}cargo could not be started: ${r.spawnError}${RESET}`);
+      this.log.info(`${r.invocation.display}: ${r.outcome} in ${formatDuration(r.durationMs)}${capture}${where}`);
+    }
+    const outcome = this.abort.signal.aborted ? 'cancelled' : overallOutcome(results);
+    this.run.onFinished?.(results);
+    this.closeEmitter.fire(outcome === 'passed' ? 0 : outcome === 'cancelled' ? 130 : 1);
+  }
+}

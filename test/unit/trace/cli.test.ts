@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/io';
+import { TRACES } from './helpers';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { stdout: (t) => void (out += t), stderr: (t) => void (err += t), cwd: TRACES, env: {} };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+test('trace summary lists the hottest spans per run', async () => {
+  const r = await run('trace', 'summary', 'forest_multi.txt', '--top', '3');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /forest_multi\.txt: tracing-forest tree text, busy time/);
+  assert.match(r.out, /312 spans in 24 roots/);
+  assert.match(r.out, /stark_prove_excluding_trace ×8/);
+  const table = r.out.split('Hottest spans by self time (top 3):\n')[1]!.split('\n\n')[0]!.trim().split('\n');
+  assert.equal(table.length, 4, 'header and three rows');
+  assert.match(table[1]!, /rs_code_matrix$/);
+  assert.match(r.out, /kernel_count=12 sync_count=3 +stark_prove_excluding_trace > .* > rs_code_matrix/);
+});
+
+test('trace summary --json', async () => {
+  const r = await run('trace', 'summary', 'chrome_trace.json', '--json', '--top', '2');
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.version, 1);
+  assert.equal(j.format, 'chrome');
+  assert.equal(j.durationKind, 'wall');
+  assert.equal(j.spanCount, 312);
+  assert.equal(j.hottest.length, 2);
+  assert.match(j.hottest[0], /rs_code_matrix$/);
+  const rs = j.paths.find((p: { path: string }) => p.path === j.hottest[0]);
+  assert.equal(rs.rootCount, 8);
+  assert.equal(rs.perRootNs.length, 8);
+});
+
+test('trace diff: text, markdown and json agree on rs_code_matrix', async () => {
+  const text = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt');
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +-40\.0% +stark_prove_excluding_trace > .* > rs_code_matrix/);
+  assert.match(text.out, /1 faster, 0 slower, 4 moved with a descendant, 21 within noise/);
+  const md = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--markdown');
+  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| -40\.0% \| faster \|$/m);
+  assert.match(md.out, /\| follows `rs_code_matrix` \|/);
+  const json = JSON.parse((await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--json')).out);
+  assert.equal(json.summary.faster, 1);
+  const rs = json.rows.find((r: { name: string }) => r.name === 'rs_code_matrix');
+  assert.equal(rs.verdict, 'faster');
+  const mixed = await run('trace', 'diff', 'forest_multi.txt', 'chrome_trace.json');
+  assert.match(mixed.out, /Warning: The two sides measure different things/);
+});
+
+test('trace usage errors exit 2 with a message', async () => {
+  for (const argv of [
+    ['trace', 'summary'],
+    ['trace', 'diff', 'forest_baseline.txt'],
+    ['trace', 'frob', 'x'],
+    ['trace', 'summary', 'folded.txt', '--top', 'many'],
+    ['trace', 'summary', 'missing.txt'],
+    ['trace', 'summary', 'README.md'],
+  ]) {
+    const r = await run(...argv);
+    assert.equal(r.code, 2, argv.join(' '));
+    assert.match(r.err, /milestone-scope trace: /, argv.join(' '));
+  }
+  const help = await run('trace', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.out, /trace diff <BASE> <AFTER>/);
+});
