@@ -108,9 +108,9 @@ async function zoomAndPan(page: Page, at: { x: number; y: number }, app: string)
     const dx = i < PAN_STEPS / 2 ? -(i + 1) * 20 : -(PAN_STEPS - i - 1) * 20;
     await page.mouse.move(at.x + dx, at.y + (i % 2) * 6);
     await frames(page);
+    if (i === PAN_STEPS / 2 - 1) await shot(page, `${app}-panned`);
   }
   await page.mouse.up();
-  await shot(page, `${app}-panned`);
   await page.keyboard.down('Control');
   for (let i = 0; i < ZOOM_STEPS; i++) {
     await page.mouse.wheel(0, 10);

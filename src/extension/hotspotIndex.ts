@@ -296,7 +296,10 @@ export function activateHotspotIndex(ctx: ExtensionContextHolder): void {
   ctx.subscriptions.push(
     vscode.commands.registerCommand('milestoneScope.internal.hotspots', async () => {
       await index.refresh();
-      return index.all().map((e) => ({ key: e.key, milestone: e.milestone.id, path: e.path, line: e.anchor.line, state: e.anchor.state, unresolved: e.unresolved }));
+      return {
+        base: index.base,
+        hotspots: index.all().map((e) => ({ key: e.key, milestone: e.milestone.id, path: e.path, line: e.anchor.line, state: e.anchor.state, unresolved: e.unresolved })),
+      };
     }),
   );
 }

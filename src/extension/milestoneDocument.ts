@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
 import { findMilestone, type HotspotRef } from '../core/catalog/model';
 import { normaliseMilestoneId } from '../core/catalog/model';
 import type { ExtensionContextHolder } from './context';
@@ -57,11 +56,6 @@ export function activateMilestoneDocuments(ctx: ExtensionContextHolder): void {
         workItemId: what.workItemId,
         status: statusSummary(ws, milestone.id, base),
         placement: (ref) => placementOf(entries, ref),
-        link: (ref, p) => {
-          if (p?.unresolved) return undefined;
-          const line = p && p.state !== 'removed' ? p.line : ref.line;
-          return vscode.Uri.file(path.join(ws.root, p?.path ?? ref.path)).with({ fragment: `L${line}` }).toString();
-        },
       });
     },
   };

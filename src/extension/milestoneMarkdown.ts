@@ -23,8 +23,6 @@ export interface StatusSummary {
 }
 
 export interface RenderOptions {
-  /** Link target for a placed hotspot (a `file:` URI with `#L<line>`, a command URI). */
-  link?: (ref: HotspotRef, placement: Placement | undefined) => string | undefined;
   placement?: (ref: HotspotRef) => Placement | undefined;
   status?: StatusSummary;
   /** Only this work item (the Problem and Target of one hotspot). */
@@ -83,10 +81,9 @@ export function renderWorkItem(item: WorkItem, opts: RenderOptions, level = 2): 
   out += `**Hotspots**\n\n`;
   if (item.hotspots.length === 0) out += '_(none listed)_\n';
   item.hotspots.forEach((ref, i) => {
+    // Plain references: the preview cannot open file links; the tree and hover do the navigating.
     const p = opts.placement?.(ref);
-    const target = opts.link?.(ref, p);
-    const label = '`' + refLabel(ref) + '`';
-    const text = target ? `[${label}](${target})` : label;
+    const text = '`' + refLabel(ref) + '`';
     const note = placementText(ref, p);
     const prefix = ref.label ? `${escapeMarkdown(ref.label)}: ` : '';
     out += `${i + 1}. ${prefix}${text}${note ? ` (${note})` : ''}\n`;

@@ -163,6 +163,9 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
       name ?? taskName(def, ws),
       TASK_SOURCE,
       new vscode.CustomExecution(async (resolved) => this.terminal(resolved as MilestoneTaskDefinition)),
+      // Diagnostics come from cargo's JSON messages, not from scanning the output; an explicit
+      // empty list also stops VS Code asking which problem matcher to attach.
+      [],
     );
     const kind = def.validation ?? (def.command === 'check' || def.command === 'clippy' || def.command === 'build' ? 'check' : def.command === 'test' ? 'test' : undefined);
     if (kind === 'check') task.group = vscode.TaskGroup.Build;

@@ -81,22 +81,26 @@ export function crateFiles(root: string, crateDir: string): string[] {
   return out.sort();
 }
 
-/** Caches crate discovery per workspace until invalidated by a manifest or file creation. */
+/** Results older than this are read again: source files come and go without a watcher here. */
+const FRESH_MS = 5_000;
+
+/** Caches crate discovery per workspace for a few seconds, or until invalidated. */
 export class CrateIndex {
-  private crates: CrateInfo[] | undefined;
-  private files = new Map<string, string[]>();
+  private crates: { at: number; list: CrateInfo[] } | undefined;
+  private files = new Map<string, { at: number; list: string[] }>();
   constructor(private readonly root: string) {}
 
   list(): CrateInfo[] {
-    return (this.crates ??= findCrates(this.root));
+    if (!this.crates || Date.now() - this.crates.at > FRESH_MS) this.crates = { at: Date.now(), list: findCrates(this.root) };
+    return this.crates.list;
   }
 
   filesOf(name: string): string[] {
     const crate = this.list().find((c) => c.name === name);
     if (!crate) return [];
     let f = this.files.get(crate.dir);
-    if (!f) this.files.set(crate.dir, (f = crateFiles(this.root, crate.dir)));
-    return f;
+    if (!f || Date.now() - f.at > FRESH_MS) this.files.set(crate.dir, (f = { at: Date.now(), list: crateFiles(this.root, crate.dir) }));
+    return f.list;
   }
 
   invalidate(): void {

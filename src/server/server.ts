@@ -123,7 +123,7 @@ export function startServer(connection: Connection): void {
         documentLinkProvider: { resolveProvider: false },
         definitionProvider: true,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['`', '/', '|', ' ', ':'] },
+        completionProvider: { triggerCharacters: ['`', '/', '|', ' '] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.SourceFixAll}.milestoneScope`] },
         documentSymbolProvider: { label: 'Milestone Scope' },
         workspaceSymbolProvider: true,

@@ -4,7 +4,6 @@
 // Every wait is for an explicit condition with a timeout.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { provision } from '../../scripts/provision.mjs';
 import {
@@ -82,7 +81,7 @@ export interface WorkbenchOptions {
   fixture?: string;
   /** User settings on top of the defaults (trusted workspace, no welcome page, no telemetry). */
   settings?: Record<string, unknown>;
-  /** Color theme label, e.g. `Default Dark Modern`. */
+  /** Color theme (the `workbench.colorTheme` value, e.g. `Default Dark Modern`); startWorkbench waits until it is applied. */
   theme?: string;
   /**
    * Install a packaged extension into code-server, as `npm run demo` does: `true` packages the
@@ -146,6 +145,8 @@ export interface Workbench {
   problems(): Promise<ProblemRow[]>;
   /** The text of each status bar item, left to right. */
   statusBarText(): Promise<string[]>;
+  /** Developer: Reload Window, then waits until the workbench is back with the folder open. */
+  reloadWindow(): Promise<void>;
   /** The messages of the notification toasts currently shown. */
   notifications(): Promise<string[]>;
   /** The modal dialogs shown (message and detail), e.g. "Command '…' resulted in an error". */
@@ -215,8 +216,8 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     await page.goto(url);
-    await waitForWorkbench(page, basename(workspaceDir));
-    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp });
+    await waitForWorkbench(page, basename(workspaceDir), options.theme);
+    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme });
   } catch (err) {
     await browser?.close();
     await server.stop();
@@ -225,8 +226,12 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   }
 }
 
-/** The workbench has rendered, the folder is open in the Explorer and the extension host runs. */
-async function waitForWorkbench(page: Page, folderName: string): Promise<void> {
+/**
+ * The workbench has rendered, the folder is open in the Explorer, and the extensions' contributions
+ * are loaded: the color theme comes from a built-in extension, so its class on the workbench shows
+ * that the extension registry has been processed (before that, the palette lacks extension commands).
+ */
+async function waitForWorkbench(page: Page, folderName: string, theme?: string): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page
     .locator('.explorer-folders-view .monaco-list-row')
@@ -240,6 +245,15 @@ async function waitForWorkbench(page: Page, folderName: string): Promise<void> {
     30_000,
     `the window title to name the folder ${folderName}`,
   );
+  const kind = theme === undefined ? undefined : /high contrast/i.test(theme) ? /\bhc-(black|light)\b/ : /dark/i.test(theme) ? /\bvs-dark\b/ : /\bvs\b/;
+  await waitFor(
+    async () => {
+      const cls = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+      return /\bvscode-theme-/.test(cls) && (!kind || kind.test(cls));
+    },
+    60_000,
+    theme ? `the ${theme} theme to be applied` : 'the extensions\' contributions (the color theme) to load',
+  );
 }
 
 interface HandleParts {
@@ -251,6 +265,7 @@ interface HandleParts {
   resultsDir: string;
   server: ServerHandle;
   tmp: string;
+  theme?: string;
 }
 
 const QUICK_INPUT = '.quick-input-widget';
@@ -327,8 +342,13 @@ function makeHandle(parts: HandleParts): Workbench {
       });
       await page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
       // The palette closes, or the command reuses the widget for its own quick pick.
+      // (A command that reloads the window takes the widget away altogether.)
       await waitFor(
-        async () => !(await page.locator(QUICK_INPUT).isVisible()) || !(await page.locator(QUICK_INPUT_BOX).inputValue()).startsWith('>'),
+        async () => {
+          if (!(await page.locator(QUICK_INPUT).isVisible().catch(() => false))) return true;
+          const value = await page.locator(QUICK_INPUT_BOX).inputValue({ timeout: 1_000 }).catch(() => '');
+          return !value.startsWith('>');
+        },
         10_000,
         `the palette to close after running "${title}"`,
       );
@@ -454,6 +474,13 @@ function makeHandle(parts: HandleParts): Workbench {
       return (await toasts.allInnerTexts()).map((t) => t.trim());
     },
 
+    async reloadWindow() {
+      const loaded = page.waitForEvent('load', { timeout: 60_000 });
+      await handle.runCommand('Developer: Reload Window');
+      await loaded;
+      await waitForWorkbench(page, basename(parts.workspaceDir), parts.theme);
+    },
+
     async dialogs() {
       return page.locator('.monaco-dialog-box').evaluateAll((els) =>
         els.map((el) =>
@@ -503,6 +530,3 @@ function makeHandle(parts: HandleParts): Workbench {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** This module's own folder (test/e2e). */
-export const e2eDir = fileURLToPath(new URL('.', import.meta.url));

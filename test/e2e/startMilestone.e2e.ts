@@ -201,6 +201,18 @@ test('Start Milestone 2 marks its row and shows its hotspots; anchors follow ins
     await expectHotspotAt(wb, 110, 1, BLIT);
     await wb.screenshot('m2-hotspot-110-lens-and-decoration');
 
+    // Hovering the hotspot line shows the work item's Problem and Target.
+    const hotLine = (await renderedLines(wb.page)).find((l) => l.line === 110)!;
+    await wb.page.mouse.move(700, hotLine.y + hotLine.height / 2);
+    await wb.page.mouse.move(710, hotLine.y + hotLine.height / 2);
+    const hover = await waitFor(async () => {
+      const text = await wb.page.locator('.monaco-hover:visible').first().innerText().catch(() => '');
+      return /Milestone 2 · hotspot 1 of 3/.test(text) && /Problem/.test(text) && /Target/.test(text) && text;
+    }, 15_000, 'the hotspot hover with Problem and Target');
+    assert.match(hover, /blit_operation/);
+    await wb.screenshot('m2-hotspot-hover-problem-target');
+    await wb.page.keyboard.press('Escape');
+
     // Another milestone's hotspot: quiet "do not touch" marker, no lens.
     await wb.openFile(MERKLE, 97);
     await waitFor(async () => (await renderedLines(wb.page)).length > 0, 10_000, 'merkle_tree.rs rendered');

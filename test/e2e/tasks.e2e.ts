@@ -62,7 +62,7 @@ function workspaceProcesses(root: string): Array<{ pid: number; comm: string }> 
 async function runTaskFromPicker(wb: Workbench, label: RegExp): Promise<void> {
   await wb.runCommand('Tasks: Run Task');
   const groups = await wb.quickPickItems();
-  if (groups.some((g) => g.trim() === 'milestone-scope')) await wb.pickQuickItem(/^milestone-scope$/);
+  if (groups.some((g) => g.trim() === 'milestone-scope')) await wb.pickQuickItem(/^\s*milestone-scope$/);
   await wb.pickQuickItem(label, { timeoutMs: 30_000 });
 }
 
@@ -76,7 +76,7 @@ test('validation tasks run from Run Task and from commands, and record their res
     // Run Task lists the milestone tasks with their cargo commands.
     await wb.runCommand('Tasks: Run Task');
     await wb.quickPickItems();
-    await wb.pickQuickItem(/^milestone-scope$/);
+    await wb.pickQuickItem(/^\s*milestone-scope$/);
     const tasks = await waitFor(async () => {
       const items = await wb.quickPickItems();
       return items.some((i) => /Milestone Scope: Check/.test(i)) ? items : undefined;
@@ -159,14 +159,14 @@ test('a compile error shows in Problems; a workspace-wide task is refused; cance
       }, null, 2),
     );
     const rowsBefore = recordedRows(wb).length;
-    await runTaskFromPicker(wb, /^check everything$/);
+    await runTaskFromPicker(wb, /^\s*check everything$/);
     const refused = await waitForTerminal(wb, /Refused: "--workspace" makes "cargo check" workspace-wide/, 'the refusal in the terminal', 30_000);
     assert.match(refused, /per-crate commands only/);
     await wb.screenshot('workspace-wide-refused');
     assert.equal(recordedRows(wb).length, rowsBefore, 'a refused task records nothing');
 
     // A long run, cancelled: nothing of it is left running.
-    await runTaskFromPicker(wb, /^slow profile$/);
+    await runTaskFromPicker(wb, /^\s*slow profile$/);
     await waitFor(() => workspaceProcesses(wb.workspaceDir).some((p) => p.comm.startsWith('keccakf')) || undefined, BUILD_MS, 'the slow example to run');
     await waitForTerminal(wb, /INFO {5}generate_trace/, 'trace lines to stream');
     await wb.screenshot('long-run-streaming');

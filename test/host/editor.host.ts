@@ -59,9 +59,19 @@ async function linesOf(rel: string, kind: Decorated['kind']): Promise<number[]> 
 }
 
 /** The index rebuilt from git and the buffers: where the active milestone's hotspots in `rel` are. */
+interface Placements {
+  base: string;
+  hotspots: Array<{ milestone: string; path: string; line: number; state: string }>;
+}
+
+async function placements(): Promise<Placements> {
+  const result = await vscode.commands.executeCommand<Placements>('milestoneScope.internal.hotspots');
+  assert.ok(result, 'the hotspot index answered');
+  return result;
+}
+
 async function placed(rel: string): Promise<Array<{ line: number; state: string }>> {
-  const all = (await vscode.commands.executeCommand<Array<{ milestone: string; path: string; line: number; state: string }>>('milestoneScope.internal.hotspots')) ?? [];
-  return all.filter((h) => h.path === rel && h.milestone === '2').map(({ line, state }) => ({ line, state }));
+  return (await placements()).hotspots.filter((h) => h.path === rel && h.milestone === '2').map(({ line, state }) => ({ line, state }));
 }
 
 function statusRows(text: string): string[] {
@@ -200,4 +210,31 @@ test('editor: the highlight toggle clears and restores decorations', async () =>
   await waitFor(async () => (await decorated(STACKED)).length === 0, 5_000, 'decorations cleared');
   await vscode.commands.executeCommand('milestoneScope.toggleHotspots');
   await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 5_000, 'decorations back');
+});
+
+test('editor: Stop keeps the documents; starting again resumes with the recorded base commit', async () => {
+  const head = await git(['rev-parse', 'HEAD']);
+  assert.equal((await start('2')).decision, 'ready');
+  await openWorkspaceFile(STACKED, 110);
+  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'active decorations');
+  const status = await readWorkspaceFile(STATUS);
+  const tracking = await readWorkspaceFile(TRACKING_2);
+
+  await vscode.commands.executeCommand('milestoneScope.stopMilestone');
+  // Without an active milestone every hotspot is shown quietly, and its lens offers a start.
+  await waitFor(async () => (await linesOf(STACKED, 'other')).join() === HOTSPOTS.join(), 10_000, 'quiet decorations after stop');
+  const uri = vscode.Uri.file(workspacePath(STACKED));
+  const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  assert.ok(all.some((l) => l.command?.command === 'milestoneScope.startMilestone' && l.command.arguments?.[0] === '2'), 'a Start Milestone 2 lens');
+
+  const again = await start('2');
+  assert.equal(again.decision, 'resume');
+  assert.equal(await readWorkspaceFile(STATUS), status, 'STATUS.md unchanged by the resume');
+  assert.equal(await readWorkspaceFile(TRACKING_2), tracking, 'tracking file unchanged by the resume');
+  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 10_000, 'active decorations after resume');
+  // The resumed milestone anchors to the base commit recorded at the start, even after a commit.
+  assert.match(tracking, new RegExp(head));
+  await git(['commit', '-q', '--allow-empty', '-m', 'later work']);
+  assert.equal((await placements()).base, head.slice(0, 10));
+  assert.deepEqual(await placed(STACKED), HOTSPOTS.map((line) => ({ line, state: 'current' })));
 });

@@ -2,3 +2,5 @@
 import './activation.host';
 import './editor.host';
 import './tasks.host';
+import './scope.host';
+import './lsp.host';

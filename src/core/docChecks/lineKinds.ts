@@ -41,17 +41,32 @@ function startsWithAt(line: string, i: number, token: string): boolean {
   return line.startsWith(token, i);
 }
 
+/** Characters that can start a comment or a string, as a regular expression class. */
+function specialsOf(syntax: CommentSyntax): RegExp {
+  const firsts = new Set<string>([...syntax.line.map((t) => t[0]!), ...syntax.strings]);
+  if (syntax.block) firsts.add(syntax.block.open[0]!);
+  return new RegExp(`[${[...firsts].map((c) => c.replace(/[\]\\^-]/g, '\\$&')).join('')}]`);
+}
+
+const NON_BLANK = /\S/;
+
 /**
  * Classifies every line. A small lexer rather than a per-line regex, so a line inside a block
  * comment, or a `//` inside a string, is classified right. Rust raw strings and char literals
- * are approximated (a `'` is not treated as a string delimiter in C-like files).
+ * are approximated (a `'` is not treated as a string delimiter in C-like files). Lines without
+ * any character that could start a comment or string (most lines of code) skip the lexer.
  */
 export function classifyLines(lines: readonly string[], syntax: CommentSyntax | undefined): Uint8Array {
   const kinds = new Uint8Array(lines.length);
+  const specials = syntax ? specialsOf(syntax) : undefined;
   let depth = 0; // block comment nesting carried across lines
   let inString: string | undefined; // multi-line string literal carried across lines
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!;
+    if (depth === 0 && inString === undefined && (specials === undefined || !specials.test(line))) {
+      kinds[n] = NON_BLANK.test(line) ? LineKind.Code : LineKind.Blank;
+      continue;
+    }
     let code = false;
     let comment = depth > 0;
     let i = 0;
@@ -82,7 +97,9 @@ export function classifyLines(lines: readonly string[], syntax: CommentSyntax | 
         continue;
       }
       if (syntax) {
-        if (syntax.line.some((t) => startsWithAt(line, i, t))) {
+        let lineComment = false;
+        for (const t of syntax.line) if (startsWithAt(line, i, t)) lineComment = true;
+        if (lineComment) {
           comment = true;
           break;
         }

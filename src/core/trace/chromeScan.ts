@@ -135,8 +135,9 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
   for (;;) {
     if (s.charCodeAt(i) !== 34) return -1;
     const ks = i + 1;
-    const ke = s.indexOf('"', ks);
-    if (ke < 0 || ke >= b) return -1;
+    // Keys are short: a loop beats a native call; escapes in keys are left to JSON.parse.
+    let ke = ks;
+    for (let c = s.charCodeAt(ke); c !== 34; c = s.charCodeAt(++ke)) if (c === 92 || ke >= b) return -1;
     i = skipWs(s, ke + 1);
     if (s.charCodeAt(i) !== 58) return -1;
     i = skipWs(s, i + 1);
@@ -155,7 +156,7 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
         // "ph"
         if (ve - vs !== 1) return -1;
         e.ph = s.charCodeAt(vs);
-      } else if (klen === 4 && k0 === 110 && s.startsWith('name', ks)) {
+      } else if (klen === 4 && k0 === 110 && k1 === 97 && s.charCodeAt(ks + 2) === 109) {
         e.nameStart = vs;
         e.nameEnd = ve;
         e.nameEscaped = escaped;
@@ -177,7 +178,7 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
       } else if (klen === 2 && k0 === 105 && k1 === 100) {
         e.id = s.slice(vs, ve);
       }
-    } else if (c === 123 && klen === 4 && k0 === 97 && s.charCodeAt(b - 1) === 125 && s.charCodeAt(b - 2) === 125 && s.startsWith('args', ks)) {
+    } else if (c === 123 && klen === 4 && k0 === 97 && s.charCodeAt(b - 1) === 125 && s.charCodeAt(b - 2) === 125 && k1 === 114 && s.charCodeAt(ks + 3) === 115) {
       // tracing-chrome writes args last: take the rest of the line as the args object without
       // scanning it. The caller validates it (a cache hit, or JSON.parse) and falls back if wrong.
       e.argsStart = i;
@@ -186,7 +187,7 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
     } else if (c === 123 || c === 91) {
       const end = nestedEnd(s, i, b);
       if (end < 0) return -1;
-      if (klen === 4 && k0 === 97 && s.startsWith('args', ks)) {
+      if (klen === 4 && k0 === 97 && k1 === 114 && s.charCodeAt(ks + 3) === 115) {
         e.argsStart = i;
         e.argsEnd = end;
       } else if (klen === 3 && k0 === 105) return -1; // "id2"

@@ -4,9 +4,12 @@ import { isBlank, isCargoLine } from './lines';
 import type { TraceFormat } from './model';
 import { stripAnsi } from './strings';
 
-/** How much of the input detection looks at. */
+/** How much of the input detection looks at first; more when that holds no trace lines yet. */
 export const DETECT_BYTES = 64 * 1024;
-const MAX_LINES = 400;
+/** Detection gives up after this much input without a trace line (long program output first). */
+export const DETECT_MAX_BYTES = 8 * 1024 * 1024;
+/** Trace-like lines enough to decide. */
+const ENOUGH = 50;
 
 const FOREST_SPAN = /\[ \d+(?:\.\d+)?(?:ns|µs|μs|us|ms|s) \| \d+\.\d+%(?: \/ \d+\.\d+%)? \]/;
 const FOLDED = /^[^\s;][^;]*(?:; [^;]+)* \d+$/;
@@ -51,20 +54,25 @@ function findLevel(s: string): number {
  * line (lines that are cargo's own output are skipped).
  */
 export function detectFormat(sample: string): TraceFormat | undefined {
-  const head = sample.length > DETECT_BYTES ? sample.slice(0, DETECT_BYTES) : sample;
+  const head = sample.length > DETECT_MAX_BYTES ? sample.slice(0, DETECT_MAX_BYTES) : sample;
   const start = head.search(/\S/);
   if (start < 0) return undefined;
   const c = head.charCodeAt(start === 0 && head.charCodeAt(0) === 0xfeff ? 1 : start);
-  if ((c === 91 || c === 123) && /"(ph|traceEvents)"\s*:/.test(head)) return 'chrome';
+  if ((c === 91 || c === 123) && /"(ph|traceEvents)"\s*:/.test(head.slice(0, DETECT_BYTES))) return 'chrome';
   const score = [0, 0, 0];
-  let lines = 0;
-  for (const line of head.split('\n')) {
+  let scored = 0;
+  for (let from = 0; from < head.length && scored < ENOUGH; ) {
+    let to = head.indexOf('\n', from);
+    if (to < 0) to = head.length;
+    const line = head.slice(from, to > from && head.charCodeAt(to - 1) === 13 ? to - 1 : to);
+    from = to + 1;
     if (isBlank(line) || isCargoLine(line)) continue;
-    const [f, m, d] = scoreLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    const [f, m, d] = scoreLine(line);
+    if (f + m + d === 0) continue;
     score[0] += f;
     score[1] += m;
     score[2] += d;
-    if (++lines >= MAX_LINES) break;
+    scored++;
   }
   const best = Math.max(...score);
   if (best === 0) return undefined;

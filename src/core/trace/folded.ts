@@ -6,7 +6,7 @@
  * consecutive lines that contain it, its self time is the sum of the lines that end with it, and
  * a line with a shorter stack ends every span deeper than that stack.
  */
-import { addChild, newSpan, setRootIndex, TraceBuilder, type FormatParser } from './build';
+import { addChild, NO_CHILDREN, NO_EVENTS, NO_FIELDS, setRootIndex, TraceBuilder, type FormatParser } from './build';
 import { isCargoLine } from './lines';
 import type { Span, Trace } from './model';
 import { FrozenCache, StringPool } from './strings';
@@ -164,11 +164,20 @@ export class FoldedParser implements FormatParser {
           };
         });
         const parent = open.length > 0 ? open[open.length - 1] : undefined;
-        const span = newSpan(frame.name, parent ? parent.rootIndex : 0, lineNo);
-        span.startNs = t.clock;
-        span.thread = t.label;
-        span.target = frame.target;
-        span.location = frame.location;
+        const span: Span = {
+          name: frame.name,
+          durationNs: 0,
+          selfNs: 0,
+          startNs: t.clock,
+          thread: t.label,
+          target: frame.target,
+          fields: NO_FIELDS,
+          events: NO_EVENTS,
+          children: NO_CHILDREN,
+          location: frame.location,
+          rootIndex: parent ? parent.rootIndex : 0,
+          sourceLine: lineNo,
+        };
         if (parent) addChild(parent, span);
         else this.b.addRoot(span);
         this.b.spanCount++;

@@ -6,7 +6,7 @@
  * RFC 3339 timestamp may precede it), then one 3-column indent unit per depth (`   `, `│  `,
  * `┝━ `, `┕━ `). Each root tree is printed whole when its root closes.
  */
-import { addChild, addEvent, newSpan, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
+import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
 import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
@@ -15,12 +15,16 @@ import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug, utf8FromBy
 
 /** Length of the level word at `i` (TRACE/DEBUG/INFO/WARN/ERROR), or 0. */
 export function levelAt(s: string, i: number): number {
-  switch (s.charCodeAt(i)) {
-    case 73: return s.startsWith('INFO', i) ? 4 : 0;
-    case 87: return s.startsWith('WARN', i) ? 4 : 0;
-    case 69: return s.startsWith('ERROR', i) ? 5 : 0;
-    case 68: return s.startsWith('DEBUG', i) ? 5 : 0;
-    case 84: return s.startsWith('TRACE', i) ? 5 : 0;
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(i + 1);
+  const c = s.charCodeAt(i + 2);
+  const d = s.charCodeAt(i + 3);
+  switch (a) {
+    case 73: return b === 78 && c === 70 && d === 79 ? 4 : 0; // INFO
+    case 87: return b === 65 && c === 82 && d === 78 ? 4 : 0; // WARN
+    case 69: return b === 82 && c === 82 && d === 79 && s.charCodeAt(i + 4) === 82 ? 5 : 0; // ERROR
+    case 68: return b === 69 && c === 66 && d === 85 && s.charCodeAt(i + 4) === 71 ? 5 : 0; // DEBUG
+    case 84: return b === 82 && c === 65 && d === 67 && s.charCodeAt(i + 4) === 69 ? 5 : 0; // TRACE
     default: return 0;
   }
 }
@@ -109,7 +113,10 @@ export class ForestParser implements FormatParser {
   line(text: string, lineNo: number): void {
     if (text.length === 0) return;
     let s = text;
-    if (s.indexOf('\x1b') >= 0) s = stripAnsi(s);
+    // tracing-forest colours only the level column: a line that starts with a level letter has no
+    // escape before it (and one inside a message is the message's own business).
+    const c0 = s.charCodeAt(0);
+    if (!(c0 === 73 || c0 === 68 || c0 === 87 || c0 === 69 || c0 === 84) && s.indexOf('\x1b') >= 0) s = stripAnsi(s);
     let p = 0;
     let lv = levelAt(s, 0);
     // A uuid and/or an RFC 3339 timestamp may come first (tracing-forest's `uuid`/`chrono` features).
@@ -182,21 +189,29 @@ export class ForestParser implements FormatParser {
       if (total !== total || lastEnd() !== close) return this.b.bad(lineNo, s, 'span percentages not understood');
     }
     const root = depth === 0 ? undefined : this.stack[0];
-    const span = newSpan(this.nameAt.get(s, pos, open), root ? root.rootIndex : this.b.roots.length, lineNo);
-    span.durationNs = dur;
-    span.level = level;
     // BASE% is exact to 0.005% of the root; the root minus its children would carry each child's
     // 3-digit rounding.
     const rootNs = root ? root.durationNs : dur;
-    span.selfNs = basePct === basePct ? Math.min(dur, Math.round((basePct * rootNs) / 100)) : dur;
     let f = close + 3;
     if (s.charCodeAt(f) === 32) f++;
-    if (f < s.length) span.fields = this.fieldsAt.get(s, f, s.length);
+    // Only the properties this format has: a smaller object for every span of a large trace.
+    const span: Span = {
+      name: this.nameAt.get(s, pos, open),
+      durationNs: dur,
+      selfNs: basePct === basePct ? Math.min(dur, Math.round((basePct * rootNs) / 100)) : dur,
+      level,
+      fields: f < s.length ? this.fieldsAt.get(s, f, s.length) : NO_FIELDS,
+      events: NO_EVENTS,
+      children: NO_CHILDREN,
+      rootIndex: root ? root.rootIndex : this.b.roots.length,
+      sourceLine: lineNo,
+    };
     this.b.spanCount++;
+    const stack = this.stack;
     if (depth === 0) this.b.addRoot(span);
-    else addChild(this.stack[depth - 1], span);
-    this.stack.length = depth;
-    this.stack.push(span);
+    else addChild(stack[depth - 1], span);
+    while (stack.length > depth) stack.pop();
+    stack.push(span);
   }
 
   private event(s: string, pos: number, depth: number, level: string, lineNo: number): void {
@@ -214,13 +229,10 @@ export class ForestParser implements FormatParser {
       this.eventsAt.set(level, cache);
     }
     const event = tagEnd < 0 ? cache.get('', 0, 0) : cache.get(s, tagEnd + 3, s.length);
-    if (depth === 0) {
-      this.b.events.push(event);
-      this.stack.length = 0;
-    } else {
-      addEvent(this.stack[depth - 1], event);
-      this.stack.length = depth;
-    }
+    const stack = this.stack;
+    if (depth === 0) this.b.events.push(event);
+    else addEvent(stack[depth - 1], event);
+    while (stack.length > depth) stack.pop();
   }
 
   private other(s: string, lineNo: number): void {

@@ -10,3 +10,5 @@ export { diffTraces } from './diff';
 export type { TraceDiff, DiffRow, DiffSide, DiffOptions, Verdict } from './diff';
 export { formatDuration, parseDuration } from './duration';
 export { FORMAT_NAMES } from './build';
+export { diffMarkdown, diffView, summaryJson, summaryView, hottest, formatPercent, KIND_LABELS } from './render';
+export type { SummaryView, DiffView, Table } from './render';

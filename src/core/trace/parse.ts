@@ -2,7 +2,7 @@
 import { InputError } from '../problems';
 import { FORMAT_NAMES, type FormatParser } from './build';
 import { ChromeParser } from './chrome';
-import { detectFormat, DETECT_BYTES } from './detect';
+import { detectFormat, DETECT_BYTES, DETECT_MAX_BYTES } from './detect';
 import { FmtParser, type FmtOptions } from './fmt';
 import { FoldedParser } from './folded';
 import { ForestParser } from './forest';
@@ -67,7 +67,7 @@ function unknownFormat(sample: string, source: string | undefined): InputError {
 /** Parses a whole trace held in memory. Throws InputError for empty or unreadable input. */
 export function parseTrace(text: string, opts: ParseOptions = {}): Trace {
   const format = opts.format ?? detectFormat(text);
-  if (!format) throw unknownFormat(text.slice(0, DETECT_BYTES), opts.source);
+  if (!format) throw unknownFormat(text.slice(0, DETECT_MAX_BYTES), opts.source);
   const parser = createParser(format, opts);
   const lines = new LineSplitter((line, n) => parser.line(line, n));
   lines.push(text);
@@ -149,10 +149,18 @@ export async function parseTraceStream(
       ? latin1Of(chunk)
       : B!.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).latin1Slice(0, chunk.byteLength);
 
-  const start = (final: string) => {
+  let nextTry = DETECT_BYTES;
+  /** Picks the parser once the head says which format this is; false to wait for more input. */
+  const start = (final: string, last: boolean): boolean => {
     const sample = headText.join('') + final;
     const format = opts.format ?? detectFormat(sample);
-    if (!format) throw unknownFormat(sample, opts.source);
+    if (!format) {
+      if (!last && sample.length < DETECT_MAX_BYTES) {
+        nextTry = sample.length * 4;
+        return false;
+      }
+      throw unknownFormat(sample, opts.source);
+    }
     asBytes = B !== undefined && READS_BYTES.has(format) && headRaw.every((c) => typeof c !== 'string');
     const p = createParser(format, { ...opts, bytes: asBytes });
     parser = p;
@@ -161,6 +169,7 @@ export async function parseTraceStream(
     else lines.push(sample);
     headRaw = [];
     headText = [];
+    return true;
   };
 
   for await (const chunk of source as AsyncIterable<TraceChunk>) {
@@ -171,7 +180,7 @@ export async function parseTraceStream(
       const text = typeof chunk === 'string' ? chunk : decode(chunk);
       headText.push(text);
       headLength += text.length;
-      if (headLength >= DETECT_BYTES) start('');
+      if (headLength >= nextTry) start('', false);
     } else {
       lines.push(asBytes ? latin1(chunk) : typeof chunk === 'string' ? chunk : decode(chunk));
     }
@@ -179,7 +188,7 @@ export async function parseTraceStream(
   }
   if (signal?.aborted) throw abortError(signal);
   const tail = asBytes ? '' : decode(undefined);
-  if (!lines) start(tail);
+  if (!lines) start(tail, true);
   else if (tail) lines.push(tail);
   lines!.end();
   return parser!.finish(bytes);

@@ -104,7 +104,8 @@ const SLOTS = 4096;
 export class SliceCache<T> {
   private readonly keys: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);
   private readonly values: T[] = new Array<T>(SLOTS);
-  private readonly exact = new Map<string, T>();
+  /** Every key seen (up to `cap`), with the detached copy that stands for it in the slots. */
+  private readonly exact = new Map<string, { key: string; value: T }>();
 
   constructor(
     private readonly make: (text: string) => T,
@@ -113,32 +114,26 @@ export class SliceCache<T> {
 
   get(s: string, a: number, b: number): T {
     const len = b - a;
+    // Keys often share a long head and differ near the end (line numbers, counters): hash the
+    // last 8 characters and 8 spread over the rest.
     let h = len;
-    if (len > 0) {
-      const step = len > 16 ? (len >> 4) : 1;
-      for (let i = a; i < b; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
-      h = (h * 31 + s.charCodeAt(b - 1)) | 0;
-    }
-    const slot = (h ^ (h >>> 12)) & (SLOTS - 1);
+    const tail = len > 8 ? b - 8 : a;
+    const step = tail - a > 8 ? (tail - a) >> 3 : 1;
+    for (let i = a; i < tail; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
+    for (let i = tail; i < b; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+    const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
     const key = this.keys[slot];
-    if (key !== undefined && key.length === len) {
-      const text = a === 0 && b === s.length ? s : s.slice(a, b);
-      if (text === key) return this.values[slot];
-      return this.miss(text, slot);
+    const text = a === 0 && b === s.length ? s : s.slice(a, b);
+    if (key !== undefined && key.length === len && text === key) return this.values[slot];
+    let entry = this.exact.get(text);
+    if (entry === undefined) {
+      const own = detach(text);
+      entry = { key: own, value: this.make(own) };
+      if (this.exact.size < this.cap) this.exact.set(own, entry);
     }
-    return this.miss(a === 0 && b === s.length ? s : s.slice(a, b), slot);
-  }
-
-  private miss(text: string, slot: number): T {
-    let value = this.exact.get(text);
-    const own = detach(text);
-    if (value === undefined) {
-      value = this.make(own);
-      if (this.exact.size < this.cap) this.exact.set(own, value);
-    }
-    this.keys[slot] = own;
-    this.values[slot] = value;
-    return value;
+    this.keys[slot] = entry.key;
+    this.values[slot] = entry.value;
+    return entry.value;
   }
 }
 

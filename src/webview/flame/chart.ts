@@ -495,7 +495,6 @@ export class FlameChart {
     const c = this.canvas;
     c.addEventListener('pointerdown', (e) => {
       if (e.button !== 0 || !this.model) return;
-      c.focus();
       c.setPointerCapture(e.pointerId);
       this.drag = { pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, range: { ...this.range }, scrollTop: this.scrollTop, moved: false };
     });
@@ -547,7 +546,8 @@ export class FlameChart {
     c.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     c.addEventListener('keydown', (e) => this.onKey(e));
     c.addEventListener('focus', () => {
-      if (this.selected < 0 && this.model && this.model.layout.count > 0) {
+      // Keyboard focus (Tab) starts navigation at the first visible root; a click selects itself.
+      if (this.selected < 0 && this.model && this.model.layout.count > 0 && c.matches(':focus-visible')) {
         // Start keyboard navigation at the first visible root.
         const lay = this.model.layout;
         for (let k = lay.rowStart[0]; k < lay.rowStart[Math.min(1, lay.rowCount)]; k++) {

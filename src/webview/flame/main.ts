@@ -177,7 +177,7 @@ class App {
     this.doc = doc;
     this.source = source;
     this.models.clear();
-    this.lowerStrings = doc.strings.map((s) => s.toLowerCase());
+    this.lowerStrings = [];
     const kinds = (['compare', 'timeline', 'merged'] as const).filter((k) => doc.views[k]);
     this.kind = this.state.view && doc.views[this.state.view] ? this.state.view : kinds[0] ?? 'timeline';
     this.titleEl.textContent = doc.title;
@@ -258,11 +258,11 @@ class App {
     const doc = this.doc;
     if (!doc) return;
     const names = this.highlight.names;
-    const marks = markNames(doc.strings, (s) => names.size > 0 && matchesHighlight(s, names));
+    const marks = names.size > 0 ? markNames(doc.strings, (s) => matchesHighlight(s, names)) : new Uint8Array(doc.strings.length);
     // Only names that are span names in this document count.
     const m = this.models.get(this.kind);
     const found = new Set<string>();
-    if (m) for (let i = 0; i < m.view.count; i++) if (marks[m.view.name[i]] === 1) found.add(doc.strings[m.view.name[i]]);
+    if (m && names.size > 0) for (let i = 0; i < m.view.count; i++) if (marks[m.view.name[i]] === 1) found.add(doc.strings[m.view.name[i]]);
     this.chart.setHighlightNames(marks);
     const el = this.notices.querySelector<HTMLElement>('.notice.highlight');
     if (!el) return;
@@ -282,11 +282,19 @@ class App {
     const q = this.searchInput.value;
     if (!m || !this.doc) return;
     const t0 = performance.now();
+    if (q.trim() === '') {
+      this.chart.setSearch(undefined);
+      this.searchSummary.textContent = '';
+      this.table.setFilter('');
+      this.state.search = q;
+      if (save) this.scheduleSave();
+      return;
+    }
+    if (this.lowerStrings.length !== this.doc.strings.length) this.lowerStrings = this.doc.strings.map((x) => x.toLowerCase());
     const result = searchView(m.view, m.layout.subtreeEnd, this.doc.strings, this.lowerStrings, q);
     this.chart.setSearch(result);
     performance.measure('flame:search', { start: t0, end: performance.now() });
-    if (q.trim() === '') this.searchSummary.textContent = '';
-    else if (result.matchCount === 0) this.searchSummary.textContent = 'No matches';
+    if (result.matchCount === 0) this.searchSummary.textContent = 'No matches';
     else {
       const share = result.rootTotalNs > 0 ? ` (${formatPercent(result.totalNs / result.rootTotalNs)})` : '';
       this.searchSummary.textContent = `${result.matchCount} match${result.matchCount === 1 ? '' : 'es'} · ${formatDuration(result.totalNs)}${share}`;
@@ -300,6 +308,7 @@ class App {
     const m = this.models.get(this.kind);
     const q = this.searchInput.value.trim().toLowerCase();
     if (!m || !this.doc || q === '') return;
+    if (this.lowerStrings.length !== this.doc.strings.length) this.lowerStrings = this.doc.strings.map((x) => x.toLowerCase());
     const n = m.view.count;
     let i = this.chart.selected;
     for (let tries = 0; tries < n; tries++) {

@@ -252,3 +252,20 @@ test('fmt: thread ids, ANSI colour and busy+idle', () => {
   assert.equal(both.durationKind, 'busy+idle');
   assert.equal(both.roots[0]!.durationNs, 3_500_000);
 });
+
+test('a trace after a long stretch of program output is still found, whole or streamed', async () => {
+  const { parseTraceStream } = await import('../../../src/core/trace/index');
+  const noise = Array.from({ length: 3000 }, (_, i) => `step ${i}: residual norm 0.${i} (no tracing here)`).join('\n');
+  assert.ok(noise.length > 64 * 1024);
+  const text = `${noise}\n${read('forest_single.txt')}`;
+  const whole = parseTrace(text);
+  assert.equal(whole.format, 'forest');
+  assert.equal(whole.spanCount, 39);
+  assert.equal(whole.unparsedCount, 3000);
+  assert.equal(whole.unparsed.length, 1000, 'the first 1000 are kept');
+  assert.equal(whole.unparsed[999]!.line, 1000);
+  const bytes = new TextEncoder().encode(text);
+  const chunks = Array.from({ length: Math.ceil(bytes.length / 16384) }, (_, i) => bytes.subarray(i * 16384, (i + 1) * 16384));
+  const streamed = await parseTraceStream(chunks);
+  assert.equal(JSON.stringify(streamed.roots), JSON.stringify(whole.roots));
+});

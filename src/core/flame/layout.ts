@@ -57,24 +57,37 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
   const subtreeEnd = new Uint32Array(n);
   const root = new Uint32Array(n);
   const lastChildEnd = new Float64Array(n).fill(-Infinity);
+  // Depth below the node's root (recomputed from parents: robust to an inconsistent `depth`).
+  const relDepth = new Uint32Array(n);
+  // Rows each root's tree needs (indexed by the root's node index).
+  const height = new Uint32Array(n);
   const roots: number[] = [];
 
   // Extents, clamped into the parent and past the previous sibling.
+  const { parent, start: starts, total } = view;
   for (let i = 0; i < n; i++) {
-    const p = view.parent[i];
-    const s = view.start[i];
-    const w = view.total[i] > 0 ? view.total[i] : 0;
+    const p = parent[i];
+    const s = starts[i];
+    const w = total[i] > 0 ? total[i] : 0;
     if (p < 0 || p >= i) {
       roots.push(i);
       root[i] = i;
       x0[i] = Number.isFinite(s) ? s : 0;
       x1[i] = x0[i] + w;
+      height[i] = 1;
     } else {
-      root[i] = root[p];
+      const r = root[p];
+      root[i] = r;
+      const d = relDepth[p] + 1;
+      relDepth[i] = d;
+      if (d >= height[r]) height[r] = d + 1;
       let a = Number.isFinite(s) ? s : x0[p];
-      a = Math.min(Math.max(a, x0[p], lastChildEnd[p]), x1[p]);
+      const lo = x0[p] > lastChildEnd[p] ? x0[p] : lastChildEnd[p];
+      if (a < lo) a = lo;
+      if (a > x1[p]) a = x1[p];
       x0[i] = a;
-      x1[i] = Math.min(a + w, x1[p]);
+      const b = a + w;
+      x1[i] = b < x1[p] ? b : x1[p];
       lastChildEnd[p] = x1[i];
     }
   }
@@ -82,25 +95,12 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
   // Subtree ends, walking backwards: a node's subtree ends where its last descendant's does.
   for (let i = n - 1; i >= 0; i--) {
     if (subtreeEnd[i] === 0) subtreeEnd[i] = i + 1;
-    const p = view.parent[i];
+    const p = parent[i];
     if (p >= 0 && p < i && subtreeEnd[p] < subtreeEnd[i]) subtreeEnd[p] = subtreeEnd[i];
   }
 
-  // Depth below each root (clamped relative depth, robust to inconsistent `depth` input).
-  const relDepth = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = view.parent[i];
-    relDepth[i] = p >= 0 && p < i ? relDepth[p] + 1 : 0;
-  }
-  const rootHeight = new Map<number, number>();
-  for (const r of roots) {
-    let h = 0;
-    for (let i = r; i < subtreeEnd[r]; i++) if (relDepth[i] > h) h = relDepth[i];
-    rootHeight.set(r, h + 1);
-  }
-
   // Rows: each root gets a base row; a node's row is base + depth below its root.
-  const baseRow = new Map<number, number>();
+  const baseRow = new Uint32Array(n);
   const lanes: Lane[] = [];
   let rowCount = 0;
   const byThread = new Map<number, number[]>();
@@ -125,19 +125,19 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
       if (sl && sl.end <= x0[r]) free.pop();
       else subLanes.push((sl = { end: -Infinity, height: 0, roots: [] }));
       sl.end = x1[r];
-      sl.height = Math.max(sl.height, rootHeight.get(r)!);
+      sl.height = Math.max(sl.height, height[r]);
       sl.roots.push(r);
       free.push(sl);
     }
     for (const sl of subLanes) {
-      for (const r of sl.roots) baseRow.set(r, rowCount);
+      for (const r of sl.roots) baseRow[r] = rowCount;
       rowCount += sl.height;
     }
     lanes.push({ thread, headerRow, firstRow, rows: rowCount - firstRow });
   }
 
   const row = new Uint32Array(n);
-  for (let i = 0; i < n; i++) row[i] = baseRow.get(root[i])! + relDepth[i];
+  for (let i = 0; i < n; i++) row[i] = baseRow[root[i]] + relDepth[i];
 
   // Row index (counting sort), then repair rows that are not in x order (unsorted root input).
   const rowStart = new Uint32Array(rowCount + 1);

@@ -1,0 +1,278 @@
+/**
+ * Markdown for the report: the whole document (preview, copy, `report` command) and the bodies
+ * of the sections written into the tracking file. Pure; the same model gives the same text.
+ */
+import { formatDuration } from '../trace/duration';
+import type { Spread } from '../trace/aggregate';
+import type { Bottleneck, ChangedFile, MilestoneReport, ResidualPart, SpanDelta, TimingPart, TraceInfo } from './model';
+
+/** Marker names of the sections `complete` writes into the tracking file. */
+export const SECTION_NAMES = {
+  summary: 'summary',
+  changes: 'report-changes',
+  timing: 'report-timing',
+  residual: 'report-residual',
+} as const;
+
+export function code(text: string): string {
+  if (!text.includes('`')) return '`' + text + '`';
+  return '`` ' + text + ' ``';
+}
+
+export function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+export function duration(ns: number): string {
+  return formatDuration(ns);
+}
+
+export function signedDuration(ns: number): string {
+  return ns > 0 ? `+${formatDuration(ns)}` : ns < 0 ? `-${formatDuration(-ns)}` : formatDuration(0);
+}
+
+export function percent(x: number, digits = 1): string {
+  const v = (x * 100).toFixed(digits);
+  return x > 0 && Number(v) !== 0 ? `+${v}%` : `${Number(v) === 0 ? (0).toFixed(digits) : v}%`;
+}
+
+/** `40.0% faster` / `3.1% slower` / `unchanged`. */
+export function direction(relative: number | null): string {
+  if (relative === null) return 'new';
+  const v = Math.abs(relative * 100).toFixed(1);
+  if (Number(v) === 0) return 'unchanged';
+  return `${v}% ${relative < 0 ? 'faster' : 'slower'}`;
+}
+
+function count(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+function plural(n: number, word: string, many = word + 's'): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function spreadText(s: Spread | undefined): string {
+  return s ? `±${(s.cv * 100).toFixed(1)}%` : '—';
+}
+
+// ---- parts ---------------------------------------------------------------------------------------
+
+export function renderScope(r: MilestoneReport): string[] {
+  const out: string[] = [];
+  if (r.workItems.length === 0) {
+    out.push(`Milestone ${r.milestone.id} maps to no optimisation work item: ${r.milestone.description ?? r.milestone.title}.`);
+    return out;
+  }
+  for (const w of r.workItems) {
+    out.push(`### Work item ${w.id}: ${w.title}`, '');
+    out.push('Problem:', '', ...(w.problem.length ? w.problem.map((p) => `- ${p}`) : ['- (not given in the catalog)']), '');
+    out.push('Target:', '', ...(w.target.length ? w.target.map((t) => `- ${t}`) : ['- (not given in the catalog)']), '');
+    if (w.hotspots.length) out.push('Hotspots:', '', ...w.hotspots.map((h) => `- ${code(h)}`), '');
+  }
+  while (out.at(-1) === '') out.pop();
+  return out;
+}
+
+function changeText(f: ChangedFile): string {
+  if (f.kind === 'renamed' && f.oldPath) return `renamed from ${code(f.oldPath)}`;
+  return f.kind;
+}
+
+function linesText(f: ChangedFile): string {
+  if (f.binary || f.added === undefined) return 'binary';
+  return `+${f.added} -${f.removed}`;
+}
+
+function baseText(r: MilestoneReport): string {
+  const b = r.changes.base;
+  if (!b) return '';
+  if (b.source === 'empty') return ' (no commits yet: against the empty tree)';
+  const why = { option: 'given', recorded: 'recorded at start', head: 'HEAD: no base commit was recorded', empty: '' }[b.source];
+  return ` since base commit ${code(b.commit.slice(0, 12))} (${why})`;
+}
+
+export function renderChanges(r: MilestoneReport): string[] {
+  const c = r.changes;
+  if (c.unavailable) return [`Changed files are not available: ${c.unavailable}.`];
+  const out: string[] = [];
+  const kinds = ['added', 'modified', 'deleted', 'renamed'] as const;
+  const byKind = kinds.map((k) => [k, c.files.filter((f) => f.kind === k).length] as const).filter(([, n]) => n > 0);
+  const { error, warning, information } = c.counts;
+  if (c.files.length === 0) {
+    out.push(`No files changed${baseText(r)}.`);
+  } else {
+    out.push(
+      `${plural(c.files.length, 'file')} changed${baseText(r)}: ${byKind.map(([k, n]) => `${n} ${k}`).join(', ')}. ` +
+        `Scope check: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${information} information.`,
+    );
+    out.push('', '| File | Change | Lines | Scope verdict |', '| --- | --- | --- | --- |');
+    for (const f of c.files) out.push(`| ${cell(code(f.path))} | ${cell(changeText(f))} | ${linesText(f)} | ${cell(f.verdict.label)} |`);
+  }
+  if (r.forced) {
+    out.push('', `**Completed despite ${plural(r.forced.errors, 'scope error')}.** Reason given: ${r.forced.reason.replace(/\r?\n/g, ' ')}`);
+  }
+  return out;
+}
+
+export function renderSummary(r: MilestoneReport): string[] {
+  if (r.summary.text === undefined || r.summary.text.trim() === '') {
+    return ['_No optimisation summary yet. Write it in the tracking file, or give it when completing the milestone._'];
+  }
+  return r.summary.text.trim().split(/\r?\n/);
+}
+
+export function renderValidation(r: MilestoneReport): string[] {
+  const runs = r.validation.runs;
+  if (runs.length === 0) return [`_No validation runs recorded in ${code(r.validation.file)}._`];
+  const out = ['| Date (UTC) | Command | Result | Duration |', '| --- | --- | --- | --- |'];
+  for (const v of runs) out.push(`| ${cell(v.date)} | ${cell(code(v.command))} | ${cell(v.result)} | ${cell(v.duration)} |`);
+  const passed = runs.filter((v) => v.outcome === 'passed').length;
+  out.push('', `${plural(runs.length, 'run')} recorded: ${passed} passed, ${runs.length - passed} not passed.`);
+  return out;
+}
+
+function traceText(t: TraceInfo): string {
+  const origin = t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}` : 'given';
+  return `${code(t.file)} (${origin}; ${plural(t.runs, 'proof')})`;
+}
+
+function deltaRow(d: SpanDelta, multi: boolean): string {
+  const base = d.baseNs === undefined ? '—' : duration(d.baseNs);
+  const after = d.afterNs === undefined ? '—' : duration(d.afterNs);
+  const rel = d.relative === null ? 'new' : `${percent(d.relative)} (${direction(d.relative)})`;
+  const verdict = d.verdict === 'only-base' ? ' (gone)' : d.verdict === 'only-after' ? ' (new)' : '';
+  const cells = [cell(code(d.relPath)) + verdict, base, after, signedDuration(d.deltaNs), rel];
+  if (multi) cells.push(`${spreadText(d.baseSpread)} → ${spreadText(d.afterSpread)}`);
+  return `| ${cells.join(' | ')} |`;
+}
+
+function counterCell(c: { base: number | undefined; after: number | undefined } | undefined): string {
+  if (!c) return '—';
+  const b = c.base === undefined ? '—' : count(c.base);
+  const a = c.after === undefined ? '—' : count(c.after);
+  const diff = c.base !== undefined && c.after !== undefined && c.after !== c.base ? ` (${c.after > c.base ? '+' : ''}${count(c.after - c.base)})` : '';
+  return `${b} → ${a}${diff}`;
+}
+
+export function renderTiming(r: MilestoneReport): string[] {
+  const t: TimingPart | undefined = r.timing;
+  if (!t) return [`_No timing deltas: ${r.timingUnavailable ?? 'no traces'}._`];
+  const multi = t.baseline.runs > 1 || t.after.runs > 1;
+  const root = t.root;
+  const out: string[] = [
+    `Baseline: ${traceText(t.baseline)}. After: ${traceText(t.after)}.`,
+    `Times are per proof (per run of ${code(root.path)})${t.baseline.durationKind === 'busy' ? ', busy time as tracing reports it' : ''}.`,
+    '',
+  ];
+  const rootLine = `**${code(root.path)}: ${root.baseNs === undefined ? '—' : duration(root.baseNs)} → ${root.afterNs === undefined ? '—' : duration(root.afterNs)}, ${signedDuration(root.deltaNs)} (${root.relative === null ? 'new' : percent(root.relative)}), ${direction(root.relative)}.**`;
+  out.push(rootLine);
+  if (multi) {
+    const range = (s: Spread | undefined) => (s ? `${duration(s.min)}–${duration(s.max)} (${spreadText(s)})` : '—');
+    out.push('', `Spread across proofs: baseline ${range(root.baseSpread)}; after ${range(root.afterSpread)}.`);
+  }
+  out.push('', 'Spans that changed most:', '');
+  if (t.changes.length === 0) out.push('_No span changed beyond the noise band._');
+  else {
+    out.push(`| Span | Baseline | After | Change | Relative |${multi ? ' Spread (baseline → after) |' : ''}`);
+    out.push(`| --- | --- | --- | --- | --- |${multi ? ' --- |' : ''}`);
+    for (const d of t.changes) out.push(deltaRow(d, multi));
+  }
+  if (t.inherited.length) {
+    const shown = t.inherited.slice(0, 6).map((d) => `${code(d.name)} (${signedDuration(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
+    const more = t.inherited.length > shown.length ? `, and ${t.inherited.length - shown.length} more` : '';
+    out.push('', `Enclosing spans that changed only through these: ${shown.join(', ')}${more}.`);
+  }
+  if (t.phases.length) {
+    out.push('', 'Counters per phase (per proof, baseline → after):', '');
+    out.push(`| Phase | ${t.counterNames.map((n) => code(n)).join(' | ')} |`, `| --- |${t.counterNames.map(() => ' --- |').join('')}`);
+    for (const p of t.phases) out.push(`| ${cell(code(p.name))} | ${t.counterNames.map((n) => counterCell(p.counters[n])).join(' | ')} |`);
+  } else {
+    out.push('', '_The traces record no kernel or sync counters._');
+  }
+  if (t.warnings.length) out.push('', ...t.warnings.map((w) => `> Note: ${w.replace(/\r?\n/g, ' ')}`));
+  return out;
+}
+
+function workItemText(b: Bottleneck): string {
+  const m = b.match;
+  if (!m) return '—';
+  const ms = m.milestones.length ? `, milestone ${m.milestones.join(', ')}` : '';
+  return `${m.workItem.id}: ${m.workItem.title} (${m.via}${ms})`;
+}
+
+export function renderResidual(r: MilestoneReport): string[] {
+  const res: ResidualPart | undefined = r.residual;
+  if (!res) return [`_No residual bottlenecks: ${r.residualUnavailable ?? 'no after trace'}._`];
+  const out = [
+    `Largest self time in the after trace ${code(res.trace.file)}, per proof (${code(res.root)}: ${duration(res.rootNs)}):`,
+    '',
+    '| Span | Self time | Share of root | Work item |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const b of res.bottlenecks) {
+    const calls = b.countPerRun > 1 ? ` ×${count(b.countPerRun)}` : '';
+    out.push(`| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b))} |`);
+  }
+  return out;
+}
+
+// ---- documents -----------------------------------------------------------------------------------
+
+function statusLine(r: MilestoneReport): string {
+  const s = r.status;
+  const parts: string[] = [];
+  if (s.status === 'completed') parts.push(`completed${s.completed ? ` on ${s.completed}` : ''}`);
+  else parts.push((s.status ?? 'not recorded').replace(/_/g, ' '));
+  if (s.owner) parts.push(`by ${s.owner}`);
+  if (s.started) parts.push(`(started ${s.started})`);
+  return parts.join(' ');
+}
+
+/** The whole report as one markdown document. */
+export function renderReport(r: MilestoneReport): string {
+  const scope = r.workItems.length ? r.workItems.map((w) => `work item ${w.id}`).join(', ') : (r.milestone.description ?? r.milestone.kind);
+  const lines = [
+    `# Milestone ${r.milestone.id} report: ${r.milestone.title}`,
+    '',
+    `- Milestone: ${r.milestone.id} (${scope})`,
+    `- Status: ${statusLine(r)}`,
+    ...(r.status.baseCommit ? [`- Base commit: ${code(r.status.baseCommit)}`] : []),
+    '',
+    '## Scope',
+    '',
+    ...renderScope(r),
+    '',
+    '## Changed files',
+    '',
+    ...renderChanges(r),
+    '',
+    '## Optimisation summary',
+    '',
+    ...renderSummary(r),
+    '',
+    '## Validation',
+    '',
+    ...renderValidation(r),
+    '',
+    '## Timing deltas',
+    '',
+    ...renderTiming(r),
+    '',
+    '## Residual bottlenecks',
+    '',
+    ...renderResidual(r),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Bodies of the sections written into the tracking file, by marker name. */
+export function renderTrackingSections(r: MilestoneReport): Record<(typeof SECTION_NAMES)[keyof typeof SECTION_NAMES], string> {
+  return {
+    [SECTION_NAMES.summary]: renderSummary(r).join('\n'),
+    [SECTION_NAMES.changes]: renderChanges(r).join('\n'),
+    [SECTION_NAMES.timing]: renderTiming(r).join('\n'),
+    [SECTION_NAMES.residual]: renderResidual(r).join('\n'),
+  } as Record<(typeof SECTION_NAMES)[keyof typeof SECTION_NAMES], string>;
+}

@@ -1,0 +1,73 @@
+/**
+ * Which work item a span belongs to, so a residual bottleneck can name the planned work that
+ * addresses it. A span matches a work item when the item's text names it in backticks
+ * (`rs_code_matrix`, `prover.rap_constraints.round0`, or a `a > b` path ending at the span), or
+ * when the trace places the span in one of the item's hotspot files (formats with locations).
+ */
+import type { Catalog, WorkItem } from '../catalog/model';
+import { PATH_SEPARATOR } from '../trace/model';
+import type { WorkItemMatch } from './model';
+
+export interface MatchableSpan {
+  name: string;
+  /** Full span path, root first. */
+  path: string;
+  location?: { file: string; line: number };
+}
+
+/** Backticked texts of a work item's title, Problem and Target, without `path:line` references. */
+export function backtickedNames(item: Pick<WorkItem, 'title' | 'problem' | 'target'>): string[] {
+  const out = new Set<string>();
+  for (const text of [item.title, ...item.problem, ...item.target]) {
+    for (const m of text.matchAll(/`([^`]+)`/g)) {
+      const name = m[1]!.trim();
+      // Hotspot references and file names are not span names.
+      if (name === '' || /:\d+/.test(name) || /\.(rs|toml|md)$/.test(name)) continue;
+      out.add(name);
+    }
+  }
+  return [...out];
+}
+
+/** True when a backticked name refers to this span. */
+export function nameMatches(name: string, span: MatchableSpan): boolean {
+  if (name.includes('>')) {
+    const want = name.split('>').map((s) => s.trim()).filter(Boolean).join(PATH_SEPARATOR);
+    return span.path === want || span.path.endsWith(PATH_SEPARATOR + want);
+  }
+  // `round0` names `prover.rap_constraints.round0` (dotted span names), never `ple_round0`.
+  return span.name === name || span.name.endsWith('.' + name);
+}
+
+/** True when a trace location and a hotspot path name the same file. */
+export function sameFile(location: string, hotspotPath: string): boolean {
+  const a = location.replace(/\\/g, '/').replace(/^\.\//, '');
+  const b = hotspotPath.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (a === b) return true;
+  // A crate-relative location (`src/metal/mod.rs`) or an absolute one.
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.includes('/') && long.endsWith('/' + short);
+}
+
+/** A matcher over the catalog's work items, in catalog order. */
+export function workItemMatcher(catalog: Catalog): (span: MatchableSpan) => WorkItemMatch | undefined {
+  const items = catalog.workItems.map((w) => ({
+    item: w,
+    names: backtickedNames(w),
+    milestones: catalog.milestones.filter((m) => m.scope.kind === 'work-items' && m.scope.workItems.includes(w.id)).map((m) => m.id),
+  }));
+  return (span) => {
+    for (const { item, names, milestones } of items) {
+      const name = names.find((n) => nameMatches(n, span));
+      if (name) return { workItem: { id: item.id, title: item.title }, milestones, via: `span name \`${name}\`` };
+    }
+    const loc = span.location;
+    if (loc) {
+      for (const { item, milestones } of items) {
+        const h = item.hotspots.find((x) => sameFile(loc.file, x.path));
+        if (h) return { workItem: { id: item.id, title: item.title }, milestones, via: `defined in hotspot file \`${h.path}\`` };
+      }
+    }
+    return undefined;
+  };
+}
