@@ -28,3 +28,9 @@ export declare function provision(options?: {
   force?: boolean;
   log?: (line: string) => void;
 }): Promise<ToolPaths>;
+
+export declare class ProvisionError extends Error {}
+/** The packages of `wanted` that are not installed; undefined when dpkg is not available. */
+export declare function missingDebianPackages(wanted: string[]): Promise<string[] | undefined>;
+export declare function ensureDebianPackages(wanted: string[], log: (line: string) => void, options?: { isRoot?: boolean }): Promise<void>;
+export declare function withLock(lockPath: string, log: (line: string) => void, fn: () => Promise<void>): Promise<void>;

@@ -56,7 +56,7 @@ export function node24Env(paths = toolPaths()) {
   };
 }
 
-class ProvisionError extends Error {}
+export class ProvisionError extends Error {}
 
 /**
  * Makes sure every tool is present; installs what is missing.
@@ -108,14 +108,17 @@ async function nodeVersion(paths) {
 
 // ---- Debian packages ----------------------------------------------------------------
 
-async function ensureDebianPackages(wanted, log) {
+/**
+ * Installs the missing packages of `wanted` with apt-get when running as root; otherwise fails
+ * with the command to run.
+ */
+export async function ensureDebianPackages(wanted, log, { isRoot = typeof process.getuid === 'function' && process.getuid() === 0 } = {}) {
   const missing = await missingDebianPackages(wanted);
   if (missing === undefined) {
     log(`[provision] not a Debian system: make sure the equivalents of ${wanted.join(', ')} are installed.`);
     return;
   }
   if (missing.length === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     throw new ProvisionError(
       `Missing Debian packages: ${missing.join(' ')}.\n` +
@@ -131,7 +134,7 @@ async function ensureDebianPackages(wanted, log) {
 }
 
 /** The packages of `wanted` that are not installed; undefined when dpkg is not available. */
-async function missingDebianPackages(wanted) {
+export async function missingDebianPackages(wanted) {
   let result;
   try {
     result = await execa('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...wanted], { reject: false });
@@ -199,7 +202,8 @@ function writePackageJson(dir, content) {
 
 // ---- a lock, so that concurrent test runs provision once ------------------------------
 
-async function withLock(lockPath, log, fn) {
+/** Runs `fn` while holding `lockPath` (a file with the holder's pid; a dead holder's lock is taken over). */
+export async function withLock(lockPath, log, fn) {
   const deadline = Date.now() + 20 * 60_000;
   let announced = false;
   for (;;) {

@@ -41,8 +41,9 @@ export async function copyFixture(fixture: string, parent: string): Promise<stri
   const source = existsSync(fixture) ? resolve(fixture) : join(fixturesDir, fixture);
   if (!existsSync(source)) throw new Error(`fixture not found: ${source}`);
   const dest = join(parent, basename(source));
-  // Build output and a fixture's own git data stay behind.
-  cpSync(source, dest, { recursive: true, filter: (src) => !/[/\\](target|\.git)$/.test(src) });
+  // Cargo's build output and any git data of the fixture's own stay behind.
+  const target = join(source, 'target');
+  cpSync(source, dest, { recursive: true, filter: (src) => src !== target && basename(src) !== '.git' });
   const git = (args: string[]) =>
     execa('git', args, {
       cwd: dest,

@@ -96,13 +96,15 @@
     /** Fetches the encoded document; each typed array gets its own buffer, as postMessage from VS Code gives. */
     async load() {
       const [header, body] = await Promise.all([fetch('/doc.json').then((r) => r.json()), fetch('/doc.bin').then((r) => r.arrayBuffer())]);
-      for (const view of Object.values(header.views)) {
-        for (const [key, a] of Object.entries(view.arrays)) {
+      const decode = (obj) => {
+        for (const [key, a] of Object.entries(obj.arrays)) {
           const Ctor = ctors[a.type];
-          view[key] = new Ctor(body, a.offset, a.length).slice();
+          obj[key] = new Ctor(body, a.offset, a.length).slice();
         }
-        delete view.arrays;
-      }
+        delete obj.arrays;
+        if (obj.layout) decode(obj.layout);
+      };
+      for (const view of Object.values(header.views)) decode(view);
       this.doc = header;
       return header.views.timeline ? header.views.timeline.count : 0;
     },

@@ -25,15 +25,17 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** A document as a JSON header plus one binary body holding every typed array. */
+/**
+ * A document as a JSON header plus one binary body holding every typed array (also those nested
+ * in a view's layout); the header names each array's type, offset and length.
+ */
 export function encodeDocument(doc: FlameDocument): { header: string; body: Buffer } {
   const parts: Buffer[] = [];
   let offset = 0;
-  const views: Record<string, unknown> = {};
-  for (const [kind, view] of Object.entries(doc.views) as Array<[string, FlameView]>) {
+  const encode = (obj: object): Record<string, unknown> => {
     const arrays: Record<string, { type: string; offset: number; length: number }> = {};
     const plain: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(view)) {
+    for (const [key, value] of Object.entries(obj)) {
       if (ArrayBuffer.isView(value)) {
         const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
         const pad = (8 - (offset % 8)) % 8;
@@ -42,10 +44,14 @@ export function encodeDocument(doc: FlameDocument): { header: string; body: Buff
         arrays[key] = { type: value.constructor.name, offset, length: (value as unknown as ArrayLike<number>).length };
         parts.push(bytes);
         offset += bytes.length;
+      } else if (key === 'layout' && value && typeof value === 'object') {
+        plain[key] = encode(value);
       } else plain[key] = value;
     }
-    views[kind] = { ...plain, arrays };
-  }
+    return { ...plain, arrays };
+  };
+  const views: Record<string, unknown> = {};
+  for (const [kind, view] of Object.entries(doc.views) as Array<[string, FlameView]>) views[kind] = encode(view);
   return { header: JSON.stringify({ ...doc, views }), body: Buffer.concat(parts) };
 }
 

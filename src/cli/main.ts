@@ -14,6 +14,7 @@ import { runShow } from './show';
 import { runStart } from './start';
 import { runTrace } from './trace';
 import { runRun } from './run';
+import { runComplete, runReport } from './report';
 
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -25,6 +26,8 @@ export const COMMANDS: Record<string, Command> = {
   scope: { summary: "check changes against the active milestone's scope", run: runScope },
   trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', run: runTrace },
   run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', run: runRun },
+  report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", run: runReport },
+  complete: { summary: 'write the report into the tracking file and mark the milestone completed', run: runComplete },
 };
 
 function usage(): string {

@@ -12,6 +12,7 @@ import { activateFlamePanel } from './flamePanel';
 import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
+import { activateCompleteMilestone } from './completeMilestone';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
@@ -27,6 +28,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateLanguageClient,
   activateTasks,
   activateScopeDiagnostics,
+  activateCompleteMilestone,
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Milestone } from '../core/catalog/model';
+import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
 import { gitHead } from '../core/git';
 import { resolveOwner } from '../core/owner';
 import { decidePreflight, type PreflightResult } from '../core/preflight';
@@ -195,6 +195,7 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
 
 /** Runs the pre-flight and acts on it; exported for the tests and other features. */
 export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<PreflightResult | undefined> {
+  let confirmed = false;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const { plan, sources, baseCommit } = await planStart(ws, milestone, me);
     const pre = plan.preflight;
@@ -220,9 +221,10 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
         return pre;
       }
       case 'ready': {
-        if (!(await confirmSwitch(ctx, milestone))) return undefined;
+        if (!confirmed && !(await confirmSwitch(ctx, milestone))) return undefined;
+        confirmed = true;
         if (!(await unchanged(sources))) continue; // a document changed while we computed: recompute
-        const applied = await applyStart(ctx, plan, sources, milestone, baseCommit);
+        const applied = await applyStart(ctx, ws.catalog, plan, sources, milestone, baseCommit);
         if (!applied) return undefined;
         return pre;
       }
@@ -232,7 +234,7 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
   return undefined;
 }
 
-async function applyStart(ctx: ExtensionContextHolder, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
+async function applyStart(ctx: ExtensionContextHolder, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
   const edit = toWorkspaceEdit(plan.changes, sources, `Start milestone ${milestone.id}`);
   const ok = await vscode.workspace.applyEdit(edit);
   if (!ok) {
@@ -252,7 +254,7 @@ async function applyStart(ctx: ExtensionContextHolder, plan: StartPlan, sources:
   }
   await ctx.active.set({ id: milestone.id, owner: plan.preflight.me, baseCommit: base, startedAt: new Date().toISOString() });
   await getWorkspaceModel(ctx).reload();
-  const count = milestoneHotspots(getWorkspaceModel(ctx).current?.catalog ?? { workItems: [], milestones: [], problems: [], file: '' }, milestone).length;
+  const count = milestoneHotspots(catalog, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
   const pending = unsaved.length ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.` : '';
   // Not awaited: the command completes when the milestone has started, not when the message closes.

@@ -239,10 +239,11 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     void (async () => {
       const commands = await vscode.commands.getCommands(true);
       const actions = commands.includes('milestoneScope.openTrace') ? ['Open Flame Chart', 'Open File'] : ['Open File'];
+      this.ctx.output.info(`offering ${actions.join(', ')} for ${captured.capture!.file}`);
       const pick = await vscode.window.showInformationMessage(`Profiling run captured as ${captured.capture!.label}: ${captured.capture!.file}`, ...actions);
       if (pick === 'Open Flame Chart') await vscode.commands.executeCommand('milestoneScope.openTrace', uri);
       else if (pick === 'Open File') await vscode.window.showTextDocument(uri);
-    })();
+    })().catch((err) => this.ctx.output.error(`after the profiling run: ${(err as Error).stack ?? String(err)}`));
   }
 
   dispose(): void {

@@ -12,6 +12,7 @@ import { hotspotsFromEntry } from '../core/catalog/hotspots';
 import { classifyLabel, splitLabel } from '../core/catalog/fields';
 import type { Catalog, HotspotRef, WorkItem } from '../core/catalog/model';
 import { parseCatalog } from '../core/catalog/parse';
+import { committedLineFlags } from '../core/docChecks/baseline';
 import { parseMarkdown } from '../core/markdown';
 
 /** Line start offsets of a text, for 1-based (line, column) -> offset. */
@@ -61,6 +62,8 @@ export class CatalogDocument {
   /** Counts fast-path edits (tests and benchmarks read it). */
   fastEdits = 0;
   private fullParseTimer: NodeJS.Timeout | undefined;
+  /** Which lines are unchanged since the committed catalog `base`, for the text `of`. */
+  private committed: { base: string; of: string; flags: Uint8Array } | undefined;
   /** Called after a deferred full parse changed the model. */
   onReparsed: (() => void) | undefined;
 
@@ -73,6 +76,17 @@ export class CatalogDocument {
     this.file = file;
     this.text = '';
     this.exists = false;
+  }
+
+  /**
+   * True when `line` is unchanged since the committed catalog text `base`. Computed with a diff
+   * once per text, then kept up to date by fast-path edits (an edited line is not committed).
+   */
+  committedLine(base: string, line: number): boolean {
+    if (this.committed?.base !== base || this.committed.of !== this.text) {
+      this.committed = { base, of: this.text, flags: committedLineFlags(base, this.text) };
+    }
+    return this.committed.flags[line - 1] === 1;
   }
 
   /** Full parse of new text (undefined: the file does not exist). */
@@ -111,6 +125,7 @@ export class CatalogDocument {
       this.fullParseTimer = undefined;
       const before = JSON.stringify(this.catalog);
       this.catalog = parseCatalog(this.text, this.file);
+      this.committed = undefined; // an edit may have restored a committed line: diff once more
       if (JSON.stringify(this.catalog) !== before) this.onReparsed?.();
     }, 400);
     this.fullParseTimer.unref?.();
@@ -163,6 +178,11 @@ export class CatalogDocument {
     const kept = this.catalog.problems.filter((p) => !(p.line === line && p.code.startsWith('catalog/hotspot')));
     const merged = [...kept, ...problems].sort((a, b) => a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
     this.catalog = { ...this.catalog, workItems, problems: merged };
+    if (this.committed?.of === this.text) {
+      // The edited line is the user's new text; every other line keeps its state.
+      this.committed.flags[line - 1] = 0;
+      this.committed.of = newText;
+    }
     this.text = newText;
     this.lineIndex = index;
     return true;

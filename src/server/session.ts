@@ -326,6 +326,10 @@ export class Session {
         baseline,
         catalogText: text,
         sourceText: (ref: HotspotRef) => sources.slice(text, ref.source.line, ref.source.column, ref.source.endColumn),
+        committedLine: (line) => {
+          const base = baseline?.catalogAtCommit;
+          return base !== undefined && this.catalog.committedLine(base, line);
+        },
       });
       add(catalogFile, this.catalog.catalog.problems);
       add(catalogFile, this.lastFindings);

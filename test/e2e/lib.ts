@@ -133,7 +133,7 @@ export interface Workbench {
   paletteCommands(query: string, options?: { timeoutMs?: number }): Promise<string[]>;
   /** The labels of the quick pick a command opened, once it shows rows. */
   quickPickItems(options?: { timeoutMs?: number }): Promise<string[]>;
-  /** Chooses the first row of the open quick pick whose label matches. */
+  /** Chooses the first row of the open quick pick whose label (trimmed) contains the string or matches the RegExp. */
   pickQuickItem(label: string | RegExp, options?: { timeoutMs?: number }): Promise<void>;
   /** Reads Developer: Show Running Extensions: every extension the extension host runs. */
   runningExtensions(options?: { keepOpen?: boolean }): Promise<RunningExtension[]>;
@@ -369,11 +369,21 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async pickQuickItem(label, options = {}) {
-      const row = page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-      await row.waitFor({ timeout: options.timeoutMs ?? 15_000 }).catch(async () => {
-        throw new Error(`the quick pick has no row matching ${String(label)} (it lists: ${(await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents()).join(' | ')})`);
+      const matches = (text: string) => (typeof label === 'string' ? text.includes(label) : label.test(text));
+      let rows: Array<{ index: string; label: string }> = [];
+      const index = await waitFor(
+        async () => {
+          rows = await page.locator(QUICK_INPUT_ROW).evaluateAll((els) =>
+            els.map((el) => ({ index: el.getAttribute('data-index') ?? '', label: (el.querySelector('.label-name')?.textContent ?? '').trim() })),
+          );
+          return rows.find((r) => matches(r.label))?.index;
+        },
+        options.timeoutMs ?? 15_000,
+        `a quick pick row matching ${String(label)}`,
+      ).catch(() => {
+        throw new Error(`the quick pick has no row matching ${String(label)} (it lists: ${rows.map((r) => r.label).join(' | ') || 'nothing'})`);
       });
-      await row.click();
+      await page.locator(`${QUICK_INPUT_ROW}[data-index="${index}"]`).click();
     },
 
     async runningExtensions(options = {}) {

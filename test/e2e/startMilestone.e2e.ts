@@ -205,9 +205,9 @@ test('Start Milestone 2 marks its row and shows its hotspots; anchors follow ins
     const hotLine = (await renderedLines(wb.page)).find((l) => l.line === 110)!;
     await wb.page.mouse.move(700, hotLine.y + hotLine.height / 2);
     await wb.page.mouse.move(710, hotLine.y + hotLine.height / 2);
-    const hover = await waitFor(async () => {
+    const hover: string = await waitFor(async () => {
       const text = await wb.page.locator('.monaco-hover:visible').first().innerText().catch(() => '');
-      return /Milestone 2 · hotspot 1 of 3/.test(text) && /Problem/.test(text) && /Target/.test(text) && text;
+      return /Milestone 2 · hotspot 1 of 3/.test(text) && /Problem/.test(text) && /Target/.test(text) ? text : '';
     }, 15_000, 'the hotspot hover with Problem and Target');
     assert.match(hover, /blit_operation/);
     await wb.screenshot('m2-hotspot-hover-problem-target');

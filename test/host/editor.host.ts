@@ -34,6 +34,23 @@ onReset(async () => {
   }
 });
 
+/**
+ * A test of this module. code-server saves after a delay by default, which would turn every
+ * unsaved buffer these tests make into a saved file; they run with auto save off.
+ */
+function editorTest(name: string, fn: () => Promise<void>): void {
+  test(name, async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    const before = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
+      await fn();
+    } finally {
+      await files.update('autoSave', before, vscode.ConfigurationTarget.Global);
+    }
+  });
+}
+
 async function start(id: string): Promise<Preflight> {
   await waitForActivation();
   const result = await vscode.commands.executeCommand<Preflight | undefined>('milestoneScope.startMilestone', id);
@@ -78,7 +95,7 @@ function statusRows(text: string): string[] {
   return text.split('\n');
 }
 
-test('editor: Start Milestone 2 changes only its STATUS.md row and records the base commit', async () => {
+editorTest('editor: Start Milestone 2 changes only its STATUS.md row and records the base commit', async () => {
   const before = await readWorkspaceFile(STATUS);
   const head = await git(['rev-parse', 'HEAD']);
   const result = await start('2');
@@ -107,7 +124,7 @@ for (const [id, decision, words] of [
   ['1', 'conflict', /@bob/],
   ['4', 'blocked', /waiting on the M3 data layout/],
 ] as const) {
-  test(`editor: Start Milestone ${id} is ${decision} and changes no file`, async () => {
+  editorTest(`editor: Start Milestone ${id} is ${decision} and changes no file`, async () => {
     const result = await start(id);
     assert.equal(result.decision, decision);
     assert.match(`${result.reason} ${result.owner ?? ''}`, words);
@@ -116,7 +133,7 @@ for (const [id, decision, words] of [
   });
 }
 
-test('editor: lenses and decorations sit on the hotspot lines of the active milestone', async () => {
+editorTest('editor: lenses and decorations sit on the hotspot lines of the active milestone', async () => {
   await start('2');
   await openWorkspaceFile(STACKED, 110);
   const found = await waitFor(async () => {
@@ -128,7 +145,7 @@ test('editor: lenses and decorations sit on the hotspot lines of the active mile
   await waitFor(async () => (await linesOf(STACKED, 'active')).join() === HOTSPOTS.join(), 10_000, 'decorations on 110, 129, 146');
 });
 
-test('editor: another milestone\'s hotspot is marked do-not-touch, without lenses', async () => {
+editorTest('editor: another milestone\'s hotspot is marked do-not-touch, without lenses', async () => {
   await start('2');
   await openWorkspaceFile(MERKLE, 97);
   await waitFor(async () => (await linesOf(MERKLE, 'other')).includes(97), 15_000, 'the M3 hotspot at merkle_tree.rs:97 marked');
@@ -136,7 +153,7 @@ test('editor: another milestone\'s hotspot is marked do-not-touch, without lense
   assert.deepEqual(await lenses(MERKLE), []);
 });
 
-test('editor: unsaved and saved insertions above move lenses and decorations with the code', async () => {
+editorTest('editor: unsaved and saved insertions above move lenses and decorations with the code', async () => {
   await start('2');
   const editor = await openWorkspaceFile(STACKED, 1);
   const target = editor.document.lineAt(109).text;
@@ -145,6 +162,7 @@ test('editor: unsaved and saved insertions above move lenses and decorations wit
   assert.ok(editor.document.isDirty);
   const moved = HOTSPOTS.map((l) => l + 3);
   await waitFor(async () => (await linesOf(STACKED, 'active')).join() === moved.join(), 10_000, 'decorations moved by 3 (unsaved)');
+  assert.ok(editor.document.isDirty, 'still unsaved while the decorations moved');
   assert.deepEqual((await lenses(STACKED)).map((l) => l.line), moved);
   assert.equal(editor.document.lineAt(moved[0]! - 1).text, target, 'the decorated line is the same code');
 
@@ -158,7 +176,7 @@ test('editor: unsaved and saved insertions above move lenses and decorations wit
   await waitFor(async () => (await lenses(STACKED)).map((l) => l.line).join() === again.join(), 10_000, 'lenses after an insert between hotspots');
 });
 
-test('editor: a hotspot line edited shows as edited, deleted as removed', async () => {
+editorTest('editor: a hotspot line edited shows as edited, deleted as removed', async () => {
   await start('2');
   const editor = await openWorkspaceFile(STACKED, 129);
   await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'initial decorations');
@@ -173,18 +191,7 @@ test('editor: a hotspot line edited shows as edited, deleted as removed', async 
   await waitFor(async () => (await linesOf(STACKED, 'active')).join() === '110', 10_000, 'only line 110 still decorated as current');
 });
 
-test('editor: starting with STATUS.md open and unsaved keeps the user\'s edit and does not save it', async () => {
-  // code-server saves after a delay by default; this is about a buffer the user has not saved.
-  const files = vscode.workspace.getConfiguration('files');
-  await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-  try {
-    await startWithDirtyStatus();
-  } finally {
-    await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
-  }
-});
-
-async function startWithDirtyStatus(): Promise<void> {
+editorTest('editor: starting with STATUS.md open and unsaved keeps the user\'s edit and does not save it', async () => {
   const doc = await vscode.workspace.openTextDocument(workspacePath(STATUS));
   const editor = await vscode.window.showTextDocument(doc);
   const onDisk = await readWorkspaceFile(STATUS);
@@ -200,9 +207,9 @@ async function startWithDirtyStatus(): Promise<void> {
   await vscode.commands.executeCommand('undo');
   assert.match(doc.getText(), /\| 2 \| `not_started` \|/);
   assert.match(doc.getText(), /A note typed but not saved\./);
-}
+});
 
-test('editor: the highlight toggle clears and restores decorations', async () => {
+editorTest('editor: the highlight toggle clears and restores decorations', async () => {
   await start('2');
   await openWorkspaceFile(STACKED, 110);
   await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'decorations');
@@ -212,7 +219,7 @@ test('editor: the highlight toggle clears and restores decorations', async () =>
   await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 5_000, 'decorations back');
 });
 
-test('editor: Stop keeps the documents; starting again resumes with the recorded base commit', async () => {
+editorTest('editor: Stop keeps the documents; starting again resumes with the recorded base commit', async () => {
   const head = await git(['rev-parse', 'HEAD']);
   assert.equal((await start('2')).decision, 'ready');
   await openWorkspaceFile(STACKED, 110);

@@ -4,3 +4,4 @@ import './editor.host';
 import './tasks.host';
 import './scope.host';
 import './lsp.host';
+import './complete.host';

@@ -2,6 +2,7 @@
 // edits of the catalog and unsaved edits of a referenced file, the quick fix rewrites a moved
 // reference, and links, definitions, hovers, completions and symbols reach VS Code.
 import * as assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { openWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
 
@@ -104,4 +105,16 @@ test('language server: links, definitions, completions and symbols reach VS Code
     'status values offered in the Status column',
   );
   assert.ok(list.includes('in_progress') && list.includes('completed'));
+});
+
+test('language server: a referenced file changed on disk (not open) is re-checked through the file watcher', async () => {
+  const catalog = await openCatalog();
+  const merkle = workspacePath('crates/metal-backend/src/merkle_tree.rs');
+  await writeFile(merkle, '// added on disk\n' + (await readFile(merkle, 'utf8')));
+  const moved = await waitFor(
+    () => ours(catalog.document.uri).find((d) => codeOf(d) === 'ref/moved' && d.message.includes('merkle_tree.rs:97')),
+    30_000,
+    'the merkle_tree.rs reference to be reported as moved',
+  );
+  assert.match(moved.message, /moved to line 98/);
 });

@@ -19,6 +19,23 @@ export type Drift =
   /** The line did not exist at the commit either (the reference was already past the end). */
   | { kind: 'unknown' };
 
+/**
+ * Per line of `current` (index = line - 1): 1 when the line is unchanged since `committed`.
+ * Callers that follow edits keep this up to date themselves instead of diffing on every edit.
+ */
+export function committedLineFlags(committed: string, current: string): Uint8Array {
+  const inverse = invertHunks(diffTexts(committed, current));
+  let count = 1;
+  for (let i = current.indexOf('\n'); i >= 0; i = current.indexOf('\n', i + 1)) count++;
+  if (count > 1 && current.endsWith('\n')) count--; // as splitLines counts
+  const flags = new Uint8Array(count).fill(1);
+  for (const h of inverse) {
+    // Inverted hunks run new -> old: their "old" side is the current text.
+    for (let n = h.oldStart; n < h.oldStart + h.oldLines; n++) if (n >= 1 && n <= count) flags[n - 1] = 0;
+  }
+  return flags;
+}
+
 /** Lines of code too generic to follow by their text alone (`}`, `);`, `else {`). */
 function distinctive(text: string): boolean {
   const t = text.trim();
@@ -50,6 +67,11 @@ export class ReferenceBaseline {
     return this.commit.slice(0, 7);
   }
 
+  /** The catalog's text at the commit (undefined when git had none). */
+  get catalogAtCommit(): string | undefined {
+    return this.catalogText;
+  }
+
   /** True when the baseline knows (has asked git about) the path. */
   covers(path: string): boolean {
     return this.files.has(path);
@@ -77,10 +99,11 @@ export class ReferenceBaseline {
   drift(path: string, line: number, endLine: number, now: FileContent): Drift {
     const oldText = this.files.get(path);
     if (oldText === undefined) return { kind: 'unknown' };
+    const hunks = this.hunks(path, oldText, now);
+    // Unchanged since the commit (the common case): no need to look at the old lines.
+    if (hunks.length === 0) return line > now.lines.length ? { kind: 'unknown' } : { kind: 'same' };
     const old = this.linesOf(path, oldText);
     if (line > old.length) return { kind: 'unknown' };
-    const hunks = this.hunks(path, oldText, now);
-    if (hunks.length === 0) return { kind: 'same' };
     const was = old[line - 1]!;
     const start = mapLine(hunks, line);
     const lastOld = Math.min(endLine, old.length);

@@ -168,6 +168,7 @@ export class WorkspaceFiles implements FileLookup {
 }
 
 function normalise(relPath: string): string {
+  if (!relPath.includes('\\') && !relPath.startsWith('./')) return relPath; // the common case, on every lookup
   return relPath.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 

@@ -126,9 +126,12 @@ export function evaluateReference(
  */
 export function writtenAbsolute(sourceText: string | undefined): boolean {
   if (sourceText === undefined) return false;
-  const t = sourceText.replace(/^`+|`+$/g, '').trim();
-  if (t.startsWith('[') || t.startsWith('<')) return false; // a link: `/path` is repository-rooted there
-  return pathEscape(t) === 'absolute';
+  let i = 0;
+  while (sourceText[i] === '`' || sourceText[i] === ' ') i++;
+  const c = sourceText[i];
+  // A link (`[x](/path)`, `<...>`) is repository-rooted; only text starting like a path can be absolute.
+  if (c !== '/' && c !== '\\' && c !== '~' && sourceText[i + 1] !== ':') return false;
+  return pathEscape(sourceText.slice(i).replace(/`+$/, '').trim()) === 'absolute';
 }
 
 export interface CheckReferencesOptions {
@@ -138,6 +141,11 @@ export interface CheckReferencesOptions {
   catalogText?: string;
   /** The text of a reference as written (its source range), for the absolute-path check. */
   sourceText?: (ref: HotspotRef) => string | undefined;
+  /**
+   * Whether a catalog line is unchanged since the catalog's last commit, when the caller tracks
+   * it (an editor following edits); otherwise the baseline diffs `catalogText` itself.
+   */
+  committedLine?: (line: number) => boolean;
 }
 
 interface CacheEntry {
@@ -165,9 +173,11 @@ export class ReferenceChecker {
         }
         const file = options.files.resolve(ref.path);
         const committed =
-          options.baseline !== undefined && options.catalogText !== undefined && file.kind === 'file'
-            ? options.baseline.catalogLineCommitted(options.catalogText, ref.source.line)
-            : false;
+          options.baseline === undefined || file.kind !== 'file'
+            ? false
+            : options.committedLine
+              ? options.committedLine(ref.source.line)
+              : options.catalogText !== undefined && options.baseline.catalogLineCommitted(options.catalogText, ref.source.line);
         const key = `${ref.path}\0${ref.line}\0${ref.endLine}\0${committed ? 1 : 0}`;
         let entry = next.get(key) ?? this.cache.get(key);
         const baseline = committed ? options.baseline : undefined;

@@ -8,7 +8,7 @@
  */
 import type { Trace } from '../trace/model';
 import { StringTable, ViewBuilder, type FlameDocument } from './data';
-import { appendMerged, mergeByPath, type MergedNode } from './flatten';
+import { appendMerged, mergeByPath, withLayout, type MergedNode } from './flatten';
 
 interface Paired extends MergedNode {
   base: { total: number; self: number; calls: number };
@@ -94,7 +94,7 @@ export function buildCompareDocument(
     format: after.format,
     durationKind: after.durationKind,
     strings: strings.strings,
-    views: { compare },
+    views: { compare: withLayout(compare) },
     spanCount: baseline.spanCount + after.spanCount,
     unparsed: [
       ...baseline.unparsed.slice(0, 25).map((u) => ({ ...u, text: `${titles.baseline}: ${u.text}` })),

@@ -3,6 +3,7 @@
  * parsed `Trace` and posts it to the webview; typed arrays keep it compact and cheap to transfer.
  */
 import type { DurationKind, TraceFormat } from '../trace/model';
+import type { FlameLayout } from './layout';
 
 export type FlameViewKind = 'timeline' | 'merged' | 'compare';
 
@@ -46,6 +47,11 @@ export interface FlameView {
   baseTotal?: Float64Array;
   baseSelf?: Float64Array;
   baseCalls?: Uint32Array;
+  /**
+   * Box geometry (rows, clamped extents, row index), computed by the extension host so the
+   * webview can draw as soon as the data arrives. Recomputed by the webview when absent.
+   */
+  layout?: FlameLayout;
 }
 
 export interface FlameUnparsed {

@@ -4,6 +4,7 @@
  */
 import type { Span, Trace } from '../trace/model';
 import { numericValue, StringTable, ViewBuilder, type FlameDocument, type FlameView } from './data';
+import { layoutFlame } from './layout';
 
 /** At most this many unparsed lines travel to the webview; the count is always exact. */
 const MAX_UNPARSED = 50;
@@ -196,11 +197,17 @@ export function appendMerged(
   }
 }
 
-/** The document for one trace: both views, with a shared string table. */
+/** Attaches the box layout: lanes per thread in the timeline, plain depth rows otherwise. */
+export function withLayout(view: FlameView): FlameView {
+  view.layout = layoutFlame(view, { lanes: view.kind === 'timeline' });
+  return view;
+}
+
+/** The document for one trace: both views with their layouts, and a shared string table. */
 export function buildFlameDocument(trace: Trace, title: string): FlameDocument {
   const strings = new StringTable();
-  const timeline = timelineView(trace, strings);
-  const merged = mergedView(mergeByPath(trace.roots), strings);
+  const timeline = withLayout(timelineView(trace, strings));
+  const merged = withLayout(mergedView(mergeByPath(trace.roots), strings));
   return {
     title,
     format: trace.format,

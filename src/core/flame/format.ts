@@ -45,7 +45,8 @@ export function formatChange(before: number, after: number): string {
 
 /** Counter values: integers with thousands separators, others to 3 significant digits. */
 export function formatCount(v: number): string {
-  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  // Hand-rolled grouping: toLocaleString is slow enough to show up in hover updates.
+  if (Number.isInteger(v)) return String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return Number(v.toPrecision(3)).toString();
 }
 

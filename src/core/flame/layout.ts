@@ -275,6 +275,8 @@ export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBo
     const end = rowStart[r + 1];
     let k = upperBoundX1(layout, rowStart[r], end, vp.x0);
     let covered = -Infinity;
+    // The last sliver pushed in this row: a sliver right after it extends it into a run.
+    let run = -1;
     while (k < end) {
       const i = rowNodes[k];
       if (x0[i] >= vp.x1) break;
@@ -283,12 +285,17 @@ export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBo
       if (b - a >= minWidthPx) {
         out.push(i, a, b);
         covered = b;
+        run = -1;
         k++;
         continue;
       }
       const px = Math.floor(a);
       if (px >= covered && b > a) {
-        out.push(i, px, px + minWidthPx);
+        if (run >= 0 && out.px1[run] === px) out.px1[run] = px + minWidthPx;
+        else {
+          run = out.count;
+          out.push(i, px, px + minWidthPx);
+        }
         covered = px + minWidthPx;
       } else if (b <= a) {
         k++;

@@ -194,11 +194,11 @@ export function renderTiming(r: MilestoneReport): string[] {
   return out;
 }
 
-function workItemText(b: Bottleneck): string {
+function workItemText(b: Bottleneck, milestoneId: string): string {
   const m = b.match;
   if (!m) return '—';
-  const ms = m.milestones.length ? `, milestone ${m.milestones.join(', ')}` : '';
-  return `${m.workItem.id}: ${m.workItem.title} (${m.via}${ms})`;
+  const ms = m.milestones.map((id) => (id === milestoneId ? `milestone ${id}, this one` : `milestone ${id}`));
+  return `work item ${m.workItem.id}${ms.length ? ` (${ms.join('; ')})` : ' (no milestone)'}: ${m.via}`;
 }
 
 export function renderResidual(r: MilestoneReport): string[] {
@@ -212,7 +212,7 @@ export function renderResidual(r: MilestoneReport): string[] {
   ];
   for (const b of res.bottlenecks) {
     const calls = b.countPerRun > 1 ? ` ×${count(b.countPerRun)}` : '';
-    out.push(`| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b))} |`);
+    out.push(`| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b, r.milestone.id))} |`);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * Which work item a span belongs to, so a residual bottleneck can name the planned work that
- * addresses it. A span matches a work item when the item's text names it in backticks
- * (`rs_code_matrix`, `prover.rap_constraints.round0`, or a `a > b` path ending at the span), or
+ * addresses it. A span matches a work item when the item's text names it (in backticks, or as a
+ * code-like word of its title: `rs_code_matrix`, `prover.rap_constraints.round0`, or an `a > b`
+ * path ending at the span), or
  * when the trace places the span in one of the item's hotspot files (formats with locations).
  */
 import type { Catalog, WorkItem } from '../catalog/model';
@@ -15,17 +16,24 @@ export interface MatchableSpan {
   location?: { file: string; line: number };
 }
 
-/** Backticked texts of a work item's title, Problem and Target, without `path:line` references. */
+/** Words of code in prose: snake_case, dotted or `::` paths (`rs_code_matrix`, `a.b.round0`). */
+const CODE_WORD = /(?<![\w.:])[A-Za-z][A-Za-z0-9]*(?:(?:_|\.|::)[A-Za-z0-9]+)+(?![\w:])/g;
+
+/**
+ * Names a work item gives to code: backticked texts of its title, Problem and Target (without
+ * `path:line` references and file names), and the code-like words of its title (catalog titles
+ * are kept as plain text, so their backticks are gone).
+ */
 export function backtickedNames(item: Pick<WorkItem, 'title' | 'problem' | 'target'>): string[] {
   const out = new Set<string>();
-  for (const text of [item.title, ...item.problem, ...item.target]) {
-    for (const m of text.matchAll(/`([^`]+)`/g)) {
-      const name = m[1]!.trim();
-      // Hotspot references and file names are not span names.
-      if (name === '' || /:\d+/.test(name) || /\.(rs|toml|md)$/.test(name)) continue;
-      out.add(name);
-    }
-  }
+  const add = (raw: string) => {
+    const name = raw.trim();
+    // Hotspot references and file names are not span names.
+    if (name === '' || /:\d+/.test(name) || /\.(rs|toml|md|txt|json)$/.test(name)) return;
+    out.add(name);
+  };
+  for (const text of [item.title, ...item.problem, ...item.target]) for (const m of text.matchAll(/`([^`]+)`/g)) add(m[1]!);
+  for (const m of item.title.replace(/`[^`]*`/g, ' ').matchAll(CODE_WORD)) add(m[0]);
   return [...out];
 }
 

@@ -111,9 +111,8 @@ async function readWorkingFile(root: string, file: string): Promise<string | und
 }
 
 /** Locates catalog references at the base when the catalog was written at another commit. */
-async function refLocator(root: string, catalogFile: string, base: string, hotspotPaths: string[], problems: Problem[]): Promise<RefLocator | undefined> {
+async function refLocator(root: string, catalogRev: string | undefined, base: string, hotspotPaths: string[], problems: Problem[]): Promise<RefLocator | undefined> {
   if (base === EMPTY_TREE) return undefined;
-  const catalogRev = await lastCommitTouching(root, catalogFile);
   if (!catalogRev || catalogRev === base || hotspotPaths.length === 0) return undefined;
   const index = indexByOldPath(await diffCommits(root, catalogRev, base, hotspotPaths));
   if (index.size === 0) return undefined;
@@ -147,26 +146,32 @@ export class ScopeSession {
   static async open(ws: LoadedWorkspace, options: SessionOptions): Promise<ScopeSession> {
     const root = ws.root;
     const problems: Problem[] = [];
-    const isGit = isGitWorkTree(root);
-    const trackingFile = loadTrackingFor(ws, options.milestone.id);
-    const manifests = listFiles(root, ['Cargo.toml', ':(glob)**/Cargo.toml']).catch(() => []);
-    const resolving = ScopeSession.resolveBase(root, options, problems);
-    if (!(await isGit)) {
-      resolving.catch(() => undefined);
+    // Independent reads run together; the git check's verdict is reported first.
+    const [isGit, base, tracking, manifests, catalogRev] = await Promise.allSettled([
+      isGitWorkTree(root),
+      ScopeSession.resolveBase(root, options, problems),
+      loadTrackingFor(ws, options.milestone.id),
+      listFiles(root, ['Cargo.toml', ':(glob)**/Cargo.toml']),
+      lastCommitTouching(root, ws.config.catalog),
+    ]);
+    if (isGit.status !== 'fulfilled' || !isGit.value) {
       throw new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
     }
-    const base = await resolving;
+    if (base.status === 'rejected') throw base.reason;
+    if (tracking.status === 'rejected') throw tracking.reason;
+    if (manifests.status === 'rejected') throw manifests.reason;
     const hotspotPaths = [...new Set(ws.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path)))];
-    const [tracking, manifestPaths, locate] = await Promise.all([trackingFile, manifests, refLocator(root, ws.config.catalog, base.commit, hotspotPaths, problems)]);
+    const locate = await refLocator(root, catalogRev.status === 'fulfilled' ? catalogRev.value : undefined, base.value.commit, hotspotPaths, problems);
+    const manifestPaths = manifests.value;
     const manifestTexts = new Map<string, string | undefined>(await Promise.all(manifestPaths.map(async (m) => [m, await readWorkingFile(root, m)] as [string, string | undefined])));
     const crates = cratesOf(manifestTexts);
-    const allowed = parseAllowedFiles(tracking.text, tracking.file);
+    const allowed = parseAllowedFiles(tracking.value.text, tracking.value.file);
     problems.push(...allowed.problems);
     const model = buildScopeModel({ config: ws.config, catalog: ws.catalog, milestone: options.milestone, crates, allowed, severity: options.severity, locate });
     if (!model.crate) {
       problems.push(problem('warning', 'scope/crate-not-found', `no Cargo.toml declares package ${ws.config.crate}; every change counts as cross-crate`, { file: ws.configFile ?? ws.config.catalog, line: 1 }));
     }
-    return new ScopeSession(root, model, base, options.staged ?? false, problems);
+    return new ScopeSession(root, model, base.value, options.staged ?? false, problems);
   }
 
   private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource }> {

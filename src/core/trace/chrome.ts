@@ -268,7 +268,7 @@ export class ChromeParser implements FormatParser {
     }
     let args: EventArgs = e.argsStart < 0 ? { message: '', ...NO_ARGS } : this.eventArgsAt.get(s, e.argsStart, e.argsEnd);
     if (e.fileStart >= 0) args = { ...args, location: this.loc(s.slice(e.fileStart, e.fileEnd), e.line) };
-    this.instant(t, e.scope === 103 || e.scope === 112 ? undefined : t, ns, target, args);
+    this.instant(e.scope === 103 || e.scope === 112 ? undefined : t, ns, target, args);
     return true;
   }
 
@@ -319,13 +319,13 @@ export class ChromeParser implements FormatParser {
         if (ph === 'n') {
           const a = this.asyncs.get(key);
           const into = a && a.open.length > 0 ? a.open[a.open.length - 1] : undefined;
-          return this.instant(t, undefined, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }), into);
+          return this.instant(undefined, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }), into);
         }
         return this.async(key, name, target, args, e, t, ph, ns, text, lineNo);
       }
       case 'i':
       case 'I':
-        return this.instant(t, e.s === 'g' || e.s === 'p' ? undefined : t, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }));
+        return this.instant(e.s === 'g' || e.s === 'p' ? undefined : t, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }));
       default:
         this.ignored.set(ph, (this.ignored.get(ph) ?? 0) + 1);
     }
@@ -413,7 +413,7 @@ export class ChromeParser implements FormatParser {
   }
 
   /** Attaches an instant event to the innermost open span of `on` (or `into`), else the trace. */
-  private instant(t: ThreadState, on: ThreadState | undefined, ns: number, target: string | undefined, args: EventArgs, into?: Span): void {
+  private instant(on: ThreadState | undefined, ns: number, target: string | undefined, args: EventArgs, into?: Span): void {
     const event: TraceEvent = { message: args.message, level: undefined, fields: args.fields, timeNs: ns, target, location: args.location };
     const span = into ?? (on && on.stack.length > 0 ? on.stack[on.stack.length - 1] : undefined);
     if (span) addEvent(span, event);

@@ -68,6 +68,13 @@ export function parseFrame(text: string): Frame {
   };
 }
 
+/** True when `s` starts with `head` (short strings: a loop, no call, no allocation). */
+function sameHead(s: string, head: string): boolean {
+  if (s.length < head.length) return false;
+  for (let i = head.length - 1; i >= 0; i--) if (s.charCodeAt(i) !== head.charCodeAt(i)) return false;
+  return true;
+}
+
 export class FoldedParser implements FormatParser {
   private readonly b: TraceBuilder;
   private readonly pool = new StringPool();
@@ -86,20 +93,27 @@ export class FoldedParser implements FormatParser {
   line(s: string, lineNo: number): void {
     const len = s.length;
     if (len === 0) return;
-    const sp = s.lastIndexOf(' ');
+    // The value: digits after the last space, read from the end.
     let v = 0;
-    let i = sp + 1;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) break;
-      v = v * 10 + c;
+    let scale = 1;
+    let sp = len - 1;
+    for (; sp >= 0; sp--) {
+      const c = s.charCodeAt(sp);
+      if (c === 32) break;
+      const d = c - 48;
+      if (d < 0 || d > 9) {
+        sp = -1;
+        break;
+      }
+      v += d * scale;
+      scale *= 10;
     }
-    if (sp <= 0 || i !== len || sp + 1 === len) return this.other(s, lineNo);
+    if (sp <= 0 || sp === len - 1) return this.other(s, lineNo);
     this.b.content(s, lineNo);
     // The thread token ends at the first "; " (or is the whole stack for a bare line).
     let t = this.last;
     let restStart: number;
-    if (t !== undefined && s.startsWith(t.label) && (s.charCodeAt(t.label.length) === 59 || t.label.length === sp)) {
+    if (t !== undefined && sameHead(s, t.label) && (s.charCodeAt(t.label.length) === 59 || t.label.length === sp)) {
       restStart = t.label.length === sp ? sp : t.label.length + 2;
     } else {
       const semi = s.indexOf('; ');
@@ -149,8 +163,8 @@ export class FoldedParser implements FormatParser {
         const span = open[k];
         span.durationNs = t.clock - (span.startNs as number);
       }
-      open.length = keep;
-      ends.length = keep;
+      while (open.length > keep) open.pop();
+      while (ends.length > keep) ends.pop();
       while (from < rest.length) {
         let to = rest.indexOf('; ', from);
         if (to < 0) to = rest.length;

@@ -79,8 +79,18 @@ interface NodeBufferApi {
   from(a: ArrayBufferLike, offset: number, length: number): { latin1Slice(start: number, end: number): string };
 }
 
-/** True when every byte is below 0x80; checks four bytes at a time. */
+/** Node's native (SIMD) check where the runtime offers it to platform-neutral code. */
+const nativeIsAscii = ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('buffer') as
+  | { isAscii?: (b: Uint8Array) => boolean }
+  | undefined)?.isAscii;
+
+/** True when every byte is below 0x80. */
 export function isAsciiBytes(b: Uint8Array): boolean {
+  return nativeIsAscii ? nativeIsAscii(b) : isAsciiLoop(b);
+}
+
+/** The portable check, four bytes at a time. */
+export function isAsciiLoop(b: Uint8Array): boolean {
   const n = b.byteLength;
   let i = 0;
   const head = Math.min(n, (4 - (b.byteOffset & 3)) & 3);

@@ -16,7 +16,7 @@ import {
   zoomRange,
   type Direction,
   type FlameLayout,
-} from './layout';
+} from '../../core/flame/layout';
 import type { SearchResult } from './search';
 import { LabelCache } from './textCache';
 import { COMPARE_STEPS, type Theme } from './theme';
@@ -97,6 +97,7 @@ export class FlameChart {
     const ctx = this.canvas.getContext('2d', { alpha: true });
     if (!ctx) throw new Error('Canvas 2D is not available');
     this.ctx = ctx;
+    this.warmFont();
     this.listen();
     new ResizeObserver(() => this.resize()).observe(container);
     this.watchPixelRatio();
@@ -130,6 +131,7 @@ export class FlameChart {
 
   setTheme(theme: Theme): void {
     this.theme = theme;
+    this.warmFont();
     this.computeColorKeys();
     this.invalidate();
   }
@@ -191,6 +193,19 @@ export class FlameChart {
     const y = AXIS_HEIGHT + m.layout.row[node] * ROW_HEIGHT - this.scrollTop;
     if (x + w < 0 || x > this.widthPx || y + ROW_HEIGHT < AXIS_HEIGHT || y > this.heightPx) return undefined;
     return { x, y, w };
+  }
+
+  /**
+   * Resolving and rasterising a font the first time costs tens of milliseconds; do it while
+   * waiting for data rather than in the first frame that draws it.
+   */
+  private warmFont(): void {
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.font = this.theme.font;
+    ctx.measureText('stark_prove_excluding_trace…0123456789');
+    ctx.fillText('stark_prove_excluding_trace…0123456789', -1000, -1000);
+    ctx.restore();
   }
 
   /** Schedules one redraw for the next animation frame (many calls, one frame). */

@@ -9,7 +9,7 @@ import { FlameChart, type ChartModel } from './chart';
 import { describeNode, spanPath } from './describe';
 import { clear, h } from './dom';
 import { DeltaTable } from './deltaTable';
-import { ancestry, layoutFlame, type FlameLayout } from './layout';
+import { ancestry, layoutFlame, type FlameLayout } from '../../core/flame/layout';
 import {
   assertNever,
   parseWebviewState,
@@ -165,9 +165,10 @@ class App {
   }
 
   private showDocument(source: PanelSource, raw: FlameDocument): void {
+    this.tooltip.hide();
     let doc: FlameDocument;
     try {
-      doc = reviveDocument(raw);
+      doc = reviveDocument(raw, (message) => this.post({ type: 'error', message }));
     } catch (err) {
       this.onMessage({ type: 'error', title: raw?.title ?? 'trace', message: String(err) });
       return;
@@ -198,7 +199,7 @@ class App {
     let m = this.models.get(kind);
     const view = this.doc?.views[kind];
     if (!m && view && this.doc) {
-      const layout: FlameLayout = layoutFlame(view, { lanes: kind === 'timeline' });
+      const layout: FlameLayout = view.layout ?? layoutFlame(view, { lanes: kind === 'timeline' });
       m = { doc: this.doc, view, layout };
       this.models.set(kind, m);
     }
@@ -347,7 +348,7 @@ class App {
       if (source === 'pointer') this.tooltip.hide();
       return;
     }
-    this.tooltip.show(describeNode(m.doc, m.view, node), x, y);
+    this.tooltip.show(`${m.view.kind}:${node}`, () => describeNode(m.doc, m.view, node), x, y);
   }
 
   private onSelect(node: number): void {

@@ -7,7 +7,16 @@ const OFFSET = 14;
 export class Tooltip {
   readonly element = h('div', { className: 'tooltip', attrs: { role: 'tooltip', hidden: '' } });
 
-  show(d: NodeDescription, clientX: number, clientY: number): void {
+  /** What the tooltip shows, so moving over the same span only moves it. */
+  private shown: unknown;
+
+  show(key: unknown, describe: () => NodeDescription, clientX: number, clientY: number): void {
+    if (key === this.shown && !this.element.hidden) {
+      this.place(clientX, clientY);
+      return;
+    }
+    this.shown = key;
+    const d = describe();
     const el = this.element;
     clear(el);
     el.appendChild(h('div', { className: 'tt-name' }, d.name));
@@ -26,7 +35,12 @@ export class Tooltip {
     }
     if (d.location) el.appendChild(h('div', { className: 'tt-location' }, d.location));
     el.hidden = false;
-    // Keep the tooltip inside the window: flip left/up near the right/bottom edges.
+    this.place(clientX, clientY);
+  }
+
+  /** Keeps the tooltip inside the window: flips left/up near the right/bottom edges. */
+  private place(clientX: number, clientY: number): void {
+    const el = this.element;
     const w = el.offsetWidth;
     const hgt = el.offsetHeight;
     let x = clientX + OFFSET;
@@ -37,6 +51,7 @@ export class Tooltip {
   }
 
   hide(): void {
+    this.shown = undefined;
     this.element.hidden = true;
   }
 }

@@ -45,3 +45,30 @@ test('malformed documents are rejected with a reason', () => {
   assert.throws(() => reviveDocument({ ...doc, strings: undefined as unknown as string[] }), /string table/);
   assert.throws(() => reviveDocument(broken((v) => delete (v as Partial<FlameView>).self)), /self is missing/);
 });
+
+test('a precomputed layout is kept when consistent, rejected (with a warning) when not', () => {
+  const d = buildFlameDocument(loadTrace('chrome_trace.json'), 'chrome');
+  const warnings: string[] = [];
+  const ok = reviveDocument(jsonRoundTrip(d), (w) => warnings.push(w));
+  assert.deepEqual(warnings, []);
+  assert.ok(ok.views.timeline!.layout);
+  assert.deepEqual(Array.from(ok.views.timeline!.layout!.row), Array.from(d.views.timeline!.layout!.row));
+  assert.equal(ok.views.timeline!.layout!.lanes.length, 2);
+
+  const tamper = (f: (l: NonNullable<FlameView['layout']>) => void, expect: RegExp) => {
+    const copy = jsonRoundTrip(d);
+    const l = reviveDocument(copy).views.timeline!.layout!;
+    f(l);
+    const raw = { ...copy, views: { ...copy.views, timeline: { ...copy.views.timeline!, layout: l } } };
+    const seen: string[] = [];
+    const back = reviveDocument(raw as FlameDocument, (w) => seen.push(w));
+    assert.equal(back.views.timeline!.layout, undefined);
+    assert.match(seen.join('\n'), expect);
+  };
+  tamper((l) => (l.row[5] = l.rowCount + 3), /inconsistent/);
+  tamper((l) => (l.subtreeEnd[2] = 1), /subtree/);
+  tamper((l) => (l.rowNodes[0] = l.rowNodes[1]), /inconsistent/);
+  tamper((l) => (l.x0[7] = NaN), /extent|overlap/);
+  tamper((l) => (l.rowStart = l.rowStart.slice(0, -1)), /row index/);
+  tamper((l) => ((l as { count: number }).count = 1), /layout is for/);
+});

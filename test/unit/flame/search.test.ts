@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFlameDocument } from '../../../src/core/flame/flatten';
 import { matchesHighlight } from '../../../src/core/flame/highlight';
-import { layoutFlame } from '../../../src/webview/flame/layout';
+import { layoutFlame } from '../../../src/core/flame/layout';
 import { markNames, searchView } from '../../../src/webview/flame/search';
 import { loadTrace, s, trace } from './helpers';
 

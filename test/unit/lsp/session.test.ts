@@ -206,3 +206,18 @@ function offsetOf(text: string, pos: { line: number; character: number }): numbe
 function stripPositionsOf(c: unknown): unknown {
   return JSON.parse(JSON.stringify(c));
 }
+
+test('the one-shot check (for the CLI) finds what the server finds', async (t) => {
+  const { checkDocuments } = await import('../../../src/core/docChecks');
+  const root = await gitCopy(STARK);
+  t.after(() => removeDir(root));
+  assert.deepEqual(await checkDocuments(root), []);
+  edit(root, CATALOG, 'stacked_pcs.rs:129`', 'stacked_pcs.rs:9999`');
+  edit(root, TRACKING1, '- Owner: @bob', '- Owner: dave');
+  insertLines(root, PCS, 1, ['// one more line']);
+  const found = await checkDocuments(root);
+  const { host } = await loadSession(root);
+  const key = (p: { file: string; line: number; code: string }) => `${p.file}:${p.line} ${p.code}`;
+  assert.deepEqual(found.map(key).sort(), host.all().map(key).sort());
+  assert.deepEqual([...new Set(found.map((p) => p.code))].sort(), ['ref/line-past-end', 'ref/moved', 'status/tracking-mismatch']);
+});

@@ -1,8 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { cli, codes, edit, fixtureRepo, git, remove, write } from './helpers';
+import { cli, codes, edit, FIXTURE, fixtureRepo, git, remove, write } from './helpers';
 
 const repos: string[] = [];
 function repo(): string {
@@ -155,4 +156,10 @@ test('usage errors exit 2: no active milestone, unknown milestone, bad severity,
   const base = await cli(root, 'scope', '--milestone', '2', '--base', 'no-such-rev');
   assert.equal(base.code, 2);
   assert.match(base.stderr, /--base no-such-rev does not name a commit/);
+  const plain = mkdtempSync(path.join(tmpdir(), 'ms-scope-nogit-'));
+  repos.push(plain);
+  cpSync(FIXTURE, plain, { recursive: true });
+  const notGit = await cli(plain, 'scope', '--milestone', '2', '--root', plain);
+  assert.equal(notGit.code, 2);
+  assert.match(notGit.stderr, /is not inside a git work tree/);
 });
