@@ -26,6 +26,8 @@ export const BASE_SETTINGS: Record<string, unknown> = {
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'git.openRepositoryInParentFolders': 'never',
+  // As on the desktop; code-server otherwise saves buffers after a delay.
+  'files.autoSave': 'off',
 };
 
 /** A fresh temporary directory; `label` shows up in its name. */

@@ -187,7 +187,8 @@ async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, ar
 async function showPreview(docs: ReportDocuments, milestoneId: string, markdown: string): Promise<void> {
   const uri = docs.set(milestoneId, markdown);
   try {
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    // Beside the editor being worked in; in the editor area itself when nothing is open.
+    await vscode.commands.executeCommand(vscode.window.activeTextEditor ? 'markdown.showPreviewToSide' : 'markdown.showPreview', uri);
   } catch {
     // Without the built-in markdown extension the source is still readable.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.Beside, preview: true });
@@ -270,8 +271,11 @@ async function completeCommand(ctx: ExtensionContextHolder, docs: ReportDocument
   return resultOf(current, written);
 }
 
-/** Copies a report's markdown: the one named (id or report URI), the active report, else the last shown. */
-async function copyReport(docs: ReportDocuments, arg?: unknown): Promise<boolean> {
+/**
+ * Copies a report's markdown: the one named (id or report URI), the active report, else the last
+ * shown. Resolves with the text copied.
+ */
+async function copyReport(docs: ReportDocuments, arg?: unknown): Promise<string | undefined> {
   let id: string | undefined;
   if (arg instanceof vscode.Uri) id = idOfUri(arg);
   else if (typeof arg === 'string') id = arg;
@@ -281,9 +285,9 @@ async function copyReport(docs: ReportDocuments, arg?: unknown): Promise<boolean
   const markdown = id !== undefined ? docs.get(id) : undefined;
   if (!markdown) {
     void vscode.window.showInformationMessage('No milestone report to copy yet: run Milestone Scope: Complete Milestone first.');
-    return false;
+    return undefined;
   }
   await vscode.env.clipboard.writeText(markdown);
   void vscode.window.showInformationMessage(`The report of milestone ${id} is on the clipboard (markdown).`);
-  return true;
+  return markdown;
 }

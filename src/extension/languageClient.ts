@@ -73,6 +73,8 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
   const clientDisposables: vscode.Disposable[] = [];
   let referenced = new Set<string>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The last unsaved texts forwarded (length, or null for "use the disk"), for tests. */
+  const forwarded: Array<{ uri: string; text: number | null; version: number }> = [];
 
   const enabled = () => vscode.workspace.getConfiguration().get<boolean>(ENABLED, true);
   const matches = (doc: vscode.TextDocument) => selector.length > 0 && vscode.languages.match(selector, doc) > 0;
@@ -84,7 +86,10 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
     clearTimeout(timers.get(uri));
     const send = () => {
       timers.delete(uri);
-      void client?.sendNotification(ReferencedDocumentNotification.type, { uri, text: doc.isClosed || !doc.isDirty ? null : doc.getText() });
+      const text = doc.isClosed || !doc.isDirty ? null : doc.getText();
+      forwarded.push({ uri, text: text === null ? null : text.length, version: doc.version });
+      if (forwarded.length > 50) forwarded.shift();
+      void client?.sendNotification(ReferencedDocumentNotification.type, { uri, text });
     };
     if (immediately) send();
     else timers.set(uri, setTimeout(send, FORWARD_DELAY_MS));
@@ -164,6 +169,12 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
       if (enabled()) void refresh().then(() => (vscode.workspace.textDocuments.some(matches) ? start() : undefined));
       else void stop();
     }),
+    // For tests: whether the server runs, which files it wants forwarded and what was sent.
+    vscode.commands.registerCommand('milestoneScope.internal.languageServerState', () => ({
+      running: client?.isRunning() ?? false,
+      referenced: [...referenced],
+      forwarded: [...forwarded],
+    })),
     vscode.commands.registerCommand('milestoneScope.restartLanguageServer', async () => {
       await stop();
       key = '';

@@ -17,6 +17,8 @@ const ROW = 20;
 /** forest: stark_prove_excluding_trace > prover.main_trace_commit > prover.commit > stacked_commit > rs_code_matrix */
 const RS_ROW = 4;
 const XSS_NAME = '<img src=x onerror=alert(1)>';
+/** The webview of the forest_multi.txt panel (several flame panels are open at times). */
+const MULTI = '.toolbar .title:has-text("forest_multi.txt")';
 
 type Rgba = [number, number, number, number];
 
@@ -63,14 +65,17 @@ async function highlightedRuns(frame: FrameLocator, row: number): Promise<Array<
       const scale = c.width / c.getBoundingClientRect().width;
       // Near the top of the box, above the label's glyphs.
       const data = c.getContext('2d')!.getImageData(0, Math.floor(y * scale), c.width, 1).data;
-      const key = (x: number) => (data[4 * x + 3] === 0 ? -1 : (data[4 * x] << 16) | (data[4 * x + 1] << 8) | data[4 * x + 2]);
+      // (No named helper functions in here: the test runner's compiler would wrap them.)
+      const keys = new Int32Array(c.width);
       const counts = new Map<number, number>();
-      for (let x = 0; x < c.width; x++) if (key(x) >= 0) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
+      for (let x = 0; x < c.width; x++) {
+        keys[x] = data[4 * x + 3] === 0 ? -1 : (data[4 * x] << 16) | (data[4 * x + 1] << 8) | data[4 * x + 2];
+        if (keys[x] >= 0) counts.set(keys[x], (counts.get(keys[x]) ?? 0) + 1);
+      }
       const dimmed = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
       const runs: Array<{ x0: number; x1: number }> = [];
       for (let x = 0; x < c.width; x++) {
-        const k = key(x);
-        if (k < 0 || k === dimmed) continue;
+        if (keys[x] < 0 || keys[x] === dimmed) continue;
         const last = runs[runs.length - 1];
         if (last && last.x1 === x - 1) last.x1 = x;
         else runs.push({ x0: x, x1: x });
@@ -148,7 +153,7 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
 
     // Open Trace: the chart draws (pixels, not only the DOM).
     await openTrace(wb, 'traces/forest_multi.txt');
-    let frame = await drawnChart(wb);
+    let frame = await drawnChart(wb, MULTI);
     assert.equal((await frame.locator('.toolbar .title').textContent())?.trim(), 'traces/forest_multi.txt');
     assert.deepEqual(await frame.locator('.views button').allTextContents(), ['Timeline', 'Merged']);
     const stats = await canvasStats(frame);
@@ -174,6 +179,7 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
       return r.length === 8 ? r : undefined;
     }, 10_000, 'eight highlighted boxes in the rs_code_matrix row');
     await wb.screenshot('search-rs_code_matrix');
+    box = await canvasBox(frame);
 
     // Hover one of them: its numbers.
     const target = runs[2];
@@ -258,8 +264,7 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
 
     // A span named like markup renders as text: no element is created, no script runs.
     await openTrace(wb, 'traces/hostile.txt');
-    frame = await wb.webviewFrame({ selector: 'canvas.flame-canvas', timeoutMs: 30_000 });
-    await waitFor(async () => (await frame.locator('.toolbar .title').textContent())?.includes('hostile.txt'), 30_000, 'the hostile trace to load');
+    frame = await wb.webviewFrame({ selector: '.toolbar .title:has-text("hostile.txt")', timeoutMs: 30_000 });
     await waitFor(async () => (await canvasStats(frame)).painted > 0.01, 30_000, 'the hostile trace to be drawn');
     box = await canvasBox(frame);
     await wb.page.mouse.move(box.x + box.width / 2, box.y + AXIS + ROW / 2);
@@ -276,35 +281,48 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     assert.deepEqual(dialogs, []);
     await wb.screenshot('hostile-names');
 
-    // Theme change: the open chart redraws in the light theme's colours.
+    // Reload: the panel is restored by its serializer and draws again, with its search.
     await openTrace(wb, 'traces/forest_multi.txt');
-    frame = await drawnChart(wb);
+    frame = await drawnChart(wb, MULTI);
+    await frame.locator('button.reset').click();
+    await frame.locator('input.search').fill('merkle');
+    await waitFor(async () => /^\d+ matches/.test((await frame.locator('.search-summary').textContent()) ?? ''), 10_000, 'the merkle search');
+    await wb.reloadWindow();
+    frame = await drawnChart(wb, MULTI);
+    assert.equal(await frame.locator('input.search').inputValue(), 'merkle');
+    await waitFor(async () => /^32 matches/.test((await frame.locator('.search-summary').textContent()) ?? ''), 10_000, 'the restored search');
+    await wb.screenshot('restored-after-reload');
+
+    // Theme change: the open chart redraws in the light theme's colours.
+    await frame.locator('input.search').fill('');
+    await waitFor(async () => (await frame.locator('.search-summary').textContent()) === '', 10_000, 'the search to clear');
     box = await canvasBox(frame);
-    const darkRoot = await pixel(frame, box.width * 0.3, AXIS + 3);
-    const settingsFile = join(wb.userDataDir, 'User', 'settings.json');
-    const { readFileSync } = await import('node:fs');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
-    await waitFor(async () => /\bvs\b/.test((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '') && !/\bvs-dark\b/.test((await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? ''), 30_000, 'the light theme');
+    const at = { x: box.width * 0.3, y: AXIS + 3 };
+    const darkRoot = await waitFor(async () => {
+      const p = await pixel(frame, at.x, at.y);
+      return p[3] > 0 ? p : undefined;
+    }, 10_000, 'a root box under the probe point');
+    await wb.runCommand('Preferences: Color Theme');
+    await wb.pickQuickItem(/^Light Modern$/);
+    await waitFor(async () => {
+      const cls = (await wb.page.locator('.monaco-workbench').getAttribute('class')) ?? '';
+      return /\bvs\b/.test(cls) && !/\bvs-dark\b/.test(cls);
+    }, 30_000, 'the light theme');
     const lum = (p: Rgba) => 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
     await waitFor(async () => {
-      const p = await pixel(frame, box.width * 0.3, AXIS + 3);
+      const p = await pixel(frame, at.x, at.y);
       return p[3] > 0 && lum(p) > lum(darkRoot) + 40;
     }, 20_000, 'the chart to redraw in lighter colours');
     assert.ok((await canvasStats(frame)).painted > 0.1);
+    await wb.page.mouse.move(box.x + 5, box.y + 5);
     await wb.screenshot('timeline-light');
-    await frame.locator('input.search').fill('merkle');
-    await waitFor(async () => /^\d+ matches/.test((await frame.locator('.search-summary').textContent()) ?? ''), 10_000, 'the merkle search');
-    await wb.page.mouse.move(box.x + box.width * 0.3, box.y + AXIS + ROW / 2);
-    await tooltip(frame);
+    await frame.locator('input.search').fill('rs_code_matrix');
+    await waitFor(async () => /^8 matches/.test((await frame.locator('.search-summary').textContent()) ?? ''), 10_000, 'the search in the light theme');
+    box = await canvasBox(frame);
+    const light = (await highlightedRuns(frame, RS_ROW))[0];
+    await wb.page.mouse.move(box.x + (light.x0 + light.x1) / 2, box.y + AXIS + RS_ROW * ROW + ROW / 2);
+    assert.equal((await tooltip(frame)).name, 'rs_code_matrix');
     await wb.screenshot('search-hover-light');
-
-    // Reload: the panel is restored by its serializer and draws again, with its search.
-    await wb.reloadWindow();
-    frame = await drawnChart(wb);
-    assert.equal(await frame.locator('input.search').inputValue(), 'merkle');
-    await waitFor(async () => /^\d+ matches/.test((await frame.locator('.search-summary').textContent()) ?? ''), 10_000, 'the restored search');
-    await wb.screenshot('restored-after-reload');
     assert.deepEqual(dialogs, []);
   } finally {
     await wb.close();

@@ -93,11 +93,11 @@ test('scope guard: errors before saving, cross-crate warnings, pin errors and a 
     await wb.screenshot('hotspot-error-before-save');
 
     // 2. An edit in the stark-backend crate.
-    await wb.openFile(FIELD, 1);
+    await wb.openFile(FIELD, 6); // below `use std::fmt;`
     await wb.page.keyboard.type('use std::sync::Arc;');
     await wb.page.keyboard.press('Enter');
     const cross = await problemRow(wb, 'the cross-crate warning', (r) => r.severity === 'warning' && r.file === 'field.rs' && /outside milestone 2's crate openvm-metal-backend/.test(r.message));
-    assert.equal(cross.line, 1);
+    assert.equal(cross.line, 6);
     await wb.screenshot('cross-crate-warning');
 
     // 3. The Plonky3 pin in the workspace Cargo.toml.

@@ -61,7 +61,8 @@ function reportTab(): vscode.Tab | undefined {
 test('complete: the report in milestone-2.md and a completed STATUS.md row, previewed and copied', async () => {
   await startMilestone2WithRuns();
   const statusBefore = await readWorkspaceFile(STATUS);
-  const r = await complete({ milestoneId: '2', summary: 'Batched the blit copies into one command buffer with one sync.' });
+  const summary = 'Batched the blit copies into one command buffer with one sync.';
+  const r = await complete({ milestoneId: '2', summary });
   assert.ok(r, 'the command returned a result');
   assert.equal(r.completed, true, JSON.stringify(r.refusals));
   assert.deepEqual([...r.written].sort(), [STATUS, TRACKING_2].sort());
@@ -87,13 +88,13 @@ test('complete: the report in milestone-2.md and a completed STATUS.md row, prev
 
   // The report opens in the markdown preview; the copy action puts it on the clipboard.
   await waitFor(() => reportTab(), 15_000, 'the report preview tab');
-  const copied = await vscode.commands.executeCommand<boolean>('milestoneScope.copyReport');
-  assert.equal(copied, true);
-  assert.equal(await vscode.env.clipboard.readText(), r.markdown);
+  // (Reading the clipboard back needs the browser's permission, which the UI test grants.)
+  const copied = await vscode.commands.executeCommand<string | undefined>('milestoneScope.copyReport');
+  assert.equal(copied, r.markdown);
   assert.match(r.markdown, /^# Milestone 2 report:/);
 
   // Twice: nothing changes.
-  const again = await complete({ milestoneId: '2' });
+  const again = await complete({ milestoneId: '2', summary });
   assert.equal(again?.completed, true);
   assert.deepEqual(again?.written, []);
   assert.equal(await readWorkspaceFile(TRACKING_2), tracking);

@@ -75,6 +75,21 @@ async function linesOf(rel: string, kind: Decorated['kind']): Promise<number[]> 
   return (await decorated(rel)).find((d) => d.kind === kind)?.lines ?? [];
 }
 
+/** Waits until `kind` decorations of `rel` are exactly on `lines`; the error names what was seen. */
+async function expectDecorated(rel: string, kind: Decorated['kind'], lines: number[], timeoutMs: number, what: string): Promise<void> {
+  let seen: unknown;
+  try {
+    await waitFor(async () => {
+      seen = await decorated(rel);
+      return (await linesOf(rel, kind)).join() === lines.join();
+    }, timeoutMs, what);
+  } catch (err) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === workspacePath(rel));
+    const disk = (await readWorkspaceFile(rel)).split('\n').length;
+    throw new Error(`${(err as Error).message}; decorated: ${JSON.stringify(seen)}; placed: ${JSON.stringify(await placed(rel))}; doc: ${doc ? `${doc.lineCount} lines, dirty ${doc.isDirty}, closed ${doc.isClosed}` : 'none'}; disk ${disk} lines`);
+  }
+}
+
 /** The index rebuilt from git and the buffers: where the active milestone's hotspots in `rel` are. */
 interface Placements {
   base: string;
@@ -142,7 +157,7 @@ editorTest('editor: lenses and decorations sit on the hotspot lines of the activ
   }, 15_000, 'three hotspot lenses in stacked_pcs.rs');
   assert.deepEqual(found.map((l) => l.line), HOTSPOTS);
   found.forEach((l, i) => assert.match(l.title, new RegExp(`M2 · hotspot ${i + 1} of 3 · Remove per-copy synchronization`)));
-  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === HOTSPOTS.join(), 10_000, 'decorations on 110, 129, 146');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 10_000, 'decorations on 110, 129, 146');
 });
 
 editorTest('editor: another milestone\'s hotspot is marked do-not-touch, without lenses', async () => {
@@ -157,11 +172,11 @@ editorTest('editor: unsaved and saved insertions above move lenses and decoratio
   await start('2');
   const editor = await openWorkspaceFile(STACKED, 1);
   const target = editor.document.lineAt(109).text;
-  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === HOTSPOTS.join(), 15_000, 'initial decorations');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 15_000, 'initial decorations');
   await editor.edit((e) => e.insert(new vscode.Position(20, 0), '// one\n// two\n// three\n'));
   assert.ok(editor.document.isDirty);
   const moved = HOTSPOTS.map((l) => l + 3);
-  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === moved.join(), 10_000, 'decorations moved by 3 (unsaved)');
+  await expectDecorated(STACKED, 'active', moved, 10_000, 'decorations moved by 3 (unsaved)');
   assert.ok(editor.document.isDirty, 'still unsaved while the decorations moved');
   assert.deepEqual((await lenses(STACKED)).map((l) => l.line), moved);
   assert.equal(editor.document.lineAt(moved[0]! - 1).text, target, 'the decorated line is the same code');
@@ -170,7 +185,7 @@ editorTest('editor: unsaved and saved insertions above move lenses and decoratio
   assert.deepEqual(await placed(STACKED), moved.map((line) => ({ line, state: 'current' })));
   await editor.document.save();
   assert.deepEqual(await placed(STACKED), moved.map((line) => ({ line, state: 'current' })));
-  await waitFor(async () => (await linesOf(STACKED, 'active')).join() === moved.join(), 10_000, 'decorations still moved after save');
+  await expectDecorated(STACKED, 'active', moved, 10_000, 'decorations still moved after save');
   await editor.edit((e) => e.insert(new vscode.Position(120, 0), '        // between\n'));
   const again = [moved[0]!, moved[1]! + 1, moved[2]! + 1];
   await waitFor(async () => (await lenses(STACKED)).map((l) => l.line).join() === again.join(), 10_000, 'lenses after an insert between hotspots');
@@ -179,7 +194,7 @@ editorTest('editor: unsaved and saved insertions above move lenses and decoratio
 editorTest('editor: a hotspot line edited shows as edited, deleted as removed', async () => {
   await start('2');
   const editor = await openWorkspaceFile(STACKED, 129);
-  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'initial decorations');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 15_000, 'initial decorations');
   const line = editor.document.lineAt(128);
   await editor.edit((e) => e.replace(new vscode.Range(128, line.firstNonWhitespaceCharacterIndex, 128, line.firstNonWhitespaceCharacterIndex + 'command::'.length), 'batch.'));
   await waitFor(async () => (await linesOf(STACKED, 'edited')).join() === '129', 10_000, 'line 129 decorated as edited');
@@ -212,24 +227,24 @@ editorTest('editor: starting with STATUS.md open and unsaved keeps the user\'s e
 editorTest('editor: the highlight toggle clears and restores decorations', async () => {
   await start('2');
   await openWorkspaceFile(STACKED, 110);
-  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'decorations');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 15_000, 'decorations');
   await vscode.commands.executeCommand('milestoneScope.toggleHotspots');
   await waitFor(async () => (await decorated(STACKED)).length === 0, 5_000, 'decorations cleared');
   await vscode.commands.executeCommand('milestoneScope.toggleHotspots');
-  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 5_000, 'decorations back');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 5_000, 'decorations back');
 });
 
 editorTest('editor: Stop keeps the documents; starting again resumes with the recorded base commit', async () => {
   const head = await git(['rev-parse', 'HEAD']);
   assert.equal((await start('2')).decision, 'ready');
   await openWorkspaceFile(STACKED, 110);
-  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 15_000, 'active decorations');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 15_000, 'active decorations');
   const status = await readWorkspaceFile(STATUS);
   const tracking = await readWorkspaceFile(TRACKING_2);
 
   await vscode.commands.executeCommand('milestoneScope.stopMilestone');
   // Without an active milestone every hotspot is shown quietly, and its lens offers a start.
-  await waitFor(async () => (await linesOf(STACKED, 'other')).join() === HOTSPOTS.join(), 10_000, 'quiet decorations after stop');
+  await expectDecorated(STACKED, 'other', HOTSPOTS, 10_000, 'quiet decorations after stop');
   const uri = vscode.Uri.file(workspacePath(STACKED));
   const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
   assert.ok(all.some((l) => l.command?.command === 'milestoneScope.startMilestone' && l.command.arguments?.[0] === '2'), 'a Start Milestone 2 lens');
@@ -238,7 +253,7 @@ editorTest('editor: Stop keeps the documents; starting again resumes with the re
   assert.equal(again.decision, 'resume');
   assert.equal(await readWorkspaceFile(STATUS), status, 'STATUS.md unchanged by the resume');
   assert.equal(await readWorkspaceFile(TRACKING_2), tracking, 'tracking file unchanged by the resume');
-  await waitFor(async () => (await linesOf(STACKED, 'active')).length === 3, 10_000, 'active decorations after resume');
+  await expectDecorated(STACKED, 'active', HOTSPOTS, 10_000, 'active decorations after resume');
   // The resumed milestone anchors to the base commit recorded at the start, even after a commit.
   assert.match(tracking, new RegExp(head));
   await git(['commit', '-q', '--allow-empty', '-m', 'later work']);

@@ -72,14 +72,15 @@ export async function recordWorkspaceBase(): Promise<void> {
 }
 
 /**
- * Puts the workspace back as it was when the suite started: unsaved changes reverted, editors
- * closed, files, index and branch restored (git reset + clean; cargo's `target/` is kept so
- * builds stay incremental), then the hooks registered with `onReset`. The suite calls this
- * before every test; a test may call it again itself.
+ * Puts the workspace back as it was when the suite started: first the hooks registered with
+ * `onReset` (so that whatever they change on disk is reset too), then unsaved changes reverted,
+ * editors closed, files, index and branch restored (git reset + clean; cargo's `target/` is kept
+ * so builds stay incremental). The suite calls this before every test; a test may call it again.
  */
 export async function resetWorkspace(): Promise<void> {
   if (!base) await recordWorkspaceBase();
   const { commit, branch } = base!;
+  for (const hook of resetHooks) await hook();
   for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isClosed)) {
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -88,7 +89,6 @@ export async function resetWorkspace(): Promise<void> {
   await git(['checkout', '-q', '-f', branch]);
   await git(['reset', '-q', '--hard', commit]);
   await git(['clean', '-q', '-f', '-d', '-x', '-e', 'target']);
-  for (const hook of resetHooks) await hook();
 }
 
 /** Condition callbacks return a truthy value when satisfied (which `waitFor` resolves with). */

@@ -61,7 +61,10 @@ test('language server: unsaved edits of a referenced file move the catalog refer
   // Reverting the code buffer brings the disk back: the fixed reference now points two lines off.
   await vscode.window.showTextDocument(pcs.document);
   await vscode.commands.executeCommand('workbench.action.files.revert');
-  await waitFor(() => ours(catalog.document.uri).filter((x) => codeOf(x) === 'ref/moved').length === 0, 20_000, 'the moves to disappear after the revert');
+  assert.equal(pcs.document.isDirty, false, 'the code buffer was reverted');
+  await waitFor(() => ours(catalog.document.uri).filter((x) => codeOf(x) === 'ref/moved').length === 0, 20_000, 'the moves to disappear after the revert').catch((err) => {
+    throw new Error(`${(err as Error).message}; shown: ${ours(catalog.document.uri).map((d) => `${d.range.start.line + 1} ${codeOf(d)} ${d.message}`).join(' | ')}`);
+  });
 });
 
 test('language server: a reference broken in the editor is flagged at its text', async () => {

@@ -68,6 +68,19 @@ export async function resolveCommit(cwd: string, rev: string): Promise<string | 
   return r.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
 }
 
+/**
+ * One git call answering two questions: is `cwd` in a work tree, and which commit does `rev`
+ * name (undefined when none). Saves a process per check.
+ */
+export async function probeRevision(cwd: string, rev: string): Promise<{ workTree: boolean; commit: string | undefined }> {
+  if (rev.startsWith('-')) return { workTree: await isGitWorkTree(cwd), commit: undefined };
+  const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
+  const [first, second] = r.stdout.split('\n').map((l) => l.trim());
+  const workTree = first === 'true';
+  const commit = r.exitCode === 0 && second && /^[0-9a-f]{40,64}$/.test(second) ? second : undefined;
+  return { workTree, commit };
+}
+
 /** True when `cwd` is inside a git work tree. */
 export async function isGitWorkTree(cwd: string): Promise<boolean> {
   try {

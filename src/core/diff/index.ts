@@ -9,6 +9,7 @@ export {
   GitError,
   runGit,
   resolveCommit,
+  probeRevision,
   isGitWorkTree,
   lastCommitTouching,
   diffCommits,

@@ -13,11 +13,10 @@ import {
   diffCommits,
   diffWorkingTree,
   EMPTY_TREE,
-  isGitWorkTree,
   lastCommitTouching,
   listFiles,
   readBlobs,
-  resolveCommit,
+  probeRevision,
   addedFileHunks,
 } from '../diff/git';
 import { indexByOldPath, mapFileLine } from '../diff/mapLine';
@@ -147,16 +146,12 @@ export class ScopeSession {
     const root = ws.root;
     const problems: Problem[] = [];
     // Independent reads run together; the git check's verdict is reported first.
-    const [isGit, base, tracking, manifests, catalogRev] = await Promise.allSettled([
-      isGitWorkTree(root),
+    const [base, tracking, manifests, catalogRev] = await Promise.allSettled([
       ScopeSession.resolveBase(root, options, problems),
       loadTrackingFor(ws, options.milestone.id),
       listFiles(root, ['Cargo.toml', ':(glob)**/Cargo.toml']),
       lastCommitTouching(root, ws.config.catalog),
     ]);
-    if (isGit.status !== 'fulfilled' || !isGit.value) {
-      throw new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
-    }
     if (base.status === 'rejected') throw base.reason;
     if (tracking.status === 'rejected') throw tracking.reason;
     if (manifests.status === 'rejected') throw manifests.reason;
@@ -174,19 +169,24 @@ export class ScopeSession {
     return new ScopeSession(root, model, base.value, options.staged ?? false, problems);
   }
 
+  /** The base commit: the user's --base, the recorded base, else HEAD (each probe also checks for git). */
   private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource }> {
+    const notGit = () => new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
     if (o.base !== undefined) {
-      const commit = await resolveCommit(root, o.base);
+      const { workTree, commit } = await probeRevision(root, o.base);
+      if (!workTree) throw notGit();
       if (!commit) throw new InputError(`--base ${o.base} does not name a commit`, undefined, 'scope/bad-base');
       return { commit, source: 'option' };
     }
     if (o.recordedBase) {
-      const commit = await resolveCommit(root, o.recordedBase);
+      const { workTree, commit } = await probeRevision(root, o.recordedBase);
+      if (!workTree) throw notGit();
       if (commit) return { commit, source: 'recorded' };
       problems.push(problem('warning', 'scope/recorded-base-missing', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not in this repository; comparing against HEAD`, o.recordedBaseAt ?? { file: '.', line: 1 }));
     }
-    const head = await resolveCommit(root, 'HEAD');
-    return head ? { commit: head, source: 'head' } : { commit: EMPTY_TREE, source: 'empty' };
+    const head = await probeRevision(root, 'HEAD');
+    if (!head.workTree) throw notGit();
+    return head.commit ? { commit: head.commit, source: 'head' } : { commit: EMPTY_TREE, source: 'empty' };
   }
 
   /** The file's text at the base revision (cached). */

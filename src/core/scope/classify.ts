@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { normaliseMilestoneId, type Milestone } from '../catalog/model';
 import { displayPath, type FileDiff, type Hunk } from '../diff/types';
 import type { Problem, Severity } from '../problems';
-import { parseStatus } from '../status';
+import { parseStatus, type StatusEntry } from '../status';
 import { severityOf, type ScopeCode } from './codes';
 import { inMilestoneCrate, milestoneLabel, type ScopeModel } from './model';
 import { describePinChange, pinChanges } from './pins';
@@ -160,6 +160,12 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
   if (file === model.statusFile || diff.oldPath === model.statusFile) {
     const before = texts.base !== undefined ? parseStatus(texts.base, model.statusFile) : undefined;
     const after = texts.current !== undefined ? parseStatus(texts.current, model.statusFile) : undefined;
+    // A row counts as changed when what it says changed; re-padding a table is formatting.
+    const says = (e: StatusEntry | undefined) => e && JSON.stringify([e.status ?? e.rawStatus.trim(), e.owner, e.started, e.completed, e.notes?.trim(), e.base]);
+    const changed = new Set<string>();
+    for (const id of new Set([...(before?.entries ?? []), ...(after?.entries ?? [])].map((e) => e.id))) {
+      if (says(before?.entries.find((e) => e.id === id)) !== says(after?.entries.find((e) => e.id === id))) changed.add(id);
+    }
     for (const h of hunks) {
       const ids = new Set<string>();
       for (const e of before?.entries ?? []) if (h.oldLines > 0 && e.line >= h.oldStart && e.line < h.oldStart + h.oldLines) ids.add(e.id);
@@ -167,7 +173,7 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
       if (ids.size === 0) continue;
       handled.add(h);
       for (const id of ids) {
-        if (id === activeId) continue;
+        if (id === activeId || !changed.has(id)) continue;
         const other = model.milestoneById(id);
         emit('other-milestone-tracking', `Changes the STATUS.md row of ${other ? milestoneLabel(other) : `milestone ${id}`}; only milestone ${active.id}'s row belongs to this milestone.`, hunkLocation(h), { milestone: other?.id ?? id }, h);
       }

@@ -42,11 +42,24 @@ function lineCount(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
+/** The last result per file: re-checks of one buffer ask for the same base text again and again. */
+const lastRegions = new Map<string, { text: string; hotspots: readonly BaseHotspot[]; result: { regions: Region[]; problems: Problem[] } }>();
+
 /**
  * Regions of hotspots in one file, from its text at the base revision. Hotspots in the same item
  * share a region. Hotspot lines past the end of the file become problems.
  */
 export function hotspotRegions(file: string, baseText: string, hotspots: readonly BaseHotspot[]): { regions: Region[]; problems: Problem[] } {
+  const key = `${file}\0${hotspots.length}`;
+  const last = lastRegions.get(key);
+  if (last && last.hotspots === hotspots && last.text === baseText) return last.result;
+  const result = computeRegions(file, baseText, hotspots);
+  lastRegions.set(key, { text: baseText, hotspots, result });
+  if (lastRegions.size > CACHE_LIMIT) lastRegions.delete(lastRegions.keys().next().value!);
+  return result;
+}
+
+function computeRegions(file: string, baseText: string, hotspots: readonly BaseHotspot[]): { regions: Region[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const rust = file.endsWith('.rs');
   const parsed = rust ? rustItemsCached(baseText) : undefined;

@@ -77,15 +77,12 @@ export class TraceBuilder {
   /** Lines with content (not blank), to tell an empty input from a non-trace one. */
   contentLines = 0;
   firstContentLine = 0;
-  firstContentText = '';
 
   constructor(readonly source: string | undefined) {}
 
-  content(line: string, lineNo: number): void {
-    if (this.contentLines++ === 0) {
-      this.firstContentLine = lineNo;
-      this.firstContentText = excerpt(line, 120);
-    }
+  /** Counts a line with content (the parsers call it for every non-blank line). */
+  content(lineNo: number): void {
+    if (this.contentLines++ === 0) this.firstContentLine = lineNo;
   }
 
   bad(lineNo: number, text: string, reason: string): void {

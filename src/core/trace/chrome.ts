@@ -47,6 +47,9 @@ const NO_ARGS: SpanArgs = Object.freeze({ fields: NO_FIELDS, location: undefined
 interface ThreadState {
   label: string;
   stack: Span[];
+  /** Children and events of each open span, in reused arrays (see popSpan). */
+  kids: Span[][];
+  evs: TraceEvent[][];
   /** Complete (`X`) spans, nested by time at the end. */
   complete: Span[] | undefined;
   lastNs: number;
@@ -117,7 +120,7 @@ export class ChromeParser implements FormatParser {
       if (this.inObject) this.objParts.push('\n');
       return;
     }
-    this.b.content(text, lineNo);
+    this.b.content(lineNo);
     this.lastContentLine = lineNo;
     if (!this.inObject && this.depth === this.eventsDepth && text.charCodeAt(a) === 123) {
       let end = z;
@@ -218,7 +221,7 @@ export class ChromeParser implements FormatParser {
     if (!byTid) this.threads.set(pid, (byTid = new Map()));
     let t = byTid.get(tid);
     if (!t) {
-      t = { label: this.pool.get(tid === undefined ? '?' : String(tid)), stack: [], complete: undefined, lastNs: 0 };
+      t = { label: this.pool.get(tid === undefined ? '?' : String(tid)), stack: [], kids: [], evs: [], complete: undefined, lastNs: 0 };
       byTid.set(tid, t);
     }
     this.lastPid = pid;
@@ -251,7 +254,7 @@ export class ChromeParser implements FormatParser {
         top !== undefined &&
         (e.nameStart < 0 || (top.name.length === e.nameEnd - e.nameStart && s.slice(e.nameStart, e.nameEnd) === top.name))
       ) {
-        stack.pop();
+        popSpan(t);
         top.durationNs = ns > top.startNs! ? ns - top.startNs! : 0;
         top.selfNs = selfOf(top);
         return true;
@@ -352,12 +355,16 @@ export class ChromeParser implements FormatParser {
     const span = chromeSpan(name, ns, t.label, target, args, lineNo);
     this.b.spanCount++;
     const stack = t.stack;
-    if (stack.length > 0) {
-      const parent = stack[stack.length - 1];
-      span.rootIndex = parent.rootIndex;
-      addChild(parent, span);
+    const depth = stack.length;
+    if (depth > 0) {
+      span.rootIndex = stack[depth - 1].rootIndex;
+      t.kids[depth - 1].push(span);
     } else this.b.addRoot(span);
     stack.push(span);
+    if (t.kids.length <= depth) {
+      t.kids.push([]);
+      t.evs.push([]);
+    }
     return span;
   }
 
@@ -371,7 +378,7 @@ export class ChromeParser implements FormatParser {
       this.b.warnings.push(`line ${lineNo}: end of "${name}" closes ${stack.length - 1 - k} span(s) opened inside it that never ended`);
     }
     while (stack.length > k) {
-      const span = stack.pop()!;
+      const span = popSpan(t);
       span.durationNs = Math.max(0, ns - (span.startNs as number));
       if (stack.length > k) span.incomplete = true;
       span.selfNs = selfOf(span);
@@ -415,8 +422,8 @@ export class ChromeParser implements FormatParser {
   /** Attaches an instant event to the innermost open span of `on` (or `into`), else the trace. */
   private instant(on: ThreadState | undefined, ns: number, target: string | undefined, args: EventArgs, into?: Span): void {
     const event: TraceEvent = { message: args.message, level: undefined, fields: args.fields, timeNs: ns, target, location: args.location };
-    const span = into ?? (on && on.stack.length > 0 ? on.stack[on.stack.length - 1] : undefined);
-    if (span) addEvent(span, event);
+    if (into) addEvent(into, event);
+    else if (on && on.stack.length > 0) on.evs[on.stack.length - 1].push(event);
     else this.b.events.push(event);
   }
 
@@ -502,9 +509,9 @@ export class ChromeParser implements FormatParser {
   /** Spans still open at the end run to the last time seen on their thread, marked incomplete. */
   private closeOpen(): void {
     let open = 0;
-    const close = (stack: Span[], endNs: number) => {
+    const close = (stack: Span[], endNs: number, t?: ThreadState) => {
       while (stack.length > 0) {
-        const span = stack.pop()!;
+        const span = t ? popSpan(t) : stack.pop()!;
         span.durationNs = Math.max(0, endNs - (span.startNs as number));
         span.incomplete = true;
         span.selfNs = selfOf(span);
@@ -515,7 +522,7 @@ export class ChromeParser implements FormatParser {
     for (const byTid of this.threads.values()) {
       for (const t of byTid.values()) {
         if (t.lastNs > last) last = t.lastNs;
-        close(t.stack, t.lastNs);
+        close(t.stack, t.lastNs, t);
       }
     }
     for (const a of this.asyncs.values()) close(a.open, last);
@@ -570,6 +577,23 @@ export class ChromeParser implements FormatParser {
       for (const c of s.children) stack.push(c);
     }
   }
+}
+
+/** Pops the thread's innermost open span, giving it its children and events at exact size. */
+function popSpan(t: ThreadState): Span {
+  const d = t.stack.length - 1;
+  const span = t.stack.pop()!;
+  const k = t.kids[d];
+  if (k.length > 0) {
+    span.children = k.slice();
+    k.length = 0;
+  }
+  const e = t.evs[d];
+  if (e.length > 0) {
+    span.events = e.slice();
+    e.length = 0;
+  }
+  return span;
 }
 
 /** Pushes a span and its descendants into `out`, detached from each other. */

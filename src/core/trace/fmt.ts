@@ -164,7 +164,7 @@ export class FmtParser implements FormatParser {
     }
     const lv = levelAt(s, p);
     if (lv === 0 || s.charCodeAt(p + lv) !== 32) return this.other(s, lineNo);
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     const level = this.pool.get(s.slice(p, p + lv));
     p += lv;
     while (s.charCodeAt(p) === 32) p++;
@@ -182,8 +182,25 @@ export class FmtParser implements FormatParser {
     this.event(s, p, thread, level, timeNs, lineNo);
   }
 
+  /** The previous timestamp's text up to the seconds, and its value: most lines share them. */
+  private lastSecond = '';
+  private lastSecondMs = 0;
+
   private time(token: string): number | undefined {
-    const t = parseRfc3339(token);
+    let t: [number, number] | undefined;
+    // `2026-11-24T12:55:07.698856Z`: reuse the date-time part when it repeats; read the fraction.
+    if (token.length === 27 && token.charCodeAt(19) === 46 && token.charCodeAt(26) === 90) {
+      const second = token.slice(0, 19);
+      if (second !== this.lastSecond) {
+        const whole = parseRfc3339(second + 'Z');
+        if (!whole) return undefined;
+        this.lastSecond = second;
+        this.lastSecondMs = whole[0];
+      }
+      const frac = Number(token.slice(20, 26));
+      if (!Number.isInteger(frac)) return undefined;
+      t = [this.lastSecondMs + Math.floor(frac / 1000), (frac % 1000) * 1000];
+    } else t = parseRfc3339(token);
     if (!t) return undefined;
     if (!this.origin) this.origin = t;
     return (t[0] - this.origin[0]) * 1e6 + (t[1] - this.origin[1]);
@@ -283,7 +300,7 @@ export class FmtParser implements FormatParser {
 
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     if (isCargoLine(s)) this.b.foreignLines++;
     else this.b.bad(lineNo, s, 'not a tracing-subscriber fmt line');
   }

@@ -109,7 +109,7 @@ export class FoldedParser implements FormatParser {
       scale *= 10;
     }
     if (sp <= 0 || sp === len - 1) return this.other(s, lineNo);
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     // The thread token ends at the first "; " (or is the whole stack for a bare line).
     let t = this.last;
     let restStart: number;
@@ -207,7 +207,7 @@ export class FoldedParser implements FormatParser {
 
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     if (isCargoLine(s)) this.b.foreignLines++;
     else this.b.bad(lineNo, s, 'not a folded stack line (`frame; frame; ... <ns>`)');
   }

@@ -6,7 +6,7 @@
  * RFC 3339 timestamp may precede it), then one 3-column indent unit per depth (`   `, `│  `,
  * `┝━ `, `┕━ `). Each root tree is printed whole when its root closes.
  */
-import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
+import { NO_CHILDREN, NO_EVENTS, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
 import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
@@ -92,6 +92,30 @@ export class ForestParser implements FormatParser {
   private readonly eventsAt = new Map<string, SliceCache<TraceEvent>>();
   /** Open spans of the tree being read, by depth. */
   private readonly stack: Span[] = [];
+  /**
+   * Children and events of each open span, collected in reused arrays and copied to exact size
+   * when the span closes: no growing arrays with spare capacity left behind in every parent.
+   */
+  private readonly kids: Span[][] = [];
+  private readonly evs: TraceEvent[][] = [];
+
+  /** Closes the open spans at `depth` and deeper. */
+  private closeTo(depth: number): void {
+    const stack = this.stack;
+    for (let d = stack.length - 1; d >= depth; d--) {
+      const span = stack.pop()!;
+      const k = this.kids[d];
+      if (k.length > 0) {
+        span.children = k.slice();
+        k.length = 0;
+      }
+      const e = this.evs[d];
+      if (e.length > 0) {
+        span.events = e.slice();
+        e.length = 0;
+      }
+    }
+  }
 
   /**
    * With `bytes`, input lines hold one character per byte (latin1-decoded UTF-8, which is much
@@ -104,6 +128,10 @@ export class ForestParser implements FormatParser {
 
   private text(t: string): string {
     return this.bytes ? utf8FromBytes(t) : t;
+  }
+
+  private bad(lineNo: number, s: string, reason: string): void {
+    this.b.bad(lineNo, this.text(s), reason);
   }
 
   get spanCount(): number {
@@ -128,10 +156,10 @@ export class ForestParser implements FormatParser {
       lv = levelAt(s, p);
     }
     if (lv === 0) return this.other(s, lineNo);
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     const level = levelName(s, p);
     for (let i = p + lv; i < p + 9; i++) {
-      if (s.charCodeAt(i) !== 32) return this.b.bad(lineNo, s, 'level column is not followed by the tree');
+      if (s.charCodeAt(i) !== 32) return this.bad(lineNo, s, 'level column is not followed by the tree');
     }
     let pos = p + 9;
     let depth = 0;
@@ -163,9 +191,9 @@ export class ForestParser implements FormatParser {
         } else break;
       } else break;
     }
-    if (depth > 0 && !marker) return this.b.bad(lineNo, s, 'tree indent without a ┝━/┕━ branch');
+    if (depth > 0 && !marker) return this.bad(lineNo, s, 'tree indent without a ┝━/┕━ branch');
     if (depth > this.stack.length) {
-      return this.b.bad(lineNo, s, `nested ${depth} deep under a tree that is only ${this.stack.length} deep`);
+      return this.bad(lineNo, s, `nested ${depth} deep under a tree that is only ${this.stack.length} deep`);
     }
     if (isEventAt(s, pos, this.bytes)) return this.event(s, pos, depth, level, lineNo);
     this.span(s, pos, depth, level, lineNo);
@@ -174,19 +202,19 @@ export class ForestParser implements FormatParser {
   private span(s: string, pos: number, depth: number, level: string, lineNo: number): void {
     const close = s.indexOf('% ]', pos);
     const open = close < 0 ? -1 : s.lastIndexOf(' [ ', close);
-    if (open < pos) return this.b.bad(lineNo, s, 'neither a span (`name [ duration | percent ]`) nor an event');
+    if (open < pos) return this.bad(lineNo, s, 'neither a span (`name [ duration | percent ]`) nor an event');
     const dur = parseDurationAt(s, open + 3, close);
     let i = lastEnd();
-    if (dur !== dur || !s.startsWith(' | ', i)) return this.b.bad(lineNo, s, 'span duration not understood');
+    if (dur !== dur || !s.startsWith(' | ', i)) return this.bad(lineNo, s, 'span duration not understood');
     const first = parseDecimal(s, i + 3, close);
     i = lastEnd();
-    if (first !== first || s.charCodeAt(i) !== 37) return this.b.bad(lineNo, s, 'span percentage not understood');
+    if (first !== first || s.charCodeAt(i) !== 37) return this.bad(lineNo, s, 'span percentage not understood');
     let basePct = NaN;
     if (i !== close) {
-      if (!s.startsWith('% / ', i)) return this.b.bad(lineNo, s, 'span percentages not understood');
+      if (!s.startsWith('% / ', i)) return this.bad(lineNo, s, 'span percentages not understood');
       basePct = first;
       const total = parseDecimal(s, i + 4, close);
-      if (total !== total || lastEnd() !== close) return this.b.bad(lineNo, s, 'span percentages not understood');
+      if (total !== total || lastEnd() !== close) return this.bad(lineNo, s, 'span percentages not understood');
     }
     const root = depth === 0 ? undefined : this.stack[0];
     // BASE% is exact to 0.005% of the root; the root minus its children would carry each child's
@@ -207,16 +235,19 @@ export class ForestParser implements FormatParser {
       sourceLine: lineNo,
     };
     this.b.spanCount++;
-    const stack = this.stack;
+    this.closeTo(depth);
     if (depth === 0) this.b.addRoot(span);
-    else addChild(stack[depth - 1], span);
-    while (stack.length > depth) stack.pop();
-    stack.push(span);
+    else this.kids[depth - 1].push(span);
+    this.stack.push(span);
+    if (this.kids.length <= depth) {
+      this.kids.push([]);
+      this.evs.push([]);
+    }
   }
 
   private event(s: string, pos: number, depth: number, level: string, lineNo: number): void {
     const tagEnd = s.indexOf(']: ', pos);
-    if (tagEnd < 0 && !s.endsWith(']:')) return this.b.bad(lineNo, s, 'event without `[tag]: `');
+    if (tagEnd < 0 && !s.endsWith(']:')) return this.bad(lineNo, s, 'event without `[tag]: `');
     let cache = this.eventsAt.get(level);
     if (!cache) {
       cache = new SliceCache<TraceEvent>((raw) => {
@@ -229,20 +260,20 @@ export class ForestParser implements FormatParser {
       this.eventsAt.set(level, cache);
     }
     const event = tagEnd < 0 ? cache.get('', 0, 0) : cache.get(s, tagEnd + 3, s.length);
-    const stack = this.stack;
+    this.closeTo(depth);
     if (depth === 0) this.b.events.push(event);
-    else addEvent(stack[depth - 1], event);
-    while (stack.length > depth) stack.pop();
+    else this.evs[depth - 1].push(event);
   }
 
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
-    this.b.content(s, lineNo);
+    this.b.content(lineNo);
     if (isCargoLine(s)) this.b.foreignLines++;
-    else this.b.bad(lineNo, s, 'not tracing-forest output');
+    else this.bad(lineNo, s, 'not tracing-forest output');
   }
 
   finish(bytes?: number): Trace {
+    this.closeTo(0);
     return this.b.finish('forest', 'busy', bytes);
   }
 }

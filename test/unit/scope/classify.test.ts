@@ -132,6 +132,16 @@ test("STATUS.md: the milestone's own row is in scope, another's is an error", ()
   assert.deepEqual(summary(f), ['other-milestone-tracking@11 m3']);
   const added = modified(STATUS, (t) => t.replace('| 6 | `not_started` | | | |', '| 6 | `not_started` | | | |\n| 7 | `in_progress` | dave | 2026-12-01 | |'));
   assert.deepEqual(check('7', added), []);
+  // Re-padding the whole table for a longer owner name is formatting, not a change of other rows.
+  const padded = modified(STATUS, (t) =>
+    t
+      .split('\n')
+      .map((l) => (/^\| \d \|/.test(l) ? l.replace(/^\| (\d) \|/, '|  $1  |') : l))
+      .join('\n')
+      .replace('|  2  | `not_started` | | | |', '|  2  | `in_progress` | dave | 2026-12-01 | |'),
+  );
+  assert.ok(padded.diff.hunks.some((h) => h.oldLines >= 5), 'several rows changed');
+  assert.deepEqual(check('2', padded), []);
   const row7 = added.current.split('\n').findIndex((l) => l.startsWith('| 7 |')) + 1;
   assert.deepEqual(summary(check('2', added)), [`other-milestone-tracking@${row7} m7`]);
 });

@@ -269,3 +269,16 @@ test('a trace after a long stretch of program output is still found, whole or st
   const streamed = await parseTraceStream(chunks);
   assert.equal(JSON.stringify(streamed.roots), JSON.stringify(whole.roots));
 });
+
+test('CRLF line ends and cargo output before any format read the same', () => {
+  const cargo = '   Compiling stark_prover_synth v0.1.0\n    Finished `release` profile [optimized] target(s) in 1.00s\n     Running `target/release/examples/keccakf`\n';
+  for (const file of ['forest_single.txt', 'fmt_close.txt', 'folded.txt']) {
+    const text = read(file);
+    const plain = parseTrace(text);
+    const crlf = parseTrace(cargo.replace(/\n/g, '\r\n') + text.replace(/\n/g, '\r\n'));
+    assert.equal(crlf.format, plain.format, file);
+    assert.deepEqual(names(crlf), names(plain), file);
+    assert.equal(crlf.foreignLines, 3, file);
+    assert.equal(crlf.unparsedCount, 0, file);
+  }
+});

@@ -84,3 +84,28 @@ test('missing files and folders are input errors', async () => {
   await assert.rejects(parseTraceFile(path.join(TRACES, 'nope.txt')), (e: unknown) => e instanceof InputError && /Cannot read/.test(e.message));
   await assert.rejects(parseTraceFile(TRACES), (e: unknown) => e instanceof InputError && /not a file/.test(e.message));
 });
+
+test('the ASCII check agrees with a plain scan at every alignment', async () => {
+  const { isAsciiBytes, isAsciiLoop } = await import('../../../src/core/trace/parse');
+  const buf = new Uint8Array(64).fill(65);
+  for (let start = 0; start < 8; start++) {
+    for (let len = 0; len < 40; len++) {
+      const view = buf.subarray(start, start + len);
+      assert.equal(isAsciiLoop(view), true);
+      assert.equal(isAsciiBytes(view), true);
+      for (let at = 0; at < len; at++) {
+        view[at] = 0xc3;
+        assert.equal(isAsciiLoop(view), false, `start ${start} len ${len} at ${at}`);
+        assert.equal(isAsciiBytes(view), false);
+        view[at] = 65;
+      }
+    }
+  }
+});
+
+test('unparsed lines read from bytes are reported as text', async () => {
+  const text = 'INFO     prüfung [ 2.00ms | 100.00% ]\nkaputt: Größe ✗\n';
+  const t = await parseTraceStream([new TextEncoder().encode(text)]);
+  assert.equal(t.format, 'forest');
+  assert.deepEqual(t.unparsed, [{ line: 2, text: 'kaputt: Größe ✗', reason: 'not tracing-forest output' }]);
+});
