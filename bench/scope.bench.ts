@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadWorkspace } from '../src/core/workspace';
 import { checkScope, resolveActiveMilestone, ScopeSession } from '../src/core/scope';
@@ -204,6 +204,8 @@ export async function main(): Promise<void> {
       `  incremental buffer check:         median ${fmt(incMedian)}, min ${fmt(min(incremental))}, p95 ${fmt(p95(incremental))} over ${incremental.length} edits: ${verdict(incMedian, 5)}`,
       `  incremental, first (parses base): ${fmt(firstMs)} (${first.findings.length} findings)`,
       `  hotspot errors per edited buffer: ${[...perEdit].sort().join(' or ')} (the edit plus the file's saved edits)`,
+      // Spawning git and wall-clock medians suffer first when other work shares the machine.
+      `  machine load while measuring:     ${loadavg()[0].toFixed(1)} (1-minute average) on ${cpus().length} cores`,
     ];
     console.log(out.join('\n'));
   } finally {

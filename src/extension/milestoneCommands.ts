@@ -18,6 +18,8 @@ import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
 const OWNER_SETTING = 'milestoneScope.owner';
 /** How often a start is recomputed when a document changes between reading and applying. */
 const START_ATTEMPTS = 3;
+/** How long to wait for the editor to reload a document that changed on disk. */
+const STALE_WAIT_MS = 2000;
 
 /** Start, Stop and Show Milestone, and opening a milestone's tracking file. */
 export function activateMilestoneCommands(ctx: ExtensionContextHolder): void {
@@ -123,26 +125,51 @@ interface Source {
   doc: vscode.TextDocument | undefined;
   version: number | undefined;
   wasDirty: boolean;
+  /**
+   * An open document without unsaved changes whose text is not the file on disk: the editor has
+   * not reloaded it yet (e.g. just after a checkout). Editing and saving it would write old text.
+   */
+  stale: boolean;
+}
+
+async function readDisk(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return undefined;
+  }
 }
 
 async function readSource(root: string, file: string): Promise<Source> {
   const uri = vscode.Uri.file(path.join(root, file));
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (doc) return { file, uri, text: doc.getText(), doc, version: doc.version, wasDirty: doc.isDirty };
-  let text: string | undefined;
-  try {
-    text = await fs.readFile(uri.fsPath, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  return { file, uri, text, doc: undefined, version: undefined, wasDirty: false };
+  const find = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  let doc = find();
+  const disk = await readDisk(uri.fsPath);
+  doc = find(); // the document may have opened or closed while the disk was read
+  if (!doc) return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
+  const text = doc.getText();
+  return { file, uri, text, doc, version: doc.version, wasDirty: doc.isDirty, stale: !doc.isDirty && disk !== undefined && disk !== text };
+}
+
+/** Resolves when `doc` changes (a reload from disk), or after `ms`. */
+function nextChange(doc: vscode.TextDocument, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === doc && done());
+  });
 }
 
 /** True when nothing changed the sources since they were read. */
 async function unchanged(sources: readonly Source[]): Promise<boolean> {
   for (const s of sources) {
     const now = await readSource(path.dirname(s.uri.fsPath), path.basename(s.uri.fsPath));
-    if (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text) return false;
+    if (now.stale || (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text)) return false;
   }
   return true;
 }
@@ -196,8 +223,15 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
 /** Runs the pre-flight and acts on it; exported for the tests and other features. */
 export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<PreflightResult | undefined> {
   let confirmed = false;
+  let stale: Source | undefined;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const { plan, sources, baseCommit } = await planStart(ws, milestone, me);
+    // Never decide on, or write, a document the editor has not reloaded from disk yet.
+    stale = sources.find((s) => s.stale);
+    if (stale) {
+      await nextChange(stale.doc!, STALE_WAIT_MS);
+      continue;
+    }
     const pre = plan.preflight;
     const trackingFile = trackingFileFor(ws, milestone.id);
     switch (pre.decision) {
@@ -230,7 +264,11 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
       }
     }
   }
-  void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: its documents kept changing while the start was computed. Try again.`);
+  void vscode.window.showErrorMessage(
+    stale
+      ? `Milestone ${milestone.id} was not started: ${stale.file} is open with text that differs from the file on disk and has not been reloaded. Nothing was changed; revert or reopen it, then start again.`
+      : `Milestone ${milestone.id} was not started: its documents kept changing while the start was computed. Nothing was changed; try again.`,
+  );
   return undefined;
 }
 

@@ -157,12 +157,13 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
 
   toTask(def: MilestoneTaskDefinition, ws: LoadedWorkspace | undefined, scope?: vscode.Task['scope'], name?: string): vscode.Task {
     const folder = vscode.workspace.workspaceFolders?.[0];
+    const label = name ?? taskName(def, ws);
     const task = new vscode.Task(
       def,
       scope ?? folder ?? vscode.TaskScope.Workspace,
-      name ?? taskName(def, ws),
+      label,
       TASK_SOURCE,
-      new vscode.CustomExecution(async (resolved) => this.terminal(resolved as MilestoneTaskDefinition)),
+      new vscode.CustomExecution(async (resolved) => this.terminal(resolved as MilestoneTaskDefinition, undefined, label)),
       // Diagnostics come from cargo's JSON messages, not from scanning the output; an explicit
       // empty list also stops VS Code asking which problem matcher to attach.
       [],
@@ -187,7 +188,7 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
   }
 
   /** The terminal of one run of `def`. */
-  terminal(def: MilestoneTaskDefinition, milestoneId?: string): vscode.Pseudoterminal {
+  terminal(def: MilestoneTaskDefinition, milestoneId?: string, label?: string): vscode.Pseudoterminal {
     const refuse = (message: string): vscode.Pseudoterminal => {
       const write = new vscode.EventEmitter<string>();
       const close = new vscode.EventEmitter<number>();
@@ -203,7 +204,7 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     };
     if (!vscode.workspace.isTrusted) return refuse('Cargo tasks do not run in an untrusted workspace. Trust the workspace to run them.');
     const run: TerminalRun = {
-      title: `Milestone Scope: ${taskName(def, getWorkspaceModel(this.ctx).current)}`,
+      title: `Milestone Scope: ${label ?? taskName(def, getWorkspaceModel(this.ctx).current)}`,
       baseline: def.baseline === true,
       plan: (signal) => this.plan(def, milestoneId, signal),
       onFinished: (results) => this.afterRun(results),
@@ -267,7 +268,7 @@ async function runValidation(tasks: MilestoneTasks, kind: ValidationKind, arg: u
   const task = tasks.toTask(def, ws);
   if (milestoneId) {
     // A command argument names the milestone; the task's own execution keeps it.
-    task.execution = new vscode.CustomExecution(async (resolved) => tasks.terminal(resolved as MilestoneTaskDefinition, milestoneId));
+    task.execution = new vscode.CustomExecution(async (resolved) => tasks.terminal(resolved as MilestoneTaskDefinition, milestoneId, task.name));
   }
   await vscode.tasks.executeTask(task);
 }

@@ -323,6 +323,23 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     await wb.page.mouse.move(box.x + (light.x0 + light.x1) / 2, box.y + AXIS + RS_ROW * ROW + ROW / 2);
     assert.equal((await tooltip(frame)).name, 'rs_code_matrix');
     await wb.screenshot('search-hover-light');
+
+    // Starting Milestone 2 (work item 1, about `rs_code_matrix`) outlines those spans in the chart.
+    await frame.locator('input.search').fill('');
+    await wb.runCommand('Milestone Scope: Start Milestone');
+    const m2 = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'M2 ·' }).first();
+    await m2.waitFor({ timeout: 20_000 });
+    await m2.click();
+    const notice = frame.locator('.notice.highlight');
+    await waitFor(async () => /Milestone 2: rs_code_matrix$/.test(((await notice.textContent()) ?? '').trim()), 30_000, 'the milestone highlight notice');
+    // The outline sits just inside the box's left edge, in the theme's purple.
+    const outlined = await waitFor(async () => {
+      const p = await pixel(frame, light.x0 + 1.5, AXIS + RS_ROW * ROW + ROW / 2);
+      return p[2] > p[1] + 40 && p[0] > p[1] ? p : undefined;
+    }, 10_000, 'a purple outline on rs_code_matrix');
+    assert.ok(outlined);
+    await wb.page.mouse.move(box.x + 5, box.y + 5);
+    await wb.screenshot('milestone-highlight-light');
     assert.deepEqual(dialogs, []);
   } finally {
     await wb.close();

@@ -2,6 +2,7 @@
 // host through the VS Code API (CodeLens provider results, the decoration state command, files
 // on disk).
 import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
 
@@ -44,11 +45,39 @@ function editorTest(name: string, fn: () => Promise<void>): void {
     const before = files.inspect('autoSave')?.globalValue;
     await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     try {
+      await documentsMatchDisk();
       await fn();
     } finally {
+      // Discard unsaved edits while auto save is still off: turning it back on would save them.
+      for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isClosed)) {
+        await vscode.window.showTextDocument(doc);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
       await files.update('autoSave', before, vscode.ConfigurationTarget.Global);
     }
   });
+}
+
+/**
+ * Waits until every open document without unsaved changes shows the file on disk: after the
+ * workspace reset the editor reloads them asynchronously.
+ */
+async function documentsMatchDisk(): Promise<void> {
+  const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  let stale: string[] = [];
+  try {
+    await waitFor(async () => {
+      stale = [];
+      for (const doc of vscode.workspace.textDocuments) {
+        if (doc.isDirty || doc.isClosed || doc.uri.scheme !== 'file' || !doc.uri.fsPath.startsWith(root)) continue;
+        const disk = await readFile(doc.uri.fsPath, 'utf8').catch(() => undefined);
+        if (disk !== undefined && disk !== doc.getText()) stale.push(doc.uri.fsPath.slice(root.length + 1));
+      }
+      return stale.length === 0;
+    }, 10_000, 'open documents to match the files on disk');
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: ${stale.join(', ')}`);
+  }
 }
 
 async function start(id: string): Promise<Preflight> {

@@ -5,4 +5,3 @@ import './tasks.host';
 import './scope.host';
 import './lsp.host';
 import './complete.host';
-import './zzdebug.host';

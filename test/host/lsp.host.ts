@@ -62,8 +62,9 @@ test('language server: unsaved edits of a referenced file move the catalog refer
   await vscode.window.showTextDocument(pcs.document);
   await vscode.commands.executeCommand('workbench.action.files.revert');
   assert.equal(pcs.document.isDirty, false, 'the code buffer was reverted');
-  await waitFor(() => ours(catalog.document.uri).filter((x) => codeOf(x) === 'ref/moved').length === 0, 20_000, 'the moves to disappear after the revert').catch((err) => {
-    throw new Error(`${(err as Error).message}; shown: ${ours(catalog.document.uri).map((d) => `${d.range.start.line + 1} ${codeOf(d)} ${d.message}`).join(' | ')}`);
+  await waitFor(() => ours(catalog.document.uri).filter((x) => codeOf(x) === 'ref/moved').length === 0, 20_000, 'the moves to disappear after the revert').catch(async (err) => {
+    const state = await vscode.commands.executeCommand('milestoneScope.internal.languageServerState');
+    throw new Error(`${(err as Error).message}; shown: ${ours(catalog.document.uri).map((d) => `${d.range.start.line + 1} ${codeOf(d)} ${d.message}`).join(' | ')}; client: ${JSON.stringify(state)}`);
   });
 });
 

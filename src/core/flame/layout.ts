@@ -239,10 +239,12 @@ export class VisibleBoxes {
   node = new Uint32Array(1024);
   px0 = new Float32Array(1024);
   px1 = new Float32Array(1024);
+  /** 1 for slivers and runs of spans narrower than the minimum width: drawn, never labelled. */
+  tiny = new Uint8Array(1024);
 
-  push(node: number, a: number, b: number): void {
+  push(node: number, a: number, b: number, tiny: boolean): number {
     if (this.count === this.node.length) {
-      const grow = <T extends Uint32Array | Float32Array>(x: T): T => {
+      const grow = <T extends Uint32Array | Float32Array | Uint8Array>(x: T): T => {
         const y = new (x.constructor as new (n: number) => T)(x.length * 2);
         y.set(x);
         return y;
@@ -250,23 +252,42 @@ export class VisibleBoxes {
       this.node = grow(this.node);
       this.px0 = grow(this.px0);
       this.px1 = grow(this.px1);
+      this.tiny = grow(this.tiny);
     }
     this.node[this.count] = node;
     this.px0[this.count] = a;
     this.px1[this.count] = b;
-    this.count++;
+    this.tiny[this.count] = tiny ? 1 : 0;
+    return this.count++;
   }
 }
 
+export interface CollectOptions {
+  /** Boxes narrower than this (CSS px) become one-pixel slivers. Default 1. */
+  minWidthPx?: number;
+  /**
+   * How each node is coloured (per node). With it, slivers merge into runs only when their keys
+   * are equal, and within one pixel the key of highest `rank` wins (a search match over dimmed
+   * spans, a large change over a small one). Without it, adjacent slivers always merge.
+   */
+  key?: ArrayLike<number>;
+  /** Importance of each key value; higher wins a shared pixel. */
+  rank?: ArrayLike<number>;
+}
+
 /**
- * Collects the boxes to draw, in CSS pixels. Boxes narrower than `minWidthPx` are coalesced into
- * one-pixel slivers, at most one per pixel column per row, so the work per frame is bounded by
- * rows × width however many spans the trace has.
+ * Collects the boxes to draw, in CSS pixels. Boxes narrower than the minimum width become
+ * one-pixel slivers, at most one per pixel column per row, and adjacent slivers merge into runs,
+ * so the rectangles drawn per frame are bounded by rows × width however many spans there are.
+ * Without keys the work is bounded the same way (binary search past covered pixels); with keys
+ * every span in view is looked at once so that no important one is hidden.
  */
-export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBoxes, minWidthPx = 1): void {
+export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBoxes, options: CollectOptions = {}): void {
   out.count = 0;
   const span = vp.x1 - vp.x0;
   if (!(span > 0) || vp.widthPx <= 0) return;
+  const minWidthPx = options.minWidthPx ?? 1;
+  const { key, rank } = options;
   const scale = vp.widthPx / span;
   const first = Math.max(0, Math.floor(vp.rowTop));
   const last = Math.min(layout.rowCount, Math.ceil(vp.rowTop + vp.rows));
@@ -275,7 +296,7 @@ export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBo
     const end = rowStart[r + 1];
     let k = upperBoundX1(layout, rowStart[r], end, vp.x0);
     let covered = -Infinity;
-    // The last sliver pushed in this row: a sliver right after it extends it into a run.
+    // The current run of slivers in this row (index in `out`), or -1.
     let run = -1;
     while (k < end) {
       const i = rowNodes[k];
@@ -283,21 +304,35 @@ export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBo
       const a = (x0[i] - vp.x0) * scale;
       const b = (x1[i] - vp.x0) * scale;
       if (b - a >= minWidthPx) {
-        out.push(i, a, b);
+        out.push(i, a, b, false);
         covered = b;
         run = -1;
         k++;
         continue;
       }
+      if (b <= a) {
+        k++;
+        continue;
+      }
       const px = Math.floor(a);
-      if (px >= covered && b > a) {
-        if (run >= 0 && out.px1[run] === px) out.px1[run] = px + minWidthPx;
-        else {
-          run = out.count;
-          out.push(i, px, px + minWidthPx);
+      if (px >= covered) {
+        if (run >= 0 && out.px1[run] === px && (key === undefined || key[out.node[run]] === key[i])) out.px1[run] = px + 1;
+        else run = out.push(i, px, px + 1, true);
+        covered = px + 1;
+      } else if (key !== undefined && run >= 0 && px === out.px1[run] - 1) {
+        // A more important span takes over the run's last pixel.
+        const mine = rank ? rank[key[i]] : key[i];
+        const theirs = rank ? rank[key[out.node[run]]] : key[out.node[run]];
+        if (mine > theirs) {
+          if (out.px1[run] - out.px0[run] > 1) {
+            out.px1[run] -= 1;
+            run = out.push(i, px, px + 1, true);
+          } else {
+            out.node[run] = i;
+          }
         }
-        covered = px + minWidthPx;
-      } else if (b <= a) {
+      }
+      if (key !== undefined) {
         k++;
         continue;
       }

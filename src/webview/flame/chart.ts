@@ -62,7 +62,8 @@ export class FlameChart {
   private theme: Theme;
   private labels: LabelCache | undefined;
   /** Palette slot per string index (normal views) or per node (compare view). */
-  private colorKey: Int16Array = new Int16Array(0);
+  private nodeSlot: Uint16Array = new Uint16Array(0);
+  private slotRank: Uint8Array = new Uint8Array(0);
   private highlightNames: Uint8Array = new Uint8Array(0);
   private search: SearchResult | undefined;
   private readonly visible = new VisibleBoxes();
@@ -115,7 +116,7 @@ export class FlameChart {
       return;
     }
     this.labels = new LabelCache(model.doc.strings);
-    this.computeColorKeys();
+    this.computeSlots();
     const { layout } = model;
     this.range = { x0: layout.domain.start, x1: layout.domain.end };
     if (restore?.zoomed !== undefined && restore.zoomed < layout.count) this.zoomed = restore.zoomed;
@@ -132,7 +133,7 @@ export class FlameChart {
   setTheme(theme: Theme): void {
     this.theme = theme;
     this.warmFont();
-    this.computeColorKeys();
+    this.computeSlots();
     this.invalidate();
   }
 
@@ -144,6 +145,7 @@ export class FlameChart {
 
   setSearch(result: SearchResult | undefined): void {
     this.search = result && result.query.trim() !== '' ? result : undefined;
+    this.computeSlots();
     this.invalidate();
   }
 
@@ -223,45 +225,50 @@ export class FlameChart {
     this.callbacks.onViewChange();
   }
 
-  private computeColorKeys(): void {
+  /**
+   * Colour slot of every node, recomputed when the model, theme or search changes (not per
+   * frame). Slots: palette shades, then dimmed, neutral, the slower ramp, the faster ramp.
+   */
+  private computeSlots(): void {
     const m = this.model;
     if (!m) return;
     const { strings } = m.doc;
     const v = m.view;
+    const P = this.theme.palette.length;
+    const slot = new Uint16Array(v.count);
     if (v.kind === 'compare' && v.baseTotal) {
-      // Per node: the change bucket against the root's baseline total.
-      const key = new Int16Array(v.count);
+      // The change bucket against the root's baseline total.
       const rootBase = new Float64Array(v.count);
       for (let i = 0; i < v.count; i++) {
-        const p = v.parent[i];
-        rootBase[i] = p < 0 ? v.baseTotal[i] : rootBase[m.layout.root[i]];
-        key[i] = changeBucket(changeIntensity(v.baseTotal[i], v.total[i], rootBase[i]), COMPARE_STEPS);
+        rootBase[i] = v.parent[i] < 0 ? v.baseTotal[i] : rootBase[m.layout.root[i]];
+        const b = changeBucket(changeIntensity(v.baseTotal[i], v.total[i], rootBase[i]), COMPARE_STEPS);
+        slot[i] = b === 0 ? P + 1 : b > 0 ? P + 1 + b : P + 1 + COMPARE_STEPS - b;
       }
-      this.colorKey = key;
     } else {
-      const key = new Int16Array(strings.length);
-      const n = this.theme.palette.length;
-      for (let s = 0; s < strings.length; s++) key[s] = nameHash(strings[s]) % n;
-      this.colorKey = key;
+      const byName = new Uint16Array(strings.length);
+      for (let k = 0; k < strings.length; k++) byName[k] = nameHash(strings[k]) % P;
+      for (let i = 0; i < v.count; i++) slot[i] = byName[v.name[i]];
     }
+    const match = this.search?.match;
+    if (match) for (let i = 0; i < v.count; i++) if (match[i] === 0) slot[i] = P;
+    this.nodeSlot = slot;
+    // What wins a pixel shared by several spans: a match over dimmed ones, a bigger change.
+    const rank = new Uint8Array(P + 2 + 2 * COMPARE_STEPS);
+    for (let k = 0; k < P; k++) rank[k] = 1;
+    for (let k = 1; k <= COMPARE_STEPS; k++) {
+      rank[P + 1 + k] = k;
+      rank[P + 1 + COMPARE_STEPS + k] = k;
+    }
+    this.slotRank = rank;
   }
 
-  // Colour slots: palette shades, then dimmed, neutral, slower ramp, faster ramp.
+  // Colours by slot (see computeSlots).
   private slotColors(): { fill: string[]; text: string[] } {
     const t = this.theme;
     return {
       fill: [...t.palette, t.dimmed, t.neutral, ...t.slower, ...t.faster],
       text: [...t.paletteText, t.dimmedText, t.neutralText, ...t.slowerText, ...t.fasterText],
     };
-  }
-
-  private slotForNode(i: number, compare: boolean): number {
-    const P = this.theme.palette.length;
-    if (this.search && this.search.match[i] === 0) return P;
-    if (!compare) return this.colorKey[this.model!.view.name[i]];
-    const b = this.colorKey[i];
-    if (b === 0) return P + 1;
-    return b > 0 ? P + 1 + b : P + 1 + COMPARE_STEPS - b;
   }
 
   private draw(): void {
@@ -279,7 +286,14 @@ export class FlameChart {
     const rowTop = this.scrollTop / ROW_HEIGHT;
     const rows = (this.heightPx - AXIS_HEIGHT) / ROW_HEIGHT + 1;
     const vis = this.visible;
-    collectVisible(layout, { x0: this.range.x0, x1: this.range.x1, rowTop, rows, widthPx: this.widthPx }, vis);
+    // Colours carry meaning while searching and comparing: keep important slivers visible.
+    const keyed = this.search !== undefined || view.kind === 'compare';
+    collectVisible(
+      layout,
+      { x0: this.range.x0, x1: this.range.x1, rowTop, rows, widthPx: this.widthPx },
+      vis,
+      keyed ? { key: this.nodeSlot, rank: this.slotRank } : {},
+    );
 
     // Group boxes by colour (counting sort) so each colour is one path and one fill.
     const colors = this.slotColors();
@@ -289,9 +303,9 @@ export class FlameChart {
       this.order = new Uint32Array(vis.count * 2);
     }
     const counts = new Uint32Array(slots + 1);
-    const compare = view.kind === 'compare';
+    const nodeSlot = this.nodeSlot;
     for (let k = 0; k < vis.count; k++) {
-      const s = this.slotForNode(vis.node[k], compare);
+      const s = nodeSlot[vis.node[k]];
       this.slotOf[k] = s;
       counts[s + 1]++;
     }
@@ -333,7 +347,7 @@ export class FlameChart {
         const k = this.order[o];
         const x = Math.max(0, vis.px0[k]);
         const w = Math.min(this.widthPx, vis.px1[k]) - x;
-        if (w < MIN_LABEL_WIDTH) continue;
+        if (w < MIN_LABEL_WIDTH || vis.tiny[k] === 1) continue;
         const node = vis.node[k];
         const label = labels.fit(ctx, view.name[node], w - 2 * LABEL_PAD);
         if (label === undefined) continue;
@@ -353,7 +367,7 @@ export class FlameChart {
       ctx.beginPath();
       for (let k = 0; k < vis.count; k++) {
         const node = vis.node[k];
-        if (marks[view.name[node]] !== 1) continue;
+        if (marks[view.name[node]] !== 1 || vis.tiny[k] === 1) continue;
         const w = Math.max(2, vis.px1[k] - vis.px0[k] - 1);
         ctx.rect(vis.px0[k] + 1, yOf(node) + 1, w - 1, ROW_HEIGHT - 3);
       }

@@ -87,7 +87,7 @@ export function readTheme(): Theme {
   const textChoices = [fg, bg, black, white];
 
   // Warm flame shades: each hue at three strengths against the editor background.
-  const strengths = light ? [0.55, 0.4, 0.28] : [0.75, 0.6, 0.45];
+  const strengths = light ? [0.72, 0.56, 0.42] : [0.75, 0.6, 0.45];
   const shades: Rgb[] = [];
   for (const s of strengths) for (const hue of [orange, yellow, red]) shades.push(mix(bg, hue, s));
   const neutral = mix(bg, fg, light ? 0.16 : 0.22);

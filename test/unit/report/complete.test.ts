@@ -9,6 +9,7 @@ import { completeMilestone, planCompletion, prepareReport } from '../../../src/c
 import { ConcurrentChangeError } from '../../../src/core/files';
 import { InputError } from '../../../src/core/problems';
 import { startMilestone } from '../../../src/core/start';
+import { recordRun } from '../../../src/core/cargo/validationRecord';
 import { gitCopy, METAL } from '../core/helpers';
 import { AFTER, BASELINE, COMMAND, MERKLE, STACKED, STATUS, TRACES, TRACKING, edit, fileText, forestMs, git, pct, readText, recordTraces, remove, section, startedRepo } from './helpers';
 
@@ -34,6 +35,8 @@ test('complete: the report from the recorded runs, written into the tracking fil
   recordTraces(root);
   edit(root, COMMAND, (t) => t + '\n// Batching helper follows.\n');
   rmSync(path.join(root, 'crates/metal-backend/examples/traces/ansi.txt'));
+  const recorded = await recordRun(root, TRACKING('2'), { command: 'cargo check -p openvm-metal-backend', outcome: 'passed', exitCode: 0, durationMs: 4200, date: new Date('2026-11-21T09:30:00Z') });
+  assert.ok(recorded.recorded);
   const statusBefore = fileText(root, STATUS);
   const trackingBefore = fileText(root, TRACKING('2'));
 
@@ -54,6 +57,10 @@ test('complete: the report from the recorded runs, written into the tracking fil
   const rsa = forestMs(afterText, 'rs_code_matrix');
   assert.ok(rsRow.includes(`| ${pct(rsb, rsa)} (`), `${rsRow} should show ${pct(rsb, rsa)}`);
   assert.ok(Math.abs((rsa - rsb) / rsb + 0.4) < 0.01);
+
+  // The recorded validation run.
+  assert.deepEqual(r.report.validation.runs.map((v) => [v.command, v.result, v.duration]), [['cargo check -p openvm-metal-backend', 'passed', '4.2 s']]);
+  assert.match(md, /## Validation\n\n\| Date \(UTC\) \| Command \| Result \| Duration \|\n\| --- \| --- \| --- \| --- \|\n\| 2026-11-21 09:30 \| `cargo check -p openvm-metal-backend` \| passed \| 4\.2 s \|\n/);
 
   // Changed files with their verdicts.
   const rows = r.report.changes.files.map((f) => [f.path, f.kind, f.verdict.label]);
@@ -84,7 +91,7 @@ test('complete: the report from the recorded runs, written into the tracking fil
   const trackingAfter = fileText(root, TRACKING('2'));
   assert.equal(section(trackingAfter, 'summary'), SUMMARY);
   const stripped = trackingAfter
-    .replace(/\n<!-- milestone-scope:([a-z-]+):start -->\n[\s\S]*?\n<!-- milestone-scope:\1:end -->\n/g, '')
+    .replace(/\n<!-- milestone-scope:(summary|report-[a-z]+):start -->\n[\s\S]*?\n<!-- milestone-scope:\1:end -->\n/g, '')
     .replace('## Optimisation summary\n\n', '');
   const expected = trackingBefore.replace('- Status: `in_progress`', '- Status: `completed`').replace(/(- Base commit: `[0-9a-f]+`)/, '$1\n- Completed: 2026-11-24');
   assert.equal(stripped, expected);
