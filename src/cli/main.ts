@@ -15,6 +15,7 @@ import { runStart } from './start';
 import { runTrace } from './trace';
 import { runRun } from './run';
 import { runComplete, runReport } from './report';
+import { runMcp } from './mcp';
 
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -28,6 +29,7 @@ export const COMMANDS: Record<string, Command> = {
   run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', run: runRun },
   report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", run: runReport },
   complete: { summary: 'write the report into the tracking file and mark the milestone completed', run: runComplete },
+  mcp: { summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)', run: runMcp },
 };
 
 function usage(): string {

@@ -221,8 +221,7 @@ function describeCompletion(r: CompletionResult): string {
     lines.push('Nothing changed.');
     return lines.join('\n') + '\n';
   }
-  const verb = r.alreadyCompleted ? `already completed on ${r.date}; report regenerated` : `completed on ${r.date}`;
-  lines.push(`Milestone ${id} ${verb} (${r.prepared.me}).`);
+  lines.push(r.alreadyCompleted ? `Milestone ${id} was already completed on ${r.date} by ${r.prepared.me}; report regenerated.` : `Milestone ${id} completed on ${r.date} by ${r.prepared.me}.`);
   if (r.report.forced) lines.push(`  forced past ${r.report.forced.errors} scope error(s): ${r.report.forced.reason}`);
   if (r.written.length) for (const f of r.written) lines.push(`  updated ${f}`);
   else lines.push('  nothing changed: the files already hold this report');

@@ -147,7 +147,9 @@ async function readSource(root: string, file: string): Promise<Source> {
   let doc = find();
   const disk = await readDisk(uri.fsPath);
   doc = find(); // the document may have opened or closed while the disk was read
-  if (!doc) return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
+  // A document without unsaved changes whose file is gone (deleted, or removed by a checkout) is
+  // a leftover: the file on disk, absent, is what counts.
+  if (!doc || (!doc.isDirty && disk === undefined)) return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
   const text = doc.getText();
   return { file, uri, text, doc, version: doc.version, wasDirty: doc.isDirty, stale: !doc.isDirty && disk !== undefined && disk !== text };
 }

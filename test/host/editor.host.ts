@@ -2,7 +2,7 @@
 // host through the VS Code API (CodeLens provider results, the decoration state command, files
 // on disk).
 import * as assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
 
@@ -288,4 +288,18 @@ editorTest('editor: Stop keeps the documents; starting again resumes with the re
   await git(['commit', '-q', '--allow-empty', '-m', 'later work']);
   assert.equal((await placements()).base, head.slice(0, 10));
   assert.deepEqual(await placed(STACKED), HOTSPOTS.map((line) => ({ line, state: 'current' })));
+});
+
+editorTest('editor: a tracking file deleted on disk but still open is not mistaken for the current one', async () => {
+  const me = await git(['config', 'user.name']);
+  await writeFile(workspacePath(TRACKING_2), `# Milestone 2\n\n- Status: in_progress\n- Owner: ${me}\n- Started: 2026-11-01\n`);
+  const doc = await vscode.workspace.openTextDocument(workspacePath(TRACKING_2));
+  await vscode.window.showTextDocument(doc);
+  await unlink(workspacePath(TRACKING_2));
+  await waitFor(async () => !(await readWorkspaceFile(TRACKING_2).then(() => true, () => false)), 5_000, 'the file to be gone');
+  const result = await start('2');
+  assert.equal(result.decision, 'ready', 'decided on the files on disk, not on the leftover document');
+  const created = await waitFor(() => readWorkspaceFile(TRACKING_2).catch(() => ''), 10_000, 'the tracking file created again');
+  assert.match(created, /in_progress/);
+  assert.ok(!created.includes('2026-11-01'), 'not the deleted file\'s text');
 });

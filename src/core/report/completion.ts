@@ -75,10 +75,11 @@ export interface RefusalInput {
   forceReason?: string;
 }
 
-/** Every reason not to complete, most important first; forced ones removed when a reason is given. */
+/** Every reason not to complete, most important first; forcible ones dropped when a reason is given. */
 export function completionRefusals(input: RefusalInput): Refusal[] {
+  // Someone else's milestone (or one not in progress): its scope and summary are not the caller's concern.
+  if (input.ownership.refusal) return [input.ownership.refusal];
   const out: Refusal[] = [];
-  if (input.ownership.refusal) out.push(input.ownership.refusal);
   if (input.scopeUnavailable) {
     out.push({ code: 'scope-unavailable', forcible: true, message: `the changes could not be checked against the milestone's scope: ${input.scopeUnavailable}` });
   } else if (input.scopeErrors > 0) {

@@ -200,22 +200,33 @@ export class ForestParser implements FormatParser {
   }
 
   private span(s: string, pos: number, depth: number, level: string, lineNo: number): void {
-    const close = s.indexOf('% ]', pos);
-    const open = close < 0 ? -1 : s.lastIndexOf(' [ ', close);
-    if (open < pos) return this.bad(lineNo, s, 'neither a span (`name [ duration | percent ]`) nor an event');
-    const dur = parseDurationAt(s, open + 3, close);
+    // `name [ DUR | PCT% ]` or `name [ DUR | BASE% / TOTAL% ]`: the first ` [ ` followed by a
+    // duration (names may contain ` [ ` themselves, rarely).
+    let open = s.indexOf(' [ ', pos);
+    let dur = NaN;
+    while (open >= 0) {
+      dur = parseDurationAt(s, open + 3);
+      if (dur === dur && s.charCodeAt(lastEnd()) === 32 && s.charCodeAt(lastEnd() + 1) === 124) break;
+      open = s.indexOf(' [ ', open + 1);
+    }
+    if (open < 0) {
+      const why = s.indexOf(' [ ', pos) >= 0 ? 'span duration not understood' : 'neither a span (`name [ duration | percent ]`) nor an event';
+      return this.bad(lineNo, s, why);
+    }
     let i = lastEnd();
-    if (dur !== dur || !s.startsWith(' | ', i)) return this.bad(lineNo, s, 'span duration not understood');
-    const first = parseDecimal(s, i + 3, close);
+    const first = parseDecimal(s, i + 3);
     i = lastEnd();
     if (first !== first || s.charCodeAt(i) !== 37) return this.bad(lineNo, s, 'span percentage not understood');
     let basePct = NaN;
-    if (i !== close) {
-      if (!s.startsWith('% / ', i)) return this.bad(lineNo, s, 'span percentages not understood');
+    if (s.charCodeAt(i + 1) === 32 && s.charCodeAt(i + 2) === 47) {
+      // `BASE% / TOTAL%`
       basePct = first;
-      const total = parseDecimal(s, i + 4, close);
-      if (total !== total || lastEnd() !== close) return this.bad(lineNo, s, 'span percentages not understood');
+      const total = parseDecimal(s, i + 4);
+      i = lastEnd();
+      if (total !== total || s.charCodeAt(i) !== 37) return this.bad(lineNo, s, 'span percentages not understood');
     }
+    if (s.charCodeAt(i + 1) !== 32 || s.charCodeAt(i + 2) !== 93) return this.bad(lineNo, s, 'span bracket not closed with ` ]`');
+    const close = i;
     const root = depth === 0 ? undefined : this.stack[0];
     // BASE% is exact to 0.005% of the root; the root minus its children would carry each child's
     // 3-digit rounding.

@@ -107,6 +107,8 @@ export class FlameChart {
 
   setModel(model: ChartModel | undefined, restore?: { range?: { x0: number; x1: number }; zoomed?: number; scrollTop?: number }): void {
     this.model = model;
+    // A search result belongs to the previous view's nodes; the app searches the new one.
+    this.search = undefined;
     this.hovered = -1;
     this.selected = -1;
     this.zoomed = -1;

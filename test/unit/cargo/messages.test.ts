@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCargoLine, packageNameOf } from '../../../src/core/cargo/messages';
 import { runProcess } from '../../../src/core/cargo/run';
@@ -96,7 +96,7 @@ test('package names come out of every package id form', () => {
 });
 
 test('real cargo output: a type error in the fixture is found at its line', { timeout: 300_000 }, async () => {
-  shareTargetDir('messages');
+  const targetDir = shareTargetDir('messages');
   const copy = fixtureCopy();
   try {
     const file = path.join(copy.root, 'crates/metal-backend/src/merkle_tree.rs');
@@ -122,5 +122,6 @@ test('real cargo output: a type error in the fixture is found at its line', { ti
     assert.match(err.rendered, /merkle_tree\.rs:97:31/);
   } finally {
     copy.cleanup();
+    rmSync(targetDir, { recursive: true, force: true });
   }
 });

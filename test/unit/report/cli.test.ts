@@ -85,7 +85,7 @@ test('complete: exit 0, files written; a second run with the summary from a file
   const tracking = fileText(root, TRACKING('2'));
   const again = await cli(root, 'complete', '2', '--owner', 'tester', '--baseline', BASELINE, '--after', AFTER);
   assert.equal(again.code, 0, again.stdout + again.stderr);
-  assert.match(again.stdout, /already completed on \d{4}-\d{2}-\d{2}; report regenerated/);
+  assert.match(again.stdout, /^Milestone 2 was already completed on \d{4}-\d{2}-\d{2} by tester; report regenerated\.$/m);
   assert.match(again.stdout, /nothing changed: the files already hold this report/);
   assert.equal(fileText(root, STATUS), status);
   assert.equal(fileText(root, TRACKING('2')), tracking);
@@ -97,7 +97,7 @@ test('complete refuses with the workflow exit codes and changes nothing', async 
   const before = fileText(fixture, STATUS);
   const notYours = await cli(fixture, 'complete', '1', '--owner', 'tester', '--summary', 'x');
   assert.equal(notYours.code, 4);
-  assert.match(notYours.stdout, /Milestone 1 was not completed:\n {2}- milestone 1 is not yours \(tester\): in progress by @bob/);
+  assert.match(notYours.stdout, /^Milestone 1 was not completed:\n {2}- milestone 1 is not yours \(tester\): in progress by @bob since 2026-11-20\nNothing changed\.\n$/);
   assert.equal((await cli(fixture, 'complete', '3', '--owner', 'tester', '--summary', 'x')).code, 5);
   assert.equal((await cli(fixture, 'complete', '4', '--owner', 'carol', '--summary', 'x')).code, 5);
   const json = JSON.parse((await cli(fixture, 'complete', '0', '--owner', 'tester', '--summary', 'x', '--json')).stdout);

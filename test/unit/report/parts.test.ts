@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseCatalog } from '../../../src/core/catalog/parse';
 import { recordRunInText } from '../../../src/core/cargo/validationRecord';
-import { backtickedNames, changedFiles, fileVerdict, parseValidationRuns, placeSection, renderReport, workItemMatcher, PLACEMENTS, type MilestoneReport } from '../../../src/core/report';
+import { backtickedNames, changedFiles, completionRefusals, fileVerdict, parseValidationRuns, placeSection, renderReport, workItemMatcher, PLACEMENTS, type MilestoneReport } from '../../../src/core/report';
 import { code, direction, percent, signedDuration } from '../../../src/core/report/render';
 import { SectionError } from '../../../src/core/sections';
 import type { ScopeFinding } from '../../../src/core/scope';
@@ -201,4 +201,17 @@ test('a report without git, traces or runs says why each part is missing', () =>
   assert.match(md, /_No timing deltas: no baseline profiling run recorded for milestone 7\._/);
   assert.match(md, /_No residual bottlenecks: no after run\._/);
   assert.match(md, /- Status: in progress by me \(started 2026-11-20\)/);
+});
+
+// ---- refusals ------------------------------------------------------------------------------------
+
+test('refusals: only the ownership reason for a milestone that is not yours; forcible ones dropped when forced', () => {
+  const notYours = { alreadyCompleted: false, refusal: { code: 'not-yours' as const, forcible: false, message: 'not yours' } };
+  assert.deepEqual(completionRefusals({ ownership: notYours, scopeErrors: 3, summary: undefined }).map((r) => r.code), ['not-yours']);
+  const mine = { alreadyCompleted: false };
+  assert.deepEqual(completionRefusals({ ownership: mine, scopeErrors: 2, summary: '' }).map((r) => r.code), ['scope-errors', 'no-summary']);
+  assert.deepEqual(completionRefusals({ ownership: mine, scopeErrors: 2, summary: '', forceReason: 'agreed' }).map((r) => r.code), ['no-summary']);
+  assert.deepEqual(completionRefusals({ ownership: mine, scopeErrors: 0, scopeUnavailable: 'no git', summary: 's' }).map((r) => r.code), ['scope-unavailable']);
+  assert.deepEqual(completionRefusals({ ownership: mine, scopeErrors: 1, summary: 's', forceReason: '  ' }).map((r) => r.code), ['scope-errors'], 'a blank reason forces nothing');
+  assert.deepEqual(completionRefusals({ ownership: mine, scopeErrors: 0, summary: 's' }), []);
 });
