@@ -136,6 +136,8 @@ export async function main(): Promise<void> {
     console.log(`load average before: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${RUNS} timed runs per format, fresh process each)`);
     const files: Partial<Record<TraceFormat, string>> = {};
     const results: Partial<Record<TraceFormat, ParseResult>> = {};
+    console.log('MB/s: wall clock, best and median of the timed runs, and bytes per second of process CPU time (all threads).');
+    console.log('heap: bytes per span kept by the parsed trace after GC, and at the peak while parsing (sampled per 1 MiB chunk).');
     console.log('format   size      spans    MB/s best  MB/s median  MB/s CPU  heap B/span kept  peak   target');
     for (const format of ['forest', 'chrome', 'folded', 'fmt'] as TraceFormat[]) {
       const reps = Math.ceil(SPANS / SPANS_PER_COPY[format]);
@@ -148,9 +150,10 @@ export async function main(): Promise<void> {
       const med = mb(r.bytes) / (median(r.wallMs) / 1000);
       const cpu = mb(r.bytes) / (best(r.cpuMs) / 1000);
       const target = TARGET_MBS[format];
+      const ok = (x: number) => (target !== undefined && x >= target ? 'met' : 'MISSED');
       const verdict =
-        (target ? `>=${target} MB/s ${wall >= target ? 'met' : 'MISSED'}` : 'no MB/s target') +
-        `, <${TARGET_BYTES_PER_SPAN} B/span ${r.peakPerSpan < TARGET_BYTES_PER_SPAN ? 'met' : 'MISSED'}`;
+        (target ? `>=${target} MB/s: wall ${ok(wall)}, per CPU-second ${ok(cpu)}` : 'no MB/s target') +
+        `; <${TARGET_BYTES_PER_SPAN} B/span ${r.peakPerSpan < TARGET_BYTES_PER_SPAN ? 'met' : 'MISSED'}`;
       console.log(
         `${format.padEnd(8)} ${`${mb(r.bytes).toFixed(1)} MB`.padEnd(9)} ${String(r.spans).padEnd(8)} ${wall.toFixed(0).padStart(9)}  ${med
           .toFixed(0)

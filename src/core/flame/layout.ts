@@ -262,39 +262,57 @@ export class VisibleBoxes {
   }
 }
 
+/** A row index over some of the nodes (see `subsetIndex`), or the layout's own. */
+export interface RowIndex {
+  rowStart: Uint32Array;
+  rowNodes: Uint32Array;
+}
+
 export interface CollectOptions {
   /** Boxes narrower than this (CSS px) become one-pixel slivers. Default 1. */
   minWidthPx?: number;
-  /**
-   * How each node is coloured (per node). With it, slivers merge into runs only when their keys
-   * are equal, and within one pixel the key of highest `rank` wins (a search match over dimmed
-   * spans, a large change over a small one). Without it, adjacent slivers always merge.
-   */
-  key?: ArrayLike<number>;
-  /** Importance of each key value; higher wins a shared pixel. */
-  rank?: ArrayLike<number>;
+  /** Only these nodes (an overlay of search matches, say); default all. */
+  index?: RowIndex;
+}
+
+/**
+ * The row index restricted to nodes with `mask[node] !== 0`, in the same order: for drawing the
+ * important spans (search matches, changed spans) again on top, where slivers would hide them.
+ */
+export function subsetIndex(layout: FlameLayout, mask: ArrayLike<number>): RowIndex {
+  const rowStart = new Uint32Array(layout.rowCount + 1);
+  let n = 0;
+  for (let r = 0; r < layout.rowCount; r++) {
+    rowStart[r] = n;
+    for (let k = layout.rowStart[r]; k < layout.rowStart[r + 1]; k++) if (mask[layout.rowNodes[k]] !== 0) n++;
+  }
+  rowStart[layout.rowCount] = n;
+  const rowNodes = new Uint32Array(n);
+  let j = 0;
+  for (let k = 0; k < layout.count; k++) if (mask[layout.rowNodes[k]] !== 0) rowNodes[j++] = layout.rowNodes[k];
+  return { rowStart, rowNodes };
 }
 
 /**
  * Collects the boxes to draw, in CSS pixels. Boxes narrower than the minimum width become
- * one-pixel slivers, at most one per pixel column per row, and adjacent slivers merge into runs,
- * so the rectangles drawn per frame are bounded by rows × width however many spans there are.
- * Without keys the work is bounded the same way (binary search past covered pixels); with keys
- * every span in view is looked at once so that no important one is hidden.
+ * one-pixel slivers, at most one per pixel column per row, and adjacent slivers merge into runs
+ * (drawn in the colour of their first span, never labelled); after each sliver the scan jumps
+ * past every span that ends within that pixel. So the work per frame is bounded by rows × width,
+ * however many spans there are.
  */
 export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBoxes, options: CollectOptions = {}): void {
   out.count = 0;
   const span = vp.x1 - vp.x0;
   if (!(span > 0) || vp.widthPx <= 0) return;
   const minWidthPx = options.minWidthPx ?? 1;
-  const { key, rank } = options;
+  const { rowStart, rowNodes } = options.index ?? layout;
+  const { x0, x1 } = layout;
   const scale = vp.widthPx / span;
   const first = Math.max(0, Math.floor(vp.rowTop));
   const last = Math.min(layout.rowCount, Math.ceil(vp.rowTop + vp.rows));
-  const { x0, x1, rowNodes, rowStart } = layout;
   for (let r = first; r < last; r++) {
     const end = rowStart[r + 1];
-    let k = upperBoundX1(layout, rowStart[r], end, vp.x0);
+    let k = upperBoundX1(x1, rowNodes, rowStart[r], end, vp.x0);
     let covered = -Infinity;
     // The current run of slivers in this row (index in `out`), or -1.
     let run = -1;
@@ -316,36 +334,32 @@ export function collectVisible(layout: FlameLayout, vp: Viewport, out: VisibleBo
       }
       const px = Math.floor(a);
       if (px >= covered) {
-        if (run >= 0 && out.px1[run] === px && (key === undefined || key[out.node[run]] === key[i])) out.px1[run] = px + 1;
+        if (run >= 0 && out.px1[run] === px) out.px1[run] = px + 1;
         else run = out.push(i, px, px + 1, true);
         covered = px + 1;
-      } else if (key !== undefined && run >= 0 && px === out.px1[run] - 1) {
-        // A more important span takes over the run's last pixel.
-        const mine = rank ? rank[key[i]] : key[i];
-        const theirs = rank ? rank[key[out.node[run]]] : key[out.node[run]];
-        if (mine > theirs) {
-          if (out.px1[run] - out.px0[run] > 1) {
-            out.px1[run] -= 1;
-            run = out.push(i, px, px + 1, true);
-          } else {
-            out.node[run] = i;
-          }
-        }
       }
-      if (key !== undefined) {
-        k++;
-        continue;
-      }
-      // Skip every further box that ends within the pixel just covered.
-      const next = upperBoundX1(layout, k + 1, end, vp.x0 + covered / scale);
-      k = next > k ? next : k + 1;
+      // Jump past every span that ends within the covered pixel (usually a few places on).
+      k = gallopX1(x1, rowNodes, k + 1, end, vp.x0 + covered / scale);
     }
   }
 }
 
-/** First position in [lo, hi) of the row whose node ends after x. */
-function upperBoundX1(layout: FlameLayout, lo: number, hi: number, x: number): number {
-  const { x1, rowNodes } = layout;
+/** Like upperBoundX1, for a target expected near `lo`: doubling steps, then a binary search. */
+function gallopX1(x1: Float64Array, rowNodes: Uint32Array, lo: number, hi: number, x: number): number {
+  if (lo >= hi || x1[rowNodes[lo]] > x) return lo;
+  let step = 1;
+  let prev = lo;
+  let probe = lo + 1;
+  while (probe < hi && x1[rowNodes[probe]] <= x) {
+    prev = probe;
+    step *= 2;
+    probe = lo + step;
+  }
+  return upperBoundX1(x1, rowNodes, prev + 1, Math.min(probe, hi), x);
+}
+
+/** First position in [lo, hi) of a row whose node ends after x. */
+function upperBoundX1(x1: Float64Array, rowNodes: Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x1[rowNodes[mid]] <= x) lo = mid + 1;
@@ -363,7 +377,7 @@ export function hitTest(layout: FlameLayout, row: number, x: number, slop = 0): 
   const r = Math.floor(row);
   const lo = layout.rowStart[r];
   const hi = layout.rowStart[r + 1];
-  const k = upperBoundX1(layout, lo, hi, x);
+  const k = upperBoundX1(layout.x1, layout.rowNodes, lo, hi, x);
   if (k < hi) {
     const i = layout.rowNodes[k];
     if (layout.x0[i] <= x && layout.x1[i] > layout.x0[i]) return i;

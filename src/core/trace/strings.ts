@@ -115,10 +115,10 @@ export class SliceCache<T> {
   get(s: string, a: number, b: number): T {
     const len = b - a;
     // Keys often share a long head and differ near the end (line numbers, counters): hash the
-    // last 8 characters and 8 spread over the rest.
+    // last 6 characters and 6 spread over the rest.
     let h = len;
-    const tail = len > 8 ? b - 8 : a;
-    const step = tail - a > 8 ? (tail - a) >> 3 : 1;
+    const tail = len > 6 ? b - 6 : a;
+    const step = tail - a > 6 ? ((tail - a) / 6) | 0 : 1;
     for (let i = a; i < tail; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
     for (let i = tail; i < b; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
     const slot = (h ^ (h >>> 13)) & (SLOTS - 1);

@@ -8,6 +8,7 @@ import { changeBucket, changeIntensity, nameHash } from './colors';
 import {
   clampRange,
   collectVisible,
+  subsetIndex,
   hitTest,
   neighbour,
   panRange,
@@ -16,6 +17,7 @@ import {
   zoomRange,
   type Direction,
   type FlameLayout,
+  type RowIndex,
 } from '../../core/flame/layout';
 import type { SearchResult } from './search';
 import { LabelCache } from './textCache';
@@ -63,10 +65,12 @@ export class FlameChart {
   private labels: LabelCache | undefined;
   /** Palette slot per string index (normal views) or per node (compare view). */
   private nodeSlot: Uint16Array = new Uint16Array(0);
-  private slotRank: Uint8Array = new Uint8Array(0);
+  /** Spans drawn again over the slivers while colours carry meaning, and the slivers' colour. */
+  private overlay: { index: RowIndex; runSlot: number } | undefined;
   private highlightNames: Uint8Array = new Uint8Array(0);
   private search: SearchResult | undefined;
   private readonly visible = new VisibleBoxes();
+  private readonly visibleOverlay = new VisibleBoxes();
   private slotOf = new Uint16Array(1024);
   private order = new Uint32Array(1024);
 
@@ -254,14 +258,10 @@ export class FlameChart {
     const match = this.search?.match;
     if (match) for (let i = 0; i < v.count; i++) if (match[i] === 0) slot[i] = P;
     this.nodeSlot = slot;
-    // What wins a pixel shared by several spans: a match over dimmed ones, a bigger change.
-    const rank = new Uint8Array(P + 2 + 2 * COMPARE_STEPS);
-    for (let k = 0; k < P; k++) rank[k] = 1;
-    for (let k = 1; k <= COMPARE_STEPS; k++) {
-      rank[P + 1 + k] = k;
-      rank[P + 1 + COMPARE_STEPS + k] = k;
-    }
-    this.slotRank = rank;
+    // Search matches (over dimmed slivers) and changed spans (over neutral ones).
+    if (match) this.overlay = { index: subsetIndex(m.layout, match), runSlot: P };
+    else if (v.kind === 'compare') this.overlay = { index: subsetIndex(m.layout, slot.map((x) => (x === P + 1 ? 0 : 1))), runSlot: P + 1 };
+    else this.overlay = undefined;
   }
 
   // Colours by slot (see computeSlots).
@@ -285,67 +285,38 @@ export class FlameChart {
     ctx.font = t.font;
     this.labels!.setFont(t.font);
 
-    const rowTop = this.scrollTop / ROW_HEIGHT;
-    const rows = (this.heightPx - AXIS_HEIGHT) / ROW_HEIGHT + 1;
+    const vp = {
+      x0: this.range.x0,
+      x1: this.range.x1,
+      rowTop: this.scrollTop / ROW_HEIGHT,
+      rows: (this.heightPx - AXIS_HEIGHT) / ROW_HEIGHT + 1,
+      widthPx: this.widthPx,
+    };
     const vis = this.visible;
-    // Colours carry meaning while searching and comparing: keep important slivers visible.
-    const keyed = this.search !== undefined || view.kind === 'compare';
-    collectVisible(
-      layout,
-      { x0: this.range.x0, x1: this.range.x1, rowTop, rows, widthPx: this.widthPx },
-      vis,
-      keyed ? { key: this.nodeSlot, rank: this.slotRank } : {},
-    );
-
-    // Group boxes by colour (counting sort) so each colour is one path and one fill.
+    collectVisible(layout, vp, vis);
     const colors = this.slotColors();
-    const slots = colors.fill.length;
-    if (this.slotOf.length < vis.count) {
-      this.slotOf = new Uint16Array(vis.count * 2);
-      this.order = new Uint32Array(vis.count * 2);
-    }
-    const counts = new Uint32Array(slots + 1);
-    const nodeSlot = this.nodeSlot;
-    for (let k = 0; k < vis.count; k++) {
-      const s = nodeSlot[vis.node[k]];
-      this.slotOf[k] = s;
-      counts[s + 1]++;
-    }
-    for (let s = 0; s < slots; s++) counts[s + 1] += counts[s];
-    const groupStart = counts.slice();
-    for (let k = 0; k < vis.count; k++) this.order[counts[this.slotOf[k]]++] = k;
-
     const yOf = (node: number) => AXIS_HEIGHT + layout.row[node] * ROW_HEIGHT - this.scrollTop;
+
     ctx.save();
     ctx.beginPath();
     ctx.rect(0, AXIS_HEIGHT, this.widthPx, this.heightPx - AXIS_HEIGHT);
     ctx.clip();
     this.drawLaneHeaders(m);
 
-    for (let s = 0; s < slots; s++) {
-      const a = groupStart[s];
-      const b = groupStart[s + 1];
-      if (a === b) continue;
-      ctx.fillStyle = colors.fill[s];
-      ctx.beginPath();
-      for (let o = a; o < b; o++) {
-        const k = this.order[o];
-        const x = vis.px0[k];
-        const w = vis.px1[k] - x;
-        // A one-pixel gap separates neighbours once boxes are wide enough to afford it.
-        ctx.rect(x, yOf(vis.node[k]), w > 3 ? w - 1 : w, ROW_HEIGHT - 1);
-      }
-      ctx.fill();
+    // While colours carry meaning (search, compare), runs of slivers take the background colour
+    // and the important spans are drawn again on top, so none hides inside a run.
+    const groups = this.fillBoxes(vis, colors.fill, yOf, this.overlay ? this.overlay.runSlot : -1, false);
+    if (this.overlay) {
+      collectVisible(layout, vp, this.visibleOverlay, { index: this.overlay.index });
+      this.fillBoxes(this.visibleOverlay, colors.fill, yOf, -1, true);
     }
 
-    // Labels, in the same colour groups so the text colour changes rarely.
+    // Labels, in the colour groups so the text colour changes rarely.
     ctx.textBaseline = 'middle';
     const labels = this.labels!;
-    for (let s = 0; s < slots; s++) {
-      const a = groupStart[s];
-      const b = groupStart[s + 1];
+    for (let s = 0; s < colors.fill.length; s++) {
       let styled = false;
-      for (let o = a; o < b; o++) {
+      for (let o = groups[s]; o < groups[s + 1]; o++) {
         const k = this.order[o];
         const x = Math.max(0, vis.px0[k]);
         const w = Math.min(this.widthPx, vis.px1[k]) - x;
@@ -381,6 +352,54 @@ export class FlameChart {
 
     this.drawAxis(m);
     this.callbacks.onDrawn();
+  }
+
+  /**
+   * Fills boxes grouped by colour (a counting sort: one path and one fill per colour). Slivers
+   * take `tinySlot` when it is set; `onlyTiny` draws just the slivers. Leaves the drawing order in
+   * `this.order` and returns where each colour's group starts in it.
+   */
+  private fillBoxes(vis: VisibleBoxes, fills: string[], yOf: (node: number) => number, tinySlot: number, onlyTiny: boolean): Uint32Array {
+    const ctx = this.ctx;
+    const slots = fills.length;
+    if (this.slotOf.length < vis.count) {
+      this.slotOf = new Uint16Array(vis.count * 2);
+      this.order = new Uint32Array(vis.count * 2);
+    }
+    const counts = new Uint32Array(slots + 1);
+    const nodeSlot = this.nodeSlot;
+    let n = 0;
+    for (let k = 0; k < vis.count; k++) {
+      const tiny = vis.tiny[k] === 1;
+      if (onlyTiny && !tiny) {
+        this.slotOf[k] = 0xffff;
+        continue;
+      }
+      const s = tiny && tinySlot >= 0 ? tinySlot : nodeSlot[vis.node[k]];
+      this.slotOf[k] = s;
+      counts[s + 1]++;
+      n++;
+    }
+    for (let s = 0; s < slots; s++) counts[s + 1] += counts[s];
+    const groups = counts.slice();
+    for (let k = 0; k < vis.count; k++) if (this.slotOf[k] !== 0xffff) this.order[counts[this.slotOf[k]]++] = k;
+    if (n === 0) return groups;
+    for (let s = 0; s < slots; s++) {
+      const a = groups[s];
+      const b = groups[s + 1];
+      if (a === b) continue;
+      ctx.fillStyle = fills[s];
+      ctx.beginPath();
+      for (let o = a; o < b; o++) {
+        const k = this.order[o];
+        const x = vis.px0[k];
+        const w = vis.px1[k] - x;
+        // A one-pixel gap separates neighbours once boxes are wide enough to afford it.
+        ctx.rect(x, yOf(vis.node[k]), w > 3 ? w - 1 : w, ROW_HEIGHT - 1);
+      }
+      ctx.fill();
+    }
+    return groups;
   }
 
   private outline(node: number, color: string, width: number): void {
