@@ -11,7 +11,7 @@
  * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart; `FLAME_BENCH_SHOTS=<dir>` saves screenshots.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildFlameDocument } from '../src/core/flame/flatten';
@@ -28,6 +28,8 @@ const ZOOM_STEPS = 30;
 const PAN_STEPS = 30;
 const SEARCHES = ['rs_code_matrix', 'merkle', 'sumcheck_polys'];
 const FIRST_PAINT_RUNS = 3;
+/** The zoom-and-pan sequence runs this many times per app; frames are pooled. */
+const SEQUENCE_RUNS = 3;
 
 /** Wraps requestAnimationFrame before any page script runs: callback time summed per frame. */
 const RAF_PROBE = `(() => {
@@ -80,7 +82,7 @@ async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-async function zoomAndPan(page: Page, at: { x: number; y: number }, app: string): Promise<{ frameJs: Stats; scriptMsPerStep: number }> {
+async function zoomAndPan(page: Page, at: { x: number; y: number }, app: string): Promise<{ frames: number[]; scriptMsPerStep: number }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const scriptTime = async () => {
@@ -124,7 +126,7 @@ async function zoomAndPan(page: Page, at: { x: number; y: number }, app: string)
     return [...rec.frames.values()];
   });
   await cdp.detach();
-  return { frameJs: stats(perFrame), scriptMsPerStep: (script1 - script0) / (2 * ZOOM_STEPS + PAN_STEPS) };
+  return { frames: perFrame, scriptMsPerStep: (script1 - script0) / (2 * ZOOM_STEPS + PAN_STEPS) };
 }
 
 interface SearchTiming {
@@ -167,9 +169,21 @@ async function timeSearch(page: Page, selector: string, query: string): Promise<
   return r;
 }
 
+/** Runs the sequence SEQUENCE_RUNS times: pooled frame statistics and each run's p95. */
+async function sequences(page: Page, at: { x: number; y: number }, app: string): Promise<{ frameJs: Stats; scriptMsPerStep: number; p95s: number[] }> {
+  const runs = [];
+  for (let r = 0; r < SEQUENCE_RUNS; r++) runs.push(await zoomAndPan(page, at, r === 0 ? app : `${app}-run${r + 1}`));
+  const pooled = runs.flatMap((r) => r.frames);
+  return {
+    frameJs: stats(pooled),
+    scriptMsPerStep: runs.reduce((a, r) => a + r.scriptMsPerStep, 0) / runs.length,
+    p95s: runs.map((r) => stats(r.frames).p95),
+  };
+}
+
 interface Result {
   firstPaint: number[];
-  sequence: { frameJs: Stats; scriptMsPerStep: number };
+  sequence: { frameJs: Stats; scriptMsPerStep: number; p95s: number[] };
   search: Array<SearchTiming & { query: string }>;
   extra: Record<string, string>;
 }
@@ -207,7 +221,7 @@ async function benchOurs(browser: Browser, url: string): Promise<Result> {
   }
   const box = (await page!.locator('canvas.flame-canvas').boundingBox())!;
   await shot(page!, 'ours-loaded');
-  const sequence = await zoomAndPan(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) }, 'ours');
+  const sequence = await sequences(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) }, 'ours');
   const zoomed = await page!.evaluate(() => {
     const st = (window as unknown as { harness: { getState(): { ranges?: Record<string, { x0: number; x1: number }> } } }).harness.getState();
     return st?.ranges?.timeline;
@@ -245,7 +259,7 @@ async function benchSpeedscope(browser: Browser, url: string, profileName: strin
   // The main flame chart fills the window below the minimap.
   const at = { x: VIEWPORT.width * 0.45, y: VIEWPORT.height * 0.6 };
   await shot(page, 'speedscope-loaded');
-  const sequence = await zoomAndPan(page, at, 'speedscope');
+  const sequence = await sequences(page, at, 'speedscope');
   const search: Result['search'] = [];
   await page.keyboard.press('Control+f');
   // Its search box (Ctrl+F) is the only visible input.
@@ -272,7 +286,7 @@ export async function main(): Promise<void> {
     const t2 = performance.now();
     harness.setDocument(doc);
     harness.addFile('prover-trace.json', file);
-    console.log(`Flame chart benchmark: ${trace.spanCount.toLocaleString('en-US')} spans, ${(bytes / 1e6).toFixed(1)} MB tracing-chrome JSON (${statSync(file).size} bytes)`);
+    console.log(`Flame chart benchmark (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs): ${trace.spanCount.toLocaleString('en-US')} spans, ${(bytes / 1e6).toFixed(1)} MB tracing-chrome JSON (${statSync(file).size} bytes)`);
     console.log(`  host: parse ${fmt(t1 - t0)}, flatten to the drawn form ${fmt(t2 - t1)}`);
 
     browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...WEBGL_ARGS] });
@@ -290,12 +304,13 @@ export async function main(): Promise<void> {
     for (const [k, v] of Object.entries(ours.extra)) console.log(`    ${k}: ${v}`);
     if (theirs) for (const [k, v] of Object.entries(theirs.extra)) console.log(`    speedscope ${k}: ${v}`);
     console.log(`  open → chart: ours ${fmt(t2 - t0 + fp)} (parse + flatten + first paint), speedscope ${fmt(theirs?.firstPaint[0] ?? NaN)} (load, import, first frame)`);
-    console.log(`  zoom-and-pan sequence (${2 * ZOOM_STEPS + PAN_STEPS} input steps), JS in animation-frame callbacks per frame:`);
+    console.log(`  zoom-and-pan sequence (${2 * ZOOM_STEPS + PAN_STEPS} input steps, ${SEQUENCE_RUNS} times), JS in animation-frame callbacks per frame:`);
     row('frames with rAF work', ours.sequence.frameJs.frames, theirs?.sequence.frameJs.frames, undefined, 'count');
     row('p50', ours.sequence.frameJs.p50, theirs?.sequence.frameJs.p50);
     row('p95', ours.sequence.frameJs.p95, theirs?.sequence.frameJs.p95, 8);
     row('max', ours.sequence.frameJs.max, theirs?.sequence.frameJs.max);
     row('all script per input step (CDP)', ours.sequence.scriptMsPerStep, theirs?.sequence.scriptMsPerStep);
+    console.log(`    p95 of each run: ours ${ours.sequence.p95s.map(fmt).join(', ')}${theirs ? `; speedscope ${theirs.sequence.p95s.map(fmt).join(', ')}` : ''}`);
     console.log('  search:');
     for (let i = 0; i < SEARCHES.length; i++) {
       const o = ours.search[i];
@@ -304,6 +319,7 @@ export async function main(): Promise<void> {
       row(`  input → end of 1st / 2nd frame`, o.frame1, t?.frame1);
       row(``, o.frame2, t?.frame2);
     }
+    console.log(`  (load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; figures on a loaded machine vary run to run)`);
   } finally {
     await browser?.close();
     await harness.close();

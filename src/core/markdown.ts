@@ -26,25 +26,27 @@ export interface LineSpan {
   line: number;
   start: number;
   end: number;
-  /** The line's end-of-line sequence (`\n`, `\r\n` or `` for the last line). */
+  /** The line's end-of-line sequence (`\n`, `\r\n`, a lone `\r`, or `` for the last line). */
   eol: string;
 }
+
+/**
+ * A lone `\r` ends a line too, as it does for the markdown parser and the editor; otherwise the
+ * line numbers of parsed nodes and of these spans would disagree.
+ */
+const EOL = /\r\n?|\n/g;
 
 export function lineSpans(text: string): LineSpan[] {
   const spans: LineSpan[] = [];
   let start = 0;
   let line = 1;
-  while (start <= text.length) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) {
-      spans.push({ line, start, end: text.length, eol: '' });
-      break;
-    }
-    const cr = nl > start && text[nl - 1] === '\r';
-    spans.push({ line, start, end: cr ? nl - 1 : nl, eol: cr ? '\r\n' : '\n' });
-    start = nl + 1;
+  EOL.lastIndex = 0;
+  for (let m = EOL.exec(text); m; m = EOL.exec(text)) {
+    spans.push({ line, start, end: m.index, eol: m[0] });
+    start = m.index + m[0].length;
     line++;
   }
+  spans.push({ line, start, end: text.length, eol: '' });
   return spans;
 }
 
@@ -52,6 +54,8 @@ export function lineSpans(text: string): LineSpan[] {
 export function detectEol(text: string): string {
   const crlf = (text.match(/\r\n/g) ?? []).length;
   const lf = (text.match(/\n/g) ?? []).length - crlf;
+  const cr = (text.match(/\r/g) ?? []).length - crlf;
+  if (cr > lf && cr > crlf) return '\r';
   return crlf > lf ? '\r\n' : '\n';
 }
 

@@ -12,6 +12,7 @@ import { loadTrackingFor, type LoadedWorkspace } from './workspace';
 import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
 import type { StatusEntry } from './statusDoc/model';
 import type { TrackingDocument } from './tracking';
+import { readRemoteClaim, type RemoteLookup, type RemoteOptions } from './remoteClaim';
 
 export type Decision = 'ready' | 'resume' | 'noop' | 'conflict' | 'blocked';
 
@@ -51,6 +52,23 @@ export interface PreflightResult {
   sources: { status: SourceView; tracking: SourceView };
   /** Set when STATUS.md and the tracking file disagree. */
   disagreement?: string;
+  /** The same decision on the remote's default branch, when it was checked. */
+  remote?: RemotePreflight;
+  /** Why the team-wide check could not be made (offline, unknown default branch). */
+  warnings?: string[];
+}
+
+/** The pre-flight of the documents as they are on the remote's default branch. */
+export interface RemotePreflight {
+  remote: string;
+  branch: string;
+  /** e.g. `origin/main`. */
+  ref: string;
+  commit: string;
+  decision: Decision;
+  reason: string;
+  owner?: string;
+  sources: { status: SourceView; tracking: SourceView };
 }
 
 interface Facts {
@@ -162,6 +180,46 @@ export async function preflight(ws: LoadedWorkspace, milestoneId: string, owner?
     tracking: await loadTrackingFor(ws, milestone.id),
     me,
   });
+}
+
+/**
+ * Folds the remote's decision into the local one: the stricter wins, so a milestone claimed or
+ * completed upstream stops the work here too.
+ */
+export function withRemote(local: PreflightResult, lookup: RemoteLookup): PreflightResult {
+  if (lookup.kind === 'none') return local;
+  const warnings = [...(local.warnings ?? [])];
+  if (lookup.warning) warnings.push(lookup.warning);
+  if (lookup.kind === 'unavailable') return { ...local, warnings };
+  const v = lookup.view;
+  const r = decidePreflight({
+    milestone: local.milestone,
+    statusFile: v.status.file,
+    statusExists: v.status.exists,
+    statusEntry: statusEntry(v.status, local.milestone.id),
+    tracking: v.tracking,
+    me: local.me,
+  });
+  const remote: RemotePreflight = { remote: v.remote, branch: v.branch, ref: v.ref, commit: v.commit, decision: r.decision, reason: r.reason, sources: r.sources };
+  if (r.owner) remote.owner = r.owner;
+  const merged: PreflightResult = { ...local, remote };
+  if (warnings.length) merged.warnings = warnings;
+  if (DECISION_RANK[r.decision] > DECISION_RANK[local.decision]) {
+    merged.decision = r.decision;
+    merged.reason = `${r.reason} (on ${v.ref}; not yet in your copy)`;
+    if (r.owner) merged.owner = r.owner;
+    else delete merged.owner;
+    if (r.date) merged.date = r.date;
+    else delete merged.date;
+  }
+  return merged;
+}
+
+/** Pre-flight, then the same check against the remote's default branch (after a bounded fetch). */
+export async function teamPreflight(ws: LoadedWorkspace, milestoneId: string, owner?: string, opts: RemoteOptions = {}): Promise<PreflightResult> {
+  const local = await preflight(ws, milestoneId, owner);
+  const lookup = await readRemoteClaim(ws.root, { status: ws.status.file, tracking: local.sources.tracking.file }, opts);
+  return withRemote(local, lookup);
 }
 
 export function requireMilestone(ws: Pick<LoadedWorkspace, 'catalog'>, milestoneId: string): Milestone {

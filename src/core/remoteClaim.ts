@@ -166,3 +166,18 @@ export async function pushClaim(root: string, view: RemoteBranch & { commit: str
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * After a pushed claim, moves the current branch onto the claim commit when it is the remote's
+ * default branch and was level with it, so the working copy stays clean. The claim's files in the
+ * working tree already hold the committed text; only their index entries are refreshed.
+ */
+export async function adoptClaimCommit(root: string, view: RemoteBranch & { commit: string }, claim: string, files: string[]): Promise<boolean> {
+  const head = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  const branch = await git(root, ['symbolic-ref', '--quiet', 'HEAD']);
+  if (!head.ok || head.stdout.trim() !== view.commit || !branch.ok || branch.stdout.trim() !== `refs/heads/${view.branch}`) return false;
+  const moved = await git(root, ['update-ref', '-m', 'milestone-scope: claim', `refs/heads/${view.branch}`, claim, view.commit]);
+  if (!moved.ok) return false;
+  await git(root, ['reset', '--quiet', '--', ...files.map((f) => f.replace(/\\/g, '/'))]);
+  return true;
+}

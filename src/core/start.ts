@@ -11,7 +11,9 @@ import type { MilestoneScopeConfig } from './configTypes';
 import { readSnapshot, writeIfUnchanged, ConcurrentChangeError, type FileSnapshot } from './files';
 import { gitHead } from './git';
 import { resolveOwner } from './owner';
-import { decidePreflight, requireMilestone, type PreflightResult } from './preflight';
+import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
+import { InputError } from './problems';
+import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type RemoteOptions } from './remoteClaim';
 import { computeStatusEdits, isoDate, parseStatus, statusEntry, type StatusDocument } from './status';
 import type { TextEdit } from './textEdits';
 import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
@@ -102,6 +104,8 @@ function newTrackingText(input: StartInput, fields: TrackingChange): string {
 export interface StartResult extends StartPlan {
   /** Repository-relative paths written. */
   written: string[];
+  /** The pushed claim, when `push` was asked for and there was something to claim. */
+  push?: PushResult & { adopted: boolean };
 }
 
 export interface StartOptions {
@@ -109,6 +113,10 @@ export interface StartOptions {
   now?: Date;
   /** Called after the files are read and the edits computed, before anything is written. */
   beforeWrite?: (plan: StartPlan) => Promise<void>;
+  /** Also pre-flight against the remote's default branch (a claim upstream is a conflict). */
+  remote?: RemoteOptions;
+  /** Commit the claim on top of the remote's default branch and push it before writing locally. */
+  push?: boolean;
 }
 
 /**
@@ -124,16 +132,25 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;
-  const plan = computeStartEdits({
-    catalog: ws.catalog,
-    config: ws.config,
-    status,
-    tracking,
-    milestone,
-    owner,
-    date: isoDate(opts.now ?? new Date()),
-    baseCommit: await gitHead(ws.root),
-  });
+  const startInput = { catalog: ws.catalog, config: ws.config, milestone, owner, date: isoDate(opts.now ?? new Date()), baseCommit: await gitHead(ws.root) };
+  const plan = computeStartEdits({ ...startInput, status, tracking });
+  let push: StartResult['push'];
+  if (opts.remote || opts.push) {
+    const lookup = await readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, opts.remote);
+    plan.preflight = withRemote(plan.preflight, lookup);
+    if (plan.preflight.decision !== 'ready') plan.changes = [];
+    if (opts.push && plan.changes.length > 0) {
+      if (lookup.kind !== 'ok') throw new InputError(`--push: ${lookup.kind === 'none' ? 'the repository has no remote' : lookup.warning}`, undefined, 'input/no-remote');
+      const view = lookup.view;
+      // The claim is made against the remote's own versions of the two files.
+      const upstream = computeStartEdits({ ...startInput, status: view.status, tracking: view.tracking });
+      const files = Object.fromEntries(upstream.changes.map((c) => [c.file, c.after]));
+      const pushed = await pushClaim(ws.root, view, files, `Start milestone ${milestone.id} (${owner})`, opts.remote);
+      if (!pushed.ok) return { ...plan, changes: [], notes: [...plan.notes, pushed.error ?? 'the claim was not pushed'], written: [], push: { ...pushed, adopted: false } };
+      const same = upstream.changes.length === plan.changes.length && plan.changes.every((c) => files[c.file] === c.after);
+      push = { ...pushed, adopted: same };
+    }
+  }
   const snaps = new Map<string, FileSnapshot>([
     [ws.config.status, statusSnap],
     [trackingFile, trackingSnap],
@@ -150,5 +167,12 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
     await writeIfUnchanged(snaps.get(c.file)!, c.after);
     written.push(c.file);
   }
-  return { ...plan, written };
+  if (!push) return { ...plan, written };
+  const claim = push.commit!.slice(0, 12);
+  const upstream = plan.preflight.remote!;
+  // Only when the local files equal the claim's can the branch take the claim commit as is.
+  if (push.adopted) push.adopted = await adoptClaimCommit(ws.root, upstream, push.commit!, written);
+  if (push.adopted) plan.notes.push(`pushed the claim to ${push.ref} as ${claim}; your branch is at that commit`);
+  else plan.notes.push(`pushed the claim to ${push.ref} as ${claim}; the same edits are uncommitted here (pull, or discard them before pulling)`);
+  return { ...plan, written, push };
 }

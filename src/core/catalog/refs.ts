@@ -25,6 +25,7 @@ function build(p: string, a: string, b: string | undefined): RefParse {
   const line = Number(a);
   const endLine = b === undefined ? line : Number(b);
   if (line < 1) return { ok: false, reason: `line numbers start at 1, got ${line}` };
+  if (!Number.isSafeInteger(line) || !Number.isSafeInteger(endLine)) return { ok: false, reason: `line number ${b ?? a} is too large` };
   if (endLine < line) return { ok: false, reason: `range ends (${endLine}) before it starts (${line})` };
   return { ok: true, ref: { path: normaliseRefPath(p), line, endLine } };
 }

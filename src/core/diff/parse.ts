@@ -77,8 +77,16 @@ function parseFileSection(lines: string[], start: number, end: number): FileDiff
       const parsed = parsePatch(lines.slice(i, last).join('\n'));
       hunks = parsed.flatMap((p) => p.hunks).map(({ oldStart, oldLines, newStart, newLines, lines: l }) => ({ oldStart, oldLines, newStart, newLines, lines: l }));
     } catch (err) {
+      if (err instanceof DiffParseError) throw err;
       throw new DiffParseError(`cannot read the hunks of ${newPath ?? oldPath}: ${(err as Error).message}`, i + 1);
     }
+  }
+  // jsdiff lets a header such as `@@ garbage @@` or a start beyond 2^53 through as NaN/null.
+  const bad = hunks.findIndex((h) => ![h.oldStart, h.oldLines, h.newStart, h.newLines].every((n) => Number.isSafeInteger(n) && n >= 0));
+  if (bad >= 0) {
+    let at = i;
+    for (let seen = -1; at < end; at++) if (lines[at]!.startsWith('@@') && ++seen === bad) break;
+    throw new DiffParseError(`malformed hunk header: ${lines[at] ?? ''}`.slice(0, 200), Math.min(at, end - 1) + 1);
   }
   const kind = added ? 'added' : deleted ? 'deleted' : oldPath !== newPath ? 'renamed' : 'modified';
   return { oldPath: added ? undefined : oldPath, newPath: deleted ? undefined : newPath, kind, binary, hunks };

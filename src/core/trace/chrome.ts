@@ -1,9 +1,10 @@
 /**
  * Chrome trace-event JSON, as tracing-chrome writes it: an array with one event object per line
  * (`[`, `{...},` ..., and a closing `]` that is missing when the program did not exit cleanly).
- * Lines holding one whole event take a fast path (one JSON.parse each); anything else (a wrapper
- * object `{"traceEvents": [...]}`, pretty-printed or minified files) goes through a small
- * incremental scanner that finds event objects across lines.
+ * A line holding one whole event takes the fast path: its few needed fields are scanned in place
+ * (chromeScan.ts) and `args` is memoised by its text; a line the scanner does not follow is read
+ * with JSON.parse. Anything else (a wrapper object `{"traceEvents": [...]}`, pretty-printed or
+ * minified files) goes through a small incremental scanner that finds event objects across lines.
  *
  * Phases: `B`/`E` (enter/exit on a thread), `X` (complete, with `dur`), `b`/`e` (nestable async,
  * by id), `i`/`I`/`n` (instant events), `M` (thread names). Others are counted and ignored.
@@ -105,7 +106,6 @@ export class ChromeParser implements FormatParser {
   constructor(source?: string) {
     this.b = new TraceBuilder(source);
   }
-
 
   get spanCount(): number {
     return this.b.spanCount;
@@ -243,7 +243,7 @@ export class ChromeParser implements FormatParser {
   private fast(s: string, lineNo: number): boolean {
     const e = this.raw;
     const ph = e.ph;
-    if (e.ts !== e.ts || (ph !== 66 && ph !== 69 && ph !== 105 && ph !== 73)) return false;
+    if (!Number.isFinite(e.ts) || (ph !== 66 && ph !== 69 && ph !== 105 && ph !== 73)) return false;
     const ns = Math.round(e.ts * 1000);
     const t = this.thread(e.pid, e.tid);
     if (ns > t.lastNs) t.lastNs = ns;
@@ -291,7 +291,7 @@ export class ChromeParser implements FormatParser {
     if (typeof ph !== 'string') return this.b.bad(lineNo, text, 'trace event without "ph"');
     if (ph === 'M') return this.meta(e);
     const ts = typeof e.ts === 'number' ? e.ts : typeof e.ts === 'string' ? Number(e.ts) : NaN;
-    if (ts !== ts) return this.b.bad(lineNo, text, 'trace event without a numeric "ts"');
+    if (!Number.isFinite(ts)) return this.b.bad(lineNo, text, 'trace event without a finite numeric "ts"');
     const ns = Math.round(ts * 1000);
     const t = this.thread(e.pid, e.tid);
     if (ns > t.lastNs) t.lastNs = ns;
@@ -305,7 +305,7 @@ export class ChromeParser implements FormatParser {
         return this.end(name, t, ns, text, lineNo);
       case 'X': {
         const dur = typeof e.dur === 'number' ? e.dur : Number(e.dur);
-        if (!(dur >= 0)) return this.b.bad(lineNo, text, 'complete event ("X") without a "dur"');
+        if (!(dur >= 0) || !Number.isFinite(dur)) return this.b.bad(lineNo, text, 'complete event ("X") without a "dur"');
         const span = chromeSpan(name ?? '', ns, t.label, target, this.withTopLocation(e, args ? this.spanArgs(args) : NO_ARGS), lineNo);
         this.b.spanCount++;
         span.durationNs = Math.round(dur * 1000);

@@ -16,7 +16,9 @@ const FOLDED = /^[^\s;][^;]*(?:; [^;]+)* \d+$/;
 
 /** Score of one line for each format (0 when it says nothing). */
 function scoreLine(raw: string): [forest: number, fmt: number, folded: number] {
-  const s = raw.indexOf('\x1b') >= 0 ? stripAnsi(raw) : raw;
+  const full = raw.indexOf('\x1b') >= 0 ? stripAnsi(raw) : raw;
+  // The text formats say what they are in their first columns; the regexes see at most 2000.
+  const s = full.length > 2000 ? full.slice(0, 2000) : full;
   if (s.includes(': close time.busy=')) return [0, 3, 0];
   const lv = findLevel(s);
   if (lv >= 0) {
@@ -29,7 +31,7 @@ function scoreLine(raw: string): [forest: number, fmt: number, folded: number] {
     }
     if (/^\S+ +[A-Z]{4,5} /.test(s.slice(0, lv + 6)) || / [A-Z]{4,5} [^:]+: /.test(s)) return [0, 1, 0];
   }
-  if (s.length < 100_000 && FOLDED.test(s) && (s.startsWith('ThreadId(') || s.includes('; ') || s.startsWith('all-threads'))) {
+  if (full.length < 100_000 && FOLDED.test(full) && (s.startsWith('ThreadId(') || s.includes('; ') || s.startsWith('all-threads'))) {
     return [0, 0, 2];
   }
   return [0, 0, 0];

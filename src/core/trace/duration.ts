@@ -53,7 +53,10 @@ export function parseDurationAt(s: string, i: number, end = s.length): number {
   const v = parseDecimal(s, i, end);
   if (v !== v) return NaN;
   const unit = unitAt(s, decimalEnd, end);
-  return unit !== unit ? NaN : Math.round(v * unit);
+  if (unit !== unit) return NaN;
+  // Beyond 2^53 ns (104 days) the text is not a measured duration; reading it would give Infinity.
+  const ns = Math.round(v * unit);
+  return Number.isSafeInteger(ns) ? ns : NaN;
 }
 
 /** A whole string as a duration, in ns; NaN when it is not one. */

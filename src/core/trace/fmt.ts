@@ -21,6 +21,8 @@ export interface FmtOptions {
 interface Pending {
   children: Span[];
   events: TraceEvent[];
+  /** First input line that named this span as context, for spans that never close. */
+  line: number;
 }
 
 const CLOSE = ': close time.busy=';
@@ -79,15 +81,55 @@ export function parseFmtFields(text: string): Record<string, string> | undefined
   return out;
 }
 
-/** An event's text: a message followed by `key=value` fields. */
-export function splitMessage(text: string): { message: string; fields: Record<string, string> } {
-  for (let i = 0; i < text.length; i = text.indexOf(' ', i) + 1) {
-    if (i > 0 && text.charCodeAt(i - 1) !== 32) continue;
-    const fields = parseFmtFields(text.slice(i));
-    if (fields) return { message: text.slice(0, i).trimEnd(), fields };
-    if (text.indexOf(' ', i) < 0) break;
+/** Length of a field key (`[A-Za-z0-9_.#]+`) at `i` followed by `=`, or 0. */
+function keyBeforeEquals(text: string, i: number): number {
+  let j = i;
+  for (; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 35)) break;
   }
-  return { message: text, fields: NO_FIELDS };
+  return j > i && text.charCodeAt(j) === 61 ? j - i : 0;
+}
+
+/**
+ * An event's text: a message followed by `key=value` fields. One pass splits it into tokens
+ * (quoted values kept whole); the fields are the longest run of `key=value` tokens at the end.
+ */
+export function splitMessage(text: string): { message: string; fields: Record<string, string> } {
+  const n = text.length;
+  let fieldsFrom = n;
+  let i = 0;
+  while (i < n) {
+    while (i < n && text.charCodeAt(i) === 32) i++;
+    if (i >= n) break;
+    const start = i;
+    const k = keyBeforeEquals(text, i);
+    // End of this token if it is a `key=value` field, else -1.
+    let end = -1;
+    if (k > 0) {
+      const v = i + k + 1;
+      if (text.charCodeAt(v) === 34) {
+        const q = skipQuoted(text, v);
+        if (q > 0 && (q === n || text.charCodeAt(q) === 32)) end = q;
+      } else {
+        end = text.indexOf(' ', v);
+        if (end < 0) end = n;
+      }
+    }
+    if (end < 0) {
+      // Part of the message: any fields come after it.
+      fieldsFrom = n;
+      const sp = text.indexOf(' ', start);
+      i = sp < 0 ? n : sp;
+      continue;
+    }
+    if (fieldsFrom === n) fieldsFrom = start;
+    i = end;
+  }
+  if (fieldsFrom === n) return { message: text, fields: NO_FIELDS };
+  const fields = parseFmtFields(text.slice(fieldsFrom));
+  if (!fields) return { message: text, fields: NO_FIELDS };
+  return { message: text.slice(0, fieldsFrom).trimEnd(), fields };
 }
 
 /** Index of the first `: ` outside braces and quotes at or after `from`, or -1. */
@@ -249,12 +291,12 @@ export class FmtParser implements FormatParser {
       setRootIndex(span, span.rootIndex);
       return;
     }
-    this.pendingFor(thread + parts.slice(0, -1).join(':')).children.push(span);
+    this.pendingFor(thread + parts.slice(0, -1).join(':'), span.sourceLine ?? 1).children.push(span);
   }
 
-  private pendingFor(key: string): Pending {
+  private pendingFor(key: string, lineNo: number): Pending {
     let p = this.pending.get(key);
-    if (!p) this.pending.set(detach(key), (p = { children: [], events: [] }));
+    if (!p) this.pending.set(detach(key), (p = { children: [], events: [], line: lineNo }));
     return p;
   }
 
@@ -295,7 +337,7 @@ export class FmtParser implements FormatParser {
       target: this.pool.get(target),
     };
     if (ctx === '') this.b.events.push(event);
-    else this.pendingFor(thread + ctx).events.push(event);
+    else this.pendingFor(thread + ctx, lineNo).events.push(event);
   }
 
   private other(s: string, lineNo: number): void {
@@ -328,7 +370,7 @@ export class FmtParser implements FormatParser {
       this.pending.delete(deepest);
       const thread = deepest.startsWith('ThreadId(') ? deepest.slice(0, deepest.indexOf(')') + 1) : '';
       const parts = splitContext(deepest.slice(thread.length));
-      const span = this.spanFor(parts[parts.length - 1], own.children[0]?.sourceLine ?? 0);
+      const span = this.spanFor(parts[parts.length - 1], own.line);
       span.incomplete = true;
       span.thread = thread ? this.pool.get(thread) : undefined;
       if (own.children.length > 0) span.children = own.children;

@@ -108,7 +108,8 @@ export class FoldedParser implements FormatParser {
       v += d * scale;
       scale *= 10;
     }
-    if (sp <= 0 || sp === len - 1) return this.other(s, lineNo);
+    // A count beyond 2^53 is not one a profiler wrote; it would turn every duration into Infinity.
+    if (sp <= 0 || sp === len - 1 || !Number.isSafeInteger(v)) return this.other(s, lineNo);
     this.b.content(lineNo);
     // The thread token ends at the first "; " (or is the whole stack for a bare line).
     let t = this.last;

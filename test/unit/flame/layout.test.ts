@@ -12,6 +12,7 @@ import {
   neighbour,
   panRange,
   rangeOf,
+  subsetIndex,
   VisibleBoxes,
   zoomRange,
   type FlameLayout,
@@ -259,43 +260,40 @@ test('an empty view lays out without rows and a unit domain', () => {
   assert.equal(hitTest(l, 0, 0.5), -1);
 });
 
-test('slivers merge into runs that are never labelled; with keys an important span keeps its pixel', () => {
-  // Root over 10,000 one-ns children; child 5000 is the only "match" (key 1), the rest key 0.
+test('slivers merge into runs that are never labelled; a subset index draws chosen spans on their own', () => {
+  // Root over 10,000 one-ns children; child 5001 is the only search match.
   const n = 10_001;
   const parent = new Int32Array(n).fill(0);
   parent[0] = -1;
   const start = Float64Array.from({ length: n }, (_, i) => (i === 0 ? 0 : i - 1));
   const total = Float64Array.from({ length: n }, (_, i) => (i === 0 ? n - 1 : 1));
   const l = layoutFlame({ count: n, parent, depth: Uint16Array.from(parent, (p) => (p < 0 ? 0 : 1)), start, total, thread: new Uint32Array(n) }, { lanes: false });
-  const key = new Uint8Array(n);
-  key[5001] = 1;
   const vp = { x0: 0, x1: n - 1, rowTop: 0, rows: 2, widthPx: 100 };
   const out = new VisibleBoxes();
-
-  // Without keys: the row is one run, marked tiny (never labelled), and the match is not singled out.
-  collectVisible(l, vp, out);
   const row1 = () => [...Array(out.count).keys()].filter((k) => l.row[out.node[k]] === 1);
+
+  // The row is one run, marked tiny (never labelled); the wide root is not tiny.
+  collectVisible(l, vp, out);
   assert.equal(row1().length, 1);
   assert.equal(out.tiny[row1()[0]], 1);
-  assert.equal(out.tiny[[...Array(out.count).keys()].find((k) => out.node[k] === 0)!], 0, 'the wide root is not tiny');
+  assert.deepEqual([out.px0[row1()[0]], out.px1[row1()[0]]], [0, 100]);
+  assert.equal(out.tiny[[...Array(out.count).keys()].find((k) => out.node[k] === 0)!], 0);
 
-  // With keys: dimmed runs around one pixel that belongs to the match.
-  collectVisible(l, vp, out, { key, rank: [0, 1] });
-  const ks = row1();
-  const matchEntries = ks.filter((k) => key[out.node[k]] === 1);
-  assert.equal(matchEntries.length, 1);
-  const m = matchEntries[0];
-  assert.equal(out.px1[m] - out.px0[m], 1);
-  assert.equal(out.px0[m], Math.floor((5000 / (n - 1)) * 100));
-  assert.ok(ks.length <= 3, `${ks.length} entries in the row`);
-  let covered = 0;
-  for (const k of ks) covered += out.px1[k] - out.px0[k];
-  assert.ok(covered >= 99, `the row still covers the width (${covered}px)`);
+  // The subset holds the match only: drawn as its own one-pixel sliver where it lies.
+  const mask = new Uint8Array(n);
+  mask[5001] = 1;
+  const index = subsetIndex(l, mask);
+  assert.deepEqual(Array.from(index.rowNodes), [5001]);
+  assert.deepEqual(Array.from(index.rowStart), [0, 0, 1]);
+  collectVisible(l, vp, out, { index });
+  assert.equal(out.count, 1);
+  assert.equal(out.node[0], 5001);
+  assert.deepEqual([out.px0[0], out.px1[0], out.tiny[0]], [50, 51, 1]);
 
-  // Zoomed so each child is 2px wide: drawn as boxes by default, as slivers under a 2.5px minimum.
+  // Zoomed so each child is 2px wide: boxes by default, slivers under a 2.5px minimum.
   collectVisible(l, { ...vp, x0: 0, x1: 50 }, out);
   assert.ok(row1().every((k) => out.tiny[k] === 0));
   assert.equal(row1().length, 50);
   collectVisible(l, { ...vp, x0: 0, x1: 50 }, out, { minWidthPx: 2.5 });
-  assert.ok(row1().every((k) => out.tiny[k] === 1), 'boxes 2px wide count as slivers below a 2.5px minimum');
+  assert.ok(row1().every((k) => out.tiny[k] === 1));
 });

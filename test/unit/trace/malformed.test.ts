@@ -282,3 +282,17 @@ test('CRLF line ends and cargo output before any format read the same', () => {
     assert.equal(crlf.unparsedCount, 0, file);
   }
 });
+
+test('fmt event text: message and trailing key=value fields, in one pass', async () => {
+  const { splitMessage } = await import('../../../src/core/trace/fmt');
+  const cases: Array<[string, string, Record<string, string>]> = [
+    ['dispatch stats kernel_count=12 sync_count=3', 'dispatch stats', { kernel_count: '12', sync_count: '3' }],
+    ['num_airs_present=3', '', { num_airs_present: '3' }],
+    ['GPU mem: used=+0 B, current=1.7 GiB', 'GPU mem: used=+0 B, current=1.7 GiB', {}],
+    ['a="b c" d=1', '', { a: 'b c', d: '1' }],
+    ['x=1 not a field y=2', 'x=1 not a field', { y: '2' }],
+    ['msg x="unterminated y=2', 'msg x="unterminated', { y: '2' }],
+  ];
+  for (const [text, message, fields] of cases) assert.deepEqual(splitMessage(text), { message, fields }, text);
+  assert.deepEqual(splitMessage('word '.repeat(50_000) + 'k=v').fields, { k: 'v' });
+});
