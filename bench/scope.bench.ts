@@ -120,6 +120,21 @@ export function generate(): BenchRepo {
   return { root, files, hunks };
 }
 
+/**
+ * CPU time of this process plus its finished children (git) in ms, from /proc on Linux: unlike
+ * wall time, it does not grow when other work shares the machine. Undefined elsewhere.
+ */
+function cpuWithChildrenMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    // utime, stime, cutime, cstime are fields 14-17 of the full line (11-14 after the name).
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -146,11 +161,14 @@ export async function main(): Promise<void> {
     const counted = await checkScope(ws, { milestone: '2' }); // cold: first git calls, first parses
     const coldMs = performance.now() - t;
     const full: number[] = [];
+    const cpu0 = cpuWithChildrenMs();
     for (let i = 0; i < 25; i++) {
       t = performance.now();
       await checkScope(ws, { milestone: '2' });
       full.push(performance.now() - t);
     }
+    const cpu1 = cpuWithChildrenMs();
+    const fullCpu = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / full.length : undefined;
     const endToEnd: number[] = [];
     for (let i = 0; i < 5; i++) {
       t = performance.now();
@@ -160,11 +178,14 @@ export async function main(): Promise<void> {
     const choice = await resolveActiveMilestone(ws, { milestone: '2' });
     const session = await ScopeSession.open(ws, { milestone: choice.milestone });
     const recheck: number[] = [];
+    const cpu2 = cpuWithChildrenMs();
     for (let i = 0; i < 10; i++) {
       t = performance.now();
       await session.checkAll();
       recheck.push(performance.now() - t);
     }
+    const cpu3 = cpuWithChildrenMs();
+    const recheckCpu = cpu2 !== undefined && cpu3 !== undefined ? (cpu3 - cpu2) / recheck.length : undefined;
 
     // Incremental: a 2,000-line hotspot file edited in memory, a different edit each time.
     const FILE = 'crates/metal-backend/src/metal/logup_zerocheck.rs';
@@ -199,8 +220,9 @@ export async function main(): Promise<void> {
       `  findings per full check:          ${counted.findings.length} (${counted.counts.error} errors, ${counted.counts.warning} warnings, ${counted.counts.information} information) in ${counted.filesChecked} files`,
       `  full check, first run:            ${fmt(coldMs)}`,
       `  full check (checkScope):          median ${fmt(fullMedian)}, min ${fmt(min(full))}, p95 ${fmt(p95(full))} over ${full.length} runs: ${verdict(fullMedian, 200)}`,
+      ...(fullCpu !== undefined ? [`  full check CPU (node + git):      ${fmt(fullCpu)} per check`] : []),
       `  full check incl. loading docs:    median ${fmt(median(endToEnd))} over ${endToEnd.length} runs`,
-      `  re-check on an open session:      median ${fmt(median(recheck))}, min ${fmt(min(recheck))} over ${recheck.length} runs`,
+      `  re-check on an open session:      median ${fmt(median(recheck))}, min ${fmt(min(recheck))} over ${recheck.length} runs${recheckCpu !== undefined ? `; CPU ${fmt(recheckCpu)} per check` : ''}`,
       `  incremental buffer check:         median ${fmt(incMedian)}, min ${fmt(min(incremental))}, p95 ${fmt(p95(incremental))} over ${incremental.length} edits: ${verdict(incMedian, 5)}`,
       `  incremental, first (parses base): ${fmt(firstMs)} (${first.findings.length} findings)`,
       `  hotspot errors per edited buffer: ${[...perEdit].sort().join(' or ')} (the edit plus the file's saved edits)`,

@@ -6,6 +6,13 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION, preflightJson } from './views';
 
+export const REMOTE_HELP = [
+  "  --local        check only the local documents (no fetch of the remote)",
+  '  --timeout SEC  how long git fetch may take (default 15)',
+];
+
+export const REMOTE_OPTIONS = { local: { type: 'boolean', default: false }, timeout: { type: 'string' } } as const;
+
 export const PREFLIGHT_HELP = [
   'Usage: milestone-scope preflight <ID> [options]',
   '',
@@ -18,13 +25,6 @@ export const PREFLIGHT_HELP = [
   ...REMOTE_HELP,
   ...COMMON_HELP,
 ].join('\n');
-
-export const REMOTE_HELP = [
-  "  --local        check only the local documents (no fetch of the remote)",
-  '  --timeout SEC  how long git fetch may take (default 15)',
-];
-
-export const REMOTE_OPTIONS = { local: { type: 'boolean', default: false }, timeout: { type: 'string' } } as const;
 
 /** The remote check's options from `--local` / `--timeout`; undefined means local only. */
 export function remoteOptions(values: Record<string, unknown>): { timeoutMs?: number } | undefined {

@@ -49,7 +49,7 @@ export async function runStart(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(describePreflight(r.preflight));
     if (started) io.stdout(`Started milestone ${r.preflight.milestone.id} as ${r.preflight.me}.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`);
-    else if (pushFailed) io.stdout(`Not started; nothing changed: ${r.push!.error}\n`);
+    else if (pushFailed) io.stdout('Not started: the claim could not be pushed; nothing changed.\n');
     else if (r.preflight.decision === 'resume') io.stdout('Already in progress by you: resuming; nothing changed.\n');
     else io.stdout('Not started; nothing changed.\n');
     for (const w of r.preflight.warnings ?? []) io.stderr(`warning: ${w}\n`);

@@ -13,6 +13,7 @@ import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
 import { activateCompleteMilestone } from './completeMilestone';
+import { activateLanguageModelTools } from './lmTools';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
@@ -29,6 +30,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateTasks,
   activateScopeDiagnostics,
   activateCompleteMilestone,
+  activateLanguageModelTools,
 ];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

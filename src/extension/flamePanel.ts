@@ -2,6 +2,7 @@
  * Flame chart panels: Open Trace, Compare Traces, restore after reload. The host parses traces
  * through the trace core and posts the webview a flattened document once it reports ready.
  */
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
@@ -139,7 +140,7 @@ class FlamePanel implements vscode.Disposable {
   }
 
   sendHighlight(): void {
-    this.post({ type: 'highlight', ...this.manager.highlight() });
+    void this.manager.highlight().then((h) => this.post({ type: 'highlight', ...h }));
   }
 
   private post(message: ToWebview): void {
@@ -276,17 +277,31 @@ class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
     this.adopt(panel, source);
   }
 
-  /** Span names of the active milestone's work items, for highlighting. */
-  highlight(): { names: string[]; milestone?: string } {
+  private highlightCache: Promise<{ names: string[]; milestone?: string }> | undefined;
+
+  /** Span names of the active milestone's work items, for highlighting (cached until a change). */
+  highlight(): Promise<{ names: string[]; milestone?: string }> {
+    this.highlightCache ??= this.computeHighlight();
+    return this.highlightCache;
+  }
+
+  private async computeHighlight(): Promise<{ names: string[]; milestone?: string }> {
     const active = this.ctx.active.current;
-    const catalog = getWorkspaceModel(this.ctx).current?.catalog;
-    if (!active || !catalog) return { names: [] };
-    const milestone = findMilestone(catalog, active.id);
+    const loaded = getWorkspaceModel(this.ctx).current;
+    if (!active || !loaded) return { names: [] };
+    const milestone = findMilestone(loaded.catalog, active.id);
     if (!milestone) return { names: [], milestone: active.id };
-    return { names: highlightNamesForWorkItems(milestoneWorkItems(catalog, milestone)), milestone: milestone.id };
+    let lines: string[] | undefined;
+    try {
+      lines = (await readFile(path.join(loaded.root, loaded.catalog.file), 'utf8')).split(/\r?\n/);
+    } catch {
+      // The parsed catalog alone still names most spans.
+    }
+    return { names: highlightNamesForWorkItems(milestoneWorkItems(loaded.catalog, milestone), lines), milestone: milestone.id };
   }
 
   refreshHighlights(): void {
+    this.highlightCache = undefined;
     for (const p of this.panels.values()) p.sendHighlight();
   }
 

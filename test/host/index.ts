@@ -5,3 +5,4 @@ import './tasks.host';
 import './scope.host';
 import './lsp.host';
 import './complete.host';
+import './lmTools.host';

@@ -70,6 +70,9 @@ const PHASE_NAMES: Record<string, string> = {
   N: 'object created', D: 'object destroyed', R: 'mark', c: 'clock sync', S: 'async step', T: 'async step', F: 'async end',
 };
 
+/** Times are µs; beyond this they would not fit in ns as exact integers (and 1e308 would become Infinity). */
+const MAX_US = Number.MAX_SAFE_INTEGER / 1000;
+
 export class ChromeParser implements FormatParser {
   private readonly b: TraceBuilder;
   private readonly pool = new StringPool();
@@ -243,7 +246,7 @@ export class ChromeParser implements FormatParser {
   private fast(s: string, lineNo: number): boolean {
     const e = this.raw;
     const ph = e.ph;
-    if (!Number.isFinite(e.ts) || (ph !== 66 && ph !== 69 && ph !== 105 && ph !== 73)) return false;
+    if (!(Math.abs(e.ts) <= MAX_US) || (ph !== 66 && ph !== 69 && ph !== 105 && ph !== 73)) return false;
     const ns = Math.round(e.ts * 1000);
     const t = this.thread(e.pid, e.tid);
     if (ns > t.lastNs) t.lastNs = ns;
@@ -291,7 +294,7 @@ export class ChromeParser implements FormatParser {
     if (typeof ph !== 'string') return this.b.bad(lineNo, text, 'trace event without "ph"');
     if (ph === 'M') return this.meta(e);
     const ts = typeof e.ts === 'number' ? e.ts : typeof e.ts === 'string' ? Number(e.ts) : NaN;
-    if (!Number.isFinite(ts)) return this.b.bad(lineNo, text, 'trace event without a finite numeric "ts"');
+    if (!(Math.abs(ts) <= MAX_US)) return this.b.bad(lineNo, text, 'trace event without a numeric "ts" in range');
     const ns = Math.round(ts * 1000);
     const t = this.thread(e.pid, e.tid);
     if (ns > t.lastNs) t.lastNs = ns;
@@ -305,7 +308,7 @@ export class ChromeParser implements FormatParser {
         return this.end(name, t, ns, text, lineNo);
       case 'X': {
         const dur = typeof e.dur === 'number' ? e.dur : Number(e.dur);
-        if (!(dur >= 0) || !Number.isFinite(dur)) return this.b.bad(lineNo, text, 'complete event ("X") without a "dur"');
+        if (!(dur >= 0 && dur <= MAX_US)) return this.b.bad(lineNo, text, 'complete event ("X") without a "dur"');
         const span = chromeSpan(name ?? '', ns, t.label, target, this.withTopLocation(e, args ? this.spanArgs(args) : NO_ARGS), lineNo);
         this.b.spanCount++;
         span.durationNs = Math.round(dur * 1000);

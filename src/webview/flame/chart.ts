@@ -328,7 +328,8 @@ export class FlameChart {
           ctx.fillStyle = colors.text[s];
           styled = true;
         }
-        ctx.fillText(label, x + LABEL_PAD, yOf(node) + ROW_HEIGHT / 2);
+        // Whole pixels keep the glyphs crisp.
+        ctx.fillText(label, Math.round(x + LABEL_PAD), yOf(node) + ROW_HEIGHT / 2);
       }
     }
 

@@ -31,3 +31,10 @@ test('a span matches a name exactly or by its last path segment', () => {
   assert.ok(!matchesHighlight('merkle_tree', names));
   assert.ok(!matchesHighlight('anything', new Set()));
 });
+
+test('titles kept without backticks by the catalog parser are read from the catalog line', () => {
+  const item: WorkItem = { id: '1', title: 'Remove per-copy synchronization (rs_code_matrix path)', hotspots: [], problem: ['`command::blit_operation` in a loop'], target: [], line: 2 };
+  const lines = ['# Catalog', '1) Remove per-copy synchronization (`rs_code_matrix` path)'];
+  assert.deepEqual(highlightNamesForWorkItems([item]), ['command::blit_operation']);
+  assert.deepEqual(highlightNamesForWorkItems([item], lines), ['rs_code_matrix', 'command::blit_operation']);
+});

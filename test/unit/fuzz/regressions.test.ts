@@ -46,6 +46,12 @@ test('chrome: an event with ts 1e400 is unparsed, not a NaN duration', () => {
   assert.equal(t.unparsed[0]?.line, 2);
 });
 
+test('chrome: a finite ts too large for ns (1e308) is unparsed, not an Infinity duration', () => {
+  const t = parseTrace('[\n{"ph":"B","pid":1,"ts":1,"name":"a","tid":0},\n{"ph":"E","pid":1,"ts":1e308,"name":"a","tid":0},\n{"ph":"X","pid":1,"ts":1,"dur":1e308,"name":"b","tid":0}\n]', { source: 't.json' });
+  for (const r of t.roots) assert.ok(Number.isFinite(r.durationNs), `${r.name}: ${r.durationNs}`);
+  assert.deepEqual(t.unparsed.map((u) => u.line), [3, 4]);
+});
+
 test('forest: a duration beyond 2^53 ns is unparsed, not Infinity', () => {
   const t = parseTrace(`INFO     a [ ${'9'.repeat(400)}ms | 100.00% ]\nINFO     b [ 1.00ms | 100.00% ]\n`, { source: 'f.txt', format: 'forest' });
   for (const r of t.roots) assert.ok(Number.isFinite(r.durationNs), `${r.name}: ${r.durationNs}`);
