@@ -77,6 +77,10 @@ export async function provision(options = {}) {
     // Another process may have finished provisioning while this one waited for the lock.
     if (!force && isProvisioned(paths)) return;
     rmSync(paths.stamp, { force: true });
+    if (force) {
+      // A clean install, so that every install script (native build) runs again.
+      for (const tool of ['node24', 'code-server']) rmSync(join(paths.toolsDir, tool), { recursive: true, force: true });
+    }
     const started = Date.now();
     await installNode(paths, log);
     await installCodeServer(paths, log);

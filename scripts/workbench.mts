@@ -201,12 +201,13 @@ export function startCodeServer(options: CodeServerOptions): Promise<ServerHandl
 
 /**
  * Packages the extension in `extensionDir` (default: this repository, built) into `outFile` with
- * vsce, exactly as `npm run package` does.
+ * vsce and the flags of `npm run package` (relative links in README.md stay relative: the
+ * repository URL is not one vsce can rewrite them against).
  */
 export async function packageVsix(outFile: string, extensionDir = repoRoot): Promise<string> {
   const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
   // Output is piped, so vsce answers its own questions (a missing LICENSE) with yes.
-  const result = await execa(vsce, ['package', '--no-dependencies', '--out', outFile], { cwd: extensionDir, reject: false, stdin: 'ignore', all: true });
+  const result = await execa(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '--out', outFile], { cwd: extensionDir, reject: false, stdin: 'ignore', all: true });
   if (result.exitCode !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed in ${extensionDir}:\n${result.all}`);
   return outFile;
 }

@@ -30,7 +30,8 @@ export function callResult(r: ToolResult): CallToolResult {
   };
 }
 
-export function createServer(root: string, version = '0.1.0'): McpServer {
+/** `inflight` collects running tool calls, so a closing input still gets their answers. */
+export function createServer(root: string, inflight = new Set<Promise<unknown>>(), version = '0.1.0'): McpServer {
   const server = new McpServer(
     { name: 'milestone-scope', version },
     {
@@ -48,7 +49,15 @@ export function createServer(root: string, version = '0.1.0'): McpServer {
         inputSchema: tool.input,
         annotations: { readOnlyHint: !tool.writes, destructiveHint: false, openWorldHint: tool.name === 'start_milestone' },
       },
-      async (args: unknown) => callResult(await runTool(tool, args, root)),
+      async (args: unknown) => {
+        const call = runTool(tool, args, root);
+        inflight.add(call);
+        try {
+          return callResult(await call);
+        } finally {
+          inflight.delete(call);
+        }
+      },
     );
   }
   return server;
@@ -61,7 +70,8 @@ export async function runMcp(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const root = await resolveRoot(io, values.root);
-  const server = createServer(root);
+  const inflight = new Set<Promise<unknown>>();
+  const server = createServer(root, inflight);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
@@ -70,6 +80,9 @@ export async function runMcp(argv: string[], io: CliIO): Promise<number> {
   await server.connect(transport);
   io.stderr(`milestone-scope mcp: serving ${root} over stdio\n`);
   await closed;
+  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  // Let the last answers reach stdout before the transport closes.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   await server.close().catch(() => undefined);
   return EXIT.ok;
 }

@@ -53,7 +53,10 @@ test('the packaged .vsix installs into code-server and contributes its commands'
     assert.ok(commands.includes('Milestone Scope: Start Milestone'), `palette lists: ${commands.join(', ')}`);
     const ours = (await wb.runningExtensions()).find((e) => /milestone.scope/i.test(e.name));
     assert.ok(ours && /Activation/.test(ours.activation), `the installed extension is activated: ${JSON.stringify(ours)}`);
-    await wb.screenshot('workbench');
+    // Its view lists the fixture's milestones.
+    await wb.runCommand('Milestone Scope: Focus on Milestones View');
+    await wb.page.locator('.pane-body .monaco-list-row').filter({ hasText: /^\s*M2\b/ }).first().waitFor({ timeout: 20_000 });
+    await wb.screenshot('milestones-view');
   } finally {
     await wb.close();
   }

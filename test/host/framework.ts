@@ -3,7 +3,7 @@
 // after another, each starting from a freshly reset fixture workspace.
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { execa } from 'execa';
 
 export const EXTENSION_ID = 'milestone-scope.milestone-scope';
@@ -89,6 +89,22 @@ export async function resetWorkspace(): Promise<void> {
   await git(['checkout', '-q', '-f', branch]);
   await git(['reset', '-q', '--hard', commit]);
   await git(['clean', '-q', '-f', '-d', '-x', '-e', 'target']);
+  await waitFor(documentsMatchDisk, 15_000, 'loaded documents to show the reset files');
+}
+
+/**
+ * Every loaded document of an existing workspace file has the file's content. VS Code updates
+ * them from its file watcher, after the reset. (Documents of files the reset deleted can stay
+ * loaded for minutes: VS Code keeps documents an extension opened; read such files from disk.)
+ */
+async function documentsMatchDisk(): Promise<boolean> {
+  const root = workspaceRoot() + sep;
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.uri.scheme !== 'file' || !doc.uri.fsPath.startsWith(root) || doc.isDirty) continue;
+    const disk = (await readFile(doc.uri.fsPath, 'utf8').catch(() => undefined))?.replace(/^\uFEFF/, '');
+    if (disk !== undefined && disk !== doc.getText()) return false;
+  }
+  return true;
 }
 
 /** Condition callbacks return a truthy value when satisfied (which `waitFor` resolves with). */

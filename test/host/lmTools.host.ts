@@ -23,7 +23,9 @@ test('language-model tools: registered where the API exists; pre-flight answers 
   await waitForActivation();
   const api = lmApi();
   if (!api) {
-    // Older VS Code: activation must not depend on the API.
+    // Older VS Code (the API is stable since 1.95): activation must not depend on it.
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.ok(major === 1 && minor < 95, `VS Code ${vscode.version} should have vscode.lm.invokeTool`);
     assert.ok(vscode.extensions.getExtension('milestone-scope.milestone-scope')?.isActive, 'the extension activated without vscode.lm');
     return;
   }

@@ -150,9 +150,14 @@ export function layoutFlame(view: LayoutInput, options: LayoutOptions): FlameLay
     const a = rowStart[r];
     const b = rowStart[r + 1];
     let sorted = true;
-    for (let k = a + 1; k < b && sorted; k++) if (x0[rowNodes[k]] < x0[rowNodes[k - 1]]) sorted = false;
+    for (let k = a + 1; k < b && sorted; k++) {
+      const p = rowNodes[k - 1];
+      const q = rowNodes[k];
+      if (x0[q] < x0[p] || (x0[q] === x0[p] && x1[q] < x1[p])) sorted = false;
+    }
     if (!sorted) {
-      const part = Array.from(rowNodes.subarray(a, b)).sort((p, q) => x0[p] - x0[q] || p - q);
+      // By start, then end: an empty box sharing a start sorts before the box it touches.
+      const part = Array.from(rowNodes.subarray(a, b)).sort((p, q) => x0[p] - x0[q] || x1[p] - x1[q] || p - q);
       rowNodes.set(part, a);
     }
   }

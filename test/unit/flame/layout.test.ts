@@ -84,8 +84,21 @@ test('layout invariants hold for arbitrary forests, with and without lanes', () 
     fc.property(forest, fc.boolean(), (input, lanes) => {
       assertInvariants(input, layoutFlame(input, { lanes }));
     }),
-    { numRuns: 300 },
+    { numRuns: 500 },
   );
+});
+
+test('an empty box sharing its start with a neighbour in another tree sorts before it', () => {
+  // Found by the property above: roots 5 and 7 share a sub-lane; empty child 9 ends where 6 starts.
+  const input: LayoutInput = {
+    count: 10,
+    parent: Int32Array.from([-1, 0, 0, 0, 0, -1, 5, -1, 7, 7]),
+    depth: Uint16Array.from([0, 1, 1, 1, 1, 0, 1, 0, 1, 1]),
+    start: Float64Array.from([0, 0, 0, 0, 0, 548, 0, 512, 0, 0]),
+    total: Float64Array.from([0, 0, 0, 0, 0, 1, 1, 36, 36, 0]),
+    thread: new Uint32Array(10),
+  };
+  for (const lanes of [false, true]) assertInvariants(input, layoutFlame(input, { lanes }));
 });
 
 test('layout invariants hold for every sample trace, in every view', () => {

@@ -1,6 +1,7 @@
 // `milestone-scope mcp` driven over stdio by an MCP client from the same SDK.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -122,7 +123,7 @@ test("scope check on a change in another milestone's hotspot returns the violati
   assert.match(r.text, /revert or move the listed changes/);
 });
 
-test('one milestone from pre-flight to report through the tools', async () => {
+test('one milestone from pre-flight to report through the tools', { timeout: 300_000 }, async () => {
   const { client, root } = await connect();
   const pre = await call(client, 'preflight', { milestone: '2' });
   assert.equal(pre.s.outcome, 'ok');
@@ -143,6 +144,15 @@ test('one milestone from pre-flight to report through the tools', async () => {
   assert.equal(scope.s.result.milestone.id, '2');
   assert.deepEqual(scope.s.result.findings, []);
   assert.equal(scope.s.result.filesChecked, 3); // STATUS.md and the tracking file (the start) and the edit
+
+  const check = await call(client, 'run_validation', { kind: 'check' });
+  assert.equal(check.s.outcome, 'ok', check.text);
+  assert.equal(check.s.result.milestone, '2');
+  assert.equal(check.s.result.runs[0].command, 'cargo check -p openvm-metal-backend');
+  assert.deepEqual(check.s.result.runs[0].recorded, { file: tracking('2') });
+  const refused = await call(client, 'run_validation', { kind: 'check', milestone: '9' });
+  assert.equal(refused.isError, true);
+  assert.equal(refused.s.outcome, 'bad-input');
 
   const baseline = path.join(TRACES, 'forest_baseline.txt');
   const afterTrace = path.join(TRACES, 'forest_after.txt');
@@ -166,6 +176,7 @@ test('one milestone from pre-flight to report through the tools', async () => {
   assert.ok(rep.timing, 'timing deltas present');
   assert.equal(typeof rep.timing.root.relative, 'number');
   assert.match(rep.markdown, /rs_code_matrix/);
+  assert.ok(rep.validation.runs.some((v: any) => v.command === 'cargo check -p openvm-metal-backend' && v.outcome === 'passed'), 'the check run is in the report');
 
   const done = await call(client, 'complete_milestone', { milestone: '2', baseline, after: afterTrace, summary: 'Batched the per-copy blits into one command buffer.' });
   assert.equal(done.s.outcome, 'ok', done.text);
@@ -177,4 +188,23 @@ test('one milestone from pre-flight to report through the tools', async () => {
   const bad = await call(client, 'trace_diff', { baseline, after: 'no-such-trace.txt' });
   assert.equal(bad.isError, true);
   assert.match(bad.text, /no-such-trace\.txt/);
+});
+
+test('input closed while a call runs: the answer is still written before the server exits', async () => {
+  const root = gitCopy(METAL, 'tester');
+  repos.push(root);
+  const child = spawn(process.execPath, [CLI, 'mcp', '--root', root], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const send = (m: object) => child.stdin.write(JSON.stringify({ jsonrpc: '2.0', ...m }) + '\n');
+  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } });
+  send({ method: 'notifications/initialized' });
+  send({ id: 2, method: 'tools/call', params: { name: 'preflight', arguments: { milestone: '0' } } });
+  child.stdin.end();
+  assert.equal(await exited, 0);
+  const answers = out.trim().split('\n').map((l) => JSON.parse(l));
+  const call = answers.find((a) => a.id === 2);
+  assert.ok(call, `no answer to the call in: ${out}`);
+  assert.equal(call.result.structuredContent.outcome, 'noop');
 });
