@@ -4,12 +4,34 @@
  * minimum, so it is feature-detected: without it, nothing is registered and activation goes on.
  * Tools that write files or run commands ask for confirmation first.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { runTool, TOOLS, type ToolDefinition } from '../mcp/tools';
+import type { ToolDefinition } from '../mcp/tools';
 import type { ExtensionContextHolder } from './context';
 
+type ToolsModule = typeof import('../mcp/tools');
+
+const PREFIX = 'milestoneScope_';
+
 /** The id under which a tool is contributed in package.json (`contributes.languageModelTools`). */
-export const lmToolName = (t: ToolDefinition): string => `milestoneScope_${t.name}`;
+export const lmToolName = (t: Pick<ToolDefinition, 'name'>): string => `${PREFIX}${t.name}`;
+
+/**
+ * The tool definitions pull in the whole CLI (and the MCP SDK), so they live in their own bundle,
+ * loaded on the first tool call rather than on activation.
+ */
+let toolsModule: ToolsModule | undefined;
+function loadTools(ctx: ExtensionContextHolder): ToolsModule {
+  // A computed path keeps the bundler from inlining the module.
+  const file = path.join(ctx.extension.extensionPath, 'dist', 'agentTools.js');
+  return (toolsModule ??= require(file) as ToolsModule);
+}
+
+function toolDefinition(ctx: ExtensionContextHolder, name: string): ToolDefinition {
+  const def = loadTools(ctx).findTool(name);
+  if (!def) throw new Error(`unknown tool ${name}`);
+  return def;
+}
 
 // The parts of the language-model tool API used here (VS Code 1.95+), typed locally.
 interface ToolInvocationOptions {
@@ -44,10 +66,11 @@ function argsSummary(input: unknown): string {
 }
 
 /** The tool object for one definition; the result text is what the model reads. */
-export function languageModelTool(ctx: ExtensionContextHolder, def: ToolDefinition, api: ToolResultCtors): LanguageModelTool {
+export function languageModelTool(ctx: ExtensionContextHolder, name: string, api: ToolResultCtors): LanguageModelTool {
   const text = (s: string) => new api.LanguageModelToolResult([new api.LanguageModelTextPart(s)]);
   return {
     prepareInvocation(options) {
+      const def = toolDefinition(ctx, name);
       const prepared: PreparedInvocation = { invocationMessage: `${def.title} (${argsSummary(options.input)})` };
       if (def.writes) {
         const what = def.name === 'run_validation' ? 'runs cargo and records the run in the tracking file' : 'changes STATUS.md and the tracking file';
@@ -56,10 +79,11 @@ export function languageModelTool(ctx: ExtensionContextHolder, def: ToolDefiniti
       return prepared;
     },
     async invoke(options) {
+      const def = toolDefinition(ctx, name);
       const root = ctx.root;
       if (!root || root.scheme !== 'file') return text(`${def.name}: error. No local workspace folder is open.`);
       if (def.name === 'run_validation' && !vscode.workspace.isTrusted) return text(`${def.name}: error. Cargo commands are disabled in untrusted workspaces.`);
-      const r = await runTool(def, options.input, root.fsPath);
+      const r = await loadTools(ctx).runTool(def, options.input, root.fsPath);
       ctx.output.info(`language-model tool ${def.name} (${argsSummary(options.input)}): ${r.outcome}`);
       return text(r.text);
     },
@@ -72,5 +96,10 @@ export function activateLanguageModelTools(ctx: ExtensionContextHolder): void {
     ctx.output.info('language-model tools are not available in this VS Code; use `milestone-scope mcp` for agents');
     return;
   }
-  for (const def of TOOLS) ctx.subscriptions.push(api.registerTool(lmToolName(def), languageModelTool(ctx, def, api)));
+  // Names come from the manifest, so registering loads nothing; a test keeps both lists in step.
+  const contributed = (ctx.extension.extension.packageJSON?.contributes?.languageModelTools ?? []) as Array<{ name: string }>;
+  for (const { name } of contributed) {
+    if (!name.startsWith(PREFIX)) continue;
+    ctx.subscriptions.push(api.registerTool(name, languageModelTool(ctx, name.slice(PREFIX.length), api)));
+  }
 }
