@@ -61,27 +61,35 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  step(`copying the ${values.fixture} fixture into a temporary git repository`);
-  const workspace = await copyFixture(values.fixture, tmp);
-  const userDataDir = join(tmp, 'user-data');
-  const extensionsDir = join(tmp, 'extensions');
-  writeUserSettings(userDataDir);
+  let workspace: string;
+  let logFile: string;
+  try {
+    step(`copying the ${values.fixture} fixture into a temporary git repository`);
+    workspace = await copyFixture(values.fixture, tmp);
+    const userDataDir = join(tmp, 'user-data');
+    const extensionsDir = join(tmp, 'extensions');
+    writeUserSettings(userDataDir);
 
-  step('installing the extension into code-server');
-  await installVsix(VSIX, { userDataDir, extensionsDir, paths });
+    step('installing the extension into code-server');
+    await installVsix(VSIX, { userDataDir, extensionsDir, paths });
 
-  step('starting code-server');
-  const logFile = join(tmp, 'code-server.log');
-  server = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, logFile, port, paths });
-  void server.exited.then((code) => {
-    if (stopping) return;
-    console.error(`code-server exited unexpectedly (${code}); see ${logFile}`);
-    void stop(1);
-  });
-  const response = await fetch(server.url + '/healthz').catch(() => undefined);
-  if (!response?.ok) {
-    console.error(`code-server does not answer at ${server.url}; its log:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    step('starting code-server');
+    logFile = join(tmp, 'code-server.log');
+    server = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, logFile, port, paths });
+    void server.exited.then((code) => {
+      if (stopping) return;
+      console.error(`code-server exited unexpectedly (${code}); see ${logFile}`);
+      void stop(1);
+    });
+    const response = await fetch(server.url + '/healthz').catch(() => undefined);
+    if (!response?.ok) {
+      console.error(`code-server does not answer at ${server.url}; its log:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+      await stop(1);
+    }
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
     await stop(1);
+    return 1;
   }
 
   console.log('');

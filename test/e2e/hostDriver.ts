@@ -6,7 +6,16 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { provision } from '../../scripts/provision.mjs';
-import { DEFAULT_FIXTURE, copyFixture, makeTempDir, removeTempDir, startVsCodeServer, workbenchUrl, writeUserSettings } from '../../scripts/workbench.mjs';
+import {
+  DEFAULT_FIXTURE,
+  copyFixture,
+  makeTempDir,
+  removeTempDir,
+  startVsCodeServer,
+  workbenchUrl,
+  writeUserSettings,
+  type ServerHandle,
+} from '../../scripts/workbench.mjs';
 import { FILTER_ENV, RESULTS_ENV, parseHostRecords, type HostRecord } from '../host/report';
 import { extensionPath, launchBrowser, resultsRoot } from './lib';
 
@@ -47,23 +56,24 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
 
   const paths = await provision({ log: (line) => console.error(line) });
   const tmp = makeTempDir('host-suite');
-  const workspace = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
-  const userDataDir = join(tmp, 'user-data');
-  writeUserSettings(userDataDir);
   const resultsFile = join(tmp, 'host-results.jsonl');
-
-  const server = await startVsCodeServer({
-    serverDataDir: join(tmp, 'server-data'),
-    userDataDir,
-    extensionsDir: join(tmp, 'extensions'),
-    logFile: join(resultsDir, 'server.log'),
-    // The extension host inherits the server's environment.
-    env: { [RESULTS_ENV]: resultsFile, ...(options.filter ? { [FILTER_ENV]: options.filter } : {}) },
-    paths,
-  });
+  let server: ServerHandle | undefined;
   let browser: Browser | undefined;
   const seen: HostRecord[] = [];
   try {
+    const workspace = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+    const userDataDir = join(tmp, 'user-data');
+    writeUserSettings(userDataDir);
+    server = await startVsCodeServer({
+      serverDataDir: join(tmp, 'server-data'),
+      userDataDir,
+      extensionsDir: join(tmp, 'extensions'),
+      logFile: join(resultsDir, 'server.log'),
+      // The extension host inherits the server's environment.
+      env: { [RESULTS_ENV]: resultsFile, ...(options.filter ? { [FILTER_ENV]: options.filter } : {}) },
+      paths,
+    });
+    const serverLog = server.logFile;
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const consoleLines: string[] = [];
@@ -111,12 +121,12 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
       overallDeadline - Date.now(),
       'the extension-host suite to finish',
     ).catch((err) => {
-      throw new Error(`${err.message}\nResults so far:\n${seen.map((r) => JSON.stringify(r)).join('\n')}\nServer log: ${server.logFile}`);
+      throw new Error(`${err.message}\nResults so far:\n${seen.map((r) => JSON.stringify(r)).join('\n')}\nServer log: ${serverLog}`);
     });
     await page.screenshot({ path: join(resultsDir, 'final.png') });
   } finally {
     await browser?.close().catch(() => undefined);
-    await server.stop();
+    await server?.stop();
     removeTempDir(tmp);
   }
 

@@ -186,41 +186,44 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 
   const paths = await provision({ log: (line) => console.error(line) });
   const tmp = makeTempDir(name);
-  const workspaceDir = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
-  const userDataDir = join(tmp, 'user-data');
-  const extensionsDir = join(tmp, 'extensions');
-  writeUserSettings(userDataDir, { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings });
-
-  let server: ServerHandle;
-  let url: string;
-  if (options.installVsix) {
-    const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
-    if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
-    await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
-    server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
-    url = workbenchUrl(server, workspaceDir);
-  } else {
-    const devPath = options.devPath ?? extensionPath();
-    server = await startVsCodeServer({
-      serverDataDir: join(tmp, 'server-data'),
-      userDataDir,
-      extensionsDir,
-      logFile: join(resultsDir, 'server.log'),
-      paths,
-    });
-    url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
-  }
-
+  let server: ServerHandle | undefined;
   let browser: Browser | undefined;
+  let page: Page | undefined;
+  // Whatever fails on the way, nothing is left running or on disk (but a screenshot, if a page opened).
   try {
+    const workspaceDir = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+    const userDataDir = join(tmp, 'user-data');
+    const extensionsDir = join(tmp, 'extensions');
+    writeUserSettings(userDataDir, { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings });
+
+    let url: string;
+    if (options.installVsix) {
+      const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
+      if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
+      await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+      server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
+      url = workbenchUrl(server, workspaceDir);
+    } else {
+      const devPath = options.devPath ?? extensionPath();
+      server = await startVsCodeServer({
+        serverDataDir: join(tmp, 'server-data'),
+        userDataDir,
+        extensionsDir,
+        logFile: join(resultsDir, 'server.log'),
+        paths,
+      });
+      url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
+    }
+
     browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
     await page.goto(url);
     await waitForWorkbench(page, basename(workspaceDir), options.theme);
     return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme });
   } catch (err) {
-    await browser?.close();
-    await server.stop();
+    await page?.screenshot({ path: join(resultsDir, 'startup-failed.png') }).catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
     removeTempDir(tmp);
     throw err;
   }
