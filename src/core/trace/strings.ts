@@ -123,8 +123,15 @@ export class SliceCache<T> {
     for (let i = tail; i < b; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
     const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
     const key = this.keys[slot];
+    if (key !== undefined && key.length === len) {
+      if (len <= 64) {
+        // Short keys: compare in place, without cutting the range out.
+        let j = 0;
+        while (j < len && key.charCodeAt(j) === s.charCodeAt(a + j)) j++;
+        if (j === len) return this.values[slot];
+      } else if (s.slice(a, b) === key) return this.values[slot];
+    }
     const text = a === 0 && b === s.length ? s : s.slice(a, b);
-    if (key !== undefined && key.length === len && text === key) return this.values[slot];
     let entry = this.exact.get(text);
     if (entry === undefined) {
       const own = detach(text);
