@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
 import { gitHead } from '../core/git';
 import { resolveOwner } from '../core/owner';
-import { decidePreflight, type PreflightResult } from '../core/preflight';
+import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
+import { readRemoteClaim, type RemoteLookup } from '../core/remoteClaim';
 import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
 import { isoDate, parseStatus, statusEntry } from '../core/status';
 import { parseTracking } from '../core/tracking';
@@ -222,10 +223,22 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
   return startMilestone(ctx, ws, milestone, me);
 }
 
+/** The milestone's documents on the remote's default branch (fetched with a timeout; offline is a warning). */
+async function remoteClaim(ctx: ExtensionContextHolder, ws: LoadedWorkspace, trackingFile: string): Promise<RemoteLookup> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Milestone Scope: checking claims on the remote' },
+    () => readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
+  ).then(undefined, (err: unknown) => {
+    ctx.output.warn(`remote claim check failed: ${String(err)}`);
+    return { kind: 'unavailable', warning: `remote claim check failed: ${String(err)}` } as RemoteLookup;
+  });
+}
+
 /** Runs the pre-flight and acts on it; exported for the tests and other features. */
 export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<PreflightResult | undefined> {
   let confirmed = false;
   let stale: Source | undefined;
+  let remote: RemoteLookup | undefined;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const { plan, sources, baseCommit } = await planStart(ws, milestone, me);
     // Never decide on, or write, a document the editor has not reloaded from disk yet.
@@ -234,8 +247,11 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
       await nextChange(stale.doc!, STALE_WAIT_MS);
       continue;
     }
-    const pre = plan.preflight;
     const trackingFile = trackingFileFor(ws, milestone.id);
+    // A claim pushed by someone else to the remote's default branch is a conflict here too.
+    remote ??= await remoteClaim(ctx, ws, trackingFile);
+    const pre = withRemote(plan.preflight, remote);
+    for (const w of pre.warnings ?? []) ctx.output.warn(`pre-flight of milestone ${milestone.id}: ${w}`);
     switch (pre.decision) {
       case 'noop':
         void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(refusalMessage(pre)!, 'Open Tracking File'));

@@ -2,9 +2,12 @@
 // host through the VS Code API (CodeLens provider results, the decoration state command, files
 // on disk).
 import * as assert from 'node:assert/strict';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import * as vscode from 'vscode';
-import { git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
+import { extension, git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
 
 const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
@@ -176,6 +179,29 @@ for (const [id, decision, words] of [
     for (const doc of vscode.workspace.textDocuments) assert.equal(doc.isDirty, false, `${doc.uri.fsPath} was edited`);
   });
 }
+
+editorTest('editor: a claim pushed by someone else to the remote makes Start Milestone a conflict', async () => {
+  const scratch = await mkdtemp(join(tmpdir(), 'milestone-scope-remote-'));
+  const bare = join(scratch, 'origin.git');
+  const other = join(scratch, 'zed');
+  try {
+    await execa('git', ['clone', '-q', '--bare', workspacePath('.'), bare]);
+    await execa('git', ['clone', '-q', bare, other]);
+    await execa('git', ['-C', other, 'config', 'user.name', 'zed']);
+    await execa('git', ['-C', other, 'config', 'user.email', 'zed@example.invalid']);
+    // Zed claims milestone 2 from the other clone and pushes the claim.
+    const cli = join(extension().extensionPath, 'dist', 'cli.js');
+    await execa(process.execPath, [cli, 'start', '2', '--owner', 'zed', '--push', '--root', other]);
+    await git(['remote', 'add', 'origin', bare]);
+    const result = await start('2');
+    assert.equal(result.decision, 'conflict');
+    assert.match(`${result.reason} ${result.owner ?? ''}`, /zed/);
+    assert.equal(await git(['status', '--porcelain']), '', 'no file changed');
+  } finally {
+    await git(['remote', 'remove', 'origin']).catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
+  }
+});
 
 editorTest('editor: lenses and decorations sit on the hotspot lines of the active milestone', async () => {
   await start('2');

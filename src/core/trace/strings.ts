@@ -94,18 +94,12 @@ export function excerpt(s: string, max = 200): string {
   return detach(t);
 }
 
-const SLOTS = 4096;
-
 /**
- * A memo keyed by a range of a larger string, looked up without cutting the range out first: a
- * hash of a few sampled characters picks a slot, and one native comparison confirms it. Misses
- * fall back to an exact map, so values are still shared when two keys fight over a slot.
+ * A memo keyed by a range of a larger string. The range is cut out (a cheap view) and looked up in
+ * a map; only keys that are new are copied, so nothing kept points into the input chunks.
  */
 export class SliceCache<T> {
-  private readonly keys: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);
-  private readonly values: T[] = new Array<T>(SLOTS);
-  /** Every key seen (up to `cap`), with the detached copy that stands for it in the slots. */
-  private readonly exact = new Map<string, { key: string; value: T }>();
+  private readonly map = new Map<string, T>();
 
   constructor(
     private readonly make: (text: string) => T,
@@ -113,34 +107,14 @@ export class SliceCache<T> {
   ) {}
 
   get(s: string, a: number, b: number): T {
-    const len = b - a;
-    // Keys often share a long head and differ near the end (line numbers, counters): hash the
-    // last 6 characters and 6 spread over the rest.
-    let h = len;
-    const tail = len > 6 ? b - 6 : a;
-    const step = tail - a > 6 ? ((tail - a) / 6) | 0 : 1;
-    for (let i = a; i < tail; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
-    for (let i = tail; i < b; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-    const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
-    const key = this.keys[slot];
-    if (key !== undefined && key.length === len) {
-      if (len <= 64) {
-        // Short keys: compare in place, without cutting the range out.
-        let j = 0;
-        while (j < len && key.charCodeAt(j) === s.charCodeAt(a + j)) j++;
-        if (j === len) return this.values[slot];
-      } else if (s.slice(a, b) === key) return this.values[slot];
-    }
     const text = a === 0 && b === s.length ? s : s.slice(a, b);
-    let entry = this.exact.get(text);
-    if (entry === undefined) {
+    let value = this.map.get(text);
+    if (value === undefined) {
       const own = detach(text);
-      entry = { key: own, value: this.make(own) };
-      if (this.exact.size < this.cap) this.exact.set(own, entry);
+      value = this.make(own);
+      if (this.map.size < this.cap) this.map.set(own, value);
     }
-    this.keys[slot] = entry.key;
-    this.values[slot] = entry.value;
-    return entry.value;
+    return value;
   }
 }
 
