@@ -37,7 +37,7 @@ test('empty, blank and non-trace inputs are clear errors with a location', () =>
 test('forest: cargo output mixed in is counted, unknown lines are reported with their line numbers', () => {
   const forest = read('forest_single.txt');
   const mixed = [
-    '   Compiling stark_prover_synth v0.1.0 (/work/synth)',
+    '   Compiling stark_prover_synth v0.1.0 (/home/user/prover)',
     '    Finished `release` profile [optimized] target(s) in 4.21s',
     '     Running `target/release/examples/keccakf`',
     forest.split('\n').slice(0, 3).join('\n'),
