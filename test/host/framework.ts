@@ -81,15 +81,25 @@ export async function resetWorkspace(): Promise<void> {
   if (!base) await recordWorkspaceBase();
   const { commit, branch } = base!;
   for (const hook of resetHooks) await hook();
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isClosed)) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-  }
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isClosed)) await revertDocument(doc);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await git(['checkout', '-q', '-f', branch]);
   await git(['reset', '-q', '--hard', commit]);
   await git(['clean', '-q', '-f', '-d', '-x', '-e', 'target']);
   await waitFor(documentsMatchDisk, 15_000, 'loaded documents to show the reset files');
+}
+
+/**
+ * Discards a document's unsaved changes. Showing it can fail while the workbench is still opening
+ * another editor ("another editor opened in the meantime"); that is retried until it holds.
+ */
+async function revertDocument(doc: vscode.TextDocument): Promise<void> {
+  await waitFor(async () => {
+    if (!doc.isDirty || doc.isClosed) return true;
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    return !doc.isDirty;
+  }, 10_000, `unsaved changes of ${doc.uri.fsPath} to be discarded`);
 }
 
 /**
