@@ -53,3 +53,28 @@ export async function writeIfUnchanged(snapshot: FileSnapshot, text: string): Pr
   if (now.hash !== snapshot.hash) throw new ConcurrentChangeError(snapshot.path);
   await writeAtomic(snapshot.path, text);
 }
+
+/**
+ * Writes several files, each only if still as its snapshot saw it. Every file is checked before any
+ * is written, so a concurrent change to one leaves all of them untouched. Returns the files written.
+ */
+export async function writeAllIfUnchanged(
+  changes: ReadonlyArray<{ file: string; after: string }>,
+  snapshots: ReadonlyMap<string, FileSnapshot>,
+): Promise<string[]> {
+  const snap = (file: string): FileSnapshot => {
+    const s = snapshots.get(file);
+    if (!s) throw new Error(`no snapshot was taken of ${file}`);
+    return s;
+  };
+  for (const c of changes) {
+    const now = await readSnapshot(snap(c.file).path);
+    if (now.hash !== snap(c.file).hash) throw new ConcurrentChangeError(c.file);
+  }
+  const written: string[] = [];
+  for (const c of changes) {
+    await writeIfUnchanged(snap(c.file), c.after);
+    written.push(c.file);
+  }
+  return written;
+}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';
-import { readSnapshot, writeIfUnchanged, ConcurrentChangeError, type FileSnapshot } from './files';
+import { readSnapshot, writeAllIfUnchanged, type FileSnapshot } from './files';
 import { gitHead } from './git';
 import { resolveOwner } from './owner';
 import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
@@ -156,17 +156,7 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
     [trackingFile, trackingSnap],
   ]);
   if (opts.beforeWrite && plan.changes.length > 0) await opts.beforeWrite(plan);
-  // Check every file before writing any, so a concurrent change leaves both untouched.
-  for (const c of plan.changes) {
-    const snap = snaps.get(c.file)!;
-    const now = await readSnapshot(snap.path);
-    if (now.hash !== snap.hash) throw new ConcurrentChangeError(c.file);
-  }
-  const written: string[] = [];
-  for (const c of plan.changes) {
-    await writeIfUnchanged(snaps.get(c.file)!, c.after);
-    written.push(c.file);
-  }
+  const written = await writeAllIfUnchanged(plan.changes, snaps);
   if (!push) return { ...plan, written };
   const claim = push.commit!.slice(0, 12);
   const upstream = plan.preflight.remote!;

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { GitError } from '../diff/git';
-import { ConcurrentChangeError, readSnapshot, writeIfUnchanged, type FileSnapshot } from '../files';
+import { readSnapshot, writeAllIfUnchanged, type FileSnapshot } from '../files';
 import { resolveOwner } from '../owner';
 import { requireMilestone } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
@@ -277,17 +277,7 @@ export async function applyCompletion(plan: CompletionPlan): Promise<string[]> {
     [prepared.status.file, prepared.snapshots.status],
     [prepared.tracking.file, prepared.snapshots.tracking],
   ]);
-  for (const c of plan.changes) {
-    const snap = snaps.get(c.file)!;
-    const now = await readSnapshot(snap.path);
-    if (now.hash !== snap.hash) throw new ConcurrentChangeError(c.file);
-  }
-  const written: string[] = [];
-  for (const c of plan.changes) {
-    await writeIfUnchanged(snaps.get(c.file)!, c.after);
-    written.push(c.file);
-  }
-  return written;
+  return writeAllIfUnchanged(plan.changes, snaps);
 }
 
 export interface CompletionResult extends CompletionPlan {
