@@ -3,7 +3,7 @@
  * Each subcommand is a module exporting `run<Name>(argv, io): Promise<number>`; add one line to
  * COMMANDS to register another.
  */
-import { ConcurrentChangeError } from '../core/files';
+import { ConcurrentChangeError, FileLockedError } from '../core/files';
 import { InputError } from '../core/problems';
 import { EXIT } from './exitCodes';
 import { processIO, type CliIO } from './io';
@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`milestone-scope ${name}: ${err.message}\n`);
       return EXIT.usage;
     }
-    if (err instanceof ConcurrentChangeError) {
+    if (err instanceof ConcurrentChangeError || err instanceof FileLockedError) {
       io.stderr(`milestone-scope ${name}: ${err.message}\n`);
       return EXIT.unexpected;
     }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';
-import { readSnapshot, writeAllIfUnchanged, type FileSnapshot } from './files';
+import { ConcurrentChangeError, readSnapshot, writeAllIfUnchanged, type FileSnapshot } from './files';
 import { gitHead } from './git';
 import { resolveOwner } from './owner';
 import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
@@ -119,11 +119,28 @@ export interface StartOptions {
   push?: boolean;
 }
 
+/** How often a start is decided again after the files changed on disk under it. */
+const START_ATTEMPTS = 3;
+
 /**
- * Starts a milestone on disk. Files are read once; if either changes on disk before the write,
- * ConcurrentChangeError is thrown and nothing is written.
+ * Starts a milestone on disk. The files are read, the pre-flight decided and the edits written
+ * only if neither file changed on disk meanwhile (checked and written under the files' locks).
+ * When one did change (another start, an editor's save), the start is decided again on the new
+ * content, so a racing start ends as a conflict or a resume rather than an overwrite; after
+ * repeated changes ConcurrentChangeError is thrown and nothing is written. A start that pushed
+ * its claim is not repeated.
  */
 export async function startMilestone(root: string, milestoneId: string, opts: StartOptions = {}): Promise<StartResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(root, milestoneId, opts);
+    } catch (err) {
+      if (!(err instanceof ConcurrentChangeError) || opts.push || attempt >= START_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOnce(root: string, milestoneId: string, opts: StartOptions): Promise<StartResult> {
   const ws = await loadWorkspace(root);
   const milestone = requireMilestone(ws, milestoneId);
   const abs = (f: string) => path.join(ws.root, f);
