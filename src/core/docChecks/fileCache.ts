@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathEscape, realLocation, resolveInside, type PathEscape } from '../paths';
 import { classifyLines, commentSyntaxFor } from './lineKinds';
 
 export interface FileContent {
@@ -24,7 +25,7 @@ export type ResolvedFile =
   | FileContent
   | { kind: 'missing'; path: string; version: number }
   | { kind: 'directory'; path: string; version: number }
-  | { kind: 'outside'; path: string; version: number; reason: 'parent' | 'absolute' | 'symlink'; target?: string }
+  | { kind: 'outside'; path: string; version: number; reason: PathEscape; target?: string }
   | { kind: 'unreadable'; path: string; version: number; message: string };
 
 /** What the reference checks need from a file system. */
@@ -39,17 +40,7 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
-/**
- * Why a repository-relative path cannot name a file inside the workspace, judging the text only:
- * absolute paths (`/x`, `C:\x`, `~/x`, `\\server`) and `..` segments that climb above the root.
- */
-export function pathEscape(relPath: string): 'absolute' | 'parent' | undefined {
-  const p = relPath.replace(/\\/g, '/');
-  if (p.startsWith('/') || p.startsWith('~') || /^[A-Za-z]:/.test(p)) return 'absolute';
-  const normal = path.posix.normalize(p);
-  if (normal === '..' || normal.startsWith('../')) return 'parent';
-  return undefined;
-}
+export { pathEscape };
 
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -127,8 +118,8 @@ export class WorkspaceFiles implements FileLookup {
   }
 
   private read(key: string, version: number): ResolvedFile {
-    const escape = pathEscape(key);
-    if (escape) return { kind: 'outside', path: key, version, reason: escape };
+    const lexical = resolveInside(this.root, key, { lexical: true });
+    if (!lexical.ok) return { kind: 'outside', path: key, version, reason: lexical.reason };
     const overlay = this.overlays.get(key);
     if (overlay !== undefined) return content(key, version, overlay, true);
     const abs = path.join(this.root, key);
@@ -140,8 +131,9 @@ export class WorkspaceFiles implements FileLookup {
       if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', path: key, version };
       return { kind: 'unreadable', path: key, version, message: (err as Error).message };
     }
-    const real = this.realInside(abs);
-    if (real !== true) return { kind: 'outside', path: key, version, reason: 'symlink', target: real };
+    this.rootReal ??= realLocation(path.resolve(this.root));
+    const inside = resolveInside(this.root, key, { rootReal: this.rootReal });
+    if (!inside.ok) return { kind: 'outside', path: key, version, reason: inside.reason, ...(inside.target ? { target: inside.target } : {}) };
     if (stat.isDirectory()) return { kind: 'directory', path: key, version };
     if (stat.size > MAX_BYTES) return { kind: 'unreadable', path: key, version, message: `larger than ${MAX_BYTES / 1024 / 1024} MiB` };
     let buf: Buffer;
@@ -152,18 +144,6 @@ export class WorkspaceFiles implements FileLookup {
     }
     if (buf.subarray(0, 8000).includes(0)) return { kind: 'unreadable', path: key, version, message: 'a binary file' };
     return content(key, version, buf.toString('utf8'), false);
-  }
-
-  /** True when the real path stays inside the real root; otherwise where it leads. */
-  private realInside(abs: string): true | string {
-    try {
-      this.rootReal ??= fs.realpathSync.native(this.root);
-      const real = fs.realpathSync.native(abs);
-      const rel = path.relative(this.rootReal, real);
-      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)) ? true : real;
-    } catch {
-      return true; // vanished between stat and realpath: the next read reports it
-    }
   }
 }
 

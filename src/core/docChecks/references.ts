@@ -10,7 +10,8 @@ import type { Catalog, HotspotRef } from '../catalog/model';
 import type { Problem, Severity } from '../problems';
 import type { Drift, ReferenceBaseline } from './baseline';
 import { DocCheckCode } from './codes';
-import { pathEscape, type FileLookup, type ResolvedFile } from './fileCache';
+import { escapeMessage, writtenAbsolute } from '../paths';
+import type { FileLookup, ResolvedFile } from './fileCache';
 import { LineKind } from './lineKinds';
 
 /** A problem found at a reference; `moveTo` is set when the referenced code is now elsewhere. */
@@ -59,12 +60,7 @@ export function evaluateReference(
       return [{
         severity: 'error',
         code: DocCheckCode.outsideWorkspace,
-        message:
-          file.reason === 'symlink'
-            ? `${path} leads outside the workspace through a symbolic link (to ${file.target ?? 'elsewhere'})`
-            : file.reason === 'absolute'
-              ? `${path} is an absolute path; references are relative to the workspace root`
-              : `${path} climbs out of the workspace with ".."`,
+        message: escapeMessage(path, file.reason, file.target),
       }];
     case 'unreadable':
       return [{ severity: 'error', code: DocCheckCode.unreadable, message: `${path} cannot be read as text: ${file.message}` }];
@@ -119,20 +115,7 @@ export function evaluateReference(
   return [];
 }
 
-/**
- * The text of a reference as written, when it is an absolute path in inline code or plain text
- * (`/home/x/a.rs:3`, `C:\x\a.rs:3`). The catalog parser reads such paths as repository-rooted;
- * written in code they most likely mean the author's own disk.
- */
-export function writtenAbsolute(sourceText: string | undefined): boolean {
-  if (sourceText === undefined) return false;
-  let i = 0;
-  while (sourceText[i] === '`' || sourceText[i] === ' ') i++;
-  const c = sourceText[i];
-  // A link (`[x](/path)`, `<...>`) is repository-rooted; only text starting like a path can be absolute.
-  if (c !== '/' && c !== '\\' && c !== '~' && sourceText[i + 1] !== ':') return false;
-  return pathEscape(sourceText.slice(i).replace(/`+$/, '').trim()) === 'absolute';
-}
+export { writtenAbsolute };
 
 export interface CheckReferencesOptions {
   files: FileLookup;
