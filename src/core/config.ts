@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { DEFAULT_CONFIG, type CargoCommandSpec, type MilestoneScopeConfig } from './configTypes';
 import type { Problem } from './problems';
+import { escapeMessage, pathEscape, resolveInside } from './paths';
 import { YamlReader } from './yamlReader';
 
 /** The configuration file's name at the repository root. */
@@ -16,14 +17,20 @@ export interface LoadedConfig {
   problems: Problem[];
 }
 
-type KeyReader = (r: YamlReader, value: Node | null, key: string) => Partial<MilestoneScopeConfig> | undefined;
+/** What the key readers may consult besides the text. */
+interface ReadContext {
+  /** The repository root: path keys are also checked for symbolic links leading outside it. */
+  root?: string;
+}
+
+type KeyReader = (r: YamlReader, value: Node | null, key: string, ctx: ReadContext) => Partial<MilestoneScopeConfig> | undefined;
 
 /** One reader per key; adding a setting is one entry here plus its type in configTypes.ts. */
 const KEYS: Record<string, KeyReader> = {
-  catalog: (r, v, k) => wrap('catalog', repoPath(r, v, k, /\.(md|markdown|ya?ml)$/i, 'a .md, .yaml or .yml file')),
-  status: (r, v, k) => wrap('status', repoPath(r, v, k)),
-  tracking: (r, v, k) => {
-    const p = repoPath(r, v, k);
+  catalog: (r, v, k, ctx) => wrap('catalog', repoPath(r, v, k, ctx, /\.(md|markdown|ya?ml)$/i, 'a .md, .yaml or .yml file')),
+  status: (r, v, k, ctx) => wrap('status', repoPath(r, v, k, ctx)),
+  tracking: (r, v, k, ctx) => {
+    const p = repoPath(r, v, k, ctx);
     if (p !== undefined && !p.includes('{id}')) {
       r.report('error', 'config/type', `${k} must contain "{id}", the place of the milestone id (e.g. docs/tracking/milestone-{id}.md)`, v);
       return undefined;
@@ -40,11 +47,11 @@ const KEYS: Record<string, KeyReader> = {
     }
     return { pins };
   },
-  checks: (r, v, k) => {
-    const checks = r.seq(v, k).flatMap((item, i) => cargoSpec(r, item, `${k}[${i}]`) ?? []);
+  checks: (r, v, k, ctx) => {
+    const checks = r.seq(v, k).flatMap((item, i) => cargoSpec(r, item, `${k}[${i}]`, ctx) ?? []);
     return { checks };
   },
-  profile: (r, v, k) => wrap('profile', cargoSpec(r, v, k)),
+  profile: (r, v, k, ctx) => wrap('profile', cargoSpec(r, v, k, ctx)),
   relevantTests: (r, v, k) => {
     const out: Record<string, string[]> = {};
     for (const e of r.entries(v, k)) {
@@ -59,12 +66,21 @@ function wrap<K extends keyof MilestoneScopeConfig>(key: K, value: MilestoneScop
   return value === undefined ? undefined : ({ [key]: value } as Partial<MilestoneScopeConfig>);
 }
 
-function repoPath(r: YamlReader, v: Node | null, key: string, ext?: RegExp, extWhat?: string): string | undefined {
+/**
+ * A repository-relative path. Paths leaving the repository (absolute, `..` above the root, or,
+ * with a root to look at, a symbolic link pointing outside) are refused; the key keeps its
+ * default. For a template (`{id}`), the folders before the first `{id}` are what is checked.
+ */
+function repoPath(r: YamlReader, v: Node | null, key: string, ctx: ReadContext, ext?: RegExp, extWhat?: string): string | undefined {
   const s = r.string(v, key);
   if (s === undefined) return undefined;
   const p = s.replace(/\\/g, '/');
-  if (path.posix.isAbsolute(p) || /^[A-Za-z]:/.test(p) || path.posix.normalize(p).startsWith('../')) {
-    r.report('error', 'config/type', `${key} must be a path inside the repository, relative to its root`, v);
+  const fixed = p.includes('{id}') ? p.slice(0, p.indexOf('{id}')).replace(/[^/]*$/, '') || '.' : p;
+  const inside = resolveInside(ctx.root ?? '.', fixed, { lexical: ctx.root === undefined });
+  const escape = pathEscape(p) ?? (inside.ok ? undefined : inside.reason);
+  if (escape) {
+    const why = escapeMessage(s, escape, inside.ok ? undefined : inside.target);
+    r.report('error', 'config/outside-workspace', `${key} must be a path inside the repository, relative to its root: ${why}`, v);
     return undefined;
   }
   if (ext && !ext.test(p)) {
@@ -87,7 +103,7 @@ const SPEC_KEYS = ['label', 'command', 'package', 'test', 'example', 'args', 'en
 const CARGO_COMMANDS = new Set(['check', 'test', 'run', 'build', 'bench', 'clippy', 'nextest', 'doc']);
 
 /** A cargo command, written as a mapping or as one string (`cargo test -p x --test y`). */
-export function cargoSpec(r: YamlReader, v: Node | null, what: string): CargoCommandSpec | undefined {
+export function cargoSpec(r: YamlReader, v: Node | null, what: string, ctx: ReadContext = {}): CargoCommandSpec | undefined {
   let spec: CargoCommandSpec | undefined;
   if (isScalar(v) && typeof v.value === 'string') spec = parseCargoCommandLine(v.value);
   else if (isMap(v)) {
@@ -134,10 +150,32 @@ export function cargoSpec(r: YamlReader, v: Node | null, what: string): CargoCom
     r.report('error', 'config/type', `${what}: "${spec?.command ?? ''}" is not a cargo command this tool runs (${[...CARGO_COMMANDS].join(', ')})`, v);
     return undefined;
   }
+  for (const [flag, value] of cargoPathArgs(spec.args ?? [])) {
+    const inside = resolveInside(ctx.root ?? '.', value, { lexical: ctx.root === undefined });
+    if (!inside.ok) {
+      r.report('error', 'config/outside-workspace', `${what}: ${flag} must name a place inside the repository: ${inside.message}`, v);
+      return undefined;
+    }
+  }
   if ((spec.args ?? []).some((a) => a === '--workspace' || a === '--all')) {
     r.report('warning', 'config/workspace-wide', `${what} is workspace-wide; the workflow runs per-crate commands only`, v);
   }
   return spec;
+}
+
+/** cargo's own options that take a path (arguments after `--` belong to the program run). */
+const CARGO_PATH_FLAGS = ['--manifest-path', '--target-dir', '--artifact-dir', '--out-dir', '--lockfile-path'];
+
+function cargoPathArgs(args: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!;
+    for (const flag of CARGO_PATH_FLAGS) {
+      if (a === flag) out.push([flag, args[i + 1] ?? '']);
+      else if (a.startsWith(flag + '=')) out.push([flag, a.slice(flag.length + 1)]);
+    }
+  }
+  return out;
 }
 
 /** `cargo test -p pkg --test name -- --nocapture` -> spec. Whitespace-separated; no shell quoting. */
@@ -166,8 +204,11 @@ export function parseCargoCommandLine(line: string): CargoCommandSpec | undefine
   return spec;
 }
 
-/** Parses configuration text; problems carry the file and line, bad values keep their defaults. */
-export function parseConfig(text: string, file = CONFIG_FILE): { config: MilestoneScopeConfig; problems: Problem[] } {
+/**
+ * Parses configuration text; problems carry the file and line, bad values keep their defaults.
+ * With `root`, path keys are also checked on disk (symbolic links leading outside the root).
+ */
+export function parseConfig(text: string, file = CONFIG_FILE, options: ReadContext = {}): { config: MilestoneScopeConfig; problems: Problem[] } {
   const r = new YamlReader(text, file);
   const config: MilestoneScopeConfig = structuredClone(DEFAULT_CONFIG);
   const root = r.root;
@@ -178,7 +219,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: Milesto
         r.unknownKey(e.key, e.keyNode, 'the configuration', Object.keys(KEYS));
         continue;
       }
-      const value = reader(r, e.value, e.key);
+      const value = reader(r, e.value, e.key, options);
       if (value) Object.assign(config, value);
     }
   }
@@ -195,7 +236,7 @@ export async function loadConfig(root: string): Promise<LoadedConfig> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    return { ...parseConfig(text, name), file: name };
+    return { ...parseConfig(text, name, { root }), file: name };
   }
   return { config: structuredClone(DEFAULT_CONFIG), file: undefined, problems: [] };
 }

@@ -17,7 +17,7 @@ import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type Rem
 import { computeStatusEdits, isoDate, parseStatus, statusEntry, type StatusDocument } from './status';
 import type { TextEdit } from './textEdits';
 import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
-import { loadWorkspace, trackingFileFor } from './workspace';
+import { loadWorkspace, trackingFileFor, workspaceFile } from './workspace';
 
 /** One file's change: its new text and the minimal edits from the old one. */
 export interface FileChange {
@@ -143,9 +143,8 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
 async function startOnce(root: string, milestoneId: string, opts: StartOptions): Promise<StartResult> {
   const ws = await loadWorkspace(root);
   const milestone = requireMilestone(ws, milestoneId);
-  const abs = (f: string) => path.join(ws.root, f);
   const trackingFile = trackingFileFor(ws, milestone.id);
-  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(abs(ws.config.status)), readSnapshot(abs(trackingFile))]);
+  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(workspaceFile(ws, ws.config.status, 'the status document')), readSnapshot(workspaceFile(ws, trackingFile))]);
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;

@@ -9,7 +9,7 @@ import { readRemoteClaim, type RemoteLookup } from '../core/remoteClaim';
 import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
 import { isoDate, parseStatus, statusEntry } from '../core/status';
 import { parseTracking } from '../core/tracking';
-import { loadTrackingFor, trackingFileFor } from '../core/workspace';
+import { loadTrackingFor, trackingFileFor, workspaceFile } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
 import { openMilestoneDocument } from './milestoneDocument';
@@ -179,6 +179,7 @@ async function unchanged(sources: readonly Source[]): Promise<boolean> {
 
 async function planStart(ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<{ plan: StartPlan; sources: Source[]; baseCommit: string | undefined }> {
   const trackingFile = trackingFileFor(ws, milestone.id);
+  workspaceFile(ws, ws.config.status, 'the status document'); // refuses a STATUS.md leading outside the workspace
   const [statusSrc, trackingSrc, baseCommit] = await Promise.all([readSource(ws.root, ws.config.status), readSource(ws.root, trackingFile), gitHead(ws.root)]);
   const plan = computeStartEdits({
     catalog: ws.catalog,

@@ -7,7 +7,8 @@
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 import { readSnapshot, writeAtomic, writeIfUnchanged, ConcurrentChangeError } from '../files';
-import { problem, type Problem } from '../problems';
+import { resolveInside } from '../paths';
+import { InputError, problem, type Problem } from '../problems';
 import type { RunOutcome } from './validationRecord';
 
 export const STATE_DIR = '.milestone-scope';
@@ -57,7 +58,9 @@ function parseCompactTime(s: string): string {
  * carries its own `.gitignore` that ignores everything in it.
  */
 export async function ensureStateDirIgnored(root: string): Promise<void> {
-  const dir = path.join(root, STATE_DIR);
+  const inside = resolveInside(root, STATE_DIR);
+  if (!inside.ok) throw new InputError(`run captures are not written: ${inside.message}`, undefined, 'input/outside-workspace');
+  const dir = inside.abs;
   await fs.mkdir(dir, { recursive: true });
   const ignore = path.join(dir, '.gitignore');
   try {
@@ -70,6 +73,8 @@ export async function ensureStateDirIgnored(root: string): Promise<void> {
 /** A new, unused capture path for a run starting at `date`. */
 export async function newCapturePath(root: string, milestone: string, label: ProfileLabel, date: Date): Promise<string> {
   const dir = milestoneDir(milestone);
+  const inside = resolveInside(root, dir);
+  if (!inside.ok) throw new InputError(`run captures are not written: ${inside.message}`, undefined, 'input/outside-workspace');
   await fs.mkdir(path.join(root, dir), { recursive: true });
   for (let n = 1; ; n++) {
     const name = `${compactTime(date)}${n > 1 ? `-${n}` : ''}-${label}.txt`;
@@ -167,7 +172,14 @@ export async function listProfileRuns(root: string, milestone: string): Promise<
     runs.push({ milestone, label: m[3] as ProfileLabel, time: parseCompactTime(m[1]!), file, command: '', outcome: 'passed', durationMs: 0 });
   }
   runs.sort((a, b) => a.time.localeCompare(b.time) || a.file.localeCompare(b.file));
-  return { runs, problems };
+  // A capture that is a symbolic link out of the workspace is never read (the folder may come
+  // from a repository someone else prepared).
+  const inside = runs.filter((r) => {
+    const v = resolveInside(root, r.file);
+    if (!v.ok) problems.push(problem('error', 'profile/outside-workspace', `the capture of the ${r.label} run of ${r.time} is not used: ${v.message}`, { file: r.file, line: 1 }));
+    return v.ok;
+  });
+  return { runs: inside, problems };
 }
 
 /** The run to compare against: the latest baseline. */

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { trackingPath, type MilestoneScopeConfig } from '../configTypes';
+import { resolveInside } from '../paths';
 import type { Problem } from '../problems';
 import { parseTracking } from '../tracking';
 import { loadWorkspace } from '../workspace';
@@ -43,9 +44,11 @@ function readTrackings(root: string, config: MilestoneScopeConfig, ids: readonly
   }
   const out: TrackingFile[] = [];
   for (const [rel, id] of found) {
+    const inside = resolveInside(root, rel);
+    if (!inside.ok) continue; // a milestone id or a link leading outside: never read
     let text: string;
     try {
-      text = fs.readFileSync(path.join(root, rel), 'utf8');
+      text = fs.readFileSync(inside.abs, 'utf8');
     } catch {
       continue;
     }
@@ -61,12 +64,13 @@ function readTrackings(root: string, config: MilestoneScopeConfig, ids: readonly
 export async function checkDocuments(root: string, options: { git?: boolean } = {}): Promise<Problem[]> {
   const ws = await loadWorkspace(root);
   const trackings = readTrackings(ws.root, ws.config, ws.catalog.milestones.map((m) => m.id));
-  const catalogExists = fs.existsSync(path.join(ws.root, ws.config.catalog));
+  const catalogPath = resolveInside(ws.root, ws.config.catalog);
+  const catalogExists = catalogPath.ok && fs.existsSync(catalogPath.abs);
   const problems: Problem[] = [...ws.problems, ...trackings.flatMap((t) => t.doc.problems)];
   if (catalogExists) {
     const paths = ws.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path));
     const baseline = options.git === false ? undefined : await loadReferenceBaseline(ws.root, ws.config.catalog, paths);
-    const catalogText = fs.readFileSync(path.join(ws.root, ws.config.catalog), 'utf8');
+    const catalogText = fs.readFileSync(path.join(ws.root, ws.config.catalog), 'utf8'); // inside: checked above
     const lines = catalogText.split(/\r?\n/);
     problems.push(
       ...checkReferences(ws.catalog, {

@@ -19,7 +19,7 @@ import type { FileChange } from '../start';
 import { parseTraceFile } from '../trace/file';
 import type { Trace } from '../trace/model';
 import { parseTracking, type TrackingDocument } from '../tracking';
-import { loadWorkspace, trackingFileFor, type LoadedWorkspace } from '../workspace';
+import { loadWorkspace, trackingFileFor, workspaceFile, type LoadedWorkspace } from '../workspace';
 import type { Milestone } from '../catalog/model';
 import { analyseTraces, reportHeader, type LoadedTrace } from './analyse';
 import { collectChanges, withFileText, type CollectedChanges } from './changes';
@@ -154,8 +154,11 @@ export async function prepareReport(root: string, milestoneId: string, opts: Rep
   const ws = await loadWorkspace(root);
   const milestone = requireMilestone(ws, milestoneId);
   const trackingFile = trackingFileFor(ws, milestone.id);
-  const abs = (f: string) => path.join(ws.root, f);
-  const [statusSnap, trackingSnap, owner] = await Promise.all([readSnapshot(abs(ws.config.status)), readSnapshot(abs(trackingFile)), resolveOwner(ws.root, opts.owner)]);
+  const [statusSnap, trackingSnap, owner] = await Promise.all([
+    readSnapshot(workspaceFile(ws, ws.config.status, 'the status document')),
+    readSnapshot(workspaceFile(ws, trackingFile)),
+    resolveOwner(ws.root, opts.owner),
+  ]);
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const me = owner.name;

@@ -59,7 +59,7 @@ test('wrong types are errors with their line; the key keeps its default', () => 
   const r = parseConfig(text);
   assert.deepEqual(r.problems.map((p) => `${p.line}:${p.severity}:${p.code}`), [
     '1:error:config/type',
-    '2:error:config/type',
+    '2:error:config/outside-workspace',
     '3:error:config/type',
     '4:error:config/type',
     '6:error:config/type',
