@@ -6,6 +6,11 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Terminal width for tables, when known. */
   columns?: number;
+  /**
+   * The arguments come from an agent (MCP, language-model tools), not from a person at a prompt:
+   * files they name must lie inside the workspace root, symbolic links followed.
+   */
+  confinePaths?: boolean;
 }
 
 export function processIO(): CliIO {

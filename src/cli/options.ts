@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gitTopLevel } from '../core/git';
+import { escapeMessage, isInside, realLocation, resolveInside } from '../core/paths';
 import { InputError } from '../core/problems';
 import type { CliIO } from './io';
 
@@ -54,4 +55,25 @@ export async function resolveRoot(io: CliIO, root: string | undefined): Promise<
   const stat = await fs.stat(abs).catch(() => undefined);
   if (!stat?.isDirectory()) throw new InputError(`--root ${root}: not a folder`, undefined, 'input/usage');
   return abs;
+}
+
+/**
+ * The absolute path of a file named in an argument. Typed by a person, it is taken as given,
+ * relative to the current folder (a trace in /tmp is fine: the person chose it). From an agent
+ * (`io.confinePaths`), it must lie inside `root` once `..` and symbolic links are resolved; an
+ * absolute path is accepted only when it does. Refusals are InputError naming the path.
+ */
+export function argumentPath(io: CliIO, root: string, file: string, what: string): string {
+  if (file.includes('\0')) throw new InputError(`${what} ${JSON.stringify(file)}: ${escapeMessage(file, 'nul')}`, undefined, 'input/usage');
+  if (!io.confinePaths) return path.resolve(io.cwd, file);
+  const refuse = (message: string) => new InputError(`${what} ${file}: ${message}; files named by tools must be inside the workspace ${root}`, undefined, 'input/outside-workspace');
+  if (path.isAbsolute(file)) {
+    if (isInside(root, file)) return path.resolve(file);
+    const rel = path.relative(root, file);
+    const written = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    throw refuse(written ? escapeMessage(file, 'symlink', realLocation(file)) : 'it is outside the workspace');
+  }
+  const inside = resolveInside(root, file);
+  if (!inside.ok) throw refuse(inside.message);
+  return inside.abs;
 }

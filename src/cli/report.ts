@@ -1,6 +1,5 @@
 /** `milestone-scope report <ID>` and `milestone-scope complete <ID>`. */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { InputError } from '../core/problems';
 import {
   completeMilestone,
@@ -16,7 +15,7 @@ import {
 import type { Spread } from '../core/trace/aggregate';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
-import { COMMON_HELP, parseCommand, resolveRoot } from './options';
+import { argumentPath, COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { formatProblems, JSON_VERSION, problemJson } from './views';
 
 const TRACE_HELP = [
@@ -63,7 +62,7 @@ const TRACE_OPTIONS = {
   'summary-file': { type: 'string' },
 } as const;
 
-async function readSummary(io: CliIO, values: Record<string, unknown>): Promise<string | undefined> {
+async function readSummary(io: CliIO, root: string, values: Record<string, unknown>): Promise<string | undefined> {
   const text = values.summary as string | undefined;
   const file = values['summary-file'] as string | undefined;
   if (text !== undefined && file !== undefined) throw new InputError('give the summary with --summary or --summary-file, not both', undefined, 'input/usage');
@@ -73,7 +72,7 @@ async function readSummary(io: CliIO, values: Record<string, unknown>): Promise<
   }
   if (file === undefined) return undefined;
   try {
-    const content = await fs.readFile(path.resolve(io.cwd, file), 'utf8');
+    const content = await fs.readFile(argumentPath(io, root, file, '--summary-file'), 'utf8');
     if (content.trim() === '') throw new InputError(`--summary-file ${file} is empty`, undefined, 'input/usage');
     return content;
   } catch (err) {
@@ -82,11 +81,11 @@ async function readSummary(io: CliIO, values: Record<string, unknown>): Promise<
   }
 }
 
-function traceOption(io: CliIO, name: string, value: unknown): string | undefined {
+function traceOption(io: CliIO, root: string, name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const v = String(value);
   if (v.trim() === '') throw new InputError(`--${name} needs a file`, undefined, 'input/usage');
-  return path.resolve(io.cwd, v);
+  return argumentPath(io, root, v, `--${name}`);
 }
 
 // ---- JSON ---------------------------------------------------------------------------------------
@@ -187,13 +186,13 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
     io.stdout(REPORT_HELP + '\n');
     return EXIT.ok;
   }
-  const summary = await readSummary(io, values);
   const root = await resolveRoot(io, values.root);
+  const summary = await readSummary(io, root, values);
   const prepared = await prepareReport(root, positionals[0]!, {
     owner: values.owner,
     summary,
-    baseline: traceOption(io, 'baseline', values.baseline),
-    after: traceOption(io, 'after', values.after),
+    baseline: traceOption(io, root, 'baseline', values.baseline),
+    after: traceOption(io, root, 'after', values.after),
   });
   if (values.json) printJson(io, { version: JSON_VERSION, ...reportJson(prepared.report, prepared.markdown) });
   else {
@@ -244,13 +243,13 @@ export async function runComplete(argv: string[], io: CliIO): Promise<number> {
   const reason = values.reason as string | undefined;
   if (force && (reason === undefined || reason.trim() === '')) throw new InputError('--force needs --reason TEXT: the report records why the completion was forced', undefined, 'input/usage');
   if (!force && reason !== undefined) throw new InputError('--reason is only used with --force', undefined, 'input/usage');
-  const summary = await readSummary(io, values);
   const root = await resolveRoot(io, values.root);
+  const summary = await readSummary(io, root, values);
   const r = await completeMilestone(root, positionals[0]!, {
     owner: values.owner,
     summary,
-    baseline: traceOption(io, 'baseline', values.baseline),
-    after: traceOption(io, 'after', values.after),
+    baseline: traceOption(io, root, 'baseline', values.baseline),
+    after: traceOption(io, root, 'after', values.after),
     force,
     reason,
   });

@@ -1,10 +1,10 @@
 /** `milestone-scope trace summary FILE` and `milestone-scope trace diff BASE AFTER`. */
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/problems';
 import { aggregate, diffTraces, parseTraceFile, type Trace } from '../core/trace/index';
 import { diffMarkdown, diffView, summaryJson, summaryView } from '../core/trace/render';
 import { EXIT } from './exitCodes';
+import { argumentPath } from './options';
 import { printJson, type CliIO } from './io';
 import { renderTable } from './table';
 import { JSON_VERSION } from './views';
@@ -50,7 +50,7 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
 }
 
 async function load(io: CliIO, file: string): Promise<Trace> {
-  const abs = path.resolve(io.cwd, file);
+  const abs = argumentPath(io, io.cwd, file, 'trace');
   const trace = await parseTraceFile(abs);
   trace.source = file;
   return trace;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
 import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../core/cargo/profileRuns';
+import { isInside } from '../core/paths';
 import { buildCompareDocument } from '../core/flame/compare';
 import type { FlameDocument, FlameViewKind } from '../core/flame/data';
 import { buildFlameDocument } from '../core/flame/flatten';
@@ -320,7 +321,9 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 
 async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promise<vscode.Uri | undefined> {
   const root = ctx.root;
-  const recorded = root ? await vscode.workspace.findFiles(new vscode.RelativePattern(root, `${TRACES_DIR}/**/*.{${TRACE_EXTENSIONS.join(',')}}`), undefined, 200) : [];
+  const found = root ? await vscode.workspace.findFiles(new vscode.RelativePattern(root, `${TRACES_DIR}/**/*.{${TRACE_EXTENSIONS.join(',')}}`), undefined, 200) : [];
+  // Offered without asking: only captures that really are inside the workspace (no links out of it).
+  const recorded = found.filter((uri) => uri.scheme === 'file' && root?.scheme === 'file' && isInside(root.fsPath, uri.fsPath));
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
   if (recorded.length > 0) {
     const stats = await Promise.all(recorded.map(async (uri) => ({ uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime })));

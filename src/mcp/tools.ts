@@ -192,7 +192,8 @@ export async function runTool(tool: ToolDefinition, rawArgs: unknown, root: stri
   if (argv[0] !== 'trace') argv.push('--root', root);
   let stdout = '';
   let stderr = '';
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: root, env };
+  // Files an agent names must stay inside the repository (docs/hardening.md).
+  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: root, env, confinePaths: true };
   const exitCode = await main(argv, io);
   let result: unknown = null;
   try {

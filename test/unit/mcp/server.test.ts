@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -154,8 +154,20 @@ test('one milestone from pre-flight to report through the tools', { timeout: 300
   assert.equal(refused.isError, true);
   assert.equal(refused.s.outcome, 'bad-input');
 
-  const baseline = path.join(TRACES, 'forest_baseline.txt');
-  const afterTrace = path.join(TRACES, 'forest_after.txt');
+  // An agent may name only files inside the repository: a trace elsewhere is refused by name.
+  const elsewhere = path.join(TRACES, 'forest_baseline.txt');
+  const outside = await call(client, 'trace_summary', { file: elsewhere });
+  assert.equal(outside.s.outcome, 'bad-input');
+  assert.ok(outside.text.includes(elsewhere) && /outside the workspace/.test(outside.text), outside.text);
+  // So the traces are copied into the repository's git-ignored state folder, named relatively
+  // and absolutely.
+  const given = path.join(root, '.milestone-scope/given');
+  mkdirSync(given, { recursive: true });
+  writeFileSync(path.join(root, '.milestone-scope/.gitignore'), '*\n');
+  copyFileSync(path.join(TRACES, 'forest_baseline.txt'), path.join(given, 'forest_baseline.txt'));
+  copyFileSync(path.join(TRACES, 'forest_after.txt'), path.join(given, 'forest_after.txt'));
+  const baseline = '.milestone-scope/given/forest_baseline.txt';
+  const afterTrace = path.join(given, 'forest_after.txt');
   const diff = await call(client, 'trace_diff', { baseline, after: afterTrace });
   assert.equal(diff.s.outcome, 'ok', diff.text);
   const rows = JSON.stringify(diff.s.result);
