@@ -124,7 +124,7 @@ export class Session {
     this.configFile = CONFIG_FILES.find((f) => this.text(f) !== undefined);
     this.configText = this.configFile ? this.text(this.configFile) : undefined;
     if (this.configFile && this.configText !== undefined) {
-      const parsed = parseConfig(this.configText, this.configFile);
+      const parsed = parseConfig(this.configText, this.configFile, { root: this.root });
       this.config = parsed.config;
       this.configProblems = parsed.problems;
     } else {
