@@ -6,3 +6,4 @@ import './scope.host';
 import './lsp.host';
 import './complete.host';
 import './lmTools.host';
+import './outsidePaths.host';
