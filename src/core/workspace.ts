@@ -12,7 +12,7 @@ import { trackingPath, type MilestoneScopeConfig } from './configTypes';
 import { escapeMessage, realLocation, resolveInside, writtenAbsolute, type InsideResult } from './paths';
 import { InputError, problem, type Problem } from './problems';
 import { loadStatus, parseStatus, type StatusDocument } from './status';
-import { loadTracking, type TrackingDocument } from './tracking';
+import { loadTracking, parseTracking, type TrackingDocument } from './tracking';
 
 export interface LoadedWorkspace {
   /** Absolute path of the repository root. */
@@ -151,8 +151,23 @@ export function trackingFileFor(ws: Pick<LoadedWorkspace, 'config' | 'root'>, mi
   return rel;
 }
 
-export function loadTrackingFor(ws: LoadedWorkspace, milestoneId: string): Promise<TrackingDocument> {
-  return loadTracking(ws.root, trackingFileFor(ws, milestoneId));
+/**
+ * A milestone's tracking file as read. One whose path is refused (see trackingFileFor) reads as
+ * absent, with an error, so listing and pre-flighting every milestone still works; writing it
+ * stays refused.
+ */
+export async function loadTrackingFor(ws: LoadedWorkspace, milestoneId: string): Promise<TrackingDocument> {
+  let rel: string;
+  try {
+    rel = trackingFileFor(ws, milestoneId);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    const file = trackingPath(ws.config, milestoneId);
+    const doc = parseTracking('', file, false);
+    doc.problems.push(problem('error', 'tracking/outside-workspace', `${err.message.replace(/; nothing is read or written there$/, '')}; it is not read`, { file, line: 1 }));
+    return doc;
+  }
+  return loadTracking(ws.root, rel);
 }
 
 export function milestoneOf(ws: LoadedWorkspace, id: string): Milestone | undefined {

@@ -8,12 +8,13 @@ import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/io';
 import { listProfileRuns, milestoneDir } from '../../../src/core/cargo/profileRuns';
+import { myMilestoneInProgress } from '../../../src/core/cargo/target';
 import { milestoneHotspots } from '../../../src/core/catalog/model';
 import { checkDocuments } from '../../../src/core/docChecks';
 import { InputError } from '../../../src/core/problems';
 import { ScopeSession } from '../../../src/core/scope';
 import { startMilestone } from '../../../src/core/start';
-import { loadWorkspace, milestoneOf } from '../../../src/core/workspace';
+import { loadTrackingFor, loadWorkspace, milestoneOf } from '../../../src/core/workspace';
 import { findTool, runTool } from '../../../src/mcp/tools';
 import { CATALOG, git, gitCopy, METAL, STATUS, tracking } from '../core/helpers';
 
@@ -191,6 +192,14 @@ test('a tracking file that is a link out of the workspace is refused by start an
   const { root, outside } = workspace();
   symlinkSync(path.join(outside, 'secret.rs'), path.join(root, tracking('3')));
   await assert.rejects(startMilestone(root, '3', { owner: 'dave' }), (e: unknown) => e instanceof InputError && /tracking file of milestone 3/.test((e as Error).message));
+  // Read, it counts as absent with an error, so the other milestones can still be listed and checked.
+  const ws = await loadWorkspace(root);
+  const t3 = await loadTrackingFor(ws, '3');
+  assert.equal(t3.exists, false);
+  assert.deepEqual(t3.problems.map((p) => [p.code, p.file]), [['tracking/outside-workspace', tracking('3')]]);
+  assert.equal(await myMilestoneInProgress(ws, '@bob'), '1');
+  const show = io(root);
+  assert.equal(await main(['show', '1', '--root', root], show), 0, show.err);
   const cli = io(root);
   assert.equal(await main(['complete', '3', '--root', root, '--owner', 'dave', '--summary', 'x'], cli), 2);
   assert.match(cli.err, /milestone-3\.md leads outside the workspace/);
