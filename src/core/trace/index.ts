@@ -2,7 +2,9 @@
 export * from './model';
 export { parseTrace, parseTraceStream, createParser } from './parse';
 export type { ParseOptions, StreamOptions, ParseProgress, TraceChunk } from './parse';
-export { parseTraceFile } from './file';
+export { parseTraceFile, checkTraceFile } from './file';
+export type { FileOptions } from './file';
+export { DEFAULT_MAX_TRACE_MB, MB, formatMB, limitBytes, isCancelled, TraceCancelledError, TraceTooLargeError } from './limits';
 export { detectFormat } from './detect';
 export { aggregate, spanPath } from './aggregate';
 export type { TraceAggregate, PathStats, Spread, AggregateOptions } from './aggregate';

@@ -6,6 +6,7 @@ import { detectFormat, DETECT_BYTES, DETECT_MAX_BYTES } from './detect';
 import { FmtParser, type FmtOptions } from './fmt';
 import { FoldedParser } from './folded';
 import { ForestParser } from './forest';
+import { TraceCancelledError, TraceTooLargeError } from './limits';
 import { LineSplitter } from './lines';
 import type { Trace, TraceFormat } from './model';
 import { excerpt } from './strings';
@@ -27,11 +28,18 @@ export interface ParseProgress {
 }
 
 export interface StreamOptions extends ParseOptions {
-  /** Called after each chunk. */
+  /** Called after each chunk: `bytes` only grows, and after the last chunk it is the whole input. */
   onProgress?: (progress: ParseProgress) => void;
-  /** Aborting stops reading at the next chunk and rejects with the signal's reason. */
+  /**
+   * Aborting stops the parse at the next chunk (parseTraceFile also closes the file at once) and
+   * rejects with a TraceCancelledError whose `cause` is the signal's reason.
+   */
   signal?: AbortSignal;
   totalBytes?: number;
+  /** Rejects with a TraceTooLargeError as soon as more than this many bytes have come in. */
+  maxBytes?: number;
+  /** Appended to the too-large message: how to raise the limit. */
+  limitHint?: string;
 }
 
 export type TraceChunk = Uint8Array | string;
@@ -128,8 +136,8 @@ function chunkDecoder(): (chunk: Uint8Array | undefined) => string {
   };
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The parse was aborted.', 'AbortError');
+function abortError(signal: AbortSignal): TraceCancelledError {
+  return new TraceCancelledError(signal.reason);
 }
 
 /**
@@ -182,19 +190,27 @@ export async function parseTraceStream(
     return true;
   };
 
-  for await (const chunk of source as AsyncIterable<TraceChunk>) {
-    if (signal?.aborted) throw abortError(signal);
-    bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-    if (!lines) {
-      headRaw.push(chunk);
-      const text = typeof chunk === 'string' ? chunk : decode(chunk);
-      headText.push(text);
-      headLength += text.length;
-      if (headLength >= nextTry) start('', false);
-    } else {
-      lines.push(asBytes ? latin1(chunk) : typeof chunk === 'string' ? chunk : decode(chunk));
+  const maxBytes = opts.maxBytes ?? Infinity;
+  try {
+    for await (const chunk of source as AsyncIterable<TraceChunk>) {
+      if (signal?.aborted) throw abortError(signal);
+      bytes += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+      if (bytes > maxBytes) throw new TraceTooLargeError(opts.source ?? '<input>', bytes, maxBytes, opts.limitHint, false);
+      if (!lines) {
+        headRaw.push(chunk);
+        const text = typeof chunk === 'string' ? chunk : decode(chunk);
+        headText.push(text);
+        headLength += text.length;
+        if (headLength >= nextTry) start('', false);
+      } else {
+        lines.push(asBytes ? latin1(chunk) : typeof chunk === 'string' ? chunk : decode(chunk));
+      }
+      onProgress?.({ bytes, totalBytes: opts.totalBytes, lines: lines ? lines.lines : 0, spans: parser ? parser.spanCount : 0 });
     }
-    onProgress?.({ bytes, totalBytes: opts.totalBytes, lines: lines ? lines.lines : 0, spans: parser ? parser.spanCount : 0 });
+  } catch (err) {
+    // A source destroyed because of the abort fails in its own way; report the cancellation.
+    if (signal?.aborted && !(err instanceof TraceCancelledError)) throw abortError(signal);
+    throw err;
   }
   if (signal?.aborted) throw abortError(signal);
   const tail = asBytes ? '' : decode(undefined);
