@@ -24,6 +24,8 @@ export const entries = [
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   // Loaded lazily by the language-model tools; keeps the CLI and the MCP SDK out of extension.js.
   { ...node, entryPoints: { agentTools: 'src/mcp/tools.ts' }, outdir: 'dist' },
+  // Started by the flame chart for each load: parses traces off the extension host's thread.
+  { ...node, entryPoints: { traceWorker: 'src/extension/traceWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Flame chart webview app (browser code; media/flame.css sits beside it).
   {

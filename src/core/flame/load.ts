@@ -1,0 +1,130 @@
+/**
+ * From trace file(s) to the flame chart's document in one call, with progress over all the bytes
+ * to read, cancellation and the size limit. The extension runs it in a worker thread
+ * (src/extension/traceWorker.ts) so that the extension host stays responsive.
+ */
+import { checkTraceFile, parseTraceFile } from '../trace/file';
+import { DEFAULT_MAX_TRACE_MB, limitBytes, TraceCancelledError, TraceTooLargeError } from '../trace/limits';
+import type { Trace } from '../trace/model';
+import { parseTraceStream } from '../trace/parse';
+import { buildCompareDocument } from './compare';
+import type { FlameDocument } from './data';
+import { buildFlameDocument } from './flatten';
+
+/** One trace to read: a local file, or bytes already read (a file of a remote file system). */
+export interface TraceInput {
+  /** Shown in the chart and in messages (a workspace-relative path). */
+  title: string;
+  path?: string;
+  bytes?: Uint8Array;
+}
+
+export type FlameJob =
+  | { kind: 'trace'; trace: TraceInput }
+  | { kind: 'compare'; baseline: TraceInput; after: TraceInput };
+
+export interface FlameLoadProgress {
+  /** `read` while bytes come in, `build` while the chart's arrays are laid out. */
+  phase: 'read' | 'build';
+  /** Bytes read so far over all inputs, and their total. */
+  bytes: number;
+  totalBytes: number;
+  /** Spans parsed so far (all of them in the build phase). */
+  spans: number;
+}
+
+/** What the host reports about each input besides the chart: lines the parser skipped. */
+export interface TraceNotes {
+  title: string;
+  spanCount: number;
+  unparsedCount: number;
+  unparsed: Array<{ line: number; reason: string }>;
+}
+
+export interface FlameLoadResult {
+  doc: FlameDocument;
+  notes: TraceNotes[];
+}
+
+export interface FlameLoadOptions {
+  onProgress?: (p: FlameLoadProgress) => void;
+  signal?: AbortSignal;
+  /** Per file; see parseTraceFile. */
+  maxBytes?: number;
+  limitHint?: string;
+}
+
+/** Bytes fed to the parser in pieces of this size, so progress and cancellation work the same. */
+const CHUNK = 1 << 20;
+
+function* chunks(bytes: Uint8Array): Generator<Uint8Array> {
+  for (let i = 0; i < bytes.byteLength; i += CHUNK) yield bytes.subarray(i, i + CHUNK);
+}
+
+const MAX_NOTES = 20;
+
+function notesOf(title: string, trace: Trace): TraceNotes {
+  return {
+    title,
+    spanCount: trace.spanCount,
+    unparsedCount: trace.unparsedCount ?? trace.unparsed.length,
+    unparsed: trace.unparsed.slice(0, MAX_NOTES).map((u) => ({ line: u.line, reason: u.reason })),
+  };
+}
+
+export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = {}): Promise<FlameLoadResult> {
+  const { signal, onProgress } = opts;
+  const inputs = job.kind === 'trace' ? [job.trace] : [job.baseline, job.after];
+  // Every size is checked (and the limit applied) before the first byte of any input is read.
+  const maxBytes = opts.maxBytes ?? limitBytes(DEFAULT_MAX_TRACE_MB);
+  const sizes = await Promise.all(
+    inputs.map(async (t) => {
+      if (t.path !== undefined) return checkTraceFile(t.path, { source: t.title, maxBytes, limitHint: opts.limitHint });
+      const size = t.bytes?.byteLength ?? 0;
+      if (size > maxBytes) throw new TraceTooLargeError(t.title, size, maxBytes, opts.limitHint);
+      return size;
+    }),
+  );
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  let before = 0;
+  let spansBefore = 0;
+  const traces: Trace[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const parseOpts = {
+      source: input.title,
+      signal,
+      maxBytes,
+      limitHint: opts.limitHint,
+      onProgress: onProgress && ((p: { bytes: number; spans: number }) => onProgress({ phase: 'read', bytes: before + p.bytes, totalBytes, spans: spansBefore + p.spans })),
+    };
+    const trace =
+      input.path !== undefined
+        ? await parseTraceFile(input.path, parseOpts)
+        : await parseTraceStream(chunks(input.bytes ?? new Uint8Array(0)), { ...parseOpts, totalBytes: sizes[i] });
+    trace.source = input.title;
+    traces.push(trace);
+    before += sizes[i]!;
+    spansBefore += trace.spanCount;
+  }
+  if (signal?.aborted) throw new TraceCancelledError(signal.reason);
+  onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
+  const doc =
+    job.kind === 'trace'
+      ? buildFlameDocument(traces[0]!, job.trace.title)
+      : buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)) };
+}
+
+/** The distinct ArrayBuffers under a document's typed arrays: what a worker can transfer instead of copying. */
+export function documentBuffers(doc: FlameDocument): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const visit = (o: object) => {
+    for (const v of Object.values(o)) {
+      if (ArrayBuffer.isView(v)) {
+        if (v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+      } else if (v && typeof v === 'object' && !Array.isArray(v)) visit(v);
+    }
+  };
+  for (const view of Object.values(doc.views)) if (view) visit(view);
+  return [...out];
+}
