@@ -8,11 +8,10 @@ import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
 import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../core/cargo/profileRuns';
 import { isInside } from '../core/paths';
-import { buildCompareDocument } from '../core/flame/compare';
 import type { FlameDocument, FlameViewKind } from '../core/flame/data';
-import { buildFlameDocument } from '../core/flame/flatten';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';
-import { parseTrace, parseTraceFile, type Trace } from '../core/trace';
+import { documentArrayBytes, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
+import type { TraceNotes } from '../core/flame/load';
 import {
   assertNever,
   FLAME_VIEW_TYPE,
@@ -25,31 +24,22 @@ import {
 import type { ExtensionContextHolder } from './context';
 import { flameHtml, makeNonce } from './flameHtml';
 import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+import { displayPath, showTooLarge, TraceLoad, type TraceLoadOutcome } from './traceLoad';
 import { getWorkspaceModel } from './workspaceModel';
 
 const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
 /** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */
 const RELOAD_DELAY_MS = 400;
+/** Slices of a big document posted before the first of them is delivered. */
+const SLICES_IN_FLIGHT = 4;
 
 function sourceKey(source: PanelSource): string {
   return source.kind === 'trace' ? `trace:${source.uri}` : `compare:${source.baseline}\n${source.after}`;
 }
 
-function displayPath(uri: vscode.Uri): string {
-  return uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString(true);
-}
-
 function panelTitle(source: PanelSource): string {
   const base = (u: string) => path.posix.basename(vscode.Uri.parse(u).path);
   return source.kind === 'trace' ? `Flame: ${base(source.uri)}` : `Compare: ${base(source.baseline)} ↔ ${base(source.after)}`;
-}
-
-/** Reads and parses one trace file, streamed from disk when it is local. */
-async function readTrace(uri: vscode.Uri): Promise<Trace> {
-  const source = displayPath(uri);
-  if (uri.scheme === 'file') return parseTraceFile(uri.fsPath, { source });
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  return parseTrace(new TextDecoder('utf-8').decode(bytes), { source });
 }
 
 class FlamePanel implements vscode.Disposable {
@@ -59,7 +49,12 @@ class FlamePanel implements vscode.Disposable {
   private generation = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private sourceSearch: vscode.CancellationTokenSource | undefined;
+  private running: TraceLoad | undefined;
+  /** Counts document sends; a newer one stops an older one still sending slices. */
+  private sendId = 0;
   private disposed = false;
+  /** The latest load (the commands return its outcome). */
+  loading: Promise<TraceLoadOutcome>;
   readonly onDidDispose: vscode.Event<void>;
 
   constructor(
@@ -82,7 +77,7 @@ class FlamePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     );
     this.watchFiles();
-    void this.load();
+    this.loading = this.load();
   }
 
   private get uris(): vscode.Uri[] {
@@ -90,54 +85,95 @@ class FlamePanel implements vscode.Disposable {
     return s.kind === 'trace' ? [vscode.Uri.parse(s.uri)] : [vscode.Uri.parse(s.baseline), vscode.Uri.parse(s.after)];
   }
 
-  /** Re-reads the trace(s); the webview gets the new document when it is ready. */
-  async load(): Promise<void> {
+  /**
+   * Re-reads the trace(s) in a worker thread, behind a cancellable progress notification; the
+   * webview gets the new document when it is ready. A newer load cancels this one.
+   */
+  async load(): Promise<TraceLoadOutcome> {
     const gen = ++this.generation;
+    this.running?.cancel();
     const title = this.uris.map(displayPath).join(' ↔ ');
     this.post({ type: 'loading', title });
     const started = Date.now();
-    try {
-      const doc = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Reading ${title}` },
-        async () => {
-          if (this.source.kind === 'trace') {
-            const trace = await readTrace(this.uris[0]);
-            this.report(this.uris[0], trace);
-            return buildFlameDocument(trace, displayPath(this.uris[0]));
-          }
-          const [baseline, after] = await Promise.all(this.uris.map(readTrace));
-          this.report(this.uris[0], baseline);
-          this.report(this.uris[1], after);
-          return buildCompareDocument(baseline, after, { baseline: displayPath(this.uris[0]), after: displayPath(this.uris[1]) });
-        },
-      );
-      if (gen !== this.generation || this.disposed) return;
-      this.doc = doc;
-      this.error = undefined;
-      this.manager.ctx.output.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${Date.now() - started} ms.`);
-      this.sendDocument();
-    } catch (err) {
-      if (gen !== this.generation || this.disposed) return;
-      this.doc = undefined;
-      this.error = { title, message: err instanceof Error ? err.message : String(err) };
-      this.manager.ctx.output.error(`Flame chart: ${title}: ${this.error.message}`);
-      this.post({ type: 'error', ...this.error });
+    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title));
+    const outcome = await load.run();
+    if (this.running === load) this.running = undefined;
+    if (gen !== this.generation || this.disposed || outcome.status === 'superseded') return { status: 'superseded' };
+    const out = this.manager.ctx.output;
+    switch (outcome.status) {
+      case 'loaded': {
+        const { doc, notes } = load.result!;
+        for (const n of notes) this.report(n);
+        this.doc = doc;
+        this.error = undefined;
+        const read = Date.now();
+        await this.sendDocument();
+        out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms.`);
+        return { ...outcome, readMs: read - started, sendMs: Date.now() - read };
+      }
+      case 'cancelled':
+        this.showError(title, `${outcome.message} Open the trace again to read it.`);
+        out.info(`Flame chart: ${outcome.message}`);
+        void vscode.window.showInformationMessage(outcome.message);
+        return outcome;
+      case 'too-large':
+        this.showError(title, outcome.message);
+        out.error(`Flame chart: ${outcome.message}`);
+        showTooLarge(outcome.message);
+        return outcome;
+      case 'failed':
+        this.showError(title, outcome.message);
+        out.error(`Flame chart: ${title}: ${outcome.message}`);
+        return outcome;
     }
   }
 
-  /** Lines the parser could not read go to the output channel with their file and line. */
-  private report(uri: vscode.Uri, trace: Trace): void {
-    const count = trace.unparsedCount ?? trace.unparsed.length;
-    if (count === 0) return;
-    const out = this.manager.ctx.output;
-    out.warn(`Flame chart: ${displayPath(uri)}: ${count} line(s) not understood and left out.`);
-    for (const u of trace.unparsed.slice(0, 20)) out.warn(`  ${displayPath(uri)}:${u.line}: ${u.reason}`);
+  private showError(title: string, message: string): void {
+    this.doc = undefined;
+    this.error = { title, message };
+    this.post({ type: 'error', ...this.error });
   }
 
-  private sendDocument(): void {
-    if (this.doc) this.post({ type: 'document', source: this.source, doc: this.doc });
+  /** Lines the parser could not read go to the output channel with their file and line. */
+  private report(notes: TraceNotes): void {
+    if (notes.unparsedCount === 0) return;
+    const out = this.manager.ctx.output;
+    out.warn(`Flame chart: ${notes.title}: ${notes.unparsedCount} line(s) not understood and left out.`);
+    for (const u of notes.unparsed) out.warn(`  ${notes.title}:${u.line}: ${u.reason}`);
+  }
+
+  /** Resolves once the document has gone to the webview (or a newer send replaced this one). */
+  private sendDocument(): Promise<void> {
+    const id = ++this.sendId;
+    let sent = Promise.resolve();
+    if (this.doc) sent = this.postDocument(this.doc, id);
     else if (this.error) this.post({ type: 'error', ...this.error });
     this.sendHighlight();
+    return sent;
+  }
+
+  /**
+   * A small document goes in one message; a big one in slices of a few MB, one per task, so the
+   * extension host never copies the whole chart in one go (src/core/flame/transfer.ts).
+   */
+  private async postDocument(doc: FlameDocument, id: number): Promise<void> {
+    if (documentArrayBytes(doc) <= SLICE_BYTES) {
+      this.post({ type: 'document', source: this.source, doc });
+      return;
+    }
+    const stale = () => this.disposed || this.sendId !== id;
+    const { skeleton, parts, slices } = splitDocument(doc);
+    await this.panel.webview.postMessage({ type: 'documentStart', id, source: this.source, skeleton, parts } satisfies ToWebview);
+    // A few slices in flight hide the round trips; waiting for deliveries keeps what the IPC
+    // holds (copies of the slices) to a few of them.
+    const inFlight: Thenable<boolean>[] = [];
+    for (const slice of slices()) {
+      if (inFlight.length >= SLICES_IN_FLIGHT) await inFlight.shift();
+      if (stale()) return;
+      inFlight.push(this.panel.webview.postMessage({ type: 'documentSlice', id, ...slice } satisfies ToWebview));
+    }
+    await Promise.all(inFlight);
+    if (!stale()) await this.panel.webview.postMessage({ type: 'documentEnd', id } satisfies ToWebview);
   }
 
   sendHighlight(): void {
@@ -157,7 +193,7 @@ class FlamePanel implements vscode.Disposable {
     const msg: FromWebview = parsed.value;
     switch (msg.type) {
       case 'ready':
-        this.sendDocument();
+        void this.sendDocument();
         return;
       case 'openSource':
         void this.openSource(msg.view, msg.node, msg.toSide);
@@ -219,7 +255,7 @@ class FlamePanel implements vscode.Disposable {
       );
       const schedule = () => {
         if (this.reloadTimer) clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => void this.load(), RELOAD_DELAY_MS);
+        this.reloadTimer = setTimeout(() => (this.loading = this.load()), RELOAD_DELAY_MS);
       };
       this.disposables.push(watcher, watcher.onDidChange(schedule), watcher.onDidCreate(schedule));
     }
@@ -230,6 +266,7 @@ class FlamePanel implements vscode.Disposable {
     this.disposed = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.sourceSearch?.cancel();
+    this.running?.cancel();
     this.manager.forget(this);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
@@ -246,7 +283,7 @@ class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
     const existing = this.panels.get(sourceKey(source));
     if (existing) {
       existing.panel.reveal(undefined, options.preserveFocus);
-      void existing.load();
+      existing.loading = existing.load();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -378,7 +415,7 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
         uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, 'Open Trace');
       }
       if (!uri) return;
-      panels.show({ kind: 'trace', uri: uri.toString() }, { preserveFocus: options?.preserveFocus === true });
+      return panels.show({ kind: 'trace', uri: uri.toString() }, { preserveFocus: options?.preserveFocus === true }).loading;
     }),
     vscode.commands.registerCommand('milestoneScope.compareTraces', async (first?: unknown, second?: unknown) => {
       let baseline: vscode.Uri | undefined;
@@ -409,7 +446,7 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
         after ??= await pickTraceFile(ctx, 'Compare Traces: choose the after trace');
         if (!after) return;
       }
-      panels.show({ kind: 'compare', baseline: baseline.toString(), after: after.toString() });
+      return panels.show({ kind: 'compare', baseline: baseline.toString(), after: after.toString() }).loading;
     }),
     ctx.active.onDidChange(() => panels.refreshHighlights()),
     getWorkspaceModel(ctx).onDidChange(() => panels.refreshHighlights()),

@@ -19,6 +19,7 @@ import {
   type WebviewState,
 } from './protocol';
 import { reviveDocument } from './revive';
+import { DocumentAssembler } from '../../core/flame/transfer';
 import { markNames, searchView } from './search';
 import { readTheme, watchTheme } from './theme';
 import { Tooltip } from './tooltip';
@@ -36,6 +37,8 @@ class App {
   private readonly vscode = acquireVsCodeApi();
   private state: WebviewState = parseWebviewState(this.vscode.getState());
   private doc: FlameDocument | undefined;
+  /** A document arriving in pieces. */
+  private incoming: { id: number; source: PanelSource; title: string; assembler: DocumentAssembler } | undefined;
   private source: PanelSource | undefined;
   private readonly models = new Map<FlameViewKind, ChartModel>();
   private kind: FlameViewKind = 'timeline';
@@ -143,8 +146,14 @@ class App {
         this.placeholder.hidden = false;
         return;
       case 'document':
+        this.incoming = undefined;
         performance.mark('flame:data');
         this.showDocument(msg.source, msg.doc);
+        return;
+      case 'documentStart':
+      case 'documentSlice':
+      case 'documentEnd':
+        this.receivePiece(msg);
         return;
       case 'highlight':
         this.highlight = { names: new Set(msg.names), milestone: msg.milestone };
@@ -161,6 +170,35 @@ class App {
         return;
       default:
         assertNever(msg);
+    }
+  }
+
+  /** A big document arriving in pieces (src/core/flame/transfer.ts). */
+  private receivePiece(msg: Extract<ToWebview, { type: 'documentStart' | 'documentSlice' | 'documentEnd' }>): void {
+    try {
+      if (msg.type === 'documentStart') {
+        this.incoming = { id: msg.id, source: msg.source, title: msg.skeleton?.title ?? 'trace', assembler: new DocumentAssembler(msg.skeleton, msg.parts) };
+        return;
+      }
+      const incoming = this.incoming;
+      if (!incoming || incoming.id !== msg.id) return; // replaced by a newer document
+      if (msg.type === 'documentSlice') {
+        incoming.assembler.add(msg);
+        const percent = Math.floor((100 * incoming.assembler.receivedBytes) / Math.max(1, incoming.assembler.totalBytes));
+        if (!this.doc) {
+          this.placeholder.hidden = false;
+          this.placeholder.textContent = `Receiving ${incoming.title}… ${percent}%`;
+        }
+        return;
+      }
+      this.incoming = undefined;
+      const doc = incoming.assembler.finish();
+      performance.mark('flame:data');
+      this.showDocument(incoming.source, doc);
+    } catch (err) {
+      const title = this.incoming?.title ?? 'trace';
+      this.incoming = undefined;
+      this.onMessage({ type: 'error', title, message: String(err) });
     }
   }
 

@@ -4,6 +4,7 @@
  * Everything that comes from the webview is validated here before use.
  */
 import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
+import type { DocumentSlice, PartInfo } from '../../core/flame/transfer';
 
 export const FLAME_VIEW_TYPE = 'milestoneScope.flame';
 
@@ -15,6 +16,13 @@ export type PanelSource =
 export type ToWebview =
   | { type: 'loading'; title: string }
   | { type: 'document'; source: PanelSource; doc: FlameDocument }
+  /**
+   * A big document in pieces (src/core/flame/transfer.ts): the skeleton, then its arrays' bytes
+   * in slices, then the end. A newer `id` (or a whole document) replaces one still arriving.
+   */
+  | { type: 'documentStart'; id: number; source: PanelSource; skeleton: FlameDocument; parts: PartInfo[] }
+  | ({ type: 'documentSlice'; id: number } & DocumentSlice)
+  | { type: 'documentEnd'; id: number }
   | { type: 'highlight'; names: string[]; milestone?: string }
   | { type: 'error'; title: string; message: string }
   | { type: 'sourceResult'; ok: boolean; message: string };

@@ -1,0 +1,137 @@
+/**
+ * Loading trace files for a flame chart without blocking the extension host: the size limit
+ * (setting `milestoneScope.trace.maxFileSizeMB`) checked from the files' sizes first, then the
+ * parse and layout in a worker thread behind a cancellable progress notification that shows the
+ * percentage of bytes read.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FlameJob, FlameLoadResult, TraceInput } from '../core/flame/load';
+import { DEFAULT_MAX_TRACE_MB, formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
+import type { ExtensionContextHolder } from './context';
+import { startFlameWorker, type FlameWorkerTask } from './traceWorkerClient';
+
+export const MAX_SIZE_SETTING = 'milestoneScope.trace.maxFileSizeMB';
+
+/**
+ * How a load ended; the Open Trace and Compare Traces commands return it. Small on purpose: a
+ * command's result travels to whoever ran it (the document does not).
+ */
+export type TraceLoadOutcome =
+  | { status: 'loaded'; spanCount: number; progress: number[]; worker: WorkerEnd; readMs?: number; sendMs?: number }
+  | { status: 'cancelled'; message: string; progress: number[]; worker?: WorkerEnd }
+  | { status: 'too-large'; message: string }
+  | { status: 'failed'; message: string; progress: number[]; worker?: WorkerEnd }
+  /** A newer load of the same panel started, or the panel closed. */
+  | { status: 'superseded' };
+
+/** The worker thread's id and exit code, known once it has stopped. */
+export interface WorkerEnd {
+  threadId: number;
+  exitCode: number;
+}
+
+export function displayPath(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString(true);
+}
+
+/** The configured limit in bytes (Infinity when the setting is 0), and how to change it. */
+export function traceSizeLimit(): { maxBytes: number; hint: string } {
+  const mb = vscode.workspace.getConfiguration().get<number>(MAX_SIZE_SETTING, DEFAULT_MAX_TRACE_MB);
+  return { maxBytes: limitBytes(mb), hint: `raise the setting ${MAX_SIZE_SETTING} (0 for no limit) to open it` };
+}
+
+/** The first file over the limit, from the file system's sizes alone; nothing is read. */
+async function firstTooLarge(uris: readonly vscode.Uri[], limit: { maxBytes: number; hint: string }): Promise<TraceTooLargeError | undefined> {
+  if (limit.maxBytes === Infinity) return undefined;
+  for (const uri of uris) {
+    let size: number;
+    try {
+      size = (await vscode.workspace.fs.stat(uri)).size;
+    } catch {
+      continue; // The worker reports a missing or unreadable file with the parser's message.
+    }
+    if (size > limit.maxBytes) return new TraceTooLargeError(displayPath(uri), size, limit.maxBytes, limit.hint);
+  }
+  return undefined;
+}
+
+/** A local file is read by the worker itself; a file of another file system is read here, then handed over. */
+async function inputOf(uri: vscode.Uri): Promise<TraceInput> {
+  const title = displayPath(uri);
+  if (uri.scheme === 'file') return { title, path: uri.fsPath };
+  return { title, bytes: await vscode.workspace.fs.readFile(uri) };
+}
+
+export function showTooLarge(message: string): void {
+  void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', MAX_SIZE_SETTING);
+  });
+}
+
+/**
+ * One load of a flame chart's trace(s). `cancel()` stops it from outside (the panel closed, or
+ * a newer load started); the notification's Cancel button does the same.
+ */
+export class TraceLoad {
+  private task: FlameWorkerTask | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ExtensionContextHolder,
+    private readonly uris: readonly vscode.Uri[],
+    private readonly title: string,
+  ) {}
+
+  cancel(): void {
+    this.stopped = true;
+    void this.task?.cancel();
+  }
+
+  /** The document when loaded. */
+  result: FlameLoadResult | undefined;
+
+  async run(): Promise<TraceLoadOutcome> {
+    const limit = traceSizeLimit();
+    const tooLarge = await firstTooLarge(this.uris, limit);
+    if (tooLarge) return { status: 'too-large', message: tooLarge.message };
+    const progress: number[] = [];
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Reading ${this.title}`, cancellable: true },
+      async (report, token): Promise<TraceLoadOutcome> => {
+        let task: FlameWorkerTask | undefined;
+        const cancelled = token.onCancellationRequested(() => this.cancel());
+        const stoppedOutcome = (worker?: WorkerEnd): TraceLoadOutcome =>
+          token.isCancellationRequested ? { status: 'cancelled', message: `Reading ${this.title} was cancelled.`, progress, worker } : { status: 'superseded' };
+        try {
+          const inputs = await Promise.all(this.uris.map(inputOf));
+          if (this.stopped) return stoppedOutcome();
+          const job: FlameJob = inputs.length === 1 ? { kind: 'trace', trace: inputs[0]! } : { kind: 'compare', baseline: inputs[0]!, after: inputs[1]! };
+          let shown = 0;
+          task = this.task = startFlameWorker(path.join(this.ctx.extension.extensionPath, 'dist', 'traceWorker.js'), { job, maxBytes: limit.maxBytes, limitHint: limit.hint }, (p) => {
+            const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;
+            if (p.phase === 'read') {
+              progress.push(percent);
+              report.report({ increment: percent - shown, message: `${percent}% of ${formatMB(p.totalBytes)}` });
+              shown = percent;
+            } else {
+              report.report({ increment: 100 - shown, message: `laying out ${p.spans.toLocaleString('en-US')} spans` });
+              shown = 100;
+            }
+          });
+          if (this.stopped) void task.cancel();
+          this.result = await task.result;
+          return { status: 'loaded', spanCount: this.result.doc.spanCount, progress, worker: { threadId: task.threadId, exitCode: await task.exited } };
+        } catch (err) {
+          const worker = task ? { threadId: task.threadId, exitCode: await task.exited } : undefined;
+          if (isCancelled(err)) return stoppedOutcome(worker);
+          if (err instanceof TraceTooLargeError) return { status: 'too-large', message: err.message };
+          return { status: 'failed', message: err instanceof Error ? err.message : String(err), progress, worker };
+        } finally {
+          cancelled.dispose();
+          if (this.task === task) this.task = undefined;
+        }
+      },
+    );
+  }
+}
