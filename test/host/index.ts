@@ -7,3 +7,4 @@ import './lsp.host';
 import './complete.host';
 import './lmTools.host';
 import './outsidePaths.host';
+import './bigTrace.host';
