@@ -3,8 +3,12 @@ import { problem, type Problem } from '../problems';
 import type { HotspotRef } from './model';
 import { isBarePath, parseLinkTarget, parseRefText, type RefParse } from './refs';
 
-/** Plain-text references such as `crates/x/src/a.rs:110` written without backticks. */
-const PLAIN_REF = /(?<![\w/.`-])((?:\.{0,2}\/)?[\w.@+-]+(?:\/[\w.@+-]+)*\.[A-Za-z0-9]+(?::\d+(?:[-–]\d+)?|#L\d+(?:-L?\d+)?))(?![\w/])/g;
+/**
+ * In plain text: a bare web address (a GitHub or GitLab blob URL is a reference, as a link to it
+ * is), or a reference such as `crates/x/src/a.rs:110` written without backticks.
+ */
+const PLAIN_REF =
+  /(https?:\/\/[^\s<>()[\]`]+?)(?=[.,;:!?'"]*(?:[\s<>()[\]`]|$))|(?<![\w/.`-])((?:\.{0,2}\/)?[\w.@+-]+(?:\/[\w.@+-]+)*\.[A-Za-z0-9]+(?::\d+(?:[-–]\d+)?|#L\d+(?:-L?\d+)?))(?![\w/])/g;
 
 interface Found {
   parse: RefParse;
@@ -60,12 +64,15 @@ export function hotspotsFromEntry(
       case 'text': {
         let last = 0;
         for (const m of node.value.matchAll(PLAIN_REF)) {
+          const url = m[1];
+          const parse = url ? parseLinkTarget(url, catalogFile) : parseRefText(m[2]!);
+          if (url && !parse) continue; // an ordinary web address stays label text
           const before = node.value.slice(0, m.index);
           const nl = before.lastIndexOf('\n');
           const mLine = line + (before.match(/\n/g)?.length ?? 0);
           const mCol = nl >= 0 ? m.index! - nl : column + m.index!;
           addLabel(node.value.slice(last, m.index));
-          found.push({ parse: parseRefText(m[1]!), line: mLine, column: mCol, endColumn: mCol + m[1]!.length });
+          found.push({ parse, line: mLine, column: mCol, endColumn: mCol + m[0].length });
           labelDone = true;
           last = m.index! + m[0].length;
         }

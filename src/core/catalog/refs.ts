@@ -60,7 +60,7 @@ export function parseLinkTarget(url: string, documentFile: string): RefParse {
   if (blob) target = '/' + blob[1];
   else if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
   const hashIndex = target.indexOf('#');
-  const filePart = decodeURI(hashIndex >= 0 ? target.slice(0, hashIndex) : target);
+  const filePart = decodePath(hashIndex >= 0 ? target.slice(0, hashIndex) : target);
   const hashPart = hashIndex >= 0 ? target.slice(hashIndex) : '';
   let resolved: string;
   if (filePart.startsWith('/')) resolved = filePart.slice(1);
@@ -69,4 +69,13 @@ export function parseLinkTarget(url: string, documentFile: string): RefParse {
     resolved = joined.startsWith('../') ? filePart : joined;
   }
   return parseRefText(resolved + hashPart);
+}
+
+/** Percent-decodes a link path; a malformed escape (`%zz`) is kept as written. */
+function decodePath(p: string): string {
+  try {
+    return decodeURI(p);
+  } catch {
+    return p;
+  }
 }
