@@ -13,9 +13,11 @@ import {
   type TraceInfo,
 } from '../core/report';
 import type { Spread } from '../core/trace/aggregate';
+import { DEFAULT_MAX_TRACE_MB } from '../core/trace/limits';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { argumentPath, COMMON_HELP, parseCommand, resolveRoot } from './options';
+import { traceLimitOption } from './trace';
 import { formatProblems, JSON_VERSION, problemJson } from './views';
 
 const TRACE_HELP = [
@@ -23,6 +25,7 @@ const TRACE_HELP = [
   '  --after FILE           after trace (default: the latest profiling run recorded after the baseline)',
   '  --summary TEXT         the optimisation summary (default: the summary section of the tracking file)',
   '  --summary-file FILE    read the optimisation summary from FILE',
+  `  --max-trace-mb N       refuse trace files larger than N MB before reading them (default ${DEFAULT_MAX_TRACE_MB}; 0: no limit)`,
 ];
 
 export const REPORT_HELP = [
@@ -60,6 +63,7 @@ const TRACE_OPTIONS = {
   after: { type: 'string' },
   summary: { type: 'string' },
   'summary-file': { type: 'string' },
+  'max-trace-mb': { type: 'string' },
 } as const;
 
 async function readSummary(io: CliIO, root: string, values: Record<string, unknown>): Promise<string | undefined> {
@@ -193,6 +197,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
     summary,
     baseline: traceOption(io, root, 'baseline', values.baseline),
     after: traceOption(io, root, 'after', values.after),
+    traceLimit: traceLimitOption(values['max-trace-mb'] as string | undefined),
   });
   if (values.json) printJson(io, { version: JSON_VERSION, ...reportJson(prepared.report, prepared.markdown) });
   else {
@@ -250,6 +255,7 @@ export async function runComplete(argv: string[], io: CliIO): Promise<number> {
     summary,
     baseline: traceOption(io, root, 'baseline', values.baseline),
     after: traceOption(io, root, 'after', values.after),
+    traceLimit: traceLimitOption(values['max-trace-mb'] as string | undefined),
     force,
     reason,
   });

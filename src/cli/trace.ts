@@ -1,7 +1,7 @@
 /** `milestone-scope trace summary FILE` and `milestone-scope trace diff BASE AFTER`. */
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/problems';
-import { aggregate, diffTraces, parseTraceFile, type Trace } from '../core/trace/index';
+import { aggregate, DEFAULT_MAX_TRACE_MB, diffTraces, limitBytes, parseTraceFile, type Trace } from '../core/trace/index';
 import { diffMarkdown, diffView, summaryJson, summaryView } from '../core/trace/render';
 import { EXIT } from './exitCodes';
 import { argumentPath } from './options';
@@ -25,6 +25,7 @@ export const TRACE_HELP = [
   '  --markdown       diff: a Markdown table for the milestone report',
   '  --all            diff: list unchanged spans too',
   '  --threshold P    diff: relative change (percent) below which a single-run change is noise (default 5)',
+  `  --max-trace-mb N  refuse trace files larger than N MB before reading them (default ${DEFAULT_MAX_TRACE_MB}; 0: no limit)`,
   '  --json           machine-readable output (see docs/traces.md)',
   '  -h, --help       this help',
 ].join('\n');
@@ -35,8 +36,25 @@ const OPTIONS = {
   markdown: { type: 'boolean', default: false },
   all: { type: 'boolean', default: false },
   threshold: { type: 'string' },
+  'max-trace-mb': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+export interface TraceLimit {
+  maxBytes: number;
+  hint: string;
+}
+
+/** `--max-trace-mb N`: the size limit for trace files (0 for none), and how the refusal names it. */
+export function traceLimitOption(text: string | undefined): TraceLimit {
+  const hint = 'pass --max-trace-mb with a larger size (0 for no limit) to read it';
+  if (text === undefined) return { maxBytes: limitBytes(DEFAULT_MAX_TRACE_MB), hint };
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InputError(`--max-trace-mb takes a size in MB (0 for no limit); got "${text}"`, undefined, 'input/usage');
+  }
+  return { maxBytes: limitBytes(n), hint };
+}
 
 function usage(message: string): InputError {
   return new InputError(`trace: ${message}`, undefined, 'input/usage');
@@ -49,9 +67,9 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
   return n;
 }
 
-async function load(io: CliIO, file: string): Promise<Trace> {
+async function load(io: CliIO, file: string, limit: TraceLimit): Promise<Trace> {
   const abs = argumentPath(io, io.cwd, file, 'trace');
-  const trace = await parseTraceFile(abs);
+  const trace = await parseTraceFile(abs, { maxBytes: limit.maxBytes, limitHint: limit.hint });
   trace.source = file;
   return trace;
 }
@@ -70,10 +88,11 @@ export async function runTrace(argv: string[], io: CliIO): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const width = io.columns;
+  const limit = traceLimitOption(values['max-trace-mb']);
   if (sub === 'summary') {
     if (files.length !== 1) throw usage('summary takes one <FILE>');
     const top = positiveNumber('top', values.top, 20, true);
-    const trace = await load(io, files[0]!);
+    const trace = await load(io, files[0]!, limit);
     const agg = aggregate(trace);
     if (values.json) {
       printJson(io, { version: JSON_VERSION, ...(summaryJson(trace, agg, top) as object) });
@@ -90,7 +109,7 @@ export async function runTrace(argv: string[], io: CliIO): Promise<number> {
     if (files.length !== 2) throw usage('diff takes <BASE> <AFTER>');
     if (values.json && values.markdown) throw usage('--json and --markdown exclude each other');
     const threshold = positiveNumber('threshold', values.threshold, 5, false) / 100;
-    const [base, after] = await Promise.all([load(io, files[0]!), load(io, files[1]!)]);
+    const [base, after] = await Promise.all([load(io, files[0]!, limit), load(io, files[1]!, limit)]);
     const diff = diffTraces(base, after, { threshold });
     if (values.json) {
       printJson(io, { version: JSON_VERSION, ...diff });

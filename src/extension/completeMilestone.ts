@@ -11,6 +11,7 @@ import { statusEntry } from '../core/status';
 import { loadTrackingFor, trackingFileFor } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
+import { traceSizeLimit } from './traceLoad';
 
 const SCHEME = 'milestone-scope-report';
 const OWNER_SETTING = 'milestoneScope.owner';
@@ -173,6 +174,7 @@ async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, ar
         reason: args.reason,
         baseline: args.baseline,
         after: args.after,
+        traceLimit: traceSizeLimit(),
       }),
     );
   } catch (err) {

@@ -38,6 +38,8 @@ export interface ReportOptions {
   after?: string;
   /** Scope severity overrides (the editor's setting). */
   severity?: SeverityOverrides;
+  /** Trace files larger than this are refused before reading (default DEFAULT_MAX_TRACE_MB); how to raise it. */
+  traceLimit?: { maxBytes: number; hint?: string };
   now?: Date;
 }
 
@@ -71,9 +73,9 @@ function traceProblems(trace: Trace, file: string): Problem[] {
   return out;
 }
 
-async function loadTrace(root: string, abs: string, source: 'recorded' | 'option', run: ProfileRun | undefined, problems: Problem[]): Promise<LoadedTrace> {
+async function loadTrace(root: string, abs: string, source: 'recorded' | 'option', run: ProfileRun | undefined, problems: Problem[], limit: ReportOptions['traceLimit']): Promise<LoadedTrace> {
   const file = displayFile(root, abs);
-  const trace = await parseTraceFile(abs);
+  const trace = await parseTraceFile(abs, { maxBytes: limit?.maxBytes, limitHint: limit?.hint });
   trace.source = file;
   problems.push(...traceProblems(trace, file));
   const info: LoadedTrace['info'] = { file, source };
@@ -94,7 +96,7 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
   const recorded = needRecorded ? await listProfileRuns(ws.root, milestone.id) : { runs: [], problems: [] };
   problems.push(...recorded.problems);
   const load = async (side: 'baseline' | 'after', given: string | undefined, run: ProfileRun | undefined): Promise<LoadedTrace | undefined> => {
-    if (given !== undefined) return loadTrace(ws.root, given, 'option', undefined, problems); // unreadable: InputError
+    if (given !== undefined) return loadTrace(ws.root, given, 'option', undefined, problems, opts.traceLimit); // unreadable: InputError
     if (!run) {
       out.missing[side] =
         side === 'baseline'
@@ -103,7 +105,7 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
       return undefined;
     }
     try {
-      return await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, problems);
+      return await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, problems, opts.traceLimit);
     } catch (err) {
       out.missing[side] = `the recorded ${side} trace ${run.file} cannot be read: ${(err as Error).message}`;
       return undefined;
