@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Catalog, HotspotRef } from '../core/catalog/model';
 import { parseCatalog } from '../core/catalog/parse';
 import { CONFIG_FILE, parseConfig } from '../core/config';
+import { resolveInside } from '../core/paths';
 import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/configTypes';
 import { catalogCommit, loadReferenceBaseline, readCommittedTexts, type ReferenceBaseline } from '../core/docChecks/baseline';
 import { WorkspaceFiles } from '../core/docChecks/fileCache';
@@ -113,6 +114,12 @@ export class Session {
   private text(rel: string): string | undefined {
     const open = this.host.openText(rel);
     if (open !== undefined) return open;
+    // A document behind a link out of the workspace is not read (the configuration check reports it).
+    const inside = resolveInside(this.root, rel);
+    if (!inside.ok) {
+      this.host.log?.(inside.message);
+      return undefined;
+    }
     try {
       return fs.readFileSync(path.join(this.root, rel), 'utf8');
     } catch {

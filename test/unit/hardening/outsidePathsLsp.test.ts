@@ -56,3 +56,20 @@ test('language server: a configuration path that is a link out of the workspace 
   assert.deepEqual(config.map((p) => [p.code, p.line]), [['config/outside-workspace', 2]], describeProblems(config));
   assert.match(config[0]!.message, /docs\/linked\.md leads outside the workspace through a symbolic link/);
 });
+
+test('language server: a tracking file that is a link out of the workspace is not read', async (t) => {
+  const root = await gitCopy(STARK);
+  const outside = `${root}-outside`;
+  t.after(() => {
+    removeDir(root);
+    removeDir(outside);
+  });
+  mkdirSync(outside);
+  // Outside, a "tracking file" that contradicts STATUS.md: read, it would be a status mismatch.
+  writeFileSync(path.join(outside, 'milestone-2.md'), '# Milestone 2\n\n**Status:** completed\n**Owner:** mallory\n');
+  symlinkSync(path.join(outside, 'milestone-2.md'), path.join(root, 'docs/metal-backend-optimization-tracking/milestone-2.md'));
+  const { session, host } = await loadSession(root, { git: false });
+  assert.equal(session.documentText('docs/metal-backend-optimization-tracking/milestone-2.md'), undefined);
+  const all = [...host.published.values()].flat();
+  assert.ok(!all.some((p) => /mallory/.test(p.message)), describeProblems(all));
+});
