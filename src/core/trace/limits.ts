@@ -5,8 +5,9 @@ import { InputError } from '../problems';
 export const MB = 1024 * 1024;
 
 /**
- * The default limit. A 1 GB tracing-forest trace holds about 8.5 million spans: parsing it needs
- * about 1.5 GB of heap and the flame chart's arrays about 0.9 GB more.
+ * The default limit. A 500 MB tracing-forest trace holds about 4.5 million spans; reading it and
+ * laying out its chart took 1.6 GB of memory at the peak (bench/traceBig.bench.ts), so 1 GB takes
+ * about 3 GB.
  */
 export const DEFAULT_MAX_TRACE_MB = 1024;
 
