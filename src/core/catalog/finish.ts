@@ -13,8 +13,11 @@ export interface MilestoneDraft {
 }
 
 /** Natural order of milestone ids: `0 < 1 < 2 < 2a < 10`. */
+// One collator: localeCompare with options builds a new one on every call.
+const ID_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
 export function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+  return ID_ORDER.compare(a, b);
 }
 
 function capitalise(s: string): string {

@@ -63,7 +63,9 @@ export function hotspotsFromEntry(
       }
       case 'text': {
         let last = 0;
-        for (const m of node.value.matchAll(PLAIN_REF)) {
+        // Every plain reference has a `:` or a `#`; most text has neither.
+        const scan = /[:#]/.test(node.value) ? node.value.matchAll(PLAIN_REF) : [];
+        for (const m of scan) {
           const url = m[1];
           const parse = url ? parseLinkTarget(url, catalogFile) : parseRefText(m[2]!);
           if (url && !parse) continue; // an ordinary web address stays label text

@@ -5,7 +5,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import type { Point, Position } from 'unist';
 import type { LineSpan } from '../markdown';
 import { fixCodeSpanMemory } from './codeSpanCache';
-import { recordInlineSpans, type SpanTable } from './inlineSpans';
+import { hasSpan, recordInlineSpans, spanEnd, spanStart } from './inlineSpans';
 
 type Parent = md.Parent & { children: md.Nodes[] };
 
@@ -14,12 +14,13 @@ type Parent = md.Parent & { children: md.Nodes[] };
  * are kept as written (no percent-encoding, no scheme filter): nothing here renders HTML, and the
  * catalog reads link targets as file references.
  */
-function createParser(): { parser: MarkdownIt; spans: SpanTable } {
+function createParser(): MarkdownIt {
   const parser = markdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
   parser.normalizeLink = (url) => url;
   parser.validateLink = () => true;
   fixCodeSpanMemory(parser);
-  return { parser, spans: recordInlineSpans(parser) };
+  recordInlineSpans(parser);
+  return parser;
 }
 
 let shared: ReturnType<typeof createParser> | undefined;
@@ -31,22 +32,15 @@ let shared: ReturnType<typeof createParser> | undefined;
  */
 export function parseWithMarkdownIt(text: string, lines: LineSpan[]): md.Root {
   shared ??= createParser();
-  const { parser, spans } = shared;
-  spans.clear();
   // A byte-order mark is not content; a space in its place keeps every offset.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  try {
-    return new TreeBuilder(source, lines, spans).build(parser.parse(source, {}));
-  } finally {
-    spans.clear();
-  }
+  return new TreeBuilder(source, lines).build(shared.parse(source, {}));
 }
 
 class TreeBuilder {
   constructor(
     private readonly text: string,
     private readonly lines: LineSpan[],
-    private readonly spans: SpanTable,
   ) {}
 
   build(tokens: Token[]): md.Root {
@@ -186,8 +180,7 @@ class TreeBuilder {
     const at = (offset: number) => this.point(map, offset);
     for (const c of t.children ?? []) {
       const top = stack[stack.length - 1]!;
-      const span = this.spans.get(c);
-      const position = span ? { start: at(span[0]), end: this.point(map, span[1], true) } : undefined;
+      const position = hasSpan(c) ? { start: at(spanStart(c)), end: this.point(map, spanEnd(c), true) } : undefined;
       switch (c.type) {
         case 'text':
         case 'text_special':
