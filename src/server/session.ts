@@ -162,20 +162,27 @@ export class Session {
     this.trackings.clear();
     const ids = new Set(this.catalog.catalog.milestones.map((m) => m.id));
     const dir = path.posix.dirname(this.config.tracking);
+    // With one folder for all of them, its listing says which exist: most milestones have no
+    // tracking file yet, and a failed read per milestone costs more than the parse of the rest.
+    let listed: Set<string> | undefined;
     if (!dir.includes('{id}')) {
       const pattern = trackingFilePattern(this.config.tracking);
-      let names: string[] = [];
+      listed = new Set();
       try {
-        names = fs.readdirSync(path.join(this.root, dir));
+        for (const name of fs.readdirSync(path.join(this.root, dir))) listed.add(path.posix.join(dir, name));
       } catch {
         // no tracking folder yet
       }
-      for (const name of names) {
-        const m = pattern.exec(dir === '.' ? name : `${dir}/${name}`);
+      for (const rel of listed) {
+        const m = pattern.exec(rel);
         if (m) ids.add(m[1]!);
       }
     }
-    for (const id of ids) this.readTracking(trackingPath(this.config, id), id);
+    for (const id of ids) {
+      const rel = trackingPath(this.config, id);
+      if (listed && !listed.has(path.posix.normalize(rel)) && this.host.openText(rel) === undefined) continue;
+      this.readTracking(rel, id);
+    }
   }
 
   private readTracking(rel: string, id: string): void {
