@@ -1,16 +1,15 @@
 // The language server's view of paths leaving the workspace: catalog references (`..`, written
 // absolute, a symbolic link out) and configuration paths behind a link are diagnostics, and the
 // references get no link, definition or code preview.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { definition, documentLinks } from '../../../src/server/features/navigation';
 import { CATALOG, describeProblems, edit, gitCopy, lineOf, loadSession, read, removeDir, STARK, write } from '../lsp/helpers';
 
-const PCS_146 = '  - `crates/metal-backend/src/stacked_pcs.rs:146`\n';
-
-test('language server: references leaving the workspace are errors at their text, with no link or definition', async (t) => {
+/** A git copy of the fixture and an empty folder beside it (outside the workspace), both removed after. */
+async function copyWithOutside(t: TestContext): Promise<{ root: string; outside: string }> {
   const root = await gitCopy(STARK);
   const outside = `${root}-outside`;
   t.after(() => {
@@ -18,6 +17,13 @@ test('language server: references leaving the workspace are errors at their text
     removeDir(outside);
   });
   mkdirSync(outside);
+  return { root, outside };
+}
+
+const PCS_146 = '  - `crates/metal-backend/src/stacked_pcs.rs:146`\n';
+
+test('language server: references leaving the workspace are errors at their text, with no link or definition', async (t) => {
+  const { root, outside } = await copyWithOutside(t);
   writeFileSync(path.join(outside, 'secret.rs'), 'fn secret() {}\n');
   symlinkSync(path.join(outside, 'secret.rs'), path.join(root, 'crates/metal-backend/src/link.rs'));
   edit(root, CATALOG, PCS_146, PCS_146 + '  - `../outside.rs:3`\n  - `/etc/outside.rs:2`\n  - `crates/metal-backend/src/link.rs:1`\n');
@@ -41,13 +47,7 @@ test('language server: references leaving the workspace are errors at their text
 });
 
 test('language server: a configuration path that is a link out of the workspace is an error at its key', async (t) => {
-  const root = await gitCopy(STARK);
-  const outside = `${root}-outside`;
-  t.after(() => {
-    removeDir(root);
-    removeDir(outside);
-  });
-  mkdirSync(outside);
+  const { root, outside } = await copyWithOutside(t);
   writeFileSync(path.join(outside, 'catalog.md'), read(root, CATALOG));
   symlinkSync(path.join(outside, 'catalog.md'), path.join(root, 'docs/linked.md'));
   write(root, '.milestone-scope.yaml', 'crate: openvm-metal-backend\ncatalog: docs/linked.md\n');
@@ -58,13 +58,7 @@ test('language server: a configuration path that is a link out of the workspace 
 });
 
 test('language server: a tracking file that is a link out of the workspace is not read', async (t) => {
-  const root = await gitCopy(STARK);
-  const outside = `${root}-outside`;
-  t.after(() => {
-    removeDir(root);
-    removeDir(outside);
-  });
-  mkdirSync(outside);
+  const { root, outside } = await copyWithOutside(t);
   // Outside, a "tracking file" that contradicts STATUS.md: read, it would be a status mismatch.
   writeFileSync(path.join(outside, 'milestone-2.md'), '# Milestone 2\n\n**Status:** completed\n**Owner:** mallory\n');
   symlinkSync(path.join(outside, 'milestone-2.md'), path.join(root, 'docs/metal-backend-optimization-tracking/milestone-2.md'));
