@@ -22,12 +22,12 @@ export function git(cwd: string, ...args: string[]): string {
  * A temporary git repository holding a copy of a fixture, committed once, with a local
  * user.name so owner resolution is deterministic.
  */
-export function gitCopy(fixture: string, userName = 'tester'): string {
+export function gitCopy(fixture: string, userName = 'tester', email = 'tester@example.invalid'): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ms-fixture-'));
   cpSync(fixture, dir, { recursive: true, filter: (src) => !/[\\/](target|node_modules)([\\/]|$)/.test(src) });
   git(dir, 'init', '-q');
   git(dir, 'config', 'user.name', userName);
-  git(dir, 'config', 'user.email', 'tester@example.invalid');
+  git(dir, 'config', 'user.email', email);
   git(dir, 'config', 'commit.gpgsign', 'false');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'fixture');

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/io';
+import { gitCopy } from '../core/helpers';
 
 export const FIXTURE = path.resolve(__dirname, '../../fixtures/stark-backend-metal');
 
@@ -13,15 +13,7 @@ export function git(cwd: string, ...args: string[]): string {
 
 /** A temporary git repository holding the fixture, committed once. Remove it with `rmSync`. */
 export function fixtureRepo(userName = 'dave'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ms-scope-'));
-  cpSync(FIXTURE, dir, { recursive: true, filter: (src) => !/[\\/](target|node_modules)([\\/]|$)/.test(src) });
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.name', userName);
-  git(dir, 'config', 'user.email', 'dave@example.invalid');
-  git(dir, 'config', 'commit.gpgsign', 'false');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'fixture');
-  return dir;
+  return gitCopy(FIXTURE, userName, 'dave@example.invalid');
 }
 
 export function edit(root: string, rel: string, change: (text: string) => string): void {
