@@ -4,6 +4,7 @@ import { CargoMetadataError } from '../core/cargo/metadata';
 import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
 import { executePlan, overallOutcome, type Plan, type ValidationRunResult, type ValidationTarget } from '../core/cargo/validation';
 import type { CargoDiagnostics } from './cargoDiagnostics';
+import { trackRun, type LiveRun } from './liveRuns';
 
 const BOLD = '\x1b[1m';
 const DIM = '\x1b[2m';
@@ -21,9 +22,6 @@ export interface TerminalRun {
   onFinished?(results: ValidationRunResult[]): void;
 }
 
-/** Runs currently executing, so deactivation can end their process trees. */
-export const liveRuns = new Set<AbortController>();
-
 /**
  * A task's terminal: streams cargo's coloured output, feeds diagnostics to the Problems panel,
  * shows progress, and ends the whole process tree when the task is terminated (or Ctrl+C).
@@ -34,6 +32,7 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
   private readonly abort = new AbortController();
+  private live: LiveRun | undefined;
 
   constructor(
     private readonly run: TerminalRun,
@@ -42,8 +41,10 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
   ) {}
 
   open(): void {
-    liveRuns.add(this.abort);
-    void this.execute().finally(() => liveRuns.delete(this.abort));
+    trackRun(this.abort, (live) => {
+      this.live = live;
+      return this.execute().catch((err) => this.note('error', `cargo task: ${(err as Error).stack ?? String(err)}`));
+    });
   }
 
   close(): void {
@@ -54,6 +55,15 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
     if (data === '\x03') {
       this.line(`${YELLOW}^C cancelling…${RESET}`);
       this.abort.abort();
+    }
+  }
+
+  /** Logs, unless the log is gone: a run cancelled by deactivation finishes after it is closed. */
+  private note(level: 'info' | 'warn' | 'error', message: string): void {
+    try {
+      this.log[level](message);
+    } catch {
+      // the extension host is shutting down
     }
   }
 
@@ -68,7 +78,7 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
     } catch (err) {
       const refused = err instanceof RefusedCommand || err instanceof CargoMetadataError;
       this.line(`${RED}${BOLD}${refused ? '' : 'Error: '}${(err as Error).message}${RESET}`);
-      if (!refused) this.log.error(`cargo task failed to start: ${(err as Error).stack ?? String(err)}`);
+      if (!refused) this.note('error', `cargo task failed to start: ${(err as Error).stack ?? String(err)}`);
       this.closeEmitter.fire(2);
       return;
     }
@@ -82,6 +92,9 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
         executePlan(plan, target, {
           signal: this.abort.signal,
           colour: true,
+          onSpawn: (pid) => {
+            if (this.live) this.live.pid = pid;
+          },
           baseline: this.run.baseline,
           onRunStart: (run, i, total) => {
             this.line(`${CYAN}${BOLD}> ${run.invocation.display}${RESET}${total > 1 ? ` ${DIM}(${i + 1}/${total})${RESET}` : ''}`);
@@ -93,8 +106,14 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
             const status = /^\s*(Compiling|Checking|Running|Finished|Doc-tests)\s+(.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
             if (status) progress.report({ message: `${status[1]} ${status[2]}` });
           },
-          onDiagnostic: (d) => this.diagnostics.add(d),
-          onMalformed: (line, error) => this.log.warn(`unreadable cargo message (${error}): ${line.slice(0, 200)}`),
+          onDiagnostic: (d) => {
+            try {
+              this.diagnostics.add(d);
+            } catch {
+              // the collection is disposed: the extension host is shutting down
+            }
+          },
+          onMalformed: (line, error) => this.note('warn', `unreadable cargo message (${error}): ${line.slice(0, 200)}`),
         }),
     );
     for (const r of results) {
@@ -103,7 +122,7 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
       const capture = r.capture ? ` · ${r.capture.label} trace ${r.capture.file}` : '';
       this.line(`${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatDuration(r.durationMs)}${capture}${where}`);
       if (r.spawnError) this.line(`${RED}cargo could not be started: ${r.spawnError}${RESET}`);
-      this.log.info(`${r.invocation.display}: ${r.outcome} in ${formatDuration(r.durationMs)}${capture}${where}`);
+      this.note('info', `${r.invocation.display}: ${r.outcome} in ${formatDuration(r.durationMs)}${capture}${where}`);
     }
     const outcome = this.abort.signal.aborted ? 'cancelled' : overallOutcome(results);
     this.run.onFinished?.(results);

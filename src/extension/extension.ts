@@ -14,6 +14,7 @@ import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
 import { activateCompleteMilestone } from './completeMilestone';
 import { activateLanguageModelTools } from './lmTools';
+import { endLiveRuns } from './liveRuns';
 
 /** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
 const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
@@ -44,4 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
 }
 
-export function deactivate(): void {}
+/**
+ * Window closed or reloaded, or the extension disabled: no cargo run may outlive the extension
+ * host. VS Code waits for the promise (5 s at most) before it ends the host.
+ */
+export function deactivate(): Promise<void> {
+  return endLiveRuns();
+}

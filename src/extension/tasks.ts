@@ -13,7 +13,8 @@ import { validationTargetFor } from '../core/cargo/target';
 import { planValidation, VALIDATION_KINDS, type Plan, type ValidationKind, type ValidationRunResult } from '../core/cargo/validation';
 import { loadWorkspace, type LoadedWorkspace } from '../core/workspace';
 import { CargoDiagnostics } from './cargoDiagnostics';
-import { CargoPseudoterminal, liveRuns, type TerminalRun } from './cargoTerminal';
+import { CargoPseudoterminal, type TerminalRun } from './cargoTerminal';
+import { abortLiveRuns } from './liveRuns';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel } from './workspaceModel';
 
@@ -248,8 +249,9 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
   }
 
   dispose(): void {
-    // Deactivation: end every running cargo process tree.
-    for (const run of liveRuns) run.abort();
+    // Deactivation (`deactivate` has already begun ending them and waits for it): every running
+    // cargo process tree gets SIGTERM.
+    abortLiveRuns();
     for (const d of this.disposables) d.dispose();
   }
 }
