@@ -36,6 +36,10 @@ test('complete milestone 2: summary prompt, report written and previewed, copied
   try {
     await startFromPalette(wb, '2');
     await waitFor(() => wb.readFile(TRACKING_2).includes('in_progress'), 20_000, 'milestone 2 to be started');
+    // The start saves STATUS.md and the tracking file one after the other: wait for both, and for no
+    // editor left dirty, before Close All Editors below (which would ask about unsaved changes).
+    await waitFor(() => /^\| 2 \| `in_progress` \|/m.test(wb.readFile(STATUS)), 20_000, 'the M2 row saved in STATUS.md');
+    await waitFor(async () => (await wb.page.locator('.tab.dirty').count()) === 0, 20_000, 'no unsaved editor');
 
     // The profiling runs as the cargo tasks record them, and the optimisation itself.
     const dir = join(wb.workspaceDir, '.milestone-scope/traces/2');
