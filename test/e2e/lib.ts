@@ -543,3 +543,42 @@ function makeHandle(parts: HandleParts): Workbench {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Runs a task through Tasks: Run Task, reopening the picker until VS Code lists it (tasks.json is read lazily). */
+export async function runTaskFromPicker(wb: Workbench, label: RegExp): Promise<void> {
+  await waitFor(async () => {
+    await wb.runCommand('Tasks: Run Task');
+    let items = await wb.quickPickItems();
+    if (!items.some((i) => label.test(i)) && items.some((g) => g.trim() === 'milestone-scope')) {
+      await wb.pickQuickItem(/^\s*milestone-scope$/);
+      items = await waitFor(async () => {
+        const now = await wb.quickPickItems();
+        return now.some((i) => /Milestone Scope: Check/.test(i)) ? now : undefined;
+      }, 60_000, 'the milestone-scope tasks');
+    }
+    if (items.some((i) => label.test(i))) return true;
+    await wb.page.keyboard.press('Escape');
+    return false;
+  }, 60_000, `the task ${label} in Run Task`);
+  await wb.pickQuickItem(label, { timeoutMs: 30_000 });
+}
+
+/**
+ * Retries an interaction with a workbench popup until it succeeds, pressing Escape after each
+ * failed attempt: a quick pick or action list can close, or open empty, while focus is still
+ * moving (seen in CI), and asking again is what a person would do.
+ */
+export async function retryPopup(wb: Workbench, description: string, attempt: () => Promise<void>, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    () =>
+      attempt().then(
+        () => true,
+        async () => {
+          await wb.page.keyboard.press('Escape');
+          return false;
+        },
+      ),
+    timeoutMs,
+    description,
+  );
+}

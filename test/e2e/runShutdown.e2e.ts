@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { startWorkbench, waitFor, type Workbench } from './lib';
+import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const PROFILE_INDEX = '.milestone-scope/traces/2/index.json';
@@ -71,24 +71,6 @@ function indexedRuns(wb: Workbench): Array<{ outcome: string; file: string }> {
   }
 }
 
-/** Runs a task through Tasks: Run Task, reopening the picker until VS Code lists it (tasks.json is read lazily). */
-async function runTaskFromPicker(wb: Workbench, label: RegExp): Promise<void> {
-  await waitFor(async () => {
-    await wb.runCommand('Tasks: Run Task');
-    let items = await wb.quickPickItems();
-    if (!items.some((i) => label.test(i)) && items.some((g) => g.trim() === 'milestone-scope')) {
-      await wb.pickQuickItem(/^\s*milestone-scope$/);
-      items = await waitFor(async () => {
-        const now = await wb.quickPickItems();
-        return now.some((i) => /Milestone Scope: Check/.test(i)) ? now : undefined;
-      }, 60_000, 'the milestone-scope tasks');
-    }
-    if (items.some((i) => label.test(i))) return true;
-    await wb.page.keyboard.press('Escape');
-    return false;
-  }, 60_000, `the task ${label} in Run Task`);
-  await wb.pickQuickItem(label, { timeoutMs: 30_000 });
-}
 
 /** Starts the slow profiling run and resolves with the example's process once it runs. */
 async function startSlowRun(wb: Workbench): Promise<{ pid: number; ppid: number; comm: string }> {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startWorkbench, waitFor, type Workbench } from './lib';
+import { retryPopup, startWorkbench, waitFor, type Workbench } from './lib';
 
 const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 const FIELD = 'crates/stark-backend/src/field.rs';
@@ -116,18 +116,12 @@ test('scope guard: errors before saving, cross-crate warnings, pin errors and a 
     // 4. Revert the pin through the quick fix on that line.
     await wb.openFile('Cargo.toml', pinLine);
     const revert = wb.page.locator('.action-widget .monaco-list-row').filter({ hasText: 'Revert this change' }).first();
-    // Ctrl+. asks for the actions at that moment; asked too early (the editor still taking focus,
-    // seen once in CI) it shows none, so ask again until the revert is offered.
-    await waitFor(async () => {
+    // Ctrl+. asks for the actions at that moment; asked before the editor has focus (seen once in
+    // CI) it shows none.
+    await retryPopup(wb, 'the quick fix to offer "Revert this change"', async () => {
       await wb.page.keyboard.press('Control+.');
-      return revert.waitFor({ timeout: 5_000 }).then(
-        () => true,
-        async () => {
-          await wb.page.keyboard.press('Escape');
-          return false;
-        },
-      );
-    }, 30_000, 'the quick fix to offer "Revert this change"');
+      await revert.waitFor({ timeout: 5_000 });
+    }, 30_000);
     await wb.screenshot('revert-quick-fix');
     await revert.click();
     await waitFor(async () => (await wb.editorText()).includes('p3-field = "=0.4.1"'), 10_000, 'the pin to be restored in the editor');

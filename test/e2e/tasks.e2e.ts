@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { startWorkbench, waitFor, type Workbench } from './lib';
+import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -59,24 +59,6 @@ function workspaceProcesses(root: string): Array<{ pid: number; comm: string }> 
   return out;
 }
 
-/** Runs a task through Tasks: Run Task, reopening the picker until VS Code lists it (tasks.json is read lazily). */
-async function runTaskFromPicker(wb: Workbench, label: RegExp): Promise<void> {
-  await waitFor(async () => {
-    await wb.runCommand('Tasks: Run Task');
-    let items = await wb.quickPickItems();
-    if (!items.some((i) => label.test(i)) && items.some((g) => g.trim() === 'milestone-scope')) {
-      await wb.pickQuickItem(/^\s*milestone-scope$/);
-      items = await waitFor(async () => {
-        const now = await wb.quickPickItems();
-        return now.some((i) => /Milestone Scope: Check/.test(i)) ? now : undefined;
-      }, 60_000, 'the milestone-scope tasks');
-    }
-    if (items.some((i) => label.test(i))) return true;
-    await wb.page.keyboard.press('Escape');
-    return false;
-  }, 60_000, `the task ${label} in Run Task`);
-  await wb.pickQuickItem(label, { timeoutMs: 30_000 });
-}
 
 test('validation tasks run from Run Task and from commands, and record their results', { timeout: 900_000 }, async () => {
   const wb = await startWorkbench({ name: 'tasks', settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
