@@ -9,8 +9,9 @@
 // minutes (and not notice a closed pipe) unless something ends it.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceProcesses } from '../support/processes';
 import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
@@ -21,26 +22,6 @@ const GONE_MS = 20_000;
 /** The pause after each replayed line: far longer than GONE_MS, so only a kill ends the example in time. */
 const REPLAY_DELAY_MS = 120_000;
 
-/** cargo, rustc and example processes working in the workbench's folder (Linux /proc), with their parent. */
-function workspaceProcesses(root: string): Array<{ pid: number; ppid: number; comm: string }> {
-  const out: Array<{ pid: number; ppid: number; comm: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (!/^(cargo|rustc|keccakf)/.test(comm)) continue;
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd !== root && !cwd.startsWith(root + sep)) continue;
-      // Field 4 of /proc/PID/stat, after the parenthesised command name.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      out.push({ pid: Number(entry), ppid, comm });
-    } catch {
-      // ended while listing
-    }
-  }
-  return out;
-}
 
 /** The extension host the process runs under: its nearest ancestor that is one. */
 function extensionHostOf(pid: number): number {

@@ -4,8 +4,9 @@
 // example process, and the profiling run's captured trace opened as a flame chart.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceProcesses } from '../support/processes';
 import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
@@ -42,22 +43,6 @@ function waitForTerminal(wb: Workbench, pattern: RegExp, description: string, ti
   }, timeoutMs, description);
 }
 
-/** cargo, rustc and example processes working in the workbench's folder (Linux /proc). */
-function workspaceProcesses(root: string): Array<{ pid: number; comm: string }> {
-  const out: Array<{ pid: number; comm: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (!/^(cargo|rustc|keccakf)/.test(comm)) continue;
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === root || cwd.startsWith(root + sep)) out.push({ pid: Number(entry), comm });
-    } catch {
-      // ended while listing
-    }
-  }
-  return out;
-}
 
 
 test('validation tasks run from Run Task and from commands, and record their results', { timeout: 900_000 }, async () => {

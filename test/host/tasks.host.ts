@@ -3,11 +3,11 @@
 // in the Problems panel, refusal of workspace-wide definitions, cancellation that leaves no
 // cargo, rustc or example process, and the profiling run's captured trace.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { nextEvent, onReset, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath, workspaceRoot } from './framework';
+import { workspaceProcesses as processesIn, type WorkspaceProcess } from '../support/processes';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -45,22 +45,9 @@ async function milestoneTasks(): Promise<vscode.Task[]> {
   return vscode.tasks.fetchTasks({ type: 'milestone-scope' });
 }
 
-/** Processes running in the workspace folder (cargo, rustc, the example), from /proc. */
-function workspaceProcesses(): Array<{ pid: number; comm: string }> {
-  const root = workspaceRoot();
-  const out: Array<{ pid: number; comm: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (!/^(cargo|rustc|keccakf)/.test(comm)) continue;
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === root || cwd.startsWith(root + path.sep)) out.push({ pid: Number(entry), comm });
-    } catch {
-      // ended while listing, or not ours to read
-    }
-  }
-  return out;
+/** Processes running in the workspace folder (cargo, rustc, the example). */
+function workspaceProcesses(): WorkspaceProcess[] {
+  return processesIn(workspaceRoot());
 }
 
 /** Runs a task and resolves with its exit code. */
