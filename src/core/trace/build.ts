@@ -46,6 +46,21 @@ export function addEvent(span: Span, event: TraceEvent): void {
   else span.events.push(event);
 }
 
+/**
+ * Gives a closing span the children and events gathered for it in a parser's per-depth scratch
+ * lists, as arrays of exact size, and empties the scratch lists for the next span at that depth.
+ */
+export function takeGathered(span: Span, kids: Span[], events: TraceEvent[]): void {
+  if (kids.length > 0) {
+    span.children = kids.slice();
+    kids.length = 0;
+  }
+  if (events.length > 0) {
+    span.events = events.slice();
+    events.length = 0;
+  }
+}
+
 /** durationNs minus the children's durations, never below 0. */
 export function selfOf(span: Span): number {
   let rest = span.durationNs;

@@ -9,7 +9,7 @@
  * Phases: `B`/`E` (enter/exit on a thread), `X` (complete, with `dur`), `b`/`e` (nestable async,
  * by id), `i`/`I`/`n` (instant events), `M` (thread names). Others are counted and ignored.
  */
-import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, selfOf, setRootIndex, TraceBuilder, type FormatParser } from './build';
+import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, selfOf, setRootIndex, takeGathered, TraceBuilder, type FormatParser } from './build';
 import { RawEvent, scanEvent } from './chromeScan';
 import type { Span, Trace, TraceEvent } from './model';
 import { detach, FrozenCache, SliceCache, StringPool, unquoteDebug } from './strings';
@@ -586,16 +586,7 @@ export class ChromeParser implements FormatParser {
 function popSpan(t: ThreadState): Span {
   const d = t.stack.length - 1;
   const span = t.stack.pop()!;
-  const k = t.kids[d];
-  if (k.length > 0) {
-    span.children = k.slice();
-    k.length = 0;
-  }
-  const e = t.evs[d];
-  if (e.length > 0) {
-    span.events = e.slice();
-    e.length = 0;
-  }
+  takeGathered(span, t.kids[d]!, t.evs[d]!);
   return span;
 }
 

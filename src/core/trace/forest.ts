@@ -6,7 +6,7 @@
  * RFC 3339 timestamp may precede it), then one 3-column indent unit per depth (`   `, `│  `,
  * `┝━ `, `┕━ `). Each root tree is printed whole when its root closes.
  */
-import { NO_CHILDREN, NO_EVENTS, NO_FIELDS, TraceBuilder, type FormatParser } from './build';
+import { NO_CHILDREN, NO_EVENTS, NO_FIELDS, takeGathered, TraceBuilder, type FormatParser } from './build';
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
 import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
@@ -103,17 +103,7 @@ export class ForestParser implements FormatParser {
   private closeTo(depth: number): void {
     const stack = this.stack;
     for (let d = stack.length - 1; d >= depth; d--) {
-      const span = stack.pop()!;
-      const k = this.kids[d];
-      if (k.length > 0) {
-        span.children = k.slice();
-        k.length = 0;
-      }
-      const e = this.evs[d];
-      if (e.length > 0) {
-        span.events = e.slice();
-        e.length = 0;
-      }
+      takeGathered(stack.pop()!, this.kids[d]!, this.evs[d]!);
     }
   }
 
