@@ -52,6 +52,19 @@ function define<S extends z.ZodRawShape>(d: ToolDefinition<S>): ToolDefinition {
 const opt = (flag: string, value: string | number | undefined): string[] => (value === undefined ? [] : [flag, String(value)]);
 const flag = (name: string, on: boolean | undefined): string[] => (on ? [name] : []);
 
+/** What `report` and `complete_milestone` take: complete writes the report that report prepares. */
+const reportInput = {
+  milestone,
+  owner,
+  summary: z.string().min(1).optional().describe('The optimisation summary (default: the tracking file\'s summary section)'),
+  baseline: z.string().min(1).optional().describe('Baseline trace (default: the latest recorded baseline profiling run)'),
+  after: z.string().min(1).optional().describe('After trace (default: the latest profiling run after the baseline)'),
+};
+
+function reportArgs(a: { milestone: string; owner?: string; summary?: string; baseline?: string; after?: string }): string[] {
+  return [a.milestone, ...opt('--owner', a.owner), ...opt('--summary', a.summary), ...opt('--baseline', a.baseline), ...opt('--after', a.after)];
+}
+
 export const TOOLS: ToolDefinition[] = [
   define({
     name: 'list_milestones',
@@ -134,30 +147,18 @@ export const TOOLS: ToolDefinition[] = [
     title: "Prepare a milestone's report",
     description:
       "The milestone's report (changes nothing): scope, changed files with verdicts, the optimisation summary, recorded validation runs, timing deltas between baseline and after traces, residual bottlenecks; with its markdown.",
-    input: {
-      milestone,
-      owner,
-      summary: z.string().min(1).optional().describe('The optimisation summary (default: the tracking file\'s summary section)'),
-      baseline: z.string().min(1).optional().describe('Baseline trace (default: the latest recorded baseline profiling run)'),
-      after: z.string().min(1).optional().describe('After trace (default: the latest profiling run after the baseline)'),
-    },
+    input: reportInput,
     writes: false,
-    argv: (a) => ['report', a.milestone, ...opt('--owner', a.owner), ...opt('--summary', a.summary), ...opt('--baseline', a.baseline), ...opt('--after', a.after)],
+    argv: (a) => ['report', ...reportArgs(a)],
   }),
   define({
     name: 'complete_milestone',
     title: 'Complete a milestone',
     description:
       "Writes the report into the tracking file and marks the milestone completed in STATUS.md. Refuses (conflict, blocked, scope-violations, bad-input) when it is not yours, not in progress, has scope errors or has no summary.",
-    input: {
-      milestone,
-      owner,
-      summary: z.string().min(1).optional().describe('The optimisation summary (default: the tracking file\'s summary section)'),
-      baseline: z.string().min(1).optional().describe('Baseline trace (default: the latest recorded baseline profiling run)'),
-      after: z.string().min(1).optional().describe('After trace (default: the latest profiling run after the baseline)'),
-    },
+    input: reportInput,
     writes: true,
-    argv: (a) => ['complete', a.milestone, ...opt('--owner', a.owner), ...opt('--summary', a.summary), ...opt('--baseline', a.baseline), ...opt('--after', a.after)],
+    argv: (a) => ['complete', ...reportArgs(a)],
   }),
 ];
 
