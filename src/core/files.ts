@@ -51,11 +51,7 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
  * ConcurrentChangeError and writes nothing. The check and the write happen under the file's lock.
  */
 export async function writeIfUnchanged(snapshot: FileSnapshot, text: string): Promise<void> {
-  await withFileLocks([snapshot.path], async () => {
-    const now = await readSnapshot(snapshot.path);
-    if (now.hash !== snapshot.hash) throw new ConcurrentChangeError(snapshot.path);
-    await writeAtomic(snapshot.path, text);
-  });
+  await writeAllIfUnchanged([{ file: snapshot.path, after: text }], new Map([[snapshot.path, snapshot]]));
 }
 
 /**
