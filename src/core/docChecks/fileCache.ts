@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathEscape, realLocation, resolveInside, type PathEscape } from '../paths';
+import { realLocation, resolveInside, type PathEscape } from '../paths';
 import { classifyLines, commentSyntaxFor } from './lineKinds';
 
 export interface FileContent {
@@ -39,8 +39,6 @@ export function splitLines(text: string): string[] {
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
-
-export { pathEscape };
 
 const MAX_BYTES = 16 * 1024 * 1024;
 

@@ -65,12 +65,12 @@ export async function checkDocuments(root: string, options: { git?: boolean } = 
   const ws = await loadWorkspace(root);
   const trackings = readTrackings(ws.root, ws.config, ws.catalog.milestones.map((m) => m.id));
   const catalogPath = resolveInside(ws.root, ws.config.catalog);
-  const catalogExists = catalogPath.ok && fs.existsSync(catalogPath.abs);
+  const catalogFile = catalogPath.ok && fs.existsSync(catalogPath.abs) ? catalogPath.abs : undefined;
   const problems: Problem[] = [...ws.problems, ...trackings.flatMap((t) => t.doc.problems)];
-  if (catalogExists) {
+  if (catalogFile) {
     const paths = ws.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path));
     const baseline = options.git === false ? undefined : await loadReferenceBaseline(ws.root, ws.config.catalog, paths);
-    const catalogText = fs.readFileSync(path.join(ws.root, ws.config.catalog), 'utf8'); // inside: checked above
+    const catalogText = fs.readFileSync(catalogFile, 'utf8');
     const lines = catalogText.split(/\r?\n/);
     problems.push(
       ...checkReferences(ws.catalog, {
@@ -81,6 +81,6 @@ export async function checkDocuments(root: string, options: { git?: boolean } = 
       }),
     );
   }
-  problems.push(...checkStatusAndTracking(ws.status, trackings, catalogExists ? ws.catalog : undefined));
+  problems.push(...checkStatusAndTracking(ws.status, trackings, catalogFile ? ws.catalog : undefined));
   return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
 }

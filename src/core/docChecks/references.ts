@@ -115,8 +115,6 @@ export function evaluateReference(
   return [];
 }
 
-export { writtenAbsolute };
-
 export interface CheckReferencesOptions {
   files: FileLookup;
   baseline?: ReferenceBaseline;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { WorkspaceFiles, pathEscape, splitLines } from '../../../src/core/docChecks/fileCache';
+import { WorkspaceFiles, splitLines } from '../../../src/core/docChecks/fileCache';
+import { pathEscape } from '../../../src/core/paths';
 import { removeDir } from './helpers';
 
 function workspace(): { root: string; outside: string } {

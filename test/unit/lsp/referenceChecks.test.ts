@@ -5,7 +5,8 @@ import { ReferenceBaseline } from '../../../src/core/docChecks/baseline';
 import type { FileLookup, ResolvedFile } from '../../../src/core/docChecks/fileCache';
 import { WorkspaceFiles, splitLines } from '../../../src/core/docChecks/fileCache';
 import { classifyLines, commentSyntaxFor } from '../../../src/core/docChecks/lineKinds';
-import { ReferenceChecker, checkReferences, evaluateReference, writtenAbsolute } from '../../../src/core/docChecks/references';
+import { ReferenceChecker, checkReferences, evaluateReference } from '../../../src/core/docChecks/references';
+import { writtenAbsolute } from '../../../src/core/paths';
 import { rewriteReferenceLines } from '../../../src/core/docChecks/rewrite';
 import { applyEdits } from '../../../src/core/textEdits';
 
