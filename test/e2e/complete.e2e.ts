@@ -7,22 +7,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWorkbench, waitFor, type Workbench } from './lib';
+import { startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
 const TRACES = 'crates/metal-backend/examples/traces';
 const SUMMARY = 'Batched all blit copies of the stacked trace into one command buffer with a single sync.';
-
-async function startFromPalette(wb: Workbench, id: string): Promise<void> {
-  await wb.runCommand('Milestone Scope: Start Milestone');
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `M${id} ·` }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
-  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-}
-
 function forestMs(text: string, name: string): number {
   const m = new RegExp(`[━ ]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[ ([0-9.]+)(µs|ms|s) `).exec(text);
   if (!m) throw new Error(`no span ${name}`);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { repoRoot, retryPopup, startWorkbench, waitFor, type Workbench } from './lib';
+import { repoRoot, retryPopup, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACES = join(repoRoot, 'test', 'fixtures', 'traces');
 /** Must match the chart's geometry (src/webview/flame/chart.ts). */
@@ -327,12 +327,7 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     // Starting Milestone 2 (work item 1, about `rs_code_matrix`) outlines those spans in the chart.
     await frame.locator('input.search').fill('');
     // Focus can still be leaving the webview's search box when the palette opens (seen once in CI).
-    await retryPopup(wb, 'Start Milestone to take the pick of M2', async () => {
-      await wb.runCommand('Milestone Scope: Start Milestone');
-      const m2 = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'M2 ·' }).first();
-      await m2.waitFor({ timeout: 20_000 });
-      await m2.click({ timeout: 5_000 });
-    });
+    await retryPopup(wb, 'Start Milestone to take the pick of M2', () => startFromPalette(wb, '2'), 120_000);
     const notice = frame.locator('.notice.highlight');
     await waitFor(async () => /Milestone 2: rs_code_matrix$/.test(((await notice.textContent()) ?? '').trim()), 30_000, 'the milestone highlight notice');
     // The outline sits just inside the box's left edge, in the theme's purple.

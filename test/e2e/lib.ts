@@ -582,3 +582,12 @@ export async function retryPopup(wb: Workbench, description: string, attempt: ()
     description,
   );
 }
+
+/** Picks a milestone in the Start Milestone quick pick by its `M<id> ·` label. */
+export async function startFromPalette(wb: Workbench, id: string): Promise<void> {
+  await wb.runCommand('Milestone Scope: Start Milestone');
+  const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `M${id} ·` }).first();
+  await row.waitFor({ timeout: 20_000 });
+  await row.click();
+  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+}

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceProcesses } from '../support/processes';
-import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
+import { runTaskFromPicker, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const PROFILE_INDEX = '.milestone-scope/traces/2/index.json';
@@ -99,8 +99,7 @@ async function assertRecordedCancelled(wb: Workbench, runs: number): Promise<voi
 async function openWorkbench(name: string): Promise<Workbench> {
   const wb = await startWorkbench({ name, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   try {
-    await wb.runCommand('Milestone Scope: Start Milestone');
-    await wb.pickQuickItem(/M2 ·/);
+    await startFromPalette(wb, '2');
     await waitFor(() => /in_progress/.test(wb.readFile(TRACKING_2)), 20_000, 'milestone 2 to start');
     // The configured profiling run (so it is captured and recorded), made slow.
     mkdirSync(join(wb.workspaceDir, '.vscode'), { recursive: true });

@@ -5,21 +5,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { retryPopup, startWorkbench, waitFor, type Workbench } from './lib';
+import { retryPopup, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 const FIELD = 'crates/stark-backend/src/field.rs';
 // Unsaved buffers must stay unsaved for as long as the test needs.
 const SETTINGS = { 'files.autoSave': 'off', 'editor.minimap.enabled': false };
-
-async function startFromPalette(wb: Workbench, id: string): Promise<void> {
-  await wb.runCommand('Milestone Scope: Start Milestone');
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `M${id} ·` }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
-  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-}
-
 interface ProblemRow {
   file: string;
   severity: 'error' | 'warning' | 'info' | 'related';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import { startWorkbench, waitFor, type Workbench } from './lib';
+import { startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -18,15 +18,6 @@ const SETTINGS = { 'files.autoSave': 'off', 'editor.minimap.enabled': false };
 
 function gitStatus(wb: Workbench): string {
   return execFileSync('git', ['status', '--porcelain', '-uall'], { cwd: wb.workspaceDir, encoding: 'utf8' });
-}
-
-/** Picks a milestone in the Start Milestone quick pick by its `M<id> ·` label. */
-async function startFromPalette(wb: Workbench, id: string): Promise<void> {
-  await wb.runCommand('Milestone Scope: Start Milestone');
-  const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `M${id} ·` }).first();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
-  await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 /**

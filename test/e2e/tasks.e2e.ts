@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceProcesses } from '../support/processes';
-import { runTaskFromPicker, startWorkbench, waitFor, type Workbench } from './lib';
+import { runTaskFromPicker, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -48,8 +48,7 @@ function waitForTerminal(wb: Workbench, pattern: RegExp, description: string, ti
 test('validation tasks run from Run Task and from commands, and record their results', { timeout: 900_000 }, async () => {
   const wb = await startWorkbench({ name: 'tasks', settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   try {
-    await wb.runCommand('Milestone Scope: Start Milestone');
-    await wb.pickQuickItem(/M2 ·/);
+    await startFromPalette(wb, '2');
     await waitFor(() => { try { return /in_progress/.test(wb.readFile(TRACKING_2)); } catch { return false; } }, 20_000, 'milestone 2 to start');
 
     // Run Task lists the milestone tasks with their cargo commands.
@@ -109,8 +108,7 @@ test('validation tasks run from Run Task and from commands, and record their res
 test('a compile error shows in Problems; a workspace-wide task is refused; cancelling ends every process', { timeout: 900_000 }, async () => {
   const wb = await startWorkbench({ name: 'tasks-errors', settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
   try {
-    await wb.runCommand('Milestone Scope: Start Milestone');
-    await wb.pickQuickItem(/M2 ·/);
+    await startFromPalette(wb, '2');
     await waitFor(() => { try { return /in_progress/.test(wb.readFile(TRACKING_2)); } catch { return false; } }, 20_000, 'milestone 2 to start');
 
     // A deliberate compile error at stacked_pcs.rs:129.
