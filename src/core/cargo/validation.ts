@@ -144,6 +144,8 @@ export interface ExecuteOptions extends RunCallbacks {
   onSpawn?(pid: number): void;
   /** Environment on top of the invocation's own (wins over it). */
   env?: Record<string, string>;
+  /** A target cargo built (with `--message-format=json…`): its name and executable, if any. */
+  onArtifact?(artifact: { target: string; executable: string | undefined }): void;
 }
 
 /** Runs one cargo invocation, streaming its lines and parsing its JSON diagnostics. */
@@ -170,6 +172,9 @@ export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceR
         for (const l of rendered.split(/\r?\n/)) show(l, 'stdout');
         return;
       }
+      case 'artifact':
+        opts.onArtifact?.({ target: msg.target, executable: msg.executable });
+        return;
       default:
         return; // artifacts and build-finished carry nothing to show
     }
