@@ -9,6 +9,7 @@ import { CargoMetadataError } from '../core/cargo/metadata';
 import { myMilestoneInProgress } from '../core/cargo/target';
 import { formatDuration } from '../core/trace/index';
 import { AB_DEFAULTS, abTargetFor, formatChange, halfWidth, runAbSession, type AbResult } from '../core/measure/ab';
+import { BASE_TARGET_DIR, BASE_WORKTREE, baseWorktreeInfo, removeBaseWorktree } from '../core/measure/baseWorktree';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
@@ -184,4 +185,39 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
   }
+}
+
+export const BASE_WORKTREE_HELP = [
+  'Usage: milestone-scope base-worktree [status|remove] [options]',
+  '',
+  "The git worktree of the milestone's base commit that baselines are built in",
+  '(.milestone-scope/base, with its cargo target folder .milestone-scope/base-target).',
+  '  status   where it is and which commit it holds (default)',
+  '  remove   remove the worktree and its target folder (git worktree remove + prune)',
+  '',
+  'Options:',
+  '  --keep-target  (remove) keep the cargo target folder for a later rebuild',
+  ...COMMON_HELP,
+].join('\n');
+
+export async function runBaseWorktree(argv: string[], io: CliIO): Promise<number> {
+  const action = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'status';
+  const rest = argv[0] === action ? argv.slice(1) : argv;
+  const { values } = parseCommand(rest, { name: 'base-worktree', positionals: [], options: { 'keep-target': { type: 'boolean', default: false } } });
+  if (values.help) {
+    io.stdout(BASE_WORKTREE_HELP + '\n');
+    return EXIT.ok;
+  }
+  if (action !== 'status' && action !== 'remove') throw new InputError(`base-worktree: "${action}" is not status or remove`, undefined, 'input/usage');
+  const root = await resolveRoot(io, values.root);
+  if (action === 'status') {
+    const info = await baseWorktreeInfo(root);
+    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'base-worktree', path: info ? BASE_WORKTREE : null, commit: info?.commit ?? null });
+    else io.stdout(info ? `${BASE_WORKTREE} at ${info.commit ?? '(unknown commit)'}\n` : 'no base worktree\n');
+    return EXIT.ok;
+  }
+  const removed = await removeBaseWorktree(root, { keepTarget: values['keep-target'] as boolean });
+  if (values.json) printJson(io, { version: JSON_VERSION, kind: 'base-worktree', removed });
+  else io.stdout(removed.worktree || removed.targetDir ? `removed ${[removed.worktree ? BASE_WORKTREE : '', removed.targetDir ? BASE_TARGET_DIR : ''].filter(Boolean).join(' and ')}\n` : 'no base worktree to remove\n');
+  return EXIT.ok;
 }
