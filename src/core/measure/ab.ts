@@ -148,17 +148,20 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
   const session = `ab-${compactTime(started)}`;
   const signal = opts.signal;
 
-  const plan = await planValidation('profile', target, { signal });
-  const runInv = plan.runs[0]!.invocation;
-  const buildInv = buildInvocationFor(runInv, target.config.profile, target.config.crate, plan.metadata);
-  let base: Awaited<ReturnType<typeof baselinePlace>>;
+  const cancelled = (): AbResult => ({ session, seed, milestone, commits: { base: '', after: undefined }, outcome: 'cancelled', runs: [], files: { base: [], after: [] }, options: o, recorded: false });
+  let prepared;
   try {
-    base = await baselinePlace(target, { signal, onNote: (text) => emit({ kind: 'note', text }) });
+    const plan = await planValidation('profile', target, { signal });
+    const runInv = plan.runs[0]!.invocation;
+    const buildInv = buildInvocationFor(runInv, target.config.profile, target.config.crate, plan.metadata);
+    const base = await baselinePlace(target, { signal, onNote: (text) => emit({ kind: 'note', text }) });
+    prepared = { plan, runInv, buildInv, base };
   } catch (err) {
-    if ((err as Error).name !== 'AbortError') throw err;
-    const options = o;
-    return { session, seed, milestone, commits: { base: '', after: undefined }, outcome: 'cancelled', runs: [], files: { base: [], after: [] }, options, recorded: false };
+    // Cancelled while cargo metadata ran or the worktree was made: nothing to report but that.
+    if (signal?.aborted || (err as Error).name === 'AbortError') return cancelled();
+    throw err;
   }
+  const { plan, runInv, buildInv, base } = prepared;
   const afterCommit = await gitHead(target.root);
   const places: Record<AbSide, { cwd: string; workspaceRoot: string; env: Record<string, string>; source: BaselineSource; commit?: string }> = {
     baseline: { cwd: base.cwd, workspaceRoot: base.workspaceRoot, env: base.env ?? {}, source: 'base-worktree', commit: base.commit },
