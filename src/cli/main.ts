@@ -14,6 +14,7 @@ import { runShow } from './show';
 import { runStart } from './start';
 import { runTrace } from './trace';
 import { runRun } from './run';
+import { runAb, runBaseWorktree } from './ab';
 import { runComplete, runReport } from './report';
 import { runMcp } from './mcp';
 
@@ -27,6 +28,8 @@ export const COMMANDS: Record<string, Command> = {
   scope: { summary: "check changes against the active milestone's scope", run: runScope },
   trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', run: runTrace },
   run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', run: runRun },
+  ab: { summary: "measure the milestone's change: base commit vs working tree, interleaved runs until the interval is narrow", run: runAb },
+  'base-worktree': { summary: "show or remove the base commit's worktree baselines are built in", run: runBaseWorktree },
   report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", run: runReport },
   complete: { summary: 'write the report into the tracking file and mark the milestone completed', run: runComplete },
   mcp: { summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)', run: runMcp },

@@ -36,7 +36,11 @@ export const RUN_HELP = [
   'Options:',
   '  --milestone ID  the milestone (default: the one in progress by you, if exactly one)',
   '  --test NAME     (test) run this test target instead of the selection; repeatable',
-  '  --baseline      (profile) label the capture "baseline" (default: the first run after start)',
+  '  --baseline      (profile) capture a baseline: built and run in a git worktree of the milestone\'s',
+  '                  base commit (.milestone-scope/base, its own target folder; your working tree,',
+  '                  index and stash are not touched). Without it the first run after start is the',
+  '                  baseline, run in the current tree.',
+  '  --current-tree  (profile --baseline) build and run the baseline in the current working tree',
   ...COMMON_HELP,
   '',
   'Exit code: 0 passed, 1 a command failed, 2 refused or bad input, 130 interrupted.',
@@ -78,6 +82,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       milestone: { type: 'string' },
       test: { type: 'string', multiple: true },
       baseline: { type: 'boolean', default: false },
+      'current-tree': { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -91,6 +96,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   const tests = (values.test as string[] | undefined) ?? [];
   if (tests.length && kind !== 'test') throw new InputError('run: --test only applies to "run test"', undefined, 'input/usage');
   if (values.baseline && kind !== 'profile') throw new InputError('run: --baseline only applies to "run profile"', undefined, 'input/usage');
+  if (values['current-tree'] && !values.baseline) throw new InputError('run: --current-tree only applies to "run profile --baseline"', undefined, 'input/usage');
 
   const ws = await loadWorkspace(await resolveRoot(io, values.root));
   const owner = values.owner;
@@ -122,13 +128,16 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       signal: ac.signal,
       colour: io.columns !== undefined && !io.env.NO_COLOR,
       baseline: values.baseline as boolean,
+      baselineTree: values['current-tree'] ? 'current-tree' : 'base-worktree',
+      onNote: (text) => say(`note: ${text}`),
       onRunStart: (run, i, total) => say(`${total > 1 ? `[${i + 1}/${total}] ` : ''}$ ${run.invocation.display}`),
       onLine: (line, stream) => (stream === 'stderr' ? io.stderr(line + '\n') : out(line + '\n')),
       onMalformed: (line, error) => say(`warning: a cargo message could not be read (${error}): ${line.slice(0, 120)}`),
     });
     for (const r of results) {
       const where = r.record?.recorded ? `; recorded in ${r.record.file}` : r.record ? `; not recorded: ${r.record.reason}` : '';
-      const capture = r.capture ? `; ${r.capture.label} trace ${r.capture.file}` : '';
+      const tree = r.capture?.label === 'baseline' ? (r.capture.source === 'base-worktree' ? ` (base commit ${r.capture.commit?.slice(0, 12)})` : ' (current tree)') : '';
+      const capture = r.capture ? `; ${r.capture.label} trace ${r.capture.file}${tree}` : '';
       const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
       const counts = errors + warnings ? ` (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})` : '';

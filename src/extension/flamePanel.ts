@@ -34,11 +34,13 @@ const RELOAD_DELAY_MS = 400;
 const SLICES_IN_FLIGHT = 4;
 
 function sourceKey(source: PanelSource): string {
+  if (source.kind === 'compare' && source.runs) return `runs:${source.runs.baseline.join('\n')}\n--\n${source.runs.after.join('\n')}`;
   return source.kind === 'trace' ? `trace:${source.uri}` : `compare:${source.baseline}\n${source.after}`;
 }
 
 function panelTitle(source: PanelSource): string {
   const base = (u: string) => path.posix.basename(vscode.Uri.parse(u).path);
+  if (source.kind === 'compare' && source.runs) return `Compare: ${source.runs.baseline.length} baseline ↔ ${source.runs.after.length} after runs`;
   return source.kind === 'trace' ? `Flame: ${base(source.uri)}` : `Compare: ${base(source.baseline)} ↔ ${base(source.after)}`;
 }
 
@@ -82,6 +84,7 @@ class FlamePanel implements vscode.Disposable {
 
   private get uris(): vscode.Uri[] {
     const s = this.source;
+    if (s.kind === 'compare' && s.runs) return [...s.runs.baseline, ...s.runs.after].map((u) => vscode.Uri.parse(u));
     return s.kind === 'trace' ? [vscode.Uri.parse(s.uri)] : [vscode.Uri.parse(s.baseline), vscode.Uri.parse(s.after)];
   }
 
@@ -92,10 +95,11 @@ class FlamePanel implements vscode.Disposable {
   async load(): Promise<TraceLoadOutcome> {
     const gen = ++this.generation;
     this.running?.cancel();
-    const title = this.uris.map(displayPath).join(' ↔ ');
+    const runs = this.source.kind === 'compare' ? this.source.runs : undefined;
+    const title = runs ? `${runs.baseline.length} baseline ↔ ${runs.after.length} after runs` : this.uris.map(displayPath).join(' ↔ ');
     this.post({ type: 'loading', title });
     const started = Date.now();
-    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title));
+    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title, runs?.baseline.length));
     const outcome = await load.run();
     if (this.running === load) this.running = undefined;
     if (gen !== this.generation || this.disposed || outcome.status === 'superseded') return { status: 'superseded' };
@@ -420,6 +424,14 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
     vscode.commands.registerCommand('milestoneScope.compareTraces', async (first?: unknown, second?: unknown) => {
       let baseline: vscode.Uri | undefined;
       let after: vscode.Uri | undefined;
+      if (Array.isArray(first) && Array.isArray(second)) {
+        // Several runs per side (an A/B session): lists of trace files.
+        const b = first.map(asUri).filter((u): u is vscode.Uri => u !== undefined);
+        const a = second.map(asUri).filter((u): u is vscode.Uri => u !== undefined);
+        if (b.length === 0 || a.length === 0) return undefined;
+        const runs = { baseline: b.map(String), after: a.map(String) };
+        return panels.show({ kind: 'compare', baseline: runs.baseline[0]!, after: runs.after[0]!, runs }).loading;
+      }
       if (Array.isArray(second) && second.length === 2) {
         // Two files selected in the explorer: the older one is the baseline.
         const [a, b] = second.map(asUri);

@@ -81,6 +81,8 @@ export class TraceLoad {
     private readonly ctx: ExtensionContextHolder,
     private readonly uris: readonly vscode.Uri[],
     private readonly title: string,
+    /** With several runs per side: how many of `uris` (the first ones) are baseline runs. */
+    private readonly baselineRuns?: number,
   ) {}
 
   cancel(): void {
@@ -106,7 +108,12 @@ export class TraceLoad {
         try {
           const inputs = await Promise.all(this.uris.map(inputOf));
           if (this.stopped) return stoppedOutcome();
-          const job: FlameJob = inputs.length === 1 ? { kind: 'trace', trace: inputs[0]! } : { kind: 'compare', baseline: inputs[0]!, after: inputs[1]! };
+          const job: FlameJob =
+            this.baselineRuns !== undefined
+              ? { kind: 'compare-runs', baseline: inputs.slice(0, this.baselineRuns), after: inputs.slice(this.baselineRuns) }
+              : inputs.length === 1
+                ? { kind: 'trace', trace: inputs[0]! }
+                : { kind: 'compare', baseline: inputs[0]!, after: inputs[1]! };
           let shown = 0;
           task = this.task = startFlameWorker(path.join(this.ctx.extension.extensionPath, 'dist', 'traceWorker.js'), { job, maxBytes: limit.maxBytes, limitHint: limit.hint }, (p) => {
             const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;

@@ -23,7 +23,8 @@ export interface FlameWorkerTask {
 
 /** Inputs given as bytes go over by transfer; a view on a shared or larger buffer is copied first. */
 function transferables(request: WorkerRequest): ArrayBuffer[] {
-  const inputs = request.job.kind === 'trace' ? [request.job.trace] : [request.job.baseline, request.job.after];
+  const job = request.job;
+  const inputs = job.kind === 'trace' ? [job.trace] : job.kind === 'compare' ? [job.baseline, job.after] : [...job.baseline, ...job.after];
   const out: ArrayBuffer[] = [];
   for (const input of inputs) {
     const b = input.bytes;

@@ -70,7 +70,9 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
       extensionsDir: join(tmp, 'extensions'),
       logFile: join(resultsDir, 'server.log'),
       // The extension host inherits the server's environment.
-      env: { [RESULTS_ENV]: resultsFile, ...(options.filter ? { [FILTER_ENV]: options.filter } : {}) },
+      // KECCAKF_TRACE: the fixture's example replays its recorded trace, which the suite's
+      // profiling-run tests compare the captures with (its default is a simulated proof).
+      env: { [RESULTS_ENV]: resultsFile, KECCAKF_TRACE: 'baseline', ...(options.filter ? { [FILTER_ENV]: options.filter } : {}) },
       paths,
     });
     const serverLog = server.logFile;

@@ -91,6 +91,8 @@ export interface WorkbenchOptions {
   /** Load the extension from this folder as an extension under development (default: `extensionPath()`). */
   devPath?: string;
   viewport?: { width: number; height: number };
+  /** Extra environment for the server, and so for the extension host and the cargo runs it starts (not with installVsix). */
+  env?: Record<string, string>;
 }
 
 export interface ProblemRow {
@@ -211,6 +213,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
         extensionsDir,
         logFile: join(resultsDir, 'server.log'),
         paths,
+        env: options.env,
       });
       url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
     }

@@ -46,7 +46,8 @@ function waitForTerminal(wb: Workbench, pattern: RegExp, description: string, ti
 
 
 test('validation tasks run from Run Task and from commands, and record their results', { timeout: 900_000 }, async () => {
-  const wb = await startWorkbench({ name: 'tasks', settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+  // The example replays its recorded trace (compared with the capture below); its default is a simulated proof.
+  const wb = await startWorkbench({ name: 'tasks', settings: { 'terminal.integrated.gpuAcceleration': 'off' }, env: { KECCAKF_TRACE: 'baseline' } });
   try {
     await startFromPalette(wb, '2');
     await waitFor(() => { try { return /in_progress/.test(wb.readFile(TRACKING_2)); } catch { return false; } }, 20_000, 'milestone 2 to start');

@@ -28,6 +28,15 @@ export interface ProfileRun {
   outcome: RunOutcome;
   exitCode?: number;
   durationMs: number;
+  /**
+   * Where the program was built and run: the base worktree at the milestone's base commit, or
+   * the user's working tree (absent in indexes written before this was recorded).
+   */
+  source?: 'base-worktree' | 'current-tree';
+  /** The commit checked out where it ran (the working tree may hold uncommitted edits on top). */
+  commit?: string;
+  /** The A/B session the run belongs to (`milestone-scope ab`). */
+  session?: string;
 }
 
 interface IndexFile {
@@ -180,6 +189,11 @@ export async function listProfileRuns(root: string, milestone: string): Promise<
     return v.ok;
   });
   return { runs: inside, problems };
+}
+
+/** The runs of one A/B session, oldest first. */
+export function sessionRuns(runs: readonly ProfileRun[], session: string): ProfileRun[] {
+  return runs.filter((r) => r.session === session);
 }
 
 /** The run to compare against: the latest baseline. */

@@ -23,6 +23,9 @@ import {
 import { runProcess } from './run';
 import { changedFilesSince, configuredTestTargets, selectRelevantTests, testSpecFor } from './testSelection';
 import { recordRun, type RecordResult, type RunOutcome } from './validationRecord';
+import { gitHead } from '../git';
+import { InputError } from '../problems';
+import { BASE_WORKTREE, ensureBaseWorktree, type BaselineSource } from '../measure/baseWorktree';
 
 export type ValidationKind = 'check' | 'test' | 'profile';
 export const VALIDATION_KINDS: readonly ValidationKind[] = ['check', 'test', 'profile'];
@@ -139,6 +142,10 @@ export interface ExecuteOptions extends RunCallbacks {
   capture?: TraceCapture;
   cargo?: string;
   onSpawn?(pid: number): void;
+  /** Environment on top of the invocation's own (wins over it). */
+  env?: Record<string, string>;
+  /** A target cargo built (with `--message-format=json…`): its name and executable, if any. */
+  onArtifact?(artifact: { target: string; executable: string | undefined }): void;
 }
 
 /** Runs one cargo invocation, streaming its lines and parsing its JSON diagnostics. */
@@ -165,12 +172,15 @@ export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceR
         for (const l of rendered.split(/\r?\n/)) show(l, 'stdout');
         return;
       }
+      case 'artifact':
+        opts.onArtifact?.({ target: msg.target, executable: msg.executable });
+        return;
       default:
         return; // artifacts and build-finished carry nothing to show
     }
   });
   const stderr = new LineSplitter((line) => show(line, 'stderr'));
-  const env: Record<string, string> = { ...inv.env };
+  const env: Record<string, string> = { ...inv.env, ...opts.env };
   if (opts.colour && env.CARGO_TERM_COLOR === undefined) env.CARGO_TERM_COLOR = 'always';
   const r = await runProcess(opts.cargo ?? 'cargo', inv.args, {
     cwd,
@@ -191,14 +201,50 @@ export interface ValidationRunResult extends CargoRunResult {
   /** Where the run was recorded, or why not. */
   record?: RecordResult;
   /** The profiling run's capture. */
-  capture?: { file: string; label: ProfileLabel };
+  capture?: { file: string; label: ProfileLabel; source: BaselineSource; commit?: string };
 }
 
 export interface ValidateOptions extends ExecuteOptions {
   /** Label the profiling run `baseline` whatever came before ("Capture Baseline"). */
   baseline?: boolean;
+  /**
+   * Where an explicit baseline (`baseline: true`) is built and run: the base worktree at the
+   * milestone's base commit (default) or the current working tree.
+   */
+  baselineTree?: BaselineSource;
   /** Called before each run starts. */
   onRunStart?(run: PlannedRun, index: number, total: number): void;
+  /** Information for the user (e.g. the base worktree being prepared). */
+  onNote?(text: string): void;
+}
+
+/** The place a profiling run runs: the working tree, or the base worktree with its own target folder. */
+interface RunPlace {
+  cwd: string;
+  workspaceRoot: string;
+  env?: Record<string, string>;
+  source: BaselineSource;
+  commit?: string;
+}
+
+/**
+ * Prepares the base worktree for an explicit baseline (`--baseline`, Capture Baseline): the
+ * milestone's base commit checked out under `.milestone-scope/base`, built with its own target
+ * folder.
+ */
+export async function baselinePlace(target: ValidationTarget, opts: { signal?: AbortSignal; onNote?(text: string): void } = {}): Promise<RunPlace> {
+  if (!target.baseCommit) {
+    throw new InputError(
+      `no base commit is recorded for ${target.milestone ? `milestone ${target.milestone}` : 'this run'} (it is recorded when you start the milestone); ` +
+        'start the milestone first, or build the baseline in the current tree (--current-tree)',
+      undefined,
+      'measure/no-base',
+    );
+  }
+  const wt = await ensureBaseWorktree(target.root, target.baseCommit, { signal: opts.signal });
+  const verb = { created: 'created', reused: 'reusing', moved: 'moved to the new base:' }[wt.action];
+  opts.onNote?.(`Baseline at the base commit ${wt.commit.slice(0, 12)}: ${verb} ${BASE_WORKTREE} (cargo target folder .milestone-scope/base-target)`);
+  return { cwd: wt.dir, workspaceRoot: wt.dir, env: { CARGO_TARGET_DIR: wt.targetDir }, source: 'base-worktree', commit: wt.commit };
 }
 
 /**
@@ -213,16 +259,27 @@ export async function executePlan(plan: Plan, target: ValidationTarget, opts: Va
     opts.onRunStart?.(run, i, plan.runs.length);
     let capture: TraceCapture | undefined;
     let captureInfo: ValidationRunResult['capture'];
+    let place: RunPlace = { cwd: target.root, workspaceRoot: plan.metadata.workspaceRoot, source: 'current-tree' };
+    if (plan.kind === 'profile' && opts.baseline && (opts.baselineTree ?? 'base-worktree') === 'base-worktree') {
+      try {
+        place = await baselinePlace(target, opts);
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') break;
+        throw err;
+      }
+    } else if (plan.kind === 'profile') {
+      place.commit = await gitHead(target.root);
+    }
     if (plan.kind === 'profile' && target.milestone) {
       await ensureStateDirIgnored(target.root);
       const { runs } = await listProfileRuns(target.root, target.milestone);
       const label = chooseLabel(runs, { explicitBaseline: opts.baseline, started: target.started });
       const file = await newCapturePath(target.root, target.milestone, label, new Date());
       capture = new TraceCapture(path.join(target.root, file));
-      captureInfo = { file, label };
+      captureInfo = { file, label, source: place.source, ...(place.commit ? { commit: place.commit } : {}) };
     }
     const result: ValidationRunResult = {
-      ...(await executeCargo(run.invocation, target.root, plan.metadata.workspaceRoot, { ...opts, capture })),
+      ...(await executeCargo(run.invocation, place.cwd, place.workspaceRoot, { ...opts, capture, env: { ...opts.env, ...place.env } })),
       note: run.note,
     };
     if (capture && captureInfo && target.milestone) {
@@ -237,10 +294,18 @@ export async function executePlan(plan: Plan, target: ValidationTarget, opts: Va
         outcome: result.outcome,
         exitCode: result.exitCode,
         durationMs: result.durationMs,
+        source: captureInfo.source,
+        ...(captureInfo.commit ? { commit: captureInfo.commit } : {}),
       });
     }
     if (target.milestone && target.trackingFile) {
-      const note = [run.note, captureInfo ? `${captureInfo.label} trace \`${captureInfo.file}\`` : undefined].filter(Boolean).join('; ');
+      const where =
+        captureInfo?.label === 'baseline'
+          ? captureInfo.source === 'base-worktree'
+            ? ` at base commit ${captureInfo.commit?.slice(0, 12) ?? ''}`.trimEnd()
+            : ' (current tree)'
+          : '';
+      const note = [run.note, captureInfo ? `${captureInfo.label} trace \`${captureInfo.file}\`${where}` : undefined].filter(Boolean).join('; ');
       result.record = await recordRun(target.root, target.trackingFile, {
         command: run.invocation.display,
         outcome: result.outcome,

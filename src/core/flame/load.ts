@@ -21,7 +21,9 @@ export interface TraceInput {
 
 export type FlameJob =
   | { kind: 'trace'; trace: TraceInput }
-  | { kind: 'compare'; baseline: TraceInput; after: TraceInput };
+  | { kind: 'compare'; baseline: TraceInput; after: TraceInput }
+  /** Several runs per side (an A/B session): each side's runs are charted as one trace of all their proofs. */
+  | { kind: 'compare-runs'; baseline: TraceInput[]; after: TraceInput[] };
 
 export interface FlameLoadProgress {
   /** `read` while bytes come in, `build` while the chart's arrays are laid out. */
@@ -74,7 +76,8 @@ function notesOf(title: string, trace: Trace): TraceNotes {
 
 export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = {}): Promise<FlameLoadResult> {
   const { signal, onProgress } = opts;
-  const inputs = job.kind === 'trace' ? [job.trace] : [job.baseline, job.after];
+  const inputs = job.kind === 'trace' ? [job.trace] : job.kind === 'compare' ? [job.baseline, job.after] : [...job.baseline, ...job.after];
+  if (job.kind === 'compare-runs' && (job.baseline.length === 0 || job.after.length === 0)) throw new Error('a comparison of runs needs at least one trace per side');
   // Every size is checked (and the limit applied) before the first byte of any input is read.
   const maxBytes = opts.maxBytes ?? limitBytes(DEFAULT_MAX_TRACE_MB);
   const sizes = await Promise.all(
@@ -108,11 +111,44 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
   }
   if (signal?.aborted) throw new TraceCancelledError(signal.reason);
   onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
-  const doc =
-    job.kind === 'trace'
-      ? buildFlameDocument(traces[0]!, job.trace.title)
-      : buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
+  let doc: FlameDocument;
+  if (job.kind === 'trace') doc = buildFlameDocument(traces[0]!, job.trace.title);
+  else if (job.kind === 'compare') doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
+  else {
+    const nb = job.baseline.length;
+    const title = (side: string, list: TraceInput[]) => (list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`);
+    doc = buildCompareDocument(joinRuns(traces.slice(0, nb)), joinRuns(traces.slice(nb)), { baseline: title('baseline', job.baseline), after: title('after', job.after) });
+  }
   return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)) };
+}
+
+/**
+ * Several runs of one program as one trace: every root of every run, in order, so that per-run
+ * figures (time per proof) are averages over all the runs' proofs.
+ */
+export function joinRuns(traces: readonly Trace[]): Trace {
+  if (traces.length === 1) return traces[0]!;
+  const first = traces[0]!;
+  const roots: Trace['roots'] = [];
+  const reindex = (span: Trace['roots'][number], index: number): void => {
+    span.rootIndex = index;
+    for (const c of span.children) reindex(c, index);
+  };
+  for (const t of traces) {
+    for (const r of t.roots) {
+      reindex(r, roots.length);
+      roots.push(r);
+    }
+  }
+  return {
+    ...first,
+    roots,
+    events: traces.flatMap((t) => t.events),
+    unparsed: [],
+    unparsedCount: traces.reduce((n, t) => n + (t.unparsedCount ?? t.unparsed.length), 0),
+    foreignLines: traces.reduce((n, t) => n + t.foreignLines, 0),
+    spanCount: traces.reduce((n, t) => n + t.spanCount, 0),
+  };
 }
 
 /** The distinct ArrayBuffers under a document's typed arrays: what a worker can transfer instead of copying. */

@@ -11,7 +11,8 @@ export const FLAME_VIEW_TYPE = 'milestoneScope.flame';
 /** What a panel shows: one trace file, or a baseline and an after trace. URIs as strings. */
 export type PanelSource =
   | { kind: 'trace'; uri: string }
-  | { kind: 'compare'; baseline: string; after: string };
+  /** `runs`: several traces per side (an A/B session); `baseline` and `after` are then their first files. */
+  | { kind: 'compare'; baseline: string; after: string; runs?: { baseline: string[]; after: string[] } };
 
 export type ToWebview =
   | { type: 'loading'; title: string }
@@ -93,6 +94,13 @@ export function parsePanelSource(value: unknown): PanelSource | undefined {
   if (!isRecord(value)) return undefined;
   if (value.kind === 'trace' && isShortString(value.uri) && value.uri !== '') return { kind: 'trace', uri: value.uri };
   if (value.kind === 'compare' && isShortString(value.baseline) && isShortString(value.after) && value.baseline !== '' && value.after !== '') {
+    const runs = value.runs;
+    const list = (v: unknown) => (Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every((x) => isShortString(x) && x !== '') ? (v as string[]) : undefined);
+    if (isRecord(runs)) {
+      const baseline = list(runs.baseline);
+      const after = list(runs.after);
+      if (baseline && after) return { kind: 'compare', baseline: value.baseline, after: value.after, runs: { baseline, after } };
+    }
     return { kind: 'compare', baseline: value.baseline, after: value.after };
   }
   return undefined;

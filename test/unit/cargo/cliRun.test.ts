@@ -13,11 +13,14 @@ let targetDir: string;
 
 before(async () => {
   targetDir = shareTargetDir('cli');
+  // The example replays its recorded trace (its default is a simulated proof with jitter).
+  process.env.KECCAKF_TRACE = 'baseline';
   copy = fixtureCopy('ms-cli-run-');
   const r = await cli(['start', '2', '--owner', 'dave']);
   assert.equal(r.code, 0, r.stderr);
 });
 after(() => {
+  delete process.env.KECCAKF_TRACE;
   copy.cleanup();
   rmSync(targetDir, { recursive: true, force: true });
 });
@@ -55,6 +58,15 @@ test('profile captures a baseline, then an after run', { timeout: 300_000 }, asy
   const second = JSON.parse((await cli(['run', 'profile', '--milestone', '2', '--owner', 'dave', '--json'])).stdout);
   const explicit = JSON.parse((await cli(['run', 'profile', '--milestone', '2', '--owner', 'dave', '--json', '--baseline'])).stdout);
   assert.deepEqual([first, second, explicit].map((j) => j.runs[0].capture.label), ['baseline', 'after', 'baseline']);
+  // The first run after start is a baseline of the current tree; --baseline builds at the base commit.
+  assert.deepEqual([first, second, explicit].map((j) => j.runs[0].capture.source), ['current-tree', 'current-tree', 'base-worktree']);
+  assert.equal(explicit.runs[0].capture.commit, copy.head);
+  const worktrees = execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: copy.root, encoding: 'utf8' });
+  assert.match(worktrees, new RegExp(`worktree .*/\\.milestone-scope/base\nHEAD ${copy.head}\ndetached`));
+  const index = JSON.parse(readFileSync(path.join(copy.root, '.milestone-scope/traces/2/index.json'), 'utf8'));
+  assert.deepEqual(index.runs.map((r: { source: string }) => r.source), ['current-tree', 'current-tree', 'base-worktree']);
+  // The baseline ran the base commit's example, built in its own target folder.
+  assert.ok(readdirSync(path.join(copy.root, '.milestone-scope/base-target')).includes('debug'));
   const content = readFileSync(path.join(copy.root, second.runs[0].capture.file), 'utf8');
   assert.match(content, /INFO     stark_prove_excluding_trace \[ 388ms/);
   const files = readdirSync(path.join(copy.root, '.milestone-scope/traces/2')).sort();

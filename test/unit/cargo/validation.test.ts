@@ -99,6 +99,8 @@ test('profile: the first run is the baseline, the next an after run, each with t
   const copy = freshCopy();
   {
     const config = structuredClone(DEFAULT_CONFIG);
+    // The recorded trace, replayed (the example's default is a simulated proof with jitter).
+    config.profile = { ...config.profile, env: { KECCAKF_TRACE: 'baseline' } };
     const t = target(copy.root, config);
     const [first] = await executePlan(await planValidation('profile', t), t);
     assert.equal(first!.outcome, 'passed');
