@@ -109,7 +109,7 @@ function plural(n: number, word: string): string {
 
 export function describeScope(r: ScopeResult, strict: boolean): string {
   const against = `${r.base.source === 'empty' ? 'the empty tree' : r.base.commit.slice(0, 12)} (${
-    { option: '--base', recorded: 'recorded base', head: 'HEAD', empty: 'no commits yet' }[r.base.source]
+    { option: '--base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits yet' }[r.base.source]
   })`;
   const lines = [`Scope of milestone ${r.milestone.id} (${r.milestone.title}): ${r.staged ? 'index' : 'working tree'} against ${against}`];
   for (const f of r.findings) lines.push(describeFinding(f).trimEnd());

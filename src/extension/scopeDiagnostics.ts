@@ -302,7 +302,7 @@ class ScopeGuard implements vscode.Disposable {
     this.statusItem.text = `$(shield) Scope: ${parts.length ? parts.join(' ') : '$(check)'}`;
     this.statusItem.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const r = this.lastResult;
-    const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
+    const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
     md.appendMarkdown(`**Scope guard**: milestone ${r.milestone.id}, changes since ${base}\n\n`);
     md.appendMarkdown(`${error} error${error === 1 ? '' : 's'} · ${warning} warning${warning === 1 ? '' : 's'} · ${information} information\n\n`);
     md.appendMarkdown(this.live.size ? `Includes ${this.live.size} unsaved file${this.live.size === 1 ? '' : 's'}. ` : '');
