@@ -154,8 +154,9 @@ class ScopeGuard implements vscode.Disposable {
     const ws = getWorkspaceModel(this.ctx).current;
     const active = this.ctx.active.current;
     if (!this.enabled || !ws || !active) return this.clear();
-    const milestone = findMilestone(ws.catalog, active.id);
-    if (!milestone) return this.clear(`milestone ${active.id} is not in ${ws.config.catalog}`);
+    // The session reads the milestone from the base commit's catalog: an edit of the catalog
+    // in the working tree does not switch the guard off.
+    const milestone = findMilestone(ws.catalog, active.id) ?? { id: active.id, title: active.id, scope: { kind: 'other' as const, description: '' }, line: 1 };
     try {
       const key = JSON.stringify([this.modelGeneration, ws.root, active.id, active.baseCommit, this.severity]);
       if (!this.session || key !== this.sessionKey) {

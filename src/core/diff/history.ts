@@ -29,9 +29,19 @@ export async function resolveCommits(cwd: string, revs: readonly string[]): Prom
 /** True when `ancestor` is `descendant` or one of its ancestors. */
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
   if (ancestor === descendant) return true;
+  // Between two commit ids the answer never changes.
+  const key = `${cwd}\0${ancestor}\0${descendant}`;
+  const known = ancestry.get(key);
+  if (known !== undefined) return known;
   const r = await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });
-  return r.exitCode === 0;
+  const yes = r.exitCode === 0;
+  if (OID.test(ancestor) && OID.test(descendant)) {
+    ancestry.set(key, yes);
+    if (ancestry.size > 256) ancestry.delete(ancestry.keys().next().value!);
+  }
+  return yes;
 }
+const ancestry = new Map<string, boolean>();
 
 /** The best common ancestor of two commits, if they have one. */
 export async function mergeBase(cwd: string, a: string, b: string): Promise<string | undefined> {

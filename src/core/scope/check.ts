@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseMilestoneId, type Milestone } from '../catalog/model';
 import { diffTexts } from '../diff/buffer';
-import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, probeRevision, addedFileHunks } from '../diff/git';
+import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, isGitWorkTree, addedFileHunks } from '../diff/git';
 import { isAncestor, mergeBase, resolveCommits } from '../diff/history';
 import type { FileDiff } from '../diff/types';
 import { InputError, problem, type Problem, type Severity } from '../problems';
@@ -52,8 +52,12 @@ export async function resolveActiveMilestone(ws: LoadedWorkspace, choice: { mile
     const want = normaliseMilestoneId(choice.milestone);
     milestone = ws.catalog.milestones.find((m) => normaliseMilestoneId(m.id) === want);
     if (!milestone) {
-      const known = ws.catalog.milestones.map((m) => m.id).join(', ') || 'none';
-      throw new InputError(`milestone ${choice.milestone} is not in the catalog (known: ${known})`, { file: ws.catalog.file, line: 1 }, 'scope/unknown-milestone');
+      // Not in the working tree's catalog: the check still runs when the base commit's catalog
+      // has it (removing one's own mapping line does not switch the guard off).
+      if (!/^[A-Za-z0-9][\w.-]*$/.test(choice.milestone.trim())) {
+        throw new InputError(`milestone ${choice.milestone} is not in the catalog`, { file: ws.catalog.file, line: 1 }, 'scope/unknown-milestone');
+      }
+      milestone = { id: choice.milestone.trim(), title: choice.milestone.trim(), scope: { kind: 'other', description: '' }, line: 1 };
     }
   } else {
     const owner = choice.owner;
@@ -125,10 +129,13 @@ export class ScopeSession {
     problems.push(...docs.problems);
     const milestone = docs.catalog.milestones.find((m) => normaliseMilestoneId(m.id) === normaliseMilestoneId(options.milestone.id));
     if (!milestone) {
+      const known = docs.catalog.milestones.map((m) => m.id).join(', ') || 'none';
       throw new InputError(
-        `milestone ${options.milestone.id} is not in the catalog ${docs.config.catalog} at the base commit ${base.value.commit.slice(0, 12)}; the scope guard reads the catalog from there (commit the catalog entry first)`,
+        docs.source === 'base'
+          ? `milestone ${options.milestone.id} is not in the catalog ${docs.config.catalog} at the base commit ${base.value.commit.slice(0, 12)} (known: ${known}); the scope guard reads the catalog from there (commit the catalog entry first)`
+          : `milestone ${options.milestone.id} is not in the catalog ${docs.config.catalog} (known: ${known})`,
         { file: docs.config.catalog, line: 1 },
-        'scope/milestone-not-at-base',
+        'scope/unknown-milestone',
       );
     }
     const allowed = parseAllowedFiles(tracking.value.text, tracking.value.file);
@@ -159,10 +166,16 @@ export class ScopeSession {
    */
   private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource; record?: string }> {
     const notGit = () => new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
-    const head = await probeRevision(root, 'HEAD');
-    if (!head.workTree) throw notGit();
     const ref = startRef(o.milestone.id);
-    const revs = await resolveCommits(root, [ref, ...(o.base !== undefined ? [o.base] : []), ...(o.recordedBase ? [o.recordedBase] : [])]);
+    // One git process resolves HEAD, the start record and the revisions given.
+    let revs: Map<string, string | undefined>;
+    try {
+      revs = await resolveCommits(root, ['HEAD', ref, ...(o.base !== undefined ? [o.base] : []), ...(o.recordedBase ? [o.recordedBase] : [])]);
+    } catch (err) {
+      if (!(await isGitWorkTree(root))) throw notGit();
+      throw err;
+    }
+    const head = { commit: revs.get('HEAD') };
     let record = revs.get(ref);
     const at = o.recordedBaseAt ?? { file: '.', line: 1 };
     if (record && head.commit && !(await isAncestor(root, record, head.commit))) {

@@ -40,31 +40,53 @@ export interface TrustedDocs {
 
 const isManifest = (p: string) => path.posix.basename(p) === 'Cargo.toml';
 
+/** What a commit holds never changes: the documents read at a base are kept per repository and commit. */
+const CACHE_LIMIT = 8;
+const cache = new Map<string, Promise<BaseDocs | string>>();
+
+/** Documents at a base commit; the locator reports into the problems list it is given. */
+interface BaseDocs extends Omit<TrustedDocs, 'locate' | 'problems' | 'source'> {
+  locator: ((problems: Problem[]) => RefLocator) | undefined;
+}
+
 /** The scope model's documents at the base commit (falls back to the working tree, with a warning, when the base has no catalog). */
 export async function loadTrustedDocs(ws: LoadedWorkspace, base: string): Promise<TrustedDocs> {
-  const root = ws.root;
   if (base === EMPTY_TREE) return workingTreeDocs(ws, 'the repository has no commit yet');
+  const key = `${ws.root}\0${base}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = readBaseDocs(ws.root, base);
+    cache.set(key, hit);
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    hit.catch(() => cache.delete(key));
+  }
+  const docs = await hit;
+  if (typeof docs === 'string') return workingTreeDocs(ws, docs);
+  const problems: Problem[] = [];
+  const { locator, ...rest } = docs;
+  return { ...rest, source: 'base', locate: locator?.(problems), problems };
+}
+
+/** The documents at a base commit, or why they cannot be read from there. */
+async function readBaseDocs(root: string, base: string): Promise<BaseDocs | string> {
   const files = await treeFiles(root, base);
   const present = new Set(files);
   const configFile = CONFIG_FILES.find((f) => present.has(f));
   const manifests = files.filter(isManifest);
   const guessCatalog = DEFAULT_CONFIG.catalog;
   const first = await readBlobs(root, [...(configFile ? [configFile] : []), ...manifests, ...(present.has(guessCatalog) ? [guessCatalog] : [])].map((f) => blobSpec(base, f)));
-  const problems: Problem[] = [];
   let config: MilestoneScopeConfig = structuredClone(DEFAULT_CONFIG);
   if (configFile) {
     const text = first.get(blobSpec(base, configFile));
     if (text !== undefined) config = parseConfig(text, configFile, { root }).config;
   }
-  if (!present.has(config.catalog)) {
-    return workingTreeDocs(ws, `the catalog ${config.catalog} is not in the base commit ${base.slice(0, 12)}`);
-  }
+  if (!present.has(config.catalog)) return `the catalog ${config.catalog} is not in the base commit ${base.slice(0, 12)}`;
   const catalogText = first.get(blobSpec(base, config.catalog)) ?? (await readBlobs(root, [blobSpec(base, config.catalog)])).get(blobSpec(base, config.catalog));
-  if (catalogText === undefined) return workingTreeDocs(ws, `the catalog ${config.catalog} could not be read at the base commit ${base.slice(0, 12)}`);
+  if (catalogText === undefined) return `the catalog ${config.catalog} could not be read at the base commit ${base.slice(0, 12)}`;
   const catalog = confineReferences(root, parseCatalog(catalogText, config.catalog), catalogText);
   const crates = cratesOf(new Map(manifests.map((m) => [m, first.get(blobSpec(base, m))] as [string, string | undefined])));
-  const locate = await hotspotLocator(root, base, catalog, problems);
-  return { source: 'base', config, configFile, catalog, catalogText, crates, locate, problems };
+  const locator = await hotspotLocator(root, base, catalog);
+  return { config, configFile, catalog, catalogText, crates, locator };
 }
 
 /** The model from the working tree, as before there was a base to read it from. */
@@ -92,7 +114,7 @@ async function workingTreeDocs(ws: LoadedWorkspace, why: string): Promise<Truste
  * Locates each hotspot reference at the base: the line refers to its file as it was in the
  * commit that wrote the catalog line, and is followed from there to the base (renames included).
  */
-async function hotspotLocator(root: string, base: string, catalog: Catalog, problems: Problem[]): Promise<RefLocator | undefined> {
+async function hotspotLocator(root: string, base: string, catalog: Catalog): Promise<((problems: Problem[]) => RefLocator) | undefined> {
   const refs = catalog.workItems.flatMap((w) => w.hotspots).filter((r) => r.source.file === catalog.file);
   if (refs.length === 0) return undefined;
   const written = await blameLines(root, base, catalog.file);
@@ -120,7 +142,7 @@ async function hotspotLocator(root: string, base: string, catalog: Catalog, prob
       indexes.set(rev, indexByOldPath(diffs));
     }),
   );
-  return (ref) => {
+  return (problems) => (ref) => {
     const rev = written[ref.source.line];
     const index = rev ? indexes.get(rev) : undefined;
     if (!rev || !index) return { path: ref.path, line: ref.line, endLine: ref.endLine };
