@@ -17,7 +17,7 @@ export const SCOPE_HELP = [
   '',
   'Options:',
   '  --milestone ID         milestone to check (default: the one in progress for --owner)',
-  '  --base REV             compare against REV (default: the base commit recorded at start, else HEAD)',
+  '  --base REV             compare against REV, the start record or earlier (default: the base recorded at start, else HEAD)',
   '  --staged               check the index (what the next commit contains) instead of the working tree',
   '  --strict               warnings fail too',
   `  --severity CODE=LEVEL  override a code's severity (error, warning, information, off); repeatable`,

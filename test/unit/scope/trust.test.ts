@@ -208,3 +208,12 @@ test('MCP scope_check reports a remapped milestone as scope violations', async (
   const result = r.result as { findings: Array<{ code: string }> };
   assert.deepEqual(result.findings.map((f) => f.code).sort(), ['milestone-mapping-changed', 'other-milestone-hotspot']);
 });
+
+test("deleting the milestone's own mapping line does not switch the guard off", async () => {
+  const root = repo();
+  edit(root, CATALOG, (t) => t.replace('- Milestone 2 -> work item 1\n', ''));
+  touchRoot(root);
+  const { run, found } = await scopeJson(root, '--milestone', '2');
+  assert.equal(run.code, 6, run.stdout + run.stderr);
+  assert.deepEqual(found.map((c) => c.split('@')[0]), ['milestone-mapping-changed', 'other-milestone-hotspot']);
+});
