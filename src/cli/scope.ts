@@ -17,7 +17,7 @@ export const SCOPE_HELP = [
   '',
   'Options:',
   '  --milestone ID         milestone to check (default: the one in progress for --owner)',
-  '  --base REV             compare against REV (default: the base commit recorded at start, else HEAD)',
+  '  --base REV             compare against REV, the start record or earlier (default: the base recorded at start, else HEAD)',
   '  --staged               check the index (what the next commit contains) instead of the working tree',
   '  --strict               warnings fail too',
   `  --severity CODE=LEVEL  override a code's severity (error, warning, information, off); repeatable`,
@@ -109,7 +109,7 @@ function plural(n: number, word: string): string {
 
 export function describeScope(r: ScopeResult, strict: boolean): string {
   const against = `${r.base.source === 'empty' ? 'the empty tree' : r.base.commit.slice(0, 12)} (${
-    { option: '--base', recorded: 'recorded base', head: 'HEAD', empty: 'no commits yet' }[r.base.source]
+    { option: '--base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits yet' }[r.base.source]
   })`;
   const lines = [`Scope of milestone ${r.milestone.id} (${r.milestone.title}): ${r.staged ? 'index' : 'working tree'} against ${against}`];
   for (const f of r.findings) lines.push(describeFinding(f).trimEnd());

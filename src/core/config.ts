@@ -8,7 +8,8 @@ import { YamlReader } from './yamlReader';
 
 /** The configuration file's name at the repository root. */
 export const CONFIG_FILE = '.milestone-scope.yaml';
-const CONFIG_FILES = [CONFIG_FILE, '.milestone-scope.yml'];
+/** Configuration file names, the first found wins. */
+export const CONFIG_FILES = [CONFIG_FILE, '.milestone-scope.yml'];
 
 export interface LoadedConfig {
   config: MilestoneScopeConfig;

@@ -18,6 +18,7 @@ import { computeStatusEdits, isoDate, parseStatus, statusEntry, type StatusDocum
 import type { TextEdit } from './textEdits';
 import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
 import { loadWorkspace, trackingFileFor, workspaceFile } from './workspace';
+import { startBaseCommit, writeStartRecord } from './scope/startRecord';
 
 /** One file's change: its new text and the minimal edits from the old one. */
 export interface FileChange {
@@ -148,7 +149,8 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;
-  const startInput = { catalog: ws.catalog, config: ws.config, milestone, owner, date: isoDate(opts.now ?? new Date()), baseCommit: await gitHead(ws.root) };
+  const base = await startBaseCommit(ws.root, milestone.id, await gitHead(ws.root));
+  const startInput = { catalog: ws.catalog, config: ws.config, milestone, owner, date: isoDate(opts.now ?? new Date()), baseCommit: base.commit };
   const plan = computeStartEdits({ ...startInput, status, tracking });
   let push: StartResult['push'];
   if (opts.remote || opts.push) {
@@ -173,6 +175,11 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
   ]);
   if (opts.beforeWrite && plan.changes.length > 0) await opts.beforeWrite(plan);
   const written = await writeAllIfUnchanged(plan.changes, snaps);
+  // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
+  if (plan.preflight.decision === 'ready' && written.length > 0 && base.commit) {
+    await writeStartRecord(ws.root, milestone.id, base.commit);
+    if (base.kept) plan.notes.push(`base commit ${base.commit.slice(0, 12)} kept from the milestone's earlier start`);
+  }
   if (!push) return { ...plan, written };
   const claim = push.commit!.slice(0, 12);
   const upstream = plan.preflight.remote!;

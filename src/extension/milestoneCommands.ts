@@ -6,6 +6,7 @@ import { gitHead } from '../core/git';
 import { resolveOwner } from '../core/owner';
 import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
 import { readRemoteClaim, type RemoteLookup } from '../core/remoteClaim';
+import { startBaseCommit, writeStartRecord } from '../core/scope/startRecord';
 import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
 import { isoDate, parseStatus, statusEntry } from '../core/status';
 import { parseTracking } from '../core/tracking';
@@ -180,7 +181,12 @@ async function unchanged(sources: readonly Source[]): Promise<boolean> {
 async function planStart(ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<{ plan: StartPlan; sources: Source[]; baseCommit: string | undefined }> {
   const trackingFile = trackingFileFor(ws, milestone.id);
   workspaceFile(ws, ws.config.status, 'the status document'); // refuses a STATUS.md leading outside the workspace
-  const [statusSrc, trackingSrc, baseCommit] = await Promise.all([readSource(ws.root, ws.config.status), readSource(ws.root, trackingFile), gitHead(ws.root)]);
+  const [statusSrc, trackingSrc, start] = await Promise.all([
+    readSource(ws.root, ws.config.status),
+    readSource(ws.root, trackingFile),
+    gitHead(ws.root).then((head) => startBaseCommit(ws.root, milestone.id, head)),
+  ]);
+  const baseCommit = start.commit;
   const plan = computeStartEdits({
     catalog: ws.catalog,
     config: ws.config,
@@ -277,7 +283,7 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
         if (!confirmed && !(await confirmSwitch(ctx, milestone))) return undefined;
         confirmed = true;
         if (!(await unchanged(sources))) continue; // a document changed while we computed: recompute
-        const applied = await applyStart(ctx, ws.catalog, plan, sources, milestone, baseCommit);
+        const applied = await applyStart(ctx, ws.root, ws.catalog, plan, sources, milestone, baseCommit);
         if (!applied) return undefined;
         return pre;
       }
@@ -291,7 +297,7 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
   return undefined;
 }
 
-async function applyStart(ctx: ExtensionContextHolder, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
+async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
   const edit = toWorkspaceEdit(plan.changes, sources, `Start milestone ${milestone.id}`);
   const ok = await vscode.workspace.applyEdit(edit);
   if (!ok) {
@@ -309,6 +315,8 @@ async function applyStart(ctx: ExtensionContextHolder, catalog: Catalog, plan: S
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === src.uri.toString());
     if (doc?.isDirty && !(await doc.save())) unsaved.push(c.file);
   }
+  // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
+  if (base) await writeStartRecord(root, milestone.id, base).catch((err: unknown) => ctx.output.warn(`the start record of milestone ${milestone.id} was not written: ${String(err)}`));
   await ctx.active.set({ id: milestone.id, owner: plan.preflight.me, baseCommit: base, startedAt: new Date().toISOString() });
   await getWorkspaceModel(ctx).reload();
   const count = milestoneHotspots(catalog, milestone).length;

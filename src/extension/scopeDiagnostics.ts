@@ -154,8 +154,9 @@ class ScopeGuard implements vscode.Disposable {
     const ws = getWorkspaceModel(this.ctx).current;
     const active = this.ctx.active.current;
     if (!this.enabled || !ws || !active) return this.clear();
-    const milestone = findMilestone(ws.catalog, active.id);
-    if (!milestone) return this.clear(`milestone ${active.id} is not in ${ws.config.catalog}`);
+    // The session reads the milestone from the base commit's catalog: an edit of the catalog
+    // in the working tree does not switch the guard off.
+    const milestone = findMilestone(ws.catalog, active.id) ?? { id: active.id, title: active.id, scope: { kind: 'other' as const, description: '' }, line: 1 };
     try {
       const key = JSON.stringify([this.modelGeneration, ws.root, active.id, active.baseCommit, this.severity]);
       if (!this.session || key !== this.sessionKey) {
@@ -302,7 +303,7 @@ class ScopeGuard implements vscode.Disposable {
     this.statusItem.text = `$(shield) Scope: ${parts.length ? parts.join(' ') : '$(check)'}`;
     this.statusItem.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const r = this.lastResult;
-    const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
+    const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
     md.appendMarkdown(`**Scope guard**: milestone ${r.milestone.id}, changes since ${base}\n\n`);
     md.appendMarkdown(`${error} error${error === 1 ? '' : 's'} · ${warning} warning${warning === 1 ? '' : 's'} · ${information} information\n\n`);
     md.appendMarkdown(this.live.size ? `Includes ${this.live.size} unsaved file${this.live.size === 1 ? '' : 's'}. ` : '');

@@ -86,6 +86,8 @@ export async function resetWorkspace(): Promise<void> {
   await git(['checkout', '-q', '-f', branch]);
   await git(['reset', '-q', '--hard', commit]);
   await git(['clean', '-q', '-f', '-d', '-x', '-e', 'target']);
+  // Start records (refs/milestone-scope/<id>/base) of milestones started by earlier tests.
+  for (const ref of (await git(['for-each-ref', '--format=%(refname)', 'refs/milestone-scope/'])).split('\n').filter(Boolean)) await git(['update-ref', '-d', ref]);
   await waitFor(documentsMatchDisk, 15_000, 'loaded documents to show the reset files');
 }
 

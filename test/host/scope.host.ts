@@ -8,6 +8,7 @@ const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 const FIELD = 'crates/stark-backend/src/field.rs';
 const CARGO = 'Cargo.toml';
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';
+const CATALOG = 'docs/metal-backend-optimization-milestones.md';
 
 interface ScopeState {
   milestone?: string;
@@ -137,4 +138,23 @@ test('scope: severity overrides apply; new unsafe code without SAFETY gets a fix
   await run(fix);
   await editor.edit((b) => b.insert(editor.document.lineAt(d.range.start.line).range.end, 'p is valid for reads; checked by the caller.'));
   await waitFor(() => scopeDiagnostics('crates/metal-backend/src/base.rs', 'unsafe-without-safety').length === 0, 10_000, 'the unsafe diagnostic to clear');
+});
+
+test("scope: an unsaved edit of another milestone's hotspot line in the catalog is an error, and its code still counts", async () => {
+  await startMilestone2();
+  const editor = await openWorkspaceFile(CATALOG, 1);
+  const line = editor.document.getText().split('\n').findIndex((l) => l.includes('Root extraction: `crates/metal-backend/src/merkle_tree.rs:97`'));
+  assert.ok(line >= 0);
+  // Milestone 3's hotspot line deleted in the buffer (not saved).
+  await editor.edit((b) => b.delete(new vscode.Range(line, 0, line + 1, 0)));
+  assert.ok(editor.document.isDirty);
+  const [d] = await waitFor(() => scopeDiagnostics(CATALOG, 'other-milestone-entry').length && scopeDiagnostics(CATALOG, 'other-milestone-entry'), 10_000, 'the other-milestone-entry diagnostic');
+  assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+  assert.match(d.message, /milestone 3's catalog entry \(work item 3/);
+  // The hotspot is still milestone 3's: an edit of fn root is still an error.
+  const merkle = await openWorkspaceFile(MERKLE, 97);
+  await insertAt(merkle, 97, '        let _shared = top.len();\n');
+  await waitFor(() => scopeDiagnostics(MERKLE, 'other-milestone-hotspot').length, 10_000, 'the hotspot error despite the catalog edit');
+  const state = await scopeState();
+  assert.deepEqual([...state.unsaved].sort(), [CATALOG, MERKLE].sort());
 });

@@ -18,6 +18,12 @@ const CODE_LABELS: Record<ScopeCode, string> = {
   'cross-crate': 'outside the crate',
   'supporting-change': 'supporting change',
   'unsafe-without-safety': 'unsafe without SAFETY comment',
+  'other-milestone-entry': "another milestone's catalog entry",
+  'milestone-mapping-changed': 'milestone mapping changed',
+  'pin-rule-changed': 'pin rule changed',
+  'scope-config-changed': 'scope configuration changed',
+  'recorded-base-changed': 'recorded base changed',
+  'milestone-docs': 'milestone documents',
 };
 
 /** The verdict of one file from its findings. */

@@ -63,7 +63,7 @@ export interface ChangedFile {
 
 export interface ChangesPart {
   /** The commit compared against, and where it came from. */
-  base?: { commit: string; source: 'option' | 'recorded' | 'head' | 'empty' };
+  base?: { commit: string; source: 'option' | 'recorded' | 'start' | 'head' | 'empty' };
   files: ChangedFile[];
   counts: Record<Severity, number>;
   /** Why there is no list (not a git repository...). */

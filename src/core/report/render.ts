@@ -88,7 +88,7 @@ function baseText(r: MilestoneReport): string {
   const b = r.changes.base;
   if (!b) return '';
   if (b.source === 'empty') return ' (no commits yet: against the empty tree)';
-  const why = { option: 'given', recorded: 'recorded at start', head: 'HEAD: no base commit was recorded', empty: '' }[b.source];
+  const why = { option: 'given', recorded: 'recorded at start', start: 'the start record', head: 'HEAD: no base commit was recorded', empty: '' }[b.source];
   return ` since base commit ${code(b.commit.slice(0, 12))} (${why})`;
 }
 

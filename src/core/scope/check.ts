@@ -8,18 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseMilestoneId, type Milestone } from '../catalog/model';
 import { diffTexts } from '../diff/buffer';
-import {
-  blobSpec,
-  diffCommits,
-  diffWorkingTree,
-  EMPTY_TREE,
-  lastCommitTouching,
-  listFiles,
-  readBlobs,
-  probeRevision,
-  addedFileHunks,
-} from '../diff/git';
-import { indexByOldPath, mapFileLine } from '../diff/mapLine';
+import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, isGitWorkTree, addedFileHunks } from '../diff/git';
+import { isAncestor, mergeBase, resolveCommits } from '../diff/history';
 import type { FileDiff } from '../diff/types';
 import { InputError, problem, type Problem, type Severity } from '../problems';
 import { sameOwner } from '../statusDoc/statuses';
@@ -28,10 +18,11 @@ import { loadTrackingFor } from '../workspace';
 import { parseAllowedFiles } from './allowed';
 import { classifyFile, textsNeeded, type FileTexts, type ScopeFinding } from './classify';
 import type { SeverityOverrides } from './codes';
-import { cratesOf } from './crates';
-import { buildScopeModel, type RefLocator, type ScopeModel } from './model';
+import { buildScopeModel, type ScopeModel } from './model';
+import { startRef } from './startRecord';
+import { loadTrustedDocs } from './trusted';
 
-export type BaseSource = 'option' | 'recorded' | 'head' | 'empty';
+export type BaseSource = 'option' | 'recorded' | 'start' | 'head' | 'empty';
 
 export interface ScopeResult {
   milestone: { id: string; title: string };
@@ -61,8 +52,12 @@ export async function resolveActiveMilestone(ws: LoadedWorkspace, choice: { mile
     const want = normaliseMilestoneId(choice.milestone);
     milestone = ws.catalog.milestones.find((m) => normaliseMilestoneId(m.id) === want);
     if (!milestone) {
-      const known = ws.catalog.milestones.map((m) => m.id).join(', ') || 'none';
-      throw new InputError(`milestone ${choice.milestone} is not in the catalog (known: ${known})`, { file: ws.catalog.file, line: 1 }, 'scope/unknown-milestone');
+      // Not in the working tree's catalog: the check still runs when the base commit's catalog
+      // has it (removing one's own mapping line does not switch the guard off).
+      if (!/^[A-Za-z0-9][\w.-]*$/.test(choice.milestone.trim())) {
+        throw new InputError(`milestone ${choice.milestone} is not in the catalog`, { file: ws.catalog.file, line: 1 }, 'scope/unknown-milestone');
+      }
+      milestone = { id: choice.milestone.trim(), title: choice.milestone.trim(), scope: { kind: 'other', description: '' }, line: 1 };
     }
   } else {
     const owner = choice.owner;
@@ -109,26 +104,6 @@ async function readWorkingFile(root: string, file: string): Promise<string | und
   }
 }
 
-/** Locates catalog references at the base when the catalog was written at another commit. */
-async function refLocator(root: string, catalogRev: string | undefined, base: string, hotspotPaths: string[], problems: Problem[]): Promise<RefLocator | undefined> {
-  if (base === EMPTY_TREE) return undefined;
-  if (!catalogRev || catalogRev === base || hotspotPaths.length === 0) return undefined;
-  const index = indexByOldPath(await diffCommits(root, catalogRev, base, hotspotPaths));
-  if (index.size === 0) return undefined;
-  return (ref) => {
-    const first = mapFileLine(index, ref.path, ref.line);
-    if (first.kind === 'file-deleted') {
-      problems.push(problem('warning', 'scope/hotspot-file-gone', `hotspot ${ref.path}:${ref.line} names a file deleted since the catalog's revision ${catalogRev.slice(0, 12)}`, ref.source));
-      return undefined;
-    }
-    const last = ref.endLine === ref.line ? first : mapFileLine(index, ref.path, ref.endLine);
-    if (first.kind === 'removed') {
-      problems.push(problem('information', 'scope/hotspot-line-gone', `the line of hotspot ${ref.path}:${ref.line} was deleted since the catalog's revision ${catalogRev.slice(0, 12)}; its region is taken around line ${first.line}`, ref.source));
-    }
-    return { path: first.path, line: first.line, endLine: Math.max(first.line, last.kind === 'file-deleted' ? first.line : last.line) };
-  };
-}
-
 export class ScopeSession {
   private readonly baseTexts = new Map<string, string | undefined>();
   private diffs = new Map<string, FileDiff>();
@@ -146,46 +121,97 @@ export class ScopeSession {
     const root = ws.root;
     const problems: Problem[] = [];
     // Independent reads run together; the git check's verdict is reported first.
-    const [base, tracking, manifests, catalogRev] = await Promise.allSettled([
-      ScopeSession.resolveBase(root, options, problems),
-      loadTrackingFor(ws, options.milestone.id),
-      listFiles(root, ['Cargo.toml', ':(glob)**/Cargo.toml']),
-      lastCommitTouching(root, ws.config.catalog),
-    ]);
+    const [base, tracking] = await Promise.allSettled([ScopeSession.resolveBase(root, options, problems), loadTrackingFor(ws, options.milestone.id)]);
     if (base.status === 'rejected') throw base.reason;
     if (tracking.status === 'rejected') throw tracking.reason;
-    if (manifests.status === 'rejected') throw manifests.reason;
-    const hotspotPaths = [...new Set(ws.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path)))];
-    const locate = await refLocator(root, catalogRev.status === 'fulfilled' ? catalogRev.value : undefined, base.value.commit, hotspotPaths, problems);
-    const manifestPaths = manifests.value;
-    const manifestTexts = new Map<string, string | undefined>(await Promise.all(manifestPaths.map(async (m) => [m, await readWorkingFile(root, m)] as [string, string | undefined])));
-    const crates = cratesOf(manifestTexts);
+    // The rules come from the base commit, never from what the milestone's own changes rewrote.
+    const docs = await loadTrustedDocs(ws, base.value.commit);
+    problems.push(...docs.problems);
+    const milestone = docs.catalog.milestones.find((m) => normaliseMilestoneId(m.id) === normaliseMilestoneId(options.milestone.id));
+    if (!milestone) {
+      const known = docs.catalog.milestones.map((m) => m.id).join(', ') || 'none';
+      throw new InputError(
+        docs.source === 'base'
+          ? `milestone ${options.milestone.id} is not in the catalog ${docs.config.catalog} at the base commit ${base.value.commit.slice(0, 12)} (known: ${known}); the scope guard reads the catalog from there (commit the catalog entry first)`
+          : `milestone ${options.milestone.id} is not in the catalog ${docs.config.catalog} (known: ${known})`,
+        { file: docs.config.catalog, line: 1 },
+        'scope/unknown-milestone',
+      );
+    }
     const allowed = parseAllowedFiles(tracking.value.text, tracking.value.file);
     problems.push(...allowed.problems);
-    const model = buildScopeModel({ config: ws.config, catalog: ws.catalog, milestone: options.milestone, crates, allowed, severity: options.severity, locate });
+    const model = buildScopeModel({
+      config: docs.config,
+      catalog: docs.catalog,
+      milestone,
+      crates: docs.crates,
+      allowed,
+      severity: options.severity,
+      locate: docs.locate,
+      configFile: docs.configFile,
+      trusted: docs.source === 'base',
+      startRecord: base.value.record,
+    });
     if (!model.crate) {
-      problems.push(problem('warning', 'scope/crate-not-found', `no Cargo.toml declares package ${ws.config.crate}; every change counts as cross-crate`, { file: ws.configFile ?? ws.config.catalog, line: 1 }));
+      problems.push(problem('warning', 'scope/crate-not-found', `no Cargo.toml declares package ${docs.config.crate}; every change counts as cross-crate`, { file: docs.configFile ?? docs.config.catalog, line: 1 }));
     }
-    return new ScopeSession(root, model, base.value, options.staged ?? false, problems);
+    return new ScopeSession(root, model, { commit: base.value.commit, source: base.value.source }, options.staged ?? false, problems);
   }
 
-  /** The base commit: the user's --base, the recorded base, else HEAD (each probe also checks for git). */
-  private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource }> {
+  /**
+   * The base commit. With a start record (the ref written at Start): `--base` and the base
+   * written in the tracking file are accepted only when they are that commit or earlier; else the
+   * start record is the base. Without one: `--base`, else the recorded base when it is an
+   * ancestor of HEAD, else HEAD. Each probe also checks for git.
+   */
+  private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource; record?: string }> {
     const notGit = () => new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
+    const ref = startRef(o.milestone.id);
+    // One git process resolves HEAD, the start record and the revisions given.
+    let revs: Map<string, string | undefined>;
+    try {
+      revs = await resolveCommits(root, ['HEAD', ref, ...(o.base !== undefined ? [o.base] : []), ...(o.recordedBase ? [o.recordedBase] : [])]);
+    } catch (err) {
+      if (!(await isGitWorkTree(root))) throw notGit();
+      throw err;
+    }
+    const head = { commit: revs.get('HEAD') };
+    let record = revs.get(ref);
+    const at = o.recordedBaseAt ?? { file: '.', line: 1 };
+    if (record && head.commit && !(await isAncestor(root, record, head.commit))) {
+      const common = await mergeBase(root, record, head.commit);
+      problems.push(
+        problem('warning', 'scope/start-record-not-ancestor', `the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}, ${ref}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`, at),
+      );
+      record = common;
+    }
     if (o.base !== undefined) {
-      const { workTree, commit } = await probeRevision(root, o.base);
-      if (!workTree) throw notGit();
+      const commit = revs.get(o.base);
       if (!commit) throw new InputError(`--base ${o.base} does not name a commit`, undefined, 'scope/bad-base');
-      return { commit, source: 'option' };
+      if (record && !(await isAncestor(root, commit, record))) {
+        throw new InputError(`--base ${o.base} is later than the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}); compare against that commit or an earlier one`, undefined, 'scope/base-after-start');
+      }
+      return { commit, source: 'option', record };
     }
     if (o.recordedBase) {
-      const { workTree, commit } = await probeRevision(root, o.recordedBase);
-      if (!workTree) throw notGit();
-      if (commit) return { commit, source: 'recorded' };
-      problems.push(problem('warning', 'scope/recorded-base-missing', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not in this repository; comparing against HEAD`, o.recordedBaseAt ?? { file: '.', line: 1 }));
+      const commit = revs.get(o.recordedBase);
+      if (!commit) {
+        problems.push(problem('warning', 'scope/recorded-base-missing', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not in this repository; comparing against ${record ? 'the start record' : 'HEAD'}`, at));
+      } else if (record) {
+        // Only the start record or an earlier commit; a later one would hide commits (recorded-base-changed says so).
+        if (await isAncestor(root, commit, record)) return { commit, source: 'recorded', record };
+        return { commit: record, source: 'start', record };
+      } else if (head.commit && (await isAncestor(root, commit, head.commit))) {
+        return { commit, source: 'recorded' };
+      } else {
+        const common = head.commit ? await mergeBase(root, commit, head.commit) : undefined;
+        problems.push(
+          problem('warning', 'scope/recorded-base-not-ancestor', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`, at),
+        );
+        if (common) return { commit: common, source: 'recorded' };
+      }
     }
-    const head = await probeRevision(root, 'HEAD');
-    if (!head.workTree) throw notGit();
+    if (record) return { commit: record, source: 'start', record };
     return head.commit ? { commit: head.commit, source: 'head' } : { commit: EMPTY_TREE, source: 'empty' };
   }
 

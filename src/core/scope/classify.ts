@@ -5,6 +5,7 @@ import type { Problem, Severity } from '../problems';
 import { parseStatus, type StatusEntry } from '../status';
 import { severityOf, type ScopeCode } from './codes';
 import { inMilestoneCrate, milestoneLabel, type ScopeModel } from './model';
+import { classifyCatalog, classifyConfig, documentKind, sameBase, trackingBaseFindings, type DocFinding } from './documents';
 import { describePinChange, pinChanges } from './pins';
 import { hotspotRegions, hunkTouches, type Region } from './regions';
 import { findUnsafe } from './rust/unsafe';
@@ -53,7 +54,9 @@ function addsUnsafe(hunks: readonly Hunk[]): boolean {
 export function textsNeeded(model: ScopeModel, diff: FileDiff): { base: boolean; current: boolean } {
   if (diff.binary) return { base: false, current: false };
   const p = diff.newPath ?? diff.oldPath;
-  if (isManifest(diff.newPath) || isManifest(diff.oldPath) || p === model.statusFile) return { base: diff.oldPath !== undefined, current: diff.newPath !== undefined };
+  const both = { base: diff.oldPath !== undefined, current: diff.newPath !== undefined };
+  if (isManifest(diff.newPath) || isManifest(diff.oldPath) || p === model.statusFile) return both;
+  if (documentKind(model, diff) || model.trackingOwner(p ?? '') === normaliseMilestoneId(model.milestone.id)) return both;
   if (isRust(diff.newPath) || isRust(diff.oldPath)) {
     const regions = diff.oldPath !== undefined && model.otherHotspots.has(diff.oldPath);
     return { base: regions, current: diff.newPath !== undefined && addsUnsafe(diff.hunks) };
@@ -141,13 +144,30 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
     findings.push(f);
   };
 
+  const emitDoc = (f: DocFinding) => {
+    const { code, message, line, endLine, hunk, ...extra } = f;
+    const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+    emit(code, message, { line, endLine }, clean, hunk);
+  };
+
   // A mode change alone changes no content.
   if (hunks.length === 0 && !diff.binary && diff.kind === 'modified') return { findings, problems };
 
-  // Tracking files: the milestone's own is in scope, any other milestone's is not.
+  // The milestone documents and the configuration: classified by what they change.
+  const doc = documentKind(model, diff);
+  if (doc) {
+    const found = doc === 'catalog' ? classifyCatalog(model, diff, texts.base, texts.current) : classifyConfig(model, diff, texts.base, texts.current);
+    for (const f of found) emitDoc(f);
+    return { findings, problems };
+  }
+
+  // Tracking files: the milestone's own is in scope (but not a change of its recorded base), any other milestone's is not.
   const tracking = model.trackingOwner(diff.newPath ?? '') ?? model.trackingOwner(diff.oldPath ?? '');
   if (tracking !== undefined) {
-    if (tracking === activeId) return { findings, problems };
+    if (tracking === activeId) {
+      for (const f of trackingBaseFindings(model, diff, texts.base, texts.current)) emitDoc(f);
+      return { findings, problems };
+    }
     const other = model.milestoneById(tracking);
     const who = other ? milestoneLabel(other) : `milestone ${tracking}`;
     const message = `Changes the tracking file of ${who}; only milestone ${active.id}'s tracking file and STATUS.md row belong to this milestone.`;
@@ -170,9 +190,21 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
       const ids = new Set<string>();
       for (const e of before?.entries ?? []) if (h.oldLines > 0 && e.line >= h.oldStart && e.line < h.oldStart + h.oldLines) ids.add(e.id);
       for (const e of after?.entries ?? []) if (h.newLines > 0 && e.line >= h.newStart && e.line < h.newStart + h.newLines) ids.add(e.id);
-      if (ids.size === 0) continue;
+      if (ids.size === 0) {
+        emit('milestone-docs', `Edits ${path.posix.basename(model.statusFile)} outside the milestone rows.`, hunkLocation(h), {}, h);
+        continue;
+      }
       handled.add(h);
       for (const id of ids) {
+        if (id === activeId && changed.has(id)) {
+          const was = before?.entries.find((e) => e.id === id)?.base;
+          const now = after?.entries.find((e) => e.id === id)?.base;
+          const moved = model.startRecord ? now !== undefined && !sameBase(now, model.startRecord) : was !== undefined && was !== now;
+          if (moved) {
+            const since = model.startRecord ? `the base commit recorded when milestone ${active.id} started is ${model.startRecord.slice(0, 12)}` : `the base commit recorded at the base revision is ${was}`;
+            emit('recorded-base-changed', `Changes milestone ${active.id}'s base commit in its STATUS.md row to ${now ?? 'nothing'}, but ${since}; the guard keeps comparing against that commit. Restore the recorded base.`, hunkLocation(h), {}, h);
+          }
+        }
         if (id === activeId || !changed.has(id)) continue;
         const other = model.milestoneById(id);
         emit('other-milestone-tracking', `Changes the STATUS.md row of ${other ? milestoneLabel(other) : `milestone ${id}`}; only milestone ${active.id}'s row belongs to this milestone.`, hunkLocation(h), { milestone: other?.id ?? id }, h);

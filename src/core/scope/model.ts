@@ -46,6 +46,14 @@ export interface ScopeModel {
   allowed: AllowedFiles;
   severity: SeverityOverrides;
   milestoneById(id: string): Milestone | undefined;
+  /** The catalog the model was built from (at the base commit when `trusted`). */
+  catalog: Catalog;
+  /** The configuration file at the base (undefined: defaults applied there). */
+  configFile: string | undefined;
+  /** True when the model was read from the base commit, false when from the working tree. */
+  trusted: boolean;
+  /** The base commit recorded when the milestone started (its git ref), if any. */
+  startRecord: string | undefined;
 }
 
 export interface ScopeModelInput {
@@ -57,6 +65,10 @@ export interface ScopeModelInput {
   severity?: SeverityOverrides;
   /** Locates catalog references at the base revision (identity when the catalog's revision is the base). */
   locate?: RefLocator;
+  configFile?: string;
+  /** Default true: the documents were read from the base commit. */
+  trusted?: boolean;
+  startRecord?: string;
 }
 
 function escapeRegExp(s: string): string {
@@ -127,6 +139,10 @@ export function buildScopeModel(input: ScopeModelInput): ScopeModel {
     allowed: input.allowed,
     severity: input.severity ?? {},
     milestoneById: (id) => catalog.milestones.find((m) => normaliseMilestoneId(m.id) === normaliseMilestoneId(id)),
+    catalog,
+    configFile: input.configFile,
+    trusted: input.trusted ?? true,
+    startRecord: input.startRecord,
   };
 }
 
