@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readTextFile } from './files';
 import * as path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { DEFAULT_CONFIG, type CargoCommandSpec, type MilestoneScopeConfig } from './configTypes';
@@ -229,13 +229,8 @@ export function parseConfig(text: string, file = CONFIG_FILE, options: ReadConte
 /** Reads `.milestone-scope.yaml` (or `.yml`) at `root`; defaults when there is none. */
 export async function loadConfig(root: string): Promise<LoadedConfig> {
   for (const name of CONFIG_FILES) {
-    let text: string;
-    try {
-      text = await fs.readFile(path.join(root, name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
+    const text = await readTextFile(path.join(root, name), name);
+    if (text === undefined) continue;
     return { ...parseConfig(text, name, { root }), file: name };
   }
   return { config: structuredClone(DEFAULT_CONFIG), file: undefined, problems: [] };
