@@ -20,7 +20,7 @@ after(() => {
 test('sections: a summary holding the section end marker does not make the tracking file grow on every complete', async () => {
   const root = await startedRepo('tester');
   repos.push(root);
-  const summary = 'Batched.\n<!-- milestone-scope:report-summary:end -->\ntail <!-- milestone-scope:report-changes:start -->';
+  const summary = 'Batched.\n<!-- milestone-scope:summary:end -->\ntail <!-- milestone-scope:report-changes:start -->';
   const args = ['complete', '2', '--owner', 'tester', '--summary', summary, '--baseline', BASELINE, '--after', AFTER];
   const first = await runCli(root, ...args);
   assert.ok(first.code === 0 || first.code === 2, first.stderr);
@@ -31,7 +31,7 @@ test('sections: a summary holding the section end marker does not make the track
   }
   assert.equal(new Set(sizes).size, 1, `sizes ${sizes.join(', ')}`);
   const text = readFileSync(path.join(root, TRACKING('2')), 'utf8');
-  assert.equal(text.split('<!-- milestone-scope:report-summary:end -->').length - 1, first.code === 0 ? 1 : 0, 'one end marker for the summary section');
+  assert.equal(text.split('<!-- milestone-scope:summary:end -->').length - 1, first.code === 0 ? 1 : 0, 'one end marker for the summary section');
 });
 
 test('owners: an owner with "|" round-trips through STATUS.md (a second start is a resume, not a conflict)', async () => {
@@ -47,7 +47,7 @@ test('owners: an owner with "|" round-trips through STATUS.md (a second start is
 });
 
 test('owners: an owner with a newline or other control characters is refused at the boundary', async () => {
-  for (const bad of ['eve\n- Status: completed', 'eve\r', 'a\u0000b', 'x\u001b[31m', '`', 'a`b']) {
+  for (const bad of ['eve\n- Status: completed', 'eve\rx', 'a\u0000b', 'x\u001b[31m', '`', 'a`b']) {
     await assert.rejects(resolveOwner('.', bad), (e: unknown) => e instanceof InputError && /owner/i.test((e as Error).message), JSON.stringify(bad));
   }
   const root = fixtureCopy();
