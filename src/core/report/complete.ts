@@ -279,7 +279,15 @@ export async function planCompletion(root: string, milestoneId: string, opts: Co
       edits = edit(r);
     }
   }
-  return { ...base, report: r, markdown: renderReport(r), changes: edits.changes, notes: [...base.notes, ...edits.notes] };
+  const notes = [...base.notes, ...edits.notes];
+  // A completion that stopped between its two files: one records it, the other not yet.
+  const statusDone = statusEntry(status, milestone.id)?.status === 'completed';
+  const trackingDone = tracking.status === 'completed';
+  if (ownership.alreadyCompleted && statusDone !== trackingDone) {
+    const [has, lacks] = statusDone ? [status.file, tracking.file] : [tracking.file, status.file];
+    if (edits.changes.some((c) => c.file === lacks)) notes.unshift(`completed an interrupted completion: ${has} records the milestone as completed but ${lacks} did not; ${lacks} now records it too`);
+  }
+  return { ...base, report: r, markdown: renderReport(r), changes: edits.changes, notes };
 }
 
 /** Writes a plan's files, only if none changed on disk since it was read (else ConcurrentChangeError, nothing written). */

@@ -12,6 +12,10 @@ import { parseTracking } from '../../../src/core/tracking';
 import { buildCli, CLI } from '../cli/run';
 import { STATUS, tracking } from '../core/helpers';
 import { cleanup, fixtureCopy, runCli } from './hostileHelpers';
+import { AFTER, BASELINE, remove, startedRepo } from '../report/helpers';
+
+const roots: string[] = [];
+after(() => roots.forEach(remove));
 
 before(buildCli);
 after(cleanup);
@@ -96,4 +100,16 @@ test('pair: the second file failing to write rolls the first back (no half-done 
   assert.equal(existsSync(path.join(root, tracking('2'))), false);
   assert.deepEqual(leftovers(root), []);
   rmSync(path.join(root, tracking('2')), { force: true });
+});
+
+test('pair: the tracking file says completed, STATUS.md still in progress: the next complete finishes it and says so', async () => {
+  const root = await startedRepo('tester');
+  roots.push(root);
+  const file = path.join(root, tracking('2'));
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/- Status: .*/, '- Status: completed').replace(/(- Started: .*)/, '$1\n- Completed: 2026-12-02'));
+  const r = await runCli(root, 'complete', '2', '--owner', 'tester', '--summary', 'Batched.', '--baseline', BASELINE, '--after', AFTER);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout + r.stderr, /interrupted completion/);
+  const s = parseStatus(readFileSync(path.join(root, STATUS), 'utf8'), STATUS);
+  assert.equal(statusEntry(s, '2')?.status, 'completed');
 });
