@@ -1,5 +1,5 @@
 /** `milestone-scope report <ID>` and `milestone-scope complete <ID>`. */
-import { promises as fs } from 'node:fs';
+import { readTextFile } from '../core/files';
 import { InputError } from '../core/problems';
 import {
   completeMilestone,
@@ -76,7 +76,9 @@ async function readSummary(io: CliIO, root: string, values: Record<string, unkno
   }
   if (file === undefined) return undefined;
   try {
-    const content = await fs.readFile(argumentPath(io, root, file, '--summary-file'), 'utf8');
+    // A folder or a FIFO is refused before it is read (a FIFO with no writer would hang the read).
+    const content = await readTextFile(argumentPath(io, root, file, '--summary-file'), `--summary-file ${file}`);
+    if (content === undefined) throw new InputError(`--summary-file ${file} does not exist`, undefined, 'input/usage');
     if (content.trim() === '') throw new InputError(`--summary-file ${file} is empty`, undefined, 'input/usage');
     return content;
   } catch (err) {

@@ -4,7 +4,7 @@ import { EXIT, exitForDecision } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { describePreflight, REMOTE_HELP, REMOTE_OPTIONS, remoteJson, remoteOptions } from './preflight';
-import { JSON_VERSION, preflightJson } from './views';
+import { formatProblems, JSON_VERSION, preflightJson, problemJson } from './views';
 
 export const START_HELP = [
   'Usage: milestone-scope start <ID> [options]',
@@ -45,15 +45,18 @@ export async function runStart(argv: string[], io: CliIO): Promise<number> {
       written: r.written,
       pushed: r.push ? { ok: r.push.ok, ref: r.push.ref, commit: r.push.commit ?? null, error: r.push.error ?? null, adopted: r.push.adopted } : null,
       notes: r.notes,
+      problems: (r.problems ?? []).map(problemJson),
     });
   } else {
     io.stdout(describePreflight(r.preflight));
     if (started) io.stdout(`Started milestone ${r.preflight.milestone.id} as ${r.preflight.me}.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`);
     else if (pushFailed) io.stdout('Not started: the claim could not be pushed; nothing changed.\n');
+    else if (r.preflight.decision === 'resume' && r.written.length > 0) io.stdout(`Already in progress by you: resuming; completed the interrupted start.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`);
     else if (r.preflight.decision === 'resume') io.stdout('Already in progress by you: resuming; nothing changed.\n');
     else io.stdout('Not started; nothing changed.\n');
     for (const w of r.preflight.warnings ?? []) io.stderr(`warning: ${w}\n`);
     for (const n of r.notes) io.stderr(`note: ${n}\n`);
+    if (r.problems?.length) io.stderr('\n' + formatProblems(r.problems));
   }
   return pushFailed ? EXIT.unexpected : exitForDecision(r.preflight.decision);
 }

@@ -1,10 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { readTextFile } from './files';
 import * as path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { DEFAULT_CONFIG, type CargoCommandSpec, type MilestoneScopeConfig } from './configTypes';
 import type { Problem } from './problems';
 import { escapeMessage, pathEscape, resolveInside } from './paths';
 import { YamlReader } from './yamlReader';
+import { cargoPathSettings } from './cargo/invocation';
 
 /** The configuration file's name at the repository root. */
 export const CONFIG_FILE = '.milestone-scope.yaml';
@@ -151,7 +152,7 @@ export function cargoSpec(r: YamlReader, v: Node | null, what: string, ctx: Read
     r.report('error', 'config/type', `${what}: "${spec?.command ?? ''}" is not a cargo command this tool runs (${[...CARGO_COMMANDS].join(', ')})`, v);
     return undefined;
   }
-  for (const [flag, value] of cargoPathArgs(spec.args ?? [])) {
+  for (const [flag, value] of cargoPathSettings(spec)) {
     const inside = resolveInside(ctx.root ?? '.', value, { lexical: ctx.root === undefined });
     if (!inside.ok) {
       r.report('error', 'config/outside-workspace', `${what}: ${flag} must name a place inside the repository: ${inside.message}`, v);
@@ -162,21 +163,6 @@ export function cargoSpec(r: YamlReader, v: Node | null, what: string, ctx: Read
     r.report('warning', 'config/workspace-wide', `${what} is workspace-wide; the workflow runs per-crate commands only`, v);
   }
   return spec;
-}
-
-/** cargo's own options that take a path (arguments after `--` belong to the program run). */
-const CARGO_PATH_FLAGS = ['--manifest-path', '--target-dir', '--artifact-dir', '--out-dir', '--lockfile-path'];
-
-function cargoPathArgs(args: readonly string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-    const a = args[i]!;
-    for (const flag of CARGO_PATH_FLAGS) {
-      if (a === flag) out.push([flag, args[i + 1] ?? '']);
-      else if (a.startsWith(flag + '=')) out.push([flag, a.slice(flag.length + 1)]);
-    }
-  }
-  return out;
 }
 
 /** `cargo test -p pkg --test name -- --nocapture` -> spec. Whitespace-separated; no shell quoting. */
@@ -230,13 +216,8 @@ export function parseConfig(text: string, file = CONFIG_FILE, options: ReadConte
 /** Reads `.milestone-scope.yaml` (or `.yml`) at `root`; defaults when there is none. */
 export async function loadConfig(root: string): Promise<LoadedConfig> {
   for (const name of CONFIG_FILES) {
-    let text: string;
-    try {
-      text = await fs.readFile(path.join(root, name), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
+    const text = await readTextFile(path.join(root, name), name);
+    if (text === undefined) continue;
     return { ...parseConfig(text, name, { root }), file: name };
   }
   return { config: structuredClone(DEFAULT_CONFIG), file: undefined, problems: [] };

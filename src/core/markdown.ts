@@ -1,5 +1,6 @@
 import type { Nodes, Root } from 'mdast';
-import { parseWithMarkdownIt } from './mdast/fromMarkdownIt';
+import { MAX_NESTING, parseWithMarkdownIt, type MarkdownCut } from './mdast/fromMarkdownIt';
+import { problem, type Problem } from './problems';
 
 /**
  * Parses markdown (CommonMark with tables and strikethrough) into mdast with source positions.
@@ -7,6 +8,17 @@ import { parseWithMarkdownIt } from './mdast/fromMarkdownIt';
  */
 export function parseMarkdown(text: string): Root {
   return parseWithMarkdownIt(text, lineSpans(text));
+}
+
+/**
+ * Content the parser did not read because it is nested deeper than MAX_NESTING lists or block
+ * quotes: one warning at the first line dropped.
+ */
+export function nestingProblems(root: Root, file: string): Problem[] {
+  const cuts = ((root.data ?? {}) as { cuts?: MarkdownCut[] }).cuts ?? [];
+  return cuts.map((c) =>
+    problem('warning', 'markdown/too-deep', `lists or block quotes nested more than ${MAX_NESTING} levels deep: the content from here${c.endLine > c.line ? ` to line ${c.endLine}` : ''} is not read`, { file, line: c.line }),
+  );
 }
 
 /** Plain text of a node: inline code keeps its content, markup is dropped. */

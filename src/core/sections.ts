@@ -32,6 +32,15 @@ export function readSection(text: string, name: string): string | undefined {
 export class SectionError extends Error {}
 
 /**
+ * A body as written between markers: any marker of this tool inside it (a summary quoting one) is
+ * escaped as `&lt;!-- milestone-scope:`, which renders the same, so that no body can end its own
+ * section early or open another (the file would then grow on every write).
+ */
+export function escapeMarkers(body: string): string {
+  return body.replace(/<!--(\s*)milestone-scope:/g, '&lt;!--$1milestone-scope:');
+}
+
+/**
  * Replaces the section's body, or appends the section at the end of the document
  * (after a blank line) when it is absent. A start marker without its end marker is
  * an error rather than a guess, so nothing after it can be lost.
@@ -39,7 +48,7 @@ export class SectionError extends Error {}
 export function upsertSection(text: string, name: string, body: string): string {
   const { start, end } = sectionMarkers(name);
   const eol = detectEol(text);
-  const normalisedBody = body.replace(/\r?\n/g, eol).replace(new RegExp(`${eol}$`), '');
+  const normalisedBody = escapeMarkers(body).replace(/\r?\n/g, eol).replace(new RegExp(`${eol}$`), '');
   const block = `${start}${eol}${normalisedBody}${eol}${end}`;
   const s = text.indexOf(start);
   if (s < 0) {

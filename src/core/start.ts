@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';
-import { ConcurrentChangeError, readSnapshot, writeAllIfUnchanged, type FileSnapshot } from './files';
+import { ConcurrentChangeError, readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from './files';
 import { gitHead } from './git';
 import { resolveOwner } from './owner';
 import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
-import { InputError } from './problems';
+import { InputError, type Problem } from './problems';
 import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type RemoteOptions } from './remoteClaim';
-import { computeStatusEdits, isoDate, parseStatus, statusEntry, type StatusDocument } from './status';
+import { computeStatusEdits, isoDate, parseStatus, sameOwner, statusEntry, type StatusDocument } from './status';
 import type { TextEdit } from './textEdits';
 import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
 import { loadWorkspace, trackingFileFor, workspaceFile } from './workspace';
@@ -36,8 +36,10 @@ export interface StartPlan {
   preflight: PreflightResult;
   /** Empty unless the decision is `ready`. */
   changes: FileChange[];
-  /** Things that could not be recorded (no Owner column, no git commit yet, ...). */
+  /** Things that could not be recorded (no Owner column, no git commit yet, ...), and repairs made. */
   notes: string[];
+  /** Problems of the documents read (configuration, catalog, STATUS.md), as `list` reports them. */
+  problems?: Problem[];
 }
 
 export interface StartInput {
@@ -53,9 +55,13 @@ export interface StartInput {
   baseCommit: string | undefined;
 }
 
-/** Pure: the pre-flight decision and, when ready, the edits that start the milestone. */
+/**
+ * Pure: the pre-flight decision and, when ready, the edits that start the milestone. A resume
+ * whose two files disagree (one records the start, the other does not: a start that stopped
+ * between its two writes) gets the edits that complete it, with a note saying so.
+ */
 export function computeStartEdits(input: StartInput): StartPlan {
-  const { milestone, status, tracking, owner, date } = input;
+  const { milestone, status, tracking, owner } = input;
   const pre = decidePreflight({
     milestone,
     statusFile: status.file,
@@ -64,30 +70,58 @@ export function computeStartEdits(input: StartInput): StartPlan {
     tracking,
     me: owner,
   });
+  if (pre.decision === 'resume') return { preflight: pre, ...completeInterruptedStart(input, pre) };
   if (pre.decision !== 'ready') return { preflight: pre, changes: [], notes: [] };
+  return { preflight: pre, ...startChanges(input, input.date, { status: true, tracking: true }) };
+}
 
+/** The edits that record the start in the files asked for. */
+function startChanges(input: StartInput, date: string, which: { status: boolean; tracking: boolean }): { changes: FileChange[]; notes: string[] } {
+  const { milestone, status, tracking, owner } = input;
   const notes: string[] = [];
-  const s = computeStatusEdits(status, milestone.id, { status: 'in_progress', owner, started: date });
-  notes.push(...s.skipped.map((x) => `${status.file}: ${x}`));
-  const changes: FileChange[] = [{ file: status.file, create: !status.exists, before: status.text, after: s.text, edits: s.edits }];
-
-  const fields: TrackingChange = { status: 'in_progress', owner, started: date };
-  if (input.baseCommit) fields.base = input.baseCommit;
-  else notes.push('no git commit yet: the base commit was not recorded');
-  if (tracking.exists) {
-    const t = computeTrackingEdits(tracking, fields);
-    changes.push({ file: tracking.file, create: false, before: tracking.text, after: t.text, edits: t.edits });
-  } else {
-    const text = newTrackingText(input, fields);
-    changes.push({
-      file: tracking.file,
-      create: true,
-      before: '',
-      after: text,
-      edits: [{ offset: 0, end: 0, newText: text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
-    });
+  const changes: FileChange[] = [];
+  if (which.status) {
+    const s = computeStatusEdits(status, milestone.id, { status: 'in_progress', owner, started: date });
+    notes.push(...s.skipped.map((x) => `${status.file}: ${x}`));
+    changes.push({ file: status.file, create: !status.exists, before: status.text, after: s.text, edits: s.edits });
   }
-  return { preflight: pre, changes: changes.filter((c) => c.create || c.after !== c.before), notes };
+  if (which.tracking) {
+    const fields: TrackingChange = { status: 'in_progress', owner, started: date };
+    if (input.baseCommit) fields.base = input.baseCommit;
+    else notes.push('no git commit yet: the base commit was not recorded');
+    if (tracking.exists) {
+      const t = computeTrackingEdits(tracking, fields);
+      changes.push({ file: tracking.file, create: false, before: tracking.text, after: t.text, edits: t.edits });
+    } else {
+      const text = newTrackingText(input, fields);
+      changes.push({
+        file: tracking.file,
+        create: true,
+        before: '',
+        after: text,
+        edits: [{ offset: 0, end: 0, newText: text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+      });
+    }
+  }
+  return { changes: changes.filter((c) => c.create || c.after !== c.before), notes };
+}
+
+/** A resume where only one of the two files records the start: the edits that bring the other in line. */
+function completeInterruptedStart(input: StartInput, pre: PreflightResult): { changes: FileChange[]; notes: string[] } {
+  const { status: sv, tracking: tv } = pre.sources;
+  const mine = (v: typeof sv) => v.status === 'in_progress' && sameOwner(v.owner, input.owner);
+  const lagging = (v: typeof sv) => !v.recorded || v.status === 'not_started';
+  const statusLags = mine(tv) && lagging(sv);
+  const trackingLags = mine(sv) && lagging(tv);
+  if (!statusLags && !trackingLags) return { changes: [], notes: [] };
+  const from = statusLags ? tv : sv;
+  const to = statusLags ? sv : tv;
+  const date = from.date ?? input.date;
+  const out = startChanges(input, date, { status: statusLags, tracking: trackingLags });
+  if (out.changes.length === 0) return out;
+  const base = trackingLags && input.baseCommit ? `; the base commit recorded is the current HEAD ${input.baseCommit.slice(0, 12)}` : '';
+  out.notes.unshift(`completed an interrupted start: ${from.file} records the start (in progress by ${from.owner}${from.date ? ` since ${from.date}` : ''}) but ${to.file} did not; ${to.file} now records it too${base}`);
+  return out;
 }
 
 function newTrackingText(input: StartInput, fields: TrackingChange): string {
@@ -145,13 +179,18 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
   const ws = await loadWorkspace(root);
   const milestone = requireMilestone(ws, milestoneId);
   const trackingFile = trackingFileFor(ws, milestone.id);
-  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(workspaceFile(ws, ws.config.status, 'the status document')), readSnapshot(workspaceFile(ws, trackingFile))]);
+  const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
+  const trackingAbs = workspaceFile(ws, trackingFile);
+  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) => (abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs));
+  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(statusAbs), readSnapshot(trackingAbs)]);
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;
   const base = await startBaseCommit(ws.root, milestone.id, await gitHead(ws.root));
   const startInput = { catalog: ws.catalog, config: ws.config, milestone, owner, date: isoDate(opts.now ?? new Date()), baseCommit: base.commit };
   const plan = computeStartEdits({ ...startInput, status, tracking });
+  plan.notes.unshift(...recovered);
+  plan.problems = ws.problems;
   let push: StartResult['push'];
   if (opts.remote || opts.push) {
     const lookup = await readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, opts.remote);

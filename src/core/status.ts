@@ -1,6 +1,6 @@
 /** STATUS.md: parsing (table or list form) and surgical edits of one milestone's cells. */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile } from './files';
 import { parseStatus } from './statusDoc/parse';
 import type { StatusDocument } from './statusDoc/model';
 import { normaliseMilestoneId } from './catalog/model';
@@ -28,11 +28,6 @@ export function statusEntry(doc: StatusDocument, id: string) {
 
 /** Reads STATUS.md (`file` is repository-relative); a missing file is an empty document. */
 export async function loadStatus(root: string, file: string): Promise<StatusDocument> {
-  try {
-    const text = await fs.readFile(path.join(root, file), 'utf8');
-    return parseStatus(text, file, true);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseStatus('', file, false);
-    throw err;
-  }
+  const text = await readTextFile(path.join(root, file), file);
+  return text === undefined ? parseStatus('', file, false) : parseStatus(text, file, true);
 }

@@ -3,8 +3,8 @@
  * (Status, Owner, Started, Base commit, ...) and free prose. Fields are read and rewritten in place;
  * the prose is never touched.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readTextFile } from './files';
 import type { Nodes } from 'mdast';
 import { detectEol, lineSpans, parseMarkdown } from './markdown';
 import { problem, type Problem } from './problems';
@@ -98,12 +98,8 @@ export function parseTracking(text: string, file: string, exists = true): Tracki
 }
 
 export async function loadTracking(root: string, file: string): Promise<TrackingDocument> {
-  try {
-    return parseTracking(await fs.readFile(path.join(root, file), 'utf8'), file, true);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTracking('', file, false);
-    throw err;
-  }
+  const text = await readTextFile(path.join(root, file), file);
+  return text === undefined ? parseTracking('', file, false) : parseTracking(text, file, true);
 }
 
 export type TrackingChange = Partial<Record<TrackingField, string>> & { status?: MilestoneStatus };

@@ -3,9 +3,9 @@
  * catalog and STATUS.md, with every problem found on the way. Shared by the extension, the
  * language server and the CLI.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from './config';
+import { readTextFile } from './files';
 import { parseCatalog } from './catalog/parse';
 import { findMilestone, type Catalog, type Milestone } from './catalog/model';
 import { trackingPath, type MilestoneScopeConfig } from './configTypes';
@@ -26,13 +26,8 @@ export interface LoadedWorkspace {
   problems: Problem[];
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+async function readOptional(file: string, shown: string): Promise<string | undefined> {
+  return readTextFile(file, shown);
 }
 
 /** Code of a path from a document or the configuration that leads outside the workspace. */
@@ -49,7 +44,7 @@ export async function loadCatalog(root: string, file: string): Promise<Catalog> 
       problems: [problem('error', CONFIG_OUTSIDE, `the catalog is not read: ${inside.message}`, { file, line: 1 })],
     };
   }
-  const text = await readOptional(inside.abs);
+  const text = await readOptional(inside.abs, file);
   if (text === undefined) {
     return {
       file,

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { problem, type Problem, type Severity } from './problems';
 
 /**
@@ -9,22 +9,49 @@ export class YamlReader {
   readonly doc: Document.Parsed;
   readonly problems: Problem[] = [];
   private readonly lines = new LineCounter();
+  private duplicateKeys = 0;
+  private unknownKeys = 0;
+  private unknownSummary: Problem | undefined;
 
   constructor(
     text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // The library's own unique-key check compares each key with every earlier one (quadratic: a
+    // file with tens of thousands of keys took minutes); keys are checked below with a set instead.
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
     for (const e of [...this.doc.errors, ...this.doc.warnings]) {
       const sev: Severity = e.name === 'YAMLParseError' ? 'error' : 'warning';
       const pos = this.lines.linePos(e.pos[0]);
       const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       this.problems.push(problem(sev, 'yaml/syntax', msg, { file, line: pos.line, column: pos.col }));
     }
+    if (this.doc.errors.length === 0) this.checkUniqueKeys();
+  }
+
+  /** Every mapping's keys are unique (scalar keys compared by value), each duplicate an error at its line. */
+  private checkUniqueKeys(): void {
+    visit(this.doc, {
+      Map: (_key, map) => {
+        const seen = new Set<unknown>();
+        for (const pair of map.items) {
+          const k = pair.key;
+          if (!isScalar(k)) continue;
+          const v = k.value;
+          if (seen.has(v)) {
+            this.duplicateKeys++;
+            if (this.duplicateKeys <= 20) {
+              const pos = this.lines.linePos(k.range?.[0] ?? 0);
+              this.problems.push(problem('error', 'yaml/syntax', 'Map keys must be unique', { file: this.file, line: pos.line, column: pos.col }));
+            }
+          } else seen.add(v);
+        }
+      },
+    });
   }
 
   get ok(): boolean {
-    return this.doc.errors.length === 0;
+    return this.doc.errors.length === 0 && this.duplicateKeys === 0;
   }
 
   get root(): Node | null {
@@ -94,18 +121,39 @@ export class YamlReader {
     return [];
   }
 
+  /**
+   * Reports an unknown key: the first MAX_UNKNOWN_KEYS one by one, the rest counted in one more
+   * problem. A long key is shortened in the message.
+   */
   unknownKey(key: string, keyNode: Node, where: string, known: readonly string[]): void {
+    this.unknownKeys++;
+    if (this.unknownKeys > MAX_UNKNOWN_KEYS) {
+      const more = this.unknownKeys - MAX_UNKNOWN_KEYS;
+      if (!this.unknownSummary) {
+        this.unknownSummary = problem('warning', 'yaml/unknown-key', '', this.at(keyNode));
+        this.problems.push(this.unknownSummary);
+      }
+      this.unknownSummary.message = `${more} more unknown key${more === 1 ? '' : 's'} in ${where} from here on; ignored`;
+      return;
+    }
     const hint = closest(key, known);
-    this.report('warning', 'yaml/unknown-key', `unknown key "${key}" in ${where}${hint ? ` (did you mean "${hint}"?)` : ''}; ignored`, keyNode);
+    const shown = key.length > 60 ? `${key.slice(0, 60)}…" (${key.length.toLocaleString('en-US')} characters)` : `${key}"`;
+    this.report('warning', 'yaml/unknown-key', `unknown key "${shown} in ${where}${hint ? ` (did you mean "${hint}"?)` : ''}; ignored`, keyNode);
   }
 }
 
+/** Unknown keys reported one by one; the rest are counted in one problem. */
+const MAX_UNKNOWN_KEYS = 20;
+
 function closest(key: string, known: readonly string[]): string | undefined {
+  // Within two edits only: a key much longer than every known one cannot be near any.
+  if (key.length > Math.max(0, ...known.map((c) => c.length)) + 2) return undefined;
   const k = key.toLowerCase().replace(/[_-]/g, '');
   return known.find((c) => c.toLowerCase().replace(/[_-]/g, '') === k) ?? known.find((c) => distance(c.toLowerCase(), key.toLowerCase()) <= 2);
 }
 
 function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)

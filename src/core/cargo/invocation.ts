@@ -4,6 +4,7 @@
  * a workspace root) and packages or targets cargo does not know are refused with a message that
  * says what to do instead.
  */
+import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { CargoCommandSpec } from '../configTypes';
 import { findPackage, targetsOfKind, type CargoWorkspace, type TargetKind } from './metadata';
 
@@ -158,4 +159,61 @@ export function buildInvocation(spec: CargoCommandSpec, opts: BuildOptions): Car
     json,
     display: displayCommand(args),
   };
+}
+
+// ---- where a command puts its output --------------------------------------------------------------
+
+/** cargo's own options that take a path (arguments after `--` belong to the program run). */
+export const CARGO_PATH_FLAGS = ['--manifest-path', '--target-dir', '--artifact-dir', '--out-dir', '--lockfile-path'];
+
+/** Environment variables that move cargo's build output (or its intermediate build files). */
+const OUTPUT_ENV = ['CARGO_TARGET_DIR', 'CARGO_BUILD_TARGET_DIR', 'CARGO_BUILD_BUILD_DIR', 'CARGO_BUILD_ARTIFACT_DIR'];
+/** `build.<key>` settings of a `--config` value that do the same. */
+const OUTPUT_CONFIG_KEYS = ['target-dir', 'build-dir', 'artifact-dir'];
+
+/** The output settings of one `--config` value: a TOML `key = value` snippet, else the path of a configuration file. */
+function configValuePaths(value: string): Array<[string, string]> {
+  let parsed: unknown;
+  try {
+    parsed = getStaticTOMLValue(parseTOML(value));
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && typeof parsed === 'object') {
+    const build = (parsed as { build?: unknown }).build;
+    if (!build || typeof build !== 'object') return [];
+    return OUTPUT_CONFIG_KEYS.filter((k) => k in build).map((k) => [`--config build.${k}`, String((build as Record<string, unknown>)[k])]);
+  }
+  // Not valid TOML, yet read as cargo would mean it (an unquoted value): `build.target-dir=/x`.
+  const m = /^\s*["']?build["']?\s*\.\s*["']?([a-z-]+)["']?\s*=\s*(.*?)\s*$/.exec(value);
+  if (m) return OUTPUT_CONFIG_KEYS.includes(m[1]!) ? [[`--config build.${m[1]}`, m[2]!.replace(/^["']|["']$/g, '')]] : [];
+  if (value.includes('=')) return [];
+  return [['--config', value]]; // a configuration file, which may set any of them
+}
+
+/**
+ * Every path a command gives cargo for its manifest, lock file or output, with how it was given:
+ * the path options (`--target-dir`, `--artifact-dir` with `-Zunstable-options`, ...), in both
+ * `--flag value` and `--flag=value` forms; `--config` values setting `build.target-dir`,
+ * `build.build-dir` or `build.artifact-dir` (dotted, quoted or inline-table TOML), or naming a
+ * configuration file; and the environment variables with the same effect (`CARGO_TARGET_DIR`,
+ * `CARGO_BUILD_TARGET_DIR`, ...). The per-crate rule needs each inside the repository.
+ */
+export function cargoPathSettings(spec: Pick<CargoCommandSpec, 'args' | 'env'>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const args = spec.args ?? [];
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const a = args[i]!;
+    for (const flag of CARGO_PATH_FLAGS) {
+      if (a === flag) out.push([flag, args[i + 1] ?? '']);
+      else if (a.startsWith(flag + '=')) out.push([flag, a.slice(flag.length + 1)]);
+    }
+    if (a === '--config') out.push(...configValuePaths(args[i + 1] ?? ''));
+    else if (a.startsWith('--config=')) out.push(...configValuePaths(a.slice('--config='.length)));
+  }
+  for (const name of OUTPUT_ENV) {
+    const v = spec.env?.[name];
+    if (v !== undefined) out.push([`env ${name}`, v]);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Heading, List, ListItem, Nodes, Paragraph, RootContent } from 'mdast';
-import { inlineText, nodeText, parseMarkdown } from '../markdown';
+import { inlineText, nestingProblems, nodeText, parseMarkdown } from '../markdown';
 import { problem, type Problem } from '../problems';
 import { classifyLabel, isMappingIntro, splitLabel, type FieldName } from './fields';
 import { hotspotsFromEntry, truncate } from './hotspots';
@@ -47,6 +47,7 @@ class MarkdownCatalogReader {
 
   read(): Catalog {
     const root = parseMarkdown(this.text);
+    this.problems.push(...nestingProblems(root, this.file));
     const nodes = root.children;
     nodes.forEach((node, i) => this.visit(node, nodes[i + 1]));
     this.close();

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isOwnArtifact } from '../files';
 import { parseGitDiff } from './parse';
 import type { FileDiff, Hunk } from './types';
 
@@ -145,7 +146,8 @@ export async function diffWorkingTree(cwd: string, options: WorkingDiffOptions =
 
 async function untrackedFiles(cwd: string, maxBytes: number): Promise<FileDiff[]> {
   const r = await runGit(cwd, ['ls-files', '--others', '--exclude-standard', '-z']);
-  const names = r.stdout.split('\0').filter((n) => n.length > 0);
+  // The workflow's own temporaries, locks and journals beside a document are never changes.
+  const names = r.stdout.split('\0').filter((n) => n.length > 0 && !isOwnArtifact(n));
   return Promise.all(names.map((name) => untrackedFile(cwd, name, maxBytes)));
 }
 

@@ -14,8 +14,33 @@ type Parent = md.Parent & { children: md.Nodes[] };
  * are kept as written (no percent-encoding, no scheme filter): nothing here renders HTML, and the
  * catalog reads link targets as file references.
  */
+/**
+ * How deep lists and block quotes may nest. CommonMark's preset stops at 20 and silently drops the
+ * rest of the enclosing block (with a lazy block quote or list, the rest of the document); real
+ * documents stay far below 100 (markdown-it's default preset). Deeper content is still dropped,
+ * and reported (see `MarkdownCut`).
+ */
+export const MAX_NESTING = 100;
+
+/** Where the parser stopped reading because of the nesting limit: 1-based first and last line dropped. */
+export interface MarkdownCut {
+  line: number;
+  endLine: number;
+}
+
 function createParser(): MarkdownIt {
   const parser = markdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
+  (parser.options as { maxNesting: number }).maxNesting = MAX_NESTING;
+  // The block parser gives up on content nested deeper than the limit without a trace: note where.
+  const tokenize = parser.block.tokenize.bind(parser.block);
+  parser.block.tokenize = (state, startLine, endLine) => {
+    if (state.level >= MAX_NESTING) {
+      const first = state.skipEmptyLines(startLine);
+      const env = state.env as { cuts?: MarkdownCut[] };
+      if (first < endLine) (env.cuts ??= []).push({ line: first + 1, endLine });
+    }
+    tokenize(state, startLine, endLine);
+  };
   parser.normalizeLink = (url) => url;
   parser.validateLink = () => true;
   fixCodeSpanMemory(parser);
@@ -34,7 +59,10 @@ export function parseWithMarkdownIt(text: string, lines: LineSpan[]): md.Root {
   shared ??= createParser();
   // A byte-order mark is not content; a space in its place keeps every offset.
   const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  return new TreeBuilder(source, lines).build(shared.parse(source, {}));
+  const env: { cuts?: MarkdownCut[] } = {};
+  const root = new TreeBuilder(source, lines).build(shared.parse(source, env));
+  if (env.cuts?.length) root.data = { ...(root.data ?? {}), cuts: env.cuts } as md.Root['data'];
+  return root;
 }
 
 class TreeBuilder {

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { GitError } from '../diff/git';
-import { readSnapshot, writeAllIfUnchanged, type FileSnapshot } from '../files';
+import { readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from '../files';
 import { resolveOwner } from '../owner';
 import { requireMilestone } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
@@ -56,6 +56,8 @@ export interface PreparedReport {
   /** The scope session and its findings, when the scope could be checked. */
   session?: ScopeSession;
   collected?: CollectedChanges;
+  /** Interrupted writes of the two files completed before reading them (one note each). */
+  recovered: string[];
 }
 
 /** Repository-relative path with forward slashes when inside the root, else as given. */
@@ -156,9 +158,13 @@ export async function prepareReport(root: string, milestoneId: string, opts: Rep
   const ws = await loadWorkspace(root);
   const milestone = requireMilestone(ws, milestoneId);
   const trackingFile = trackingFileFor(ws, milestone.id);
+  const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
+  const trackingAbs = workspaceFile(ws, trackingFile);
+  // A start or completion that stopped between its two files is completed before anything is read.
+  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) => (abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs));
   const [statusSnap, trackingSnap, owner] = await Promise.all([
-    readSnapshot(workspaceFile(ws, ws.config.status, 'the status document')),
-    readSnapshot(workspaceFile(ws, trackingFile)),
+    readSnapshot(statusAbs),
+    readSnapshot(trackingAbs),
     resolveOwner(ws.root, opts.owner),
   ]);
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
@@ -204,6 +210,7 @@ export async function prepareReport(root: string, milestoneId: string, opts: Rep
     ownership,
     report,
     markdown: renderReport(report),
+    recovered,
     ...(session ? { session } : {}),
     ...(collected ? { collected } : {}),
   };
@@ -244,7 +251,7 @@ export async function planCompletion(root: string, milestoneId: string, opts: Co
     forceReason,
   });
   const date = ownership.recordedDate ?? isoDate(opts.now ?? new Date());
-  const base = { prepared, refusals, date, alreadyCompleted: ownership.alreadyCompleted, notes: [] as string[] };
+  const base = { prepared, refusals, date, alreadyCompleted: ownership.alreadyCompleted, notes: [...prepared.recovered] };
   if (refusals.length > 0) return { ...base, report, markdown: prepared.markdown, changes: [] };
 
   const finalReport = (changes: ChangesPart): MilestoneReport => {
@@ -272,7 +279,15 @@ export async function planCompletion(root: string, milestoneId: string, opts: Co
       edits = edit(r);
     }
   }
-  return { ...base, report: r, markdown: renderReport(r), changes: edits.changes, notes: edits.notes };
+  const notes = [...base.notes, ...edits.notes];
+  // A completion that stopped between its two files: one records it, the other not yet.
+  const statusDone = statusEntry(status, milestone.id)?.status === 'completed';
+  const trackingDone = tracking.status === 'completed';
+  if (ownership.alreadyCompleted && statusDone !== trackingDone) {
+    const [has, lacks] = statusDone ? [status.file, tracking.file] : [tracking.file, status.file];
+    if (edits.changes.some((c) => c.file === lacks)) notes.unshift(`completed an interrupted completion: ${has} records the milestone as completed but ${lacks} did not; ${lacks} now records it too`);
+  }
+  return { ...base, report: r, markdown: renderReport(r), changes: edits.changes, notes };
 }
 
 /** Writes a plan's files, only if none changed on disk since it was read (else ConcurrentChangeError, nothing written). */

@@ -5,7 +5,7 @@
  * inserted at offsets, so every byte outside the inserted block stays as it was.
  */
 import { detectEol, lineSpans } from '../markdown';
-import { readSection, sectionMarkers, upsertSection, SectionError } from '../sections';
+import { escapeMarkers, readSection, sectionMarkers, upsertSection, SectionError } from '../sections';
 
 export interface SectionPlacement {
   /** Marker name (`report-changes`...). */
@@ -48,7 +48,7 @@ const blank = (text: string, s: { start: number; end: number }) => text.slice(s.
 /** The marked block for a body, without a trailing end of line. */
 function block(name: string, body: string, eol: string): string {
   const { start, end } = sectionMarkers(name);
-  const normalised = body.replace(/\r?\n/g, eol).replace(new RegExp(`(${eol})+$`), '');
+  const normalised = escapeMarkers(body).replace(/\r?\n/g, eol).replace(new RegExp(`(${eol})+$`), '');
   return `${start}${eol}${normalised}${eol}${end}`;
 }
 

@@ -107,7 +107,8 @@ function entryFrom(id: string, line: number, cell: (c: StatusColumn) => string |
     problems.push(problem('warning', 'status/unknown-status', `status "${rawStatus}" is not one of not_started, in_progress, blocked, completed`, { file, line }));
   }
   const entry: StatusEntry = { id, line, status, rawStatus };
-  const owner = cleanOwner(cell('owner') ?? '');
+  // A pipe in a table cell is written `\|` (see escapeCell); the owner is the name without the escape.
+  const owner = cleanOwner((cell('owner') ?? '').replace(/\\\|/g, '|'));
   const started = cleanDate(cell('started') ?? cell('date') ?? '');
   const completed = cleanDate(cell('completed') ?? '');
   const notes = stripMarkup(cell('notes') ?? '') || detail;

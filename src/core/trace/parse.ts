@@ -40,6 +40,8 @@ export interface StreamOptions extends ParseOptions {
   maxBytes?: number;
   /** Appended to the too-large message: how to raise the limit. */
   limitHint?: string;
+  /** Longest line accepted (default MAX_LINE_CHARS, just under V8's string limit); longer is an InputError at its line. */
+  maxLineChars?: number;
 }
 
 export type TraceChunk = Uint8Array | string;
@@ -182,7 +184,7 @@ export async function parseTraceStream(
     asBytes = B !== undefined && READS_BYTES.has(format) && headRaw.every((c) => typeof c !== 'string');
     const p = createParser(format, { ...opts, bytes: asBytes });
     parser = p;
-    lines = new LineSplitter((line, n) => p.line(line, n));
+    lines = new LineSplitter((line, n) => p.line(line, n), { maxLineChars: opts.maxLineChars, source: opts.source });
     if (asBytes) for (const c of headRaw) lines.push(latin1(c));
     else lines.push(sample);
     headRaw = [];

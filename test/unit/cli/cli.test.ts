@@ -169,9 +169,10 @@ test('usage errors exit 2; unexpected failures exit 1', async () => {
   const dir = gitCopy(METAL);
   rmSync(path.join(dir, STATUS));
   mkdirSync(path.join(dir, STATUS));
+  // A folder where a document is expected is bad input (it was an unexpected EISDIR once).
   const broken = await cli(['list', '--root', dir]);
-  assert.equal(broken.code, 1);
-  assert.match(broken.stderr, /unexpected error: .*EISDIR/);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /STATUS\.md is a folder, not a file/);
 });
 
 test('malformed documents: problems with file and line, in JSON and on stderr', async () => {
