@@ -203,8 +203,7 @@ function lex(text: string): Lexed {
         const e = text.charCodeAt(k);
         if (isIdentContinue(e) || e === 46) k++;
         else if (e === 39 && isIdentContinue(text.charCodeAt(k + 1))) k++; // digit separator
-        else if ((e === 43 || e === 45) && /[eEpP]/.test(text[k - 1]) && !/^0[xX]/.test(text.slice(i, k - 1)) ) k++;
-        else if ((e === 43 || e === 45) && /[pP]/.test(text[k - 1])) k++;
+        else if ((e === 43 || e === 45) && (/[pP]/.test(text[k - 1]) || (/[eE]/.test(text[k - 1]) && !/^0[xX]/.test(text.slice(i, k))))) k++;
         else break;
       }
       tokens.push({ kind: 'literal', value: '', line: startLine, endLine: startLine });
@@ -379,7 +378,7 @@ class Finder {
   /** Whether `<` at k opens template arguments (after a name) rather than comparing. */
   private templateContext(k: number, start: number): boolean {
     const prev = this.t[k - 1];
-    return k > start && prev.kind === 'ident' && !this.is(k + 1, '<') && !this.is(k + 1, '=');
+    return k > start && prev.kind === 'ident' && prev.value !== 'operator' && !this.is(k + 1, '<') && !this.is(k + 1, '=');
   }
 
   /** `name<…>(`: the index of `name` when `>` at k closes template arguments after a name. */
@@ -526,8 +525,6 @@ class Finder {
         continue;
       }
       if (this.is(k, '}')) return k;
-      // `struct S { … } s;` ends at `;`; `struct S { … }` followed by a new declaration has none (invalid C, but be safe).
-      if (this.t[k].line !== this.t[k - 1]?.line && !this.is(k - 1, '}') && false) return k;
       k++;
     }
     return to;
