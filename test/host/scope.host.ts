@@ -1,8 +1,10 @@
 // The scope guard inside the real extension host: diagnostics on unsaved edits, their quick fixes
 // (revert, allow), the status bar count, with milestone 2 active on the fixture.
 import * as assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
+import { git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
 
 const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 const FIELD = 'crates/stark-backend/src/field.rs';
@@ -157,4 +159,42 @@ test("scope: an unsaved edit of another milestone's hotspot line in the catalog 
   await waitFor(() => scopeDiagnostics(MERKLE, 'other-milestone-hotspot').length, 10_000, 'the hotspot error despite the catalog edit');
   const state = await scopeState();
   assert.deepEqual([...state.unsaved].sort(), [CATALOG, MERKLE].sort());
+});
+
+test("scope: an unsaved edit inside milestone 3's Metal kernel is an error naming the kernel; next to it, a supporting change", async () => {
+  // A Metal shader with a hotspot of milestone 3 inside its kernel, committed before the start.
+  const SHADER = 'crates/metal-backend/shaders/ntt.metal';
+  const CATALOG = 'docs/metal-backend-optimization-milestones.md';
+  const shader = [
+    '#include <metal_stdlib>', // 1
+    'using namespace metal;', // 2
+    '', // 3
+    'kernel void ntt_stage(device uint *data [[buffer(0)]],', // 4
+    '                      uint gid [[thread_position_in_grid]]) {', // 5
+    '    data[gid] = data[gid] * 3u; // "}"', // 6
+    '}', // 7
+  ].join('\n') + '\n';
+  await mkdir(dirname(workspacePath(SHADER)), { recursive: true });
+  await writeFile(workspacePath(SHADER), shader);
+  const catalog = await readFile(workspacePath(CATALOG), 'utf8');
+  const anchor = '  - Root extraction: `crates/metal-backend/src/merkle_tree.rs:97`\n';
+  assert.ok(catalog.includes(anchor));
+  await writeFile(workspacePath(CATALOG), catalog.replace(anchor, `${anchor}  - NTT stage kernel: \`${SHADER}:6\`\n`));
+  await git(['add', '-A']);
+  await git(['commit', '-q', '-m', 'NTT shader and its hotspot']);
+  await startMilestone2();
+
+  const editor = await openWorkspaceFile(SHADER, 5);
+  await insertAt(editor, 6, '    uint twiddle = gid & 7u;\n');
+  const [d] = await waitFor(() => scopeDiagnostics(SHADER, 'other-milestone-hotspot').length && scopeDiagnostics(SHADER, 'other-milestone-hotspot'), 10_000, 'the other-milestone-hotspot diagnostic on the shader');
+  assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+  assert.equal(d.range.start.line, 5);
+  assert.match(d.message, /milestone 3's hotspot function ntt_stage \(hotspot ntt\.metal:6; work item 3/);
+  assert.ok(editor.document.isDirty, 'the diagnostic came before saving');
+  // Above the kernel is outside it: a supporting change, not another milestone's code.
+  await insertAt(editor, 3, '// Radix-2 stage.\n');
+  await waitFor(() => scopeDiagnostics(SHADER, 'supporting-change').some((x) => x.range.start.line === 2), 10_000, 'the supporting-change diagnostic above the kernel');
+  const errors = scopeDiagnostics(SHADER, 'other-milestone-hotspot');
+  assert.deepEqual(errors.map((x) => x.range.start.line), [6], 'the kernel edit moved down one line and is still the only error');
+  assert.ok(editor.document.isDirty);
 });

@@ -1,3 +1,4 @@
+import { parseTOML, type AST } from 'toml-eslint-parser';
 /**
  * Dependency entries of a Cargo.toml, with their lines, in every form Cargo accepts:
  * `name = "req"`, `name = { version = "req", … }` (also spread over lines), dotted keys
@@ -30,6 +31,17 @@ export interface DependencySource {
   branch?: string;
   path?: string;
   registry?: string;
+}
+
+/** Which reader read a manifest: the TOML parser, or the tolerant line reader for text that does not parse. */
+export type TomlReader = 'toml-parser' | 'tolerant';
+
+export interface ParsedDependencies {
+  entries: DependencyEntry[];
+  problems: TomlProblem[];
+  reader: TomlReader;
+  /** Why the TOML parser refused the text (when the tolerant reader read it). */
+  parseError?: TomlProblem;
 }
 
 const SOURCE_KEYS = ['version', 'git', 'rev', 'tag', 'branch', 'path', 'registry'] as const;
@@ -89,6 +101,8 @@ export function splitKey(raw: string): string[] | undefined {
   return out.length ? out : undefined;
 }
 
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', e: '\x1b', '"': '"', '\\': '\\' };
+
 /** Reads a TOML string or simple value at the start of `s`; returns it and the rest. */
 function readValue(s: string): { value: string | boolean | undefined; rest: string } {
   const t = s.trimStart();
@@ -99,7 +113,14 @@ function readValue(s: string): { value: string | boolean | undefined; rest: stri
     while (j < t.length && t[j] !== '"') {
       if (t[j] === '\\') {
         const e = t[j + 1];
-        v += e === 'n' ? '\n' : e === 't' ? '\t' : (e ?? '');
+        const hex = e === 'u' ? 4 : e === 'U' ? 8 : 0;
+        if (hex && /^[0-9a-fA-F]+$/.test(t.slice(j + 2, j + 2 + hex)) && t.length >= j + 2 + hex) {
+          const cp = parseInt(t.slice(j + 2, j + 2 + hex), 16);
+          v += cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+          j += 2 + hex;
+          continue;
+        }
+        v += ESCAPES[e ?? ''] ?? e ?? '';
         j += 2;
         continue;
       }
@@ -198,7 +219,11 @@ function braceDelta(s: string): number {
   return d;
 }
 
-export function parseDependencies(text: string): { entries: DependencyEntry[]; problems: TomlProblem[] } {
+/**
+ * The tolerant line reader: used for buffers that do not parse as TOML (half-typed edits), where
+ * it still finds the entries written so far. It does not know multi-line strings.
+ */
+export function parseDependenciesTolerant(text: string): { entries: DependencyEntry[]; problems: TomlProblem[] } {
   const lines = text.split('\n');
   const problems: TomlProblem[] = [];
   /** Entries by table + key, merged across dotted keys and sub-tables. */
@@ -285,6 +310,106 @@ export function parseDependencies(text: string): { entries: DependencyEntry[]; p
   }
   entries.sort((a, b) => a.line - b.line);
   return { entries, problems };
+}
+
+type Pairs = Map<string, string | boolean | undefined>;
+
+/** A scalar's value as Cargo reads it (strings and booleans; other kinds are not dependency sources). */
+function scalar(node: AST.TOMLContentNode): string | boolean | undefined {
+  if (node.type !== 'TOMLValue') return undefined;
+  if (node.kind === 'string' || node.kind === 'boolean') return node.value as string | boolean;
+  return undefined;
+}
+
+function keyPath(key: AST.TOMLKey): string[] {
+  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : k.value));
+}
+
+/** Splits a full key path into dependency table, dependency key and the rest, when it names a dependency. */
+function dependencyPath(path: readonly string[]): { table: string; key: string; rest: string[] } | undefined {
+  for (let i = 1; i < path.length; i++) {
+    if (isDependencyTable(path.slice(0, i))) return { table: path.slice(0, i).join('.'), key: path[i], rest: path.slice(i + 1) };
+  }
+  return undefined;
+}
+
+/**
+ * Dependency entries read by a TOML parser that keeps positions (TOML 1.1, as Cargo reads it):
+ * text inside multi-line strings is never a table, and escapes (`"\u003d0.4.1"`) are decoded.
+ */
+function parseWithToml(text: string): { entries: DependencyEntry[]; problems: TomlProblem[] } {
+  const ast = parseTOML(text, { tomlVersion: '1.1' });
+  const problems: TomlProblem[] = [];
+  const byKey = new Map<string, DependencyEntry & { pairs: Pairs }>();
+  const entryFor = (table: string, key: string, line: number, endLine: number) => {
+    const id = `${table}\0${key}`;
+    let e = byKey.get(id);
+    if (!e) {
+      e = { table, key, crate: key, source: {}, line, endLine, pairs: new Map() };
+      byKey.set(id, e);
+    }
+    e.line = Math.min(e.line, line);
+    e.endLine = Math.max(e.endLine, endLine);
+    return e;
+  };
+  /** The pairs of an inline table, with dotted keys joined (`{ version = "1", package = "x" }`). */
+  const inlinePairsOf = (node: AST.TOMLInlineTable, into: Pairs, prefix: string[]) => {
+    for (const kv of node.body) {
+      const k = [...prefix, ...keyPath(kv.key)];
+      if (kv.value.type === 'TOMLInlineTable') inlinePairsOf(kv.value, into, k);
+      else into.set(k.join('.'), scalar(kv.value));
+    }
+  };
+  const keyValue = (tablePath: readonly string[], kv: AST.TOMLKeyValue) => {
+    const dep = dependencyPath([...tablePath, ...keyPath(kv.key)]);
+    if (!dep) return;
+    const e = entryFor(dep.table, dep.key, kv.loc.start.line, kv.loc.end.line);
+    if (dep.rest.length > 0) {
+      if (kv.value.type === 'TOMLInlineTable') inlinePairsOf(kv.value, e.pairs, dep.rest);
+      else e.pairs.set(dep.rest.join('.'), scalar(kv.value));
+      return;
+    }
+    if (kv.value.type === 'TOMLInlineTable') inlinePairsOf(kv.value, e.pairs, []);
+    else {
+      const v = scalar(kv.value);
+      if (typeof v === 'string') e.pairs.set('version', v);
+      else problems.push({ line: kv.loc.start.line, message: `dependency ${dep.key} has a value that is neither a version string nor a table` });
+    }
+  };
+  for (const node of ast.body[0].body) {
+    if (node.type === 'TOMLKeyValue') {
+      keyValue([], node);
+      continue;
+    }
+    if (node.kind === 'array') continue;
+    const path = node.resolvedKey.map(String);
+    // `[dependencies.p3-air]`: the table itself is the entry.
+    const dep = dependencyPath(path);
+    if (dep && dep.rest.length === 0) entryFor(dep.table, dep.key, node.loc.start.line, node.loc.end.line);
+    for (const kv of node.body) keyValue(path, kv);
+  }
+  const entries: DependencyEntry[] = [];
+  for (const e of byKey.values()) {
+    const { source, pkg } = sourceFrom(e.pairs);
+    entries.push({ table: e.table, key: e.key, crate: pkg ?? e.key, source, line: e.line, endLine: e.endLine });
+  }
+  entries.sort((a, b) => a.line - b.line);
+  return { entries, problems };
+}
+
+/**
+ * Dependency entries of a Cargo.toml: read by the TOML parser; a text it refuses (a half-typed
+ * buffer) is read by the tolerant line reader, and the result says so.
+ */
+export function parseDependencies(text: string): ParsedDependencies {
+  try {
+    return { ...parseWithToml(text), reader: 'toml-parser' };
+  } catch (err) {
+    const e = err as { lineNumber?: unknown; message?: unknown };
+    const line = typeof e.lineNumber === 'number' && Number.isInteger(e.lineNumber) && e.lineNumber >= 1 ? e.lineNumber : 1;
+    const message = typeof e.message === 'string' ? e.message : String(err);
+    return { ...parseDependenciesTolerant(text), reader: 'tolerant', parseError: { line, message } };
+  }
 }
 
 /** `=0.4.1`, `git https://… rev abc`, `workspace`, `path ../x`, or `(none)`. */

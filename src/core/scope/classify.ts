@@ -6,8 +6,8 @@ import { parseStatus, type StatusEntry } from '../status';
 import { severityOf, type ScopeCode } from './codes';
 import { inMilestoneCrate, milestoneLabel, type ScopeModel } from './model';
 import { classifyCatalog, classifyConfig, documentKind, sameBase, trackingBaseFindings, type DocFinding } from './documents';
-import { describePinChange, pinChanges } from './pins';
-import { hotspotRegions, hunkTouches, type Region } from './regions';
+import { describePinChange, describeReaders, pinChanges } from './pins';
+import { describeRegion, hotspotRegions, hunkInRegion, hunkTouches, type Region } from './regions';
 import { findUnsafe } from './rust/unsafe';
 
 /** A hunk's position: old side at the base revision, new side in the current text. */
@@ -33,6 +33,10 @@ export interface ScopeFinding extends Problem {
   oldPath?: string;
   /** Where the concerned hotspots are defined (catalog lines). */
   related?: Array<{ file: string; line: number; message: string }>;
+  /** The hotspot region a change touched: an item or function, or only the hotspot's lines (and why). */
+  region?: { start: number; end: number; kind: string; name?: string; linesOnly?: string };
+  /** For pin-changed: which reader read the Cargo.toml (`toml-parser`, or `tolerant` for text that is not valid TOML). */
+  tomlReader?: { before?: string; after?: string };
 }
 
 /** The texts a file's classification reads. */
@@ -61,6 +65,8 @@ export function textsNeeded(model: ScopeModel, diff: FileDiff): { base: boolean;
     const regions = diff.oldPath !== undefined && model.otherHotspots.has(diff.oldPath);
     return { base: regions, current: diff.newPath !== undefined && addsUnsafe(diff.hunks) };
   }
+  // Any other text file with other milestones' hotspots (CUDA, Metal, C/C++, scripts): its regions.
+  if (diff.oldPath !== undefined && model.otherHotspots.has(diff.oldPath)) return { base: true, current: false };
   return { base: false, current: false };
 }
 
@@ -96,7 +102,7 @@ function regionOwner(region: Region): string {
 }
 
 function regionText(file: string, region: Region): string {
-  const what = region.item ? `${region.item.kind} ${region.item.name}` : `lines ${region.start}-${region.end}`;
+  const what = describeRegion(region);
   const refs = region.hotspots.map((h) => `${path.posix.basename(h.ref.path)}:${h.ref.line}`).join(', ');
   const items = [...new Map(region.hotspots.map((h) => [h.workItem.id, h.workItem])).values()];
   const work = items.map((w) => `work item ${w.id}: ${w.title}`).join('; ');
@@ -222,14 +228,15 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
           (c.oldLines && h.oldLines > 0 && h.oldStart <= c.oldLines[1] && h.oldStart + h.oldLines - 1 >= c.oldLines[0]) ||
           (c.newLines && h.newLines > 0 && h.newStart <= c.newLines[1] && h.newStart + h.newLines - 1 >= c.newLines[0]),
       );
-      const message = `${describePinChange(c)[0].toUpperCase()}${describePinChange(c).slice(1)}.`;
+      const message = `${describePinChange(c)[0].toUpperCase()}${describePinChange(c).slice(1)}. ${describeReaders(c.readers)}.`;
+      const tomlReader = { before: c.readers.before, after: c.readers.after };
       if (touching.length === 0) {
-        emit('pin-changed', message, c.newLines ? { line: c.newLines[0], endLine: c.newLines[1] } : { line: 1 });
+        emit('pin-changed', message, c.newLines ? { line: c.newLines[0], endLine: c.newLines[1] } : { line: 1 }, { tomlReader });
         continue;
       }
       for (const h of touching) {
         const at = c.newLines ? { line: c.newLines[0], endLine: c.newLines[1] } : hunkLocation(h);
-        emit('pin-changed', message, at, {}, h);
+        emit('pin-changed', message, at, { tomlReader }, h);
       }
     }
   }
@@ -250,7 +257,7 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
     }
     for (const h of hunks) {
       for (const r of regions) {
-        if (!hunkTouches(h.oldStart, h.oldLines, r)) continue;
+        if (!hunkInRegion(baseFile!, h, r, texts.base)) continue;
         // A region of the active milestone nested in (or equal to) the other one, holding the whole change, wins.
         const shared = ownRegions.some((o) => o.start >= r.start && o.end <= r.end && withinRegion(h, o));
         if (shared) {
@@ -313,6 +320,9 @@ function ownerExtra(r: Region): Partial<ScopeFinding> {
     message: `hotspot ${h.ref.path}:${h.ref.line} of work item ${h.workItem.id}${h.milestones.length ? ` (${names(h.milestones)})` : ''}`,
   }));
   const out: Partial<ScopeFinding> = { workItem: r.hotspots[0].workItem.id, related };
+  out.region = { start: r.start, end: r.end, kind: r.item?.kind ?? 'lines' };
+  if (r.item) out.region.name = r.item.name;
+  if (r.linesOnly) out.region.linesOnly = r.linesOnly;
   if (ms.length) out.milestone = ms[0].id;
   if (ms.length > 1) out.milestones = ms.map((m) => m.id);
   return out;

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { describeSource, normaliseReq, parseDependencies, sameSource, type DependencyEntry, type DependencySource, type TomlProblem } from './cargoToml';
+import { describeSource, normaliseReq, parseDependencies, sameSource, type DependencyEntry, type DependencySource, type ParsedDependencies, type TomlProblem, type TomlReader } from './cargoToml';
 
 /** A change to a pinned dependency in one Cargo.toml. */
 export interface PinChange {
@@ -15,6 +15,16 @@ export interface PinChange {
   /** Lines of the entry before / after the change. */
   oldLines?: [number, number];
   newLines?: [number, number];
+  /** Which reader read each version of the manifest. */
+  readers: PinReaders;
+}
+
+export interface PinReaders {
+  before?: TomlReader;
+  after?: TomlReader;
+  /** Why the TOML parser refused a version (the tolerant reader read it then). */
+  beforeError?: TomlProblem;
+  afterError?: TomlProblem;
 }
 
 export type PinMatcher = (crate: string) => { pin: string; required: string } | undefined;
@@ -39,9 +49,16 @@ export function pinChanges(
   baseText: string | undefined,
   newText: string | undefined,
   match: PinMatcher,
-): { changes: PinChange[]; problems: TomlProblem[] } {
-  const before = baseText === undefined ? { entries: [], problems: [] } : parseDependencies(baseText);
-  const after = newText === undefined ? { entries: [], problems: [] } : parseDependencies(newText);
+): { changes: PinChange[]; problems: TomlProblem[]; readers: PinReaders } {
+  const parsedBase: ParsedDependencies | undefined = baseText === undefined ? undefined : parseDependencies(baseText);
+  const parsedNew: ParsedDependencies | undefined = newText === undefined ? undefined : parseDependencies(newText);
+  const before = parsedBase ?? { entries: [], problems: [] };
+  const after = parsedNew ?? { entries: [], problems: [] };
+  const readers: PinReaders = {};
+  if (parsedBase) readers.before = parsedBase.reader;
+  if (parsedNew) readers.after = parsedNew.reader;
+  if (parsedBase?.parseError) readers.beforeError = parsedBase.parseError;
+  if (parsedNew?.parseError) readers.afterError = parsedNew.parseError;
   const key = (e: DependencyEntry) => `${e.table}\0${e.key}`;
   const old = new Map(before.entries.map((e) => [key(e), e]));
   const now = new Map(after.entries.map((e) => [key(e), e]));
@@ -64,9 +81,12 @@ export function pinChanges(
       after: a?.source,
       oldLines: b ? [b.line, b.endLine] : undefined,
       newLines: a ? [a.line, a.endLine] : undefined,
+      readers,
     });
   }
-  return { changes, problems: after.problems };
+  const problems = [...after.problems];
+  if (readers.afterError) problems.unshift({ line: readers.afterError.line, message: `not valid TOML (${readers.afterError.message}); dependencies read with the tolerant line reader` });
+  return { changes, problems, readers };
 }
 
 export function describePinChange(c: PinChange): string {
@@ -75,4 +95,11 @@ export function describePinChange(c: PinChange): string {
   const to = c.after ? describeSource(c.after) : undefined;
   const detail = from && to ? `${from} -> ${to}` : (to ?? from);
   return `${what} pinned dependency ${c.crate} (${detail}); pins keep "${c.pin}" at ${c.required}`;
+}
+
+/** `read by the TOML parser`, or which versions the tolerant reader read and why. */
+export function describeReaders(r: PinReaders): string {
+  const tolerant = [r.before === 'tolerant' ? `the base version (${r.beforeError?.message ?? 'not valid TOML'})` : undefined, r.after === 'tolerant' ? `the current version (line ${r.afterError?.line ?? 1}: ${r.afterError?.message ?? 'not valid TOML'})` : undefined].filter(Boolean);
+  if (tolerant.length === 0) return 'Cargo.toml read by the TOML parser';
+  return `Cargo.toml read by the tolerant line reader for ${tolerant.join(' and ')}, which is not valid TOML`;
 }

@@ -1,15 +1,31 @@
 import { createHash } from 'node:crypto';
 import { problem, type Problem } from '../problems';
+import type { Hunk } from '../diff/types';
+import { findCFunctions, isCLikeFile, type CFunction, type CFunctions } from './clike/functions';
 import type { BaseHotspot } from './model';
 import { findRustItems, itemPath, type RustItem, type RustItems } from './rust/items';
+import { lexRust } from './rust/lexer';
 
-/** The code a hotspot stands for: the Rust item around its line (or the lines themselves). */
+/**
+ * The code a hotspot stands for: the Rust item around its line, the C/C++/CUDA/Metal function
+ * around it, or the lines themselves.
+ */
 export interface Region {
   /** 1-based, inclusive, at the base revision. */
   start: number;
   end: number;
-  item?: { kind: RustItem['kind']; name: string };
+  /** `function` for a C-family function definition; Rust item kinds otherwise. */
+  item?: { kind: RustItem['kind'] | 'function'; name: string };
+  /** Why a region is the hotspot's lines only, in a file whose functions are looked for. */
+  linesOnly?: string;
   hotspots: BaseHotspot[];
+}
+
+/** `fn root`, `function ntt_kernel`, `line 42 (the line itself: …)`, `lines 40-44`. */
+export function describeRegion(region: Region): string {
+  if (region.item) return `${region.item.kind} ${region.item.name}`;
+  const lines = region.start === region.end ? `line ${region.start}` : `lines ${region.start}-${region.end}`;
+  return region.linesOnly ? `${lines} (the line${region.start === region.end ? '' : 's'} only: ${region.linesOnly})` : lines;
 }
 
 const CACHE_LIMIT = 512;
@@ -28,6 +44,28 @@ export function rustItemsCached(text: string): RustItems {
   itemCache.set(key, items);
   if (itemCache.size > CACHE_LIMIT) itemCache.delete(itemCache.keys().next().value!);
   return items;
+}
+
+const cCache = new Map<string, CFunctions>();
+
+/** Functions of a C-family text, cached by content hash. */
+export function cFunctionsCached(text: string): CFunctions {
+  const key = createHash('sha1').update(text).digest('base64');
+  const hit = cCache.get(key);
+  if (hit) return hit;
+  const found = findCFunctions(text);
+  cCache.set(key, found);
+  if (cCache.size > CACHE_LIMIT) cCache.delete(cCache.keys().next().value!);
+  return found;
+}
+
+/** The function around a line of a C-family file, or why there is none to be trusted. */
+function cFunctionAt(found: CFunctions, line: number): { fn?: CFunction; why?: string } {
+  if (found.unreliable) return { why: `no function boundaries are trusted in this file: ${found.unreliable.reason}` };
+  const fn = found.functions.find((f) => f.startLine <= line && line <= f.endLine);
+  if (fn) return { fn };
+  if (found.directives.some(([a, b]) => a <= line && line <= b)) return { why: 'it is on a preprocessor line' };
+  return { why: 'it is outside every function definition' };
 }
 
 /** The innermost item around a line. */
@@ -63,6 +101,7 @@ function computeRegions(file: string, baseText: string, hotspots: readonly BaseH
   const problems: Problem[] = [];
   const rust = file.endsWith('.rs');
   const parsed = rust ? rustItemsCached(baseText) : undefined;
+  const cParsed = !rust && isCLikeFile(file) ? cFunctionsCached(baseText) : undefined;
   const total = lineCount(baseText);
   const byRange = new Map<string, Region>();
   for (const h of hotspots) {
@@ -79,6 +118,21 @@ function computeRegions(file: string, baseText: string, hotspots: readonly BaseH
     let start = h.line;
     let end = Math.min(h.endLine, total);
     let item: RustItem | undefined;
+    let cItem: Region['item'];
+    let linesOnly: string | undefined;
+    if (cParsed) {
+      const first = cFunctionAt(cParsed, h.line);
+      const last = h.endLine !== h.line ? cFunctionAt(cParsed, end) : first;
+      if (first.fn) {
+        start = Math.min(start, first.fn.startLine);
+        end = Math.max(end, first.fn.endLine);
+        cItem = { kind: 'function', name: first.fn.name };
+      } else linesOnly = first.why;
+      if (last.fn && last.fn !== first.fn) {
+        start = Math.min(start, last.fn.startLine);
+        end = Math.max(end, last.fn.endLine);
+      }
+    }
     if (parsed) {
       const first = innermost(parsed.items, h.line);
       const last = h.endLine !== h.line ? innermost(parsed.items, end) : first;
@@ -95,7 +149,11 @@ function computeRegions(file: string, baseText: string, hotspots: readonly BaseH
     const key = `${start}:${end}`;
     const region = byRange.get(key);
     if (region) region.hotspots.push(h);
-    else byRange.set(key, { start, end, item: item && { kind: item.kind, name: item.name }, hotspots: [h] });
+    else {
+      const r: Region = { start, end, item: cItem ?? (item && { kind: item.kind, name: item.name }), hotspots: [h] };
+      if (linesOnly && !r.item) r.linesOnly = linesOnly;
+      byRange.set(key, r);
+    }
   }
   if (parsed) {
     for (const p of parsed.problems) {
@@ -111,4 +169,88 @@ export function hunkTouches(oldStart: number, oldLines: number, region: { start:
   if (oldLines === 0) return region.start < oldStart && oldStart <= region.end;
   const last = oldStart + oldLines - 1;
   return oldStart <= region.end && last >= region.start;
+}
+
+/**
+ * Whether a hunk changes a region: touches its lines (see `hunkTouches`), or, for a Rust item,
+ * ends in outer doc comments or attributes written directly above it (only blank lines and
+ * plain comments between), which Rust attaches to the item.
+ */
+export function hunkInRegion(file: string, h: Hunk, region: Region, baseText: string | undefined): boolean {
+  if (hunkTouches(h.oldStart, h.oldLines, region)) return true;
+  if (!region.item || region.item.kind === 'function' || !file.endsWith('.rs') || baseText === undefined) return false;
+  return attachesAbove(h, region.start, baseText);
+}
+
+const MAX_GAP = 50;
+
+function attachesAbove(h: Hunk, itemStart: number, baseText: string): boolean {
+  if (h.oldStart + h.oldLines > itemStart || itemStart - (h.oldStart + h.oldLines) > MAX_GAP) return false;
+  // The last change block of the hunk: its added lines, and the old line after it.
+  let old = h.oldStart;
+  let afterChange = -1;
+  let added: string[] = [];
+  let inBlock = false;
+  for (const l of h.lines) {
+    const op = l[0];
+    if (op === '-' || op === '+') {
+      if (!inBlock) added = [];
+      inBlock = true;
+      if (op === '-') old++;
+      else added.push(l.slice(1));
+      afterChange = old;
+    } else if (op === ' ' || op === undefined) {
+      inBlock = false;
+      old++;
+    }
+  }
+  if (afterChange < 0 || added.length === 0) return false;
+  // Only blank lines and plain comments between the change and the item.
+  if (afterChange < itemStart) {
+    const lines = linesBetween(baseText, afterChange, itemStart - 1);
+    if (lines === undefined || lines.some((l) => !isBlankOrPlainComment(l))) return false;
+  }
+  const lexed = lexRust(added.join('\n'));
+  if (lexed.problems.length > 0) return false;
+  const { tokens, match, comments } = lexed;
+  // Walk back over `#[…]` attributes at the end of the added text.
+  let k = tokens.length - 1;
+  let attributes = 0;
+  while (k >= 1) {
+    const t = tokens[k];
+    if (t.kind !== 'punct' || t.value !== ']') break;
+    const open = match[k];
+    const hash = tokens[open - 1];
+    if (open < 1 || hash.kind !== 'punct' || hash.value !== '#') break;
+    attributes++;
+    k = open - 2;
+  }
+  const prevEnd = k >= 0 ? tokens[k].end : 0;
+  const docs = comments.some((c) => c.doc === 'outer' && c.start >= prevEnd);
+  return attributes > 0 || docs;
+}
+
+function linesBetween(text: string, from: number, to: number): string[] | undefined {
+  const out: string[] = [];
+  let line = 1;
+  let i = 0;
+  while (line < from) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return undefined;
+    i = nl + 1;
+    line++;
+  }
+  for (; line <= to; line++) {
+    const nl = text.indexOf('\n', i);
+    out.push(nl < 0 ? text.slice(i) : text.slice(i, nl));
+    if (nl < 0) break;
+    i = nl + 1;
+  }
+  return out;
+}
+
+function isBlankOrPlainComment(line: string): boolean {
+  const t = line.trim();
+  const doc = (t.startsWith('///') && !t.startsWith('////')) || t.startsWith('//!');
+  return t === '' || (t.startsWith('//') && !doc);
 }

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parseTrace, type Span, type Trace, type TraceFormat } from '../../../src/core/trace';
 import { parseGitDiff } from '../../../src/core/diff';
 import { findRustItems, findUnsafe, parseDependencies, type RustItem } from '../../../src/core/scope';
+import { findCFunctions } from '../../../src/core/scope/clike/functions';
 import { parseCargoLine } from '../../../src/core/cargo/messages';
 import { parseCargoMetadata } from '../../../src/core/cargo/metadata';
 import { assertLocations, NUM_RUNS, FIXTURES, fixture, fuzz, generated, mutated, windows } from './harness';
@@ -84,6 +85,19 @@ test('Rust item finder: mutated sources never crash', () => {
     };
     r.items.items.forEach(walk);
     assertLocations(r.unsafe);
+  });
+});
+
+const C_SEEDS = [
+  ['#include "fp.h"', 'template <typename T, int N = sizeof(T)>', '__global__ void __launch_bounds__(256) k(T *out, const T *in) {', '    if (threadIdx.x < N) { out[0] = in[0]; } // "}"', '}', 'extern "C" int _k(Fp *o) {', "    char c = '{';", '    return 0;', '}'].join('\n'),
+  ['#ifdef __cplusplus', 'extern "C" {', '#endif', 'struct S { int a; S(int x) : a(x) {} bool operator<(S o) const { return a < o.a; } };', '#define M(x) \\', '  do { x; } while (0)', 'kernel void f(device uint *d [[buffer(0)]]) { d[0] = 1; }', '#ifdef __cplusplus', '}', '#endif'].join('\n'),
+];
+const C_DICT = ['{', '}', '#if A', '#else', '#endif', '/* x', '*/', '"', "'", 'R"x(', ')x"', 'template <', '>', 'operator()', ': a(1), b{2}', '\\', 'namespace n {', '1\'000'];
+test('C/C++/CUDA/Metal function finder: mutated sources never crash', () => {
+  fuzz('c-functions', fc.oneof({ weight: 4, arbitrary: mutated(C_SEEDS, C_DICT) }, { weight: 1, arbitrary: generated(C_DICT) }), (t) => ({ found: findCFunctions(t), lines: t.split('\n').length }), (r) => {
+    assertLocations(r.found);
+    for (const f of r.found.functions) assert.ok(f.startLine <= f.headerLine && f.headerLine <= f.endLine && f.endLine <= r.lines, `function ${f.name}: ${f.startLine}/${f.headerLine}/${f.endLine} of ${r.lines}`);
+    if (r.found.unreliable) assert.deepEqual(r.found.functions, []);
   });
 });
 

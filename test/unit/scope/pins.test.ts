@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describePinChange, parseDependencies, pinChanges, pinMatcher } from '../../../src/core/scope';
+import { parseDependenciesTolerant } from '../../../src/core/scope/cargoToml';
 
 const ROOT = `[workspace]
 members = ["crates/a"]
@@ -102,4 +103,16 @@ test('moving a pinned entry between tables keeps the pin', () => {
 test('values that are not dependencies are reported', () => {
   const { problems } = parseDependencies('[dependencies]\nfoo = 3\n');
   assert.deepEqual(problems, [{ line: 2, message: 'dependency foo has a value that is neither a version string nor a table' }]);
+});
+
+test('the TOML parser reads valid manifests; half-typed text falls back to the tolerant reader, which decodes escapes too', () => {
+  const valid = parseDependencies('notes = """\n[dependencies]\np3-air = "0.5"\n"""\n[dependencies]\np3-air = "\\u003d0.4.1"\n');
+  assert.equal(valid.reader, 'toml-parser');
+  assert.deepEqual(valid.entries.map((e) => [e.key, e.source.version, e.line]), [['p3-air', '=0.4.1', 6]]);
+  const half = parseDependencies('[dependencies]\np3-air = "\\u003d0.4.1"\np3-field = { version = "=0.4.1",\n');
+  assert.equal(half.reader, 'tolerant');
+  assert.equal(half.parseError?.line, 4);
+  assert.equal(half.entries.find((e) => e.key === 'p3-air')?.source.version, '=0.4.1');
+  const tolerant = parseDependenciesTolerant('[dependencies]\na = "\\U0000003d1.0"\nb = "x\\ty\\"z"\n');
+  assert.deepEqual(tolerant.entries.map((e) => e.source.version), ['=1.0', 'x\ty"z']);
 });

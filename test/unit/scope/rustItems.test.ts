@@ -129,12 +129,13 @@ test('macro_rules bodies are opaque; item-level macro calls are items; statement
     'make!(generated);', // 18
   ].join('\n');
   assert.equal(around(src, '($name:ident)'), 'macro_rules make 1-4');
-  assert.equal(around(src, '<-t'), 'macro thread_local 5-7');
+  assert.equal(around(src, '<-t'), 'static CACHE 6-6');
   assert.equal(around(src, '<-c'), 'fn backend 10-10');
   assert.equal(around(src, '<-p'), 'fn body 13-17');
   assert.deepEqual(outline(findRustItems(src).items), [
     'macro_rules make 1-4',
     'macro thread_local 5-7',
+    '  static CACHE 6-6',
     'macro cfg_if::cfg_if 8-12',
     '  fn backend 10-10',
     'fn body 13-17',

@@ -1,6 +1,6 @@
 import { lexRust, type Comment, type Lexed, type LexProblem, type Token } from './lexer';
 
-export type RustItemKind = 'fn' | 'impl' | 'struct' | 'enum' | 'union' | 'trait' | 'mod' | 'macro_rules' | 'macro' | 'extern';
+export type RustItemKind = 'fn' | 'impl' | 'struct' | 'enum' | 'union' | 'trait' | 'mod' | 'macro_rules' | 'macro' | 'extern' | 'const' | 'static';
 
 /** A Rust item with a body (or a declaration such as `fn f();`), as found by structure alone. */
 export interface RustItem {
@@ -145,7 +145,8 @@ class ItemFinder {
         if (!this.isIdent(j + 1)) return undefined; // `unsafe { … }`, `async move { … }`
         j++;
       } else if (v === 'const') {
-        if (!(this.isIdent(j + 1) && FN_QUALIFIERS.has(this.tokens[j + 1].value))) return undefined;
+        // `const fn`, `const unsafe fn`…; otherwise a const item (`const N: usize = 4;`).
+        if (!(this.isIdent(j + 1) && FN_QUALIFIERS.has(this.tokens[j + 1].value))) break;
         j++;
       } else if (CONTEXTUAL_QUALIFIERS.has(v) && this.isIdent(j + 1) && QUALIFIED_KEYWORDS.has(this.tokens[j + 1].value)) {
         j++;
@@ -179,6 +180,15 @@ class ItemFinder {
         if (this.isPunct(j + 2, ';')) return { item: this.item('mod', this.tokens[j + 1].value, j, j + 2, []), next: j + 3 };
         if (this.isPunct(j + 2, '{')) return this.body(i, j, j + 2, to, 'mod', this.tokens[j + 1].value, 'mod');
         return undefined;
+      case 'const':
+      case 'static': {
+        // Item-level constants and statics (also associated consts); not `let`-like ones in bodies.
+        if (container !== 'file' && container !== 'mod' && container !== 'impl' && container !== 'macro') return undefined;
+        let n = j + 1;
+        while (this.isIdent(n, 'mut') || this.isIdent(n, 'ref')) n++;
+        if (!this.isIdent(n) || !this.isPunct(n + 1, ':')) return undefined;
+        return this.untilSemicolon(j, n + 2, to, kw.value, this.tokens[n].value);
+      }
       case 'macro_rules':
         if (qualified || !this.isPunct(j + 1, '!') || !this.isIdent(j + 2)) return undefined;
         return this.macroGroup(j, j + 3, to, 'macro_rules', this.tokens[j + 2].value, undefined);
@@ -241,6 +251,23 @@ class ItemFinder {
         } else if (v === ';') {
           return { item: this.item(kind, name, kw, k, []), next: k + 1 };
         } else if (v === '}') return undefined;
+      }
+      k++;
+    }
+    return undefined;
+  }
+
+  /** An item ending at its `;` (groups in its type and value skipped). */
+  private untilSemicolon(kw: number, from: number, to: number, kind: RustItemKind, name: string) {
+    for (let k = from; k < to; ) {
+      const t = this.tokens[k];
+      if (t.kind === 'punct') {
+        if (t.value === '(' || t.value === '[' || t.value === '{') {
+          k = this.after(k, to);
+          continue;
+        }
+        if (t.value === ';') return { item: this.item(kind, name, kw, k, []), next: k + 1 };
+        if (t.value === '}' || t.value === ')' || t.value === ']') return undefined;
       }
       k++;
     }
