@@ -8,6 +8,11 @@ export interface HotspotRef {
   line: number;
   /** 1-based last line (== line for a single-line reference). */
   endLine: number;
+  /**
+   * A relative link in a catalog below the root can also be read from the repository root; this
+   * is that reading, set by the parser and settled by resolveLinkRefs (never decorated as is).
+   */
+  rootPath?: string;
   /** Optional label text before the reference (`Root extraction`, `repeated use in`). */
   label?: string;
   /** Where the reference is written in the catalog (1-based line and column of its text). */

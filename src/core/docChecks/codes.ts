@@ -5,6 +5,7 @@
  */
 export const DocCheckCode = {
   missingFile: 'ref/missing-file',
+  rootRelative: 'ref/root-relative',
   outsideWorkspace: 'ref/outside-workspace',
   unreadable: 'ref/unreadable',
   linePastEnd: 'ref/line-past-end',
@@ -21,6 +22,7 @@ export type DocCheckCode = (typeof DocCheckCode)[keyof typeof DocCheckCode];
 /** One line per code, for documentation and hover text. */
 export const DOC_CHECK_DESCRIPTIONS: Record<DocCheckCode, string> = {
   'ref/missing-file': 'The referenced file does not exist (or is a folder).',
+  'ref/root-relative': "A link in a catalog below the root names no file from the catalog's folder (GitHub's reading) but does from the repository root; that file is used (information).",
   'ref/outside-workspace': 'The path leaves the workspace: absolute, `..` above the root, or a symbolic link pointing outside.',
   'ref/unreadable': 'The file exists but cannot be read as text (binary, too large, no permission).',
   'ref/line-past-end': 'The line (or the end of the range) is past the end of the file.',
