@@ -211,7 +211,12 @@ class MarkdownCatalogReader {
     const split = splitLabel(inlineText(p).trim());
     const name = split ? classifyLabel(split.label) : undefined;
     if (c && split && name) {
-      if (split.value) {
+      const fields = name === 'hotspots' ? undefined : splitFields(p);
+      if (fields) {
+        this.inlineField(c, name, p, split.label, fields.first);
+        for (const f of fields.more) this.inlineField(c, f.name, p, f.label, f.value);
+        c.field = undefined;
+      } else if (split.value) {
         this.inlineField(c, name, p, split.label, split.value);
         c.field = undefined;
       } else c.field = { name, depth: c.field?.depth ?? c.depth };
@@ -352,6 +357,41 @@ class MarkdownCatalogReader {
       }),
     );
   }
+}
+
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+/** inlineText with strong emphasis marked, so bold labels can be told from ordinary words. */
+function markedText(node: Nodes): string {
+  if (node.type === 'strong') return OPEN + (node.children as Nodes[]).map(markedText).join('') + CLOSE;
+  if (node.type === 'inlineCode') return '`' + node.value + '`';
+  if (node.type === 'list') return '';
+  if ('value' in node && typeof node.value === 'string') return node.value.replace(/[\u0001\u0002]/g, '');
+  if ('children' in node) return (node.children as Nodes[]).map(markedText).join('');
+  return '';
+}
+
+/**
+ * A labelled paragraph holding more than one field (`**Problem:** ... **Target:** ...`, on one line
+ * or on consecutive lines): the first field's value up to the next label, then each further field.
+ * A later label counts when it is bold (`**Target:**`, `**Target**:`) or starts a line (`Target:`),
+ * and names a known field; a word such as "target:" inside a sentence stays text.
+ */
+export function splitFields(p: Paragraph): { first: string; more: Array<{ name: FieldName; label: string; value: string }> } | undefined {
+  const text = markedText(p).trim();
+  const label = new RegExp(`(?:${OPEN}([A-Za-z][A-Za-z0-9 ()/-]{0,40}?)\\s*(?::${CLOSE}|${CLOSE}\\s*:)|(?:^|(?<=\\n))\\s*([A-Za-z][A-Za-z0-9 ()/-]{0,40}?):)(?=\\s|$)`, 'g');
+  const cuts: Array<{ at: number; end: number; name: FieldName; label: string }> = [];
+  for (const m of text.matchAll(label)) {
+    const l = (m[1] ?? m[2]!).trim();
+    const name = classifyLabel(l);
+    if (name) cuts.push({ at: m.index!, end: m.index! + m[0].length, name, label: l });
+  }
+  // The paragraph's own label is the first cut; only further ones split it.
+  if (cuts.length < 2 || cuts[0]!.at > 1) return undefined;
+  const clean = (s: string) => s.replace(/[\u0001\u0002]/g, '').replace(/\s+/g, ' ').trim();
+  const more = cuts.slice(1).map((c, i) => ({ name: c.name, label: c.label, value: clean(text.slice(c.end, cuts[i + 2]?.at ?? text.length)) }));
+  return { first: clean(text.slice(cuts[0]!.end, cuts[1]!.at)), more };
 }
 
 function firstText(item: ListItem): string {
