@@ -87,8 +87,9 @@ class MarkdownCatalogReader {
       this.mappingMode = false;
       const id = ms[1]!;
       const title = (ms[2] ?? '').trim() || `Milestone ${id}`;
+      const written = (MILESTONE_HEADING.exec(inlineText(h).trim())?.[2] ?? '').trim() || title;
       this.container = {
-        item: this.newItem(id, title, h),
+        item: this.newItem(id, title, h, written),
         style: 'heading',
         depth: h.depth,
         milestone: { id, title, line: h.position?.start.line ?? 1 },
@@ -100,7 +101,8 @@ class MarkdownCatalogReader {
     if (wi) {
       this.close();
       this.mappingMode = false;
-      const item = this.newItem(wi[1] ?? wi[2]!, wi[3]!.trim(), h);
+      const written = WORK_ITEM_HEADING.exec(inlineText(h).trim())?.[3]?.trim();
+      const item = this.newItem(wi[1] ?? wi[2]!, wi[3]!.trim(), h, written);
       this.workItems.push(item);
       this.container = { item, style: 'heading', depth: h.depth, touched: true };
       return;
@@ -139,7 +141,8 @@ class MarkdownCatalogReader {
     list.children.forEach((li, idx) => {
       const first = li.children[0];
       const title = (first ? nodeText(first) : '').trim().replace(/:$/, '');
-      const item = this.newItem(String((list.start ?? 1) + idx), title, li);
+      const written = (first ? inlineText(first) : '').trim().replace(/:$/, '');
+      const item = this.newItem(String((list.start ?? 1) + idx), title, li, written);
       this.workItems.push(item);
       const container: Container = { item, style: 'list', depth: 0, touched: true };
       for (const child of li.children.slice(1)) {
@@ -326,8 +329,8 @@ class MarkdownCatalogReader {
 
   // ---- containers -----------------------------------------------------------------------------
 
-  private newItem(id: string, title: string, node: Nodes): WorkItem {
-    return { id, title, hotspots: [], problem: [], target: [], line: node.position?.start.line ?? 1 };
+  private newItem(id: string, title: string, node: Nodes, written?: string): WorkItem {
+    return { id, title, writtenTitle: written || title, hotspots: [], problem: [], target: [], line: node.position?.start.line ?? 1 };
   }
 
   private close() {
