@@ -27,7 +27,7 @@ export const DOC_CHECK_DESCRIPTIONS: Record<DocCheckCode, string> = {
   'ref/unreadable': 'The file exists but cannot be read as text (binary, too large, no permission).',
   'ref/line-past-end': 'The line (or the end of the range) is past the end of the file.',
   'ref/blank-line': 'The referenced line is blank.',
-  'ref/comment-line': 'The referenced line holds only a comment.',
+  'ref/comment-line': 'The referenced line holds only a comment (a `///` doc comment attached to an item is fine).',
   'ref/moved': "The referenced code is intact but now at another line than at the catalog's last commit; a quick fix rewrites the reference.",
   'ref/changed': "The referenced line was edited or deleted since the catalog's last commit.",
   'status/tracking-mismatch': "STATUS.md and the milestone's tracking file disagree on its status, owner or start date.",
