@@ -7,6 +7,8 @@ export const EXIT = {
   conflict: 4,
   blocked: 5,
   scopeViolations: 6,
+  /** `run`: a validation command ran and failed (or could not start). */
+  validationFailed: 7,
 } as const;
 
 import type { Decision } from '../core/preflight';

@@ -15,8 +15,8 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION } from './views';
 
-/** A cargo command that ran and failed (or could not start). */
-export const EXIT_FAILED = 1;
+/** A cargo command that ran and failed (or could not start): its own code, not 1 (unexpected). */
+export const EXIT_FAILED = EXIT.validationFailed;
 /** Interrupted (Ctrl+C): the conventional 128 + SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 
@@ -43,7 +43,7 @@ export const RUN_HELP = [
   '  --current-tree  (profile --baseline) build and run the baseline in the current working tree',
   ...COMMON_HELP,
   '',
-  'Exit code: 0 passed, 1 a command failed, 2 refused or bad input, 130 interrupted.',
+  'Exit code: 0 passed, 7 a command failed (or could not start), 2 refused or bad input, 1 unexpected error, 130 interrupted.',
 ].join('\n');
 
 function relative(root: string, file: string): string {

@@ -1,6 +1,6 @@
 import { resolveOwner } from '../core/owner';
 import { InputError, type Problem } from '../core/problems';
-import { checkScope, parseSeverityOverrides, SCOPE_CODES, type ScopeFinding, type ScopeResult, type SeverityOverrides } from '../core/scope';
+import { checkScope, mergeSeverity, parseSeverityOverrides, SCOPE_CODES, type ScopeFinding, type ScopeResult, type SeverityOverrides } from '../core/scope';
 import { loadWorkspace } from '../core/workspace';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
@@ -63,7 +63,7 @@ export async function runScope(argv: string[], io: CliIO): Promise<number> {
     owner,
     base: values.base as string | undefined,
     staged: values.staged as boolean,
-    severity,
+    severity: mergeSeverity(ws.config.scope?.severity, severity),
   });
   const strict = values.strict as boolean;
   const failed = result.counts.error > 0 || (strict && result.counts.warning > 0);

@@ -6,6 +6,7 @@ import type { Problem } from './problems';
 import { escapeMessage, pathEscape, resolveInside } from './paths';
 import { YamlReader } from './yamlReader';
 import { cargoPathSettings } from './cargo/invocation';
+import { isScopeCode, parseSeverityOverrides, type SeverityOverrides } from './scope/codes';
 
 /** The configuration file's name at the repository root. */
 export const CONFIG_FILE = '.milestone-scope.yaml';
@@ -54,6 +55,27 @@ const KEYS: Record<string, KeyReader> = {
     return { checks };
   },
   profile: (r, v, k, ctx) => wrap('profile', cargoSpec(r, v, k, ctx)),
+  scope: (r, v, k) => {
+    const severity: SeverityOverrides = {};
+    for (const e of r.entries(v, k)) {
+      if (e.key !== 'severity') {
+        r.unknownKey(e.key, e.keyNode, k, ['severity']);
+        continue;
+      }
+      for (const c of r.entries(e.value, `${k}.severity`)) {
+        const level = r.string(c.value, `${k}.severity.${c.key}`);
+        if (level === undefined) continue;
+        const parsed = parseSeverityOverrides({ [c.key]: level });
+        for (const err of parsed.errors) r.report('error', 'config/type', `${k}.severity: ${err}`, isScopeCode(c.key) ? c.value : c.keyNode);
+        Object.assign(severity, parsed.overrides);
+      }
+    }
+    return { scope: { severity } };
+  },
+  counters: (r, v, k) => {
+    const list = r.stringList(v, k);
+    return list ? { counters: list } : undefined;
+  },
   relevantTests: (r, v, k) => {
     const out: Record<string, string[]> = {};
     for (const e of r.entries(v, k)) {

@@ -1,3 +1,5 @@
+import type { SeverityOverrides } from './scope/codes';
+
 /** The resolved configuration shared by the extension, the language server and the CLI. */
 export interface CargoCommandSpec {
   /** Label shown to users (`check`, `ntt_roundtrip`, `keccakf`). */
@@ -30,6 +32,16 @@ export interface MilestoneScopeConfig {
   profile: CargoCommandSpec;
   /** File globs -> test targets that are milestone-relevant when such files change. */
   relevantTests: Record<string, string[]>;
+  /**
+   * `scope.severity`: severity per scope finding code, for the CLI and the editor alike (the
+   * editor's `milestoneScope.scope.severity` setting is merged over it, code by code).
+   */
+  scope?: { severity: SeverityOverrides };
+  /**
+   * `counters`: event fields summed per run in trace summaries besides the `*_count` ones
+   * (`kernels`, `syncs`); other numeric fields (`round`, `layer`) are shown as last value or range.
+   */
+  counters?: string[];
 }
 
 export const DEFAULT_CONFIG: MilestoneScopeConfig = {

@@ -32,6 +32,8 @@ export interface SourceView {
   rawStatus?: string;
   owner?: string;
   date?: string;
+  /** The header of the column `date` was read from when it is not a start date (`Updated`). */
+  dateColumn?: string;
   completed?: string;
   reason?: string;
   decision: Decision;
@@ -76,6 +78,8 @@ interface Facts {
   rawStatus?: string;
   owner?: string;
   date?: string;
+  /** The header of the column `date` was read from when it is not a start date (`Updated`). */
+  dateColumn?: string;
   completed?: string;
   reason?: string;
 }
@@ -112,7 +116,7 @@ export interface PreflightInput {
 /** The pure decision; no I/O. */
 export function decidePreflight(input: PreflightInput): PreflightResult {
   const e = input.statusEntry;
-  const sFacts: Facts = e ? { status: e.status, rawStatus: e.rawStatus, owner: e.owner, date: e.started, completed: e.completed, reason: e.notes } : {};
+  const sFacts: Facts = e ? { status: e.status, rawStatus: e.rawStatus, owner: e.owner, date: e.started, dateColumn: e.dateColumn, completed: e.completed, reason: e.notes } : {};
   const sRecorded = e !== undefined;
   const s = decide(sFacts, input.me, sRecorded);
   const statusView: SourceView = {

@@ -3,12 +3,14 @@
  * catalog and STATUS.md, with every problem found on the way. Shared by the extension, the
  * language server and the CLI.
  */
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from './config';
 import { readTextFile } from './files';
 import { parseCatalog } from './catalog/parse';
 import { findMilestone, type Catalog, type Milestone } from './catalog/model';
 import { trackingPath, type MilestoneScopeConfig } from './configTypes';
+import { resolveLinkRefs } from './docChecks/linkRefs';
 import { escapeMessage, realLocation, resolveInside, writtenAbsolute, type InsideResult } from './paths';
 import { InputError, problem, type Problem } from './problems';
 import { loadStatus, parseStatus, type StatusDocument } from './status';
@@ -53,7 +55,14 @@ export async function loadCatalog(root: string, file: string): Promise<Catalog> 
       problems: [problem('error', 'catalog/missing', `catalog ${file} does not exist (set "catalog" in .milestone-scope.yaml)`, { file, line: 1 })],
     };
   }
-  return confineReferences(root, parseCatalog(text, file), text);
+  const exists = (rel: string) => {
+    try {
+      return statSync(path.join(root, rel)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  return confineReferences(root, resolveLinkRefs(parseCatalog(text, file), exists), text);
 }
 
 /**

@@ -2,7 +2,6 @@
  * Flame chart panels: Open Trace, Compare Traces, restore after reload. The host parses traces
  * through the trace core and posts the webview a flattened document once it reports ready.
  */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
@@ -333,13 +332,7 @@ class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
     if (!active || !loaded) return { names: [] };
     const milestone = findMilestone(loaded.catalog, active.id);
     if (!milestone) return { names: [], milestone: active.id };
-    let lines: string[] | undefined;
-    try {
-      lines = (await readFile(path.join(loaded.root, loaded.catalog.file), 'utf8')).split(/\r?\n/);
-    } catch {
-      // The parsed catalog alone still names most spans.
-    }
-    return { names: highlightNamesForWorkItems(milestoneWorkItems(loaded.catalog, milestone), lines), milestone: milestone.id };
+    return { names: highlightNamesForWorkItems(milestoneWorkItems(loaded.catalog, milestone)), milestone: milestone.id };
   }
 
   refreshHighlights(): void {

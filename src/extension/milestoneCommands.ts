@@ -14,7 +14,7 @@ import { loadTrackingFor, trackingFileFor, workspaceFile } from '../core/workspa
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
 import { openMilestoneDocument } from './milestoneDocument';
-import { pickDetail, refusalMessage } from './startMessages';
+import { OPEN_TRACKING_FILE, pickDetail, refusalActions, refusalMessage } from './startMessages';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
 
 const OWNER_SETTING = 'milestoneScope.owner';
@@ -261,11 +261,11 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
     for (const w of pre.warnings ?? []) ctx.output.warn(`pre-flight of milestone ${milestone.id}: ${w}`);
     switch (pre.decision) {
       case 'noop':
-        void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(refusalMessage(pre)!, 'Open Tracking File'));
+        void offerTracking(ctx, milestone.id, vscode.window.showInformationMessage(refusalMessage(pre)!, ...refusalActions(pre)));
         return pre;
       case 'conflict':
       case 'blocked':
-        void offerTracking(ctx, milestone.id, vscode.window.showWarningMessage(refusalMessage(pre)!, 'Open Tracking File'));
+        void offerTracking(ctx, milestone.id, vscode.window.showWarningMessage(refusalMessage(pre)!, ...refusalActions(pre)));
         return pre;
       case 'resume': {
         if (!(await confirmSwitch(ctx, milestone))) return undefined;
@@ -352,7 +352,7 @@ async function confirmSwitch(ctx: ExtensionContextHolder, next: Milestone): Prom
 }
 
 async function offerTracking(ctx: ExtensionContextHolder, id: string, shown: Thenable<string | undefined>): Promise<void> {
-  if ((await shown) === 'Open Tracking File') await openTrackingFile(ctx, id);
+  if ((await shown) === OPEN_TRACKING_FILE) await openTrackingFile(ctx, id);
 }
 
 async function stopCommand(ctx: ExtensionContextHolder): Promise<void> {

@@ -11,6 +11,7 @@ import type { FileDiff, Hunk } from '../core/diff/types';
 import type { Problem, Severity } from '../core/problems';
 import {
   allowFileEdit,
+  mergeSeverity,
   minimalReplacement,
   parseSeverityOverrides,
   resolveActiveMilestone,
@@ -158,14 +159,16 @@ class ScopeGuard implements vscode.Disposable {
     // in the working tree does not switch the guard off.
     const milestone = findMilestone(ws.catalog, active.id) ?? { id: active.id, title: active.id, scope: { kind: 'other' as const, description: '' }, line: 1 };
     try {
-      const key = JSON.stringify([this.modelGeneration, ws.root, active.id, active.baseCommit, this.severity]);
+      // The repository's `.milestone-scope.yaml` sets the team's severities; this editor's setting wins, code by code.
+      const severity = mergeSeverity(ws.config.scope?.severity, this.severity);
+      const key = JSON.stringify([this.modelGeneration, ws.root, active.id, active.baseCommit, severity]);
       if (!this.session || key !== this.sessionKey) {
         const recorded = active.baseCommit ? { recordedBase: active.baseCommit } : await resolveActiveMilestone(ws, { milestone: active.id });
         this.session = await ScopeSession.open(ws, {
           milestone,
           recordedBase: recorded.recordedBase,
           recordedBaseAt: 'recordedBaseAt' in recorded ? recorded.recordedBaseAt : undefined,
-          severity: this.severity,
+          severity,
         });
         this.sessionKey = key;
       }

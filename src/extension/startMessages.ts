@@ -6,9 +6,14 @@ import type { PreflightResult } from '../core/preflight';
 
 function ownerDate(pre: PreflightResult): string {
   if (pre.decision === 'noop') {
-    // Prefer the completion date; the row's date is when the work started.
-    const completed = [pre.sources.status, pre.sources.tracking].map((s) => (s as { completed?: string }).completed).find(Boolean);
-    const when = completed ? `completed ${completed}` : pre.date ? `started ${pre.date}` : undefined;
+    // Prefer the completion date; otherwise say what the recorded date is.
+    const sources = [pre.sources.status, pre.sources.tracking];
+    const completed = sources.map((s) => s.completed).find(Boolean);
+    const dated = sources.find((s) => s.decision === 'noop' && s.date) ?? sources.find((s) => s.date);
+    let when: string | undefined;
+    if (completed) when = `completed ${completed}`;
+    else if (dated?.dateColumn) when = `${dated.file} row dated ${dated.date} in its "${dated.dateColumn}" column; no completion date recorded`;
+    else if (dated?.date) when = `started ${dated.date}; no completion date recorded`;
     return [pre.owner, when].filter(Boolean).join(', ');
   }
   return [pre.owner, pre.date].filter(Boolean).join(', ');
@@ -42,6 +47,16 @@ export function refusalMessage(pre: PreflightResult): string | undefined {
     default:
       return undefined;
   }
+}
+
+export const OPEN_TRACKING_FILE = 'Open Tracking File';
+
+/**
+ * The buttons of a refusal: Open Tracking File only when the milestone's tracking file exists
+ * (a refusal never creates one, and a button opening nothing would only say so).
+ */
+export function refusalActions(pre: PreflightResult): string[] {
+  return pre.sources.tracking.exists ? [OPEN_TRACKING_FILE] : [];
 }
 
 /** The quick pick's second line for a milestone, from its pre-flight. */

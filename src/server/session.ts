@@ -12,6 +12,7 @@ import { resolveInside } from '../core/paths';
 import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/configTypes';
 import { catalogCommit, loadReferenceBaseline, readCommittedTexts, type ReferenceBaseline } from '../core/docChecks/baseline';
 import { WorkspaceFiles } from '../core/docChecks/fileCache';
+import { resolveLinkRefs } from '../core/docChecks/linkRefs';
 import { ReferenceChecker, type RefFinding } from '../core/docChecks/references';
 import { checkStatusAndTracking, trackingFilePattern, type TrackingFile } from '../core/docChecks/statusTracking';
 import { problem, type Problem } from '../core/problems';
@@ -255,7 +256,8 @@ export class Session {
   }
 
   private noteReferencedFiles(): boolean {
-    const paths = [...new Set(this.catalog.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path)))].sort();
+    // A link's root-relative reading is watched too: creating either file settles the link anew.
+    const paths = [...new Set(this.catalog.catalog.workItems.flatMap((w) => w.hotspots.flatMap((h) => (h.rootPath === undefined ? [h.path] : [h.path, h.rootPath]))))].sort();
     if (paths.length === this.referenced.length && paths.every((p, i) => p === this.referenced[i])) return false;
     this.referenced = paths;
     this.host.referencedFilesChanged?.(paths);
@@ -313,6 +315,23 @@ export class Session {
     });
   }
 
+  /**
+   * The catalog with its links settled against the files as they are now (a link written from the
+   * repository root in a catalog below it: see resolveLinkRefs). Checks and navigation use this.
+   */
+  resolvedCatalog(): Catalog {
+    const parsed = this.catalog.catalog;
+    if (this.resolved?.from === parsed) return this.resolved.catalog;
+    const catalog = resolveLinkRefs(parsed, (rel) => {
+      const kind = this.files.resolve(rel).kind;
+      return kind !== 'missing' && kind !== 'directory';
+    });
+    this.resolved = { from: parsed, catalog };
+    return catalog;
+  }
+  /** The last settled catalog and the parse it came from (files may change: computeProblems settles anew). */
+  private resolved: { from: Catalog; catalog: Catalog } | undefined;
+
   /** The reference findings of the last check (code actions read their fixes from here). */
   get findings(): readonly RefFinding[] {
     return this.lastFindings;
@@ -335,7 +354,9 @@ export class Session {
       const text = this.catalog.text;
       const baseline = this.baseline;
       const sources = this.catalog.lineIndex;
-      this.lastFindings = this.checker.check(this.catalog.catalog, {
+      this.resolved = undefined;
+      const catalog = this.resolvedCatalog();
+      this.lastFindings = this.checker.check(catalog, {
         files: this.files,
         baseline,
         catalogText: text,
@@ -345,7 +366,7 @@ export class Session {
           return base !== undefined && this.catalog.committedLine(base, line);
         },
       });
-      add(catalogFile, this.catalog.catalog.problems);
+      add(catalogFile, catalog.problems);
       add(catalogFile, this.lastFindings);
     }
 

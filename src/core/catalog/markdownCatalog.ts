@@ -88,8 +88,9 @@ class MarkdownCatalogReader {
       this.mappingMode = false;
       const id = ms[1]!;
       const title = (ms[2] ?? '').trim() || `Milestone ${id}`;
+      const written = (MILESTONE_HEADING.exec(inlineText(h).trim())?.[2] ?? '').trim() || title;
       this.container = {
-        item: this.newItem(id, title, h),
+        item: this.newItem(id, title, h, written),
         style: 'heading',
         depth: h.depth,
         milestone: { id, title, line: h.position?.start.line ?? 1 },
@@ -101,7 +102,8 @@ class MarkdownCatalogReader {
     if (wi) {
       this.close();
       this.mappingMode = false;
-      const item = this.newItem(wi[1] ?? wi[2]!, wi[3]!.trim(), h);
+      const written = WORK_ITEM_HEADING.exec(inlineText(h).trim())?.[3]?.trim();
+      const item = this.newItem(wi[1] ?? wi[2]!, wi[3]!.trim(), h, written);
       this.workItems.push(item);
       this.container = { item, style: 'heading', depth: h.depth, touched: true };
       return;
@@ -140,7 +142,8 @@ class MarkdownCatalogReader {
     list.children.forEach((li, idx) => {
       const first = li.children[0];
       const title = (first ? nodeText(first) : '').trim().replace(/:$/, '');
-      const item = this.newItem(String((list.start ?? 1) + idx), title, li);
+      const written = (first ? inlineText(first) : '').trim().replace(/:$/, '');
+      const item = this.newItem(String((list.start ?? 1) + idx), title, li, written);
       this.workItems.push(item);
       const container: Container = { item, style: 'list', depth: 0, touched: true };
       for (const child of li.children.slice(1)) {
@@ -212,7 +215,12 @@ class MarkdownCatalogReader {
     const split = splitLabel(inlineText(p).trim());
     const name = split ? classifyLabel(split.label) : undefined;
     if (c && split && name) {
-      if (split.value) {
+      const fields = name === 'hotspots' ? undefined : splitFields(p);
+      if (fields) {
+        this.inlineField(c, name, p, split.label, fields.first);
+        for (const f of fields.more) this.inlineField(c, f.name, p, f.label, f.value);
+        c.field = undefined;
+      } else if (split.value) {
         this.inlineField(c, name, p, split.label, split.value);
         c.field = undefined;
       } else c.field = { name, depth: c.field?.depth ?? c.depth };
@@ -322,8 +330,8 @@ class MarkdownCatalogReader {
 
   // ---- containers -----------------------------------------------------------------------------
 
-  private newItem(id: string, title: string, node: Nodes): WorkItem {
-    return { id, title, hotspots: [], problem: [], target: [], line: node.position?.start.line ?? 1 };
+  private newItem(id: string, title: string, node: Nodes, written?: string): WorkItem {
+    return { id, title, writtenTitle: written || title, hotspots: [], problem: [], target: [], line: node.position?.start.line ?? 1 };
   }
 
   private close() {
@@ -353,6 +361,41 @@ class MarkdownCatalogReader {
       }),
     );
   }
+}
+
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+/** inlineText with strong emphasis marked, so bold labels can be told from ordinary words. */
+function markedText(node: Nodes): string {
+  if (node.type === 'strong') return OPEN + (node.children as Nodes[]).map(markedText).join('') + CLOSE;
+  if (node.type === 'inlineCode') return '`' + node.value + '`';
+  if (node.type === 'list') return '';
+  if ('value' in node && typeof node.value === 'string') return node.value.replace(/[\u0001\u0002]/g, '');
+  if ('children' in node) return (node.children as Nodes[]).map(markedText).join('');
+  return '';
+}
+
+/**
+ * A labelled paragraph holding more than one field (`**Problem:** ... **Target:** ...`, on one line
+ * or on consecutive lines): the first field's value up to the next label, then each further field.
+ * A later label counts when it is bold (`**Target:**`, `**Target**:`) or starts a line (`Target:`),
+ * and names a known field; a word such as "target:" inside a sentence stays text.
+ */
+export function splitFields(p: Paragraph): { first: string; more: Array<{ name: FieldName; label: string; value: string }> } | undefined {
+  const text = markedText(p).trim();
+  const label = new RegExp(`(?:${OPEN}([A-Za-z][A-Za-z0-9 ()/-]{0,40}?)\\s*(?::${CLOSE}|${CLOSE}\\s*:)|(?:^|(?<=\\n))\\s*([A-Za-z][A-Za-z0-9 ()/-]{0,40}?):)(?=\\s|$)`, 'g');
+  const cuts: Array<{ at: number; end: number; name: FieldName; label: string }> = [];
+  for (const m of text.matchAll(label)) {
+    const l = (m[1] ?? m[2]!).trim();
+    const name = classifyLabel(l);
+    if (name) cuts.push({ at: m.index!, end: m.index! + m[0].length, name, label: l });
+  }
+  // The paragraph's own label is the first cut; only further ones split it.
+  if (cuts.length < 2 || cuts[0]!.at > 1) return undefined;
+  const clean = (s: string) => s.replace(/[\u0001\u0002]/g, '').replace(/\s+/g, ' ').trim();
+  const more = cuts.slice(1).map((c, i) => ({ name: c.name, label: c.label, value: clean(text.slice(c.end, cuts[i + 2]?.at ?? text.length)) }));
+  return { first: clean(text.slice(cuts[0]!.end, cuts[1]!.at)), more };
 }
 
 function firstText(item: ListItem): string {

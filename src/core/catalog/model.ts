@@ -8,6 +8,11 @@ export interface HotspotRef {
   line: number;
   /** 1-based last line (== line for a single-line reference). */
   endLine: number;
+  /**
+   * A relative link in a catalog below the root can also be read from the repository root; this
+   * is that reading, set by the parser and settled by resolveLinkRefs (never decorated as is).
+   */
+  rootPath?: string;
   /** Optional label text before the reference (`Root extraction`, `repeated use in`). */
   label?: string;
   /** Where the reference is written in the catalog (1-based line and column of its text). */
@@ -17,7 +22,14 @@ export interface HotspotRef {
 export interface WorkItem {
   /** The catalog's own number for the item, as a string (`"1"`, `"6"`). */
   id: string;
+  /** The title as plain text (inline markup such as backticks removed), for display. */
   title: string;
+  /**
+   * The title as written, inline markdown kept (`` Batch `rs_code_matrix` copies ``): backticks
+   * mark code names (span names to highlight and match). Set by the parsers; absent only in
+   * hand-built models, where `title` stands in.
+   */
+  writtenTitle?: string;
   hotspots: HotspotRef[];
   /** Bullet texts under `Problem:` (one string per bullet, or the inline text). */
   problem: string[];

@@ -5,6 +5,12 @@ export interface ParsedRef {
   path: string;
   line: number;
   endLine: number;
+  /**
+   * For a relative link in a document below the root (`[x](crates/a.rs#L4)` in `docs/plans/gpu.md`):
+   * the path read from the repository root (`crates/a.rs`), used only when the file-relative path
+   * (`docs/plans/crates/a.rs`, GitHub's reading) does not exist. See resolveLinkRefs.
+   */
+  rootPath?: string;
 }
 
 export type RefParse = { ok: true; ref: ParsedRef } | { ok: false; reason: string } | undefined;
@@ -63,12 +69,17 @@ export function parseLinkTarget(url: string, documentFile: string): RefParse {
   const filePart = decodePath(hashIndex >= 0 ? target.slice(0, hashIndex) : target);
   const hashPart = hashIndex >= 0 ? target.slice(hashIndex) : '';
   let resolved: string;
+  let rootPath: string | undefined;
   if (filePart.startsWith('/')) resolved = filePart.slice(1);
   else {
     const joined = path.posix.join(path.posix.dirname(documentFile.replace(/\\/g, '/')), filePart);
     resolved = joined.startsWith('../') ? filePart : joined;
+    // Written as if from the repository root? Only a plain relative path can be meant that way.
+    if (!blob && !/^\.{1,2}\//.test(filePart) && normaliseRefPath(filePart) !== normaliseRefPath(resolved)) rootPath = normaliseRefPath(filePart);
   }
-  return parseRefText(resolved + hashPart);
+  const parsed = parseRefText(resolved + hashPart);
+  if (parsed?.ok && rootPath !== undefined && !rootPath.startsWith('../')) parsed.ref.rootPath = rootPath;
+  return parsed;
 }
 
 /** Percent-decodes a link path; a malformed escape (`%zz`) is kept as written. */

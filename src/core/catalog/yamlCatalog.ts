@@ -36,7 +36,7 @@ function id(r: YamlReader, v: Node | null, what: string): string | undefined {
 
 function readItem(r: YamlReader, node: Node, out: WorkItem[]) {
   const at = r.at(node);
-  const item: WorkItem = { id: '', title: '', hotspots: [], problem: [], target: [], line: at.line };
+  const item: WorkItem = { id: '', title: '', writtenTitle: '', hotspots: [], problem: [], target: [], line: at.line };
   for (const e of r.entries(node, 'a work item')) {
     switch (e.key) {
       case 'id':
@@ -44,6 +44,7 @@ function readItem(r: YamlReader, node: Node, out: WorkItem[]) {
         break;
       case 'title':
         item.title = r.string(e.value, 'title') ?? '';
+        item.writtenTitle = item.title;
         break;
       case 'problem':
       case 'target':

@@ -92,6 +92,7 @@ export function evaluateReference(
     else if (k === LineKind.Comment) comment++;
   }
   const size = endLine - line + 1;
+  if (blank === 0 && comment === size && attachedDocComment(file.lines, kinds, line, endLine)) return [];
   if (blank + comment === size) {
     if (size > 1) {
       return [{ severity: 'warning', code: comment > 0 ? DocCheckCode.commentLine : DocCheckCode.blankLine, message: `${at}: lines ${line}-${endLine} hold no code, only ${comment > 0 ? 'comments and blank lines' : 'blank lines'}${was}` }];
@@ -113,6 +114,26 @@ export function evaluateReference(
     return [{ severity: 'warning', code: DocCheckCode.changed, message: `${at}: the code it pointed at (${quoteCode(drift.oldText)}) was deleted${since}` }];
   }
   return [];
+}
+
+/** A `///` doc comment line (not `////`, which is an ordinary comment). */
+function isDocLine(text: string): boolean {
+  return /^\s*\/\/\/(?!\/)/.test(text);
+}
+
+/**
+ * True when lines `line..endLine` are all `///` doc comment lines attached to an item: what
+ * follows them, past further doc lines and attributes (`#[inline]`), is code with no blank line
+ * between. Such a comment states what the item assumes: a legitimate hotspot.
+ */
+export function attachedDocComment(lines: readonly string[], kinds: Uint8Array, line: number, endLine: number): boolean {
+  for (let n = line; n <= endLine; n++) if (!isDocLine(lines[n - 1] ?? '')) return false;
+  for (let n = endLine + 1; n <= lines.length; n++) {
+    const text = lines[n - 1]!;
+    if (isDocLine(text) || /^\s*#!?\[/.test(text)) continue;
+    return kinds[n - 1] === LineKind.Code;
+  }
+  return false;
 }
 
 export interface CheckReferencesOptions {

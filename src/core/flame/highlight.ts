@@ -26,15 +26,11 @@ function isSpanNameLike(s: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*((\.|::)[A-Za-z_][A-Za-z0-9_]*)*$/.test(s);
 }
 
-/**
- * The names of all the items. `catalogLines` (the catalog's text, split into lines) adds the
- * title lines as written: catalog parsers may keep titles as plain text, without backticks.
- */
-export function highlightNamesForWorkItems(items: readonly WorkItem[], catalogLines?: readonly string[]): string[] {
+/** The names of all the items: their titles as written (backticks kept), Problem and Target. */
+export function highlightNamesForWorkItems(items: readonly WorkItem[]): string[] {
   const names = new Set<string>();
   for (const item of items) {
-    const titleLine = catalogLines?.[item.line - 1];
-    for (const text of [item.title, titleLine ?? '', ...item.problem, ...item.target]) {
+    for (const text of [item.writtenTitle ?? item.title, ...item.problem, ...item.target]) {
       for (const n of backtickedNames(text)) names.add(n);
     }
   }

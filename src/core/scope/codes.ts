@@ -86,3 +86,11 @@ export function parseSeverityOverrides(input: unknown): { overrides: SeverityOve
   }
   return { overrides, errors };
 }
+
+/**
+ * The severities in force: the repository's (`scope.severity` in `.milestone-scope.yaml`) with the
+ * user's own overrides (the editor setting, `--severity` flags) winning code by code.
+ */
+export function mergeSeverity(repository: SeverityOverrides | undefined, user: SeverityOverrides | undefined): SeverityOverrides {
+  return { ...repository, ...user };
+}

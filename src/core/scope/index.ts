@@ -1,5 +1,5 @@
 /** The scope guard: what the active milestone may change, and what each change is. */
-export { SCOPE_CODES, DEFAULT_SEVERITY, CODE_DESCRIPTIONS, severityOf, parseSeverityOverrides, isScopeCode } from './codes';
+export { SCOPE_CODES, DEFAULT_SEVERITY, CODE_DESCRIPTIONS, severityOf, parseSeverityOverrides, isScopeCode, mergeSeverity } from './codes';
 export type { ScopeCode, SeverityLevel, SeverityOverrides } from './codes';
 export { classifyFile, textsNeeded, type ScopeFinding, type HunkRange, type FileTexts } from './classify';
 export { buildScopeModel, trackingMatcher, inMilestoneCrate, type ScopeModel, type BaseHotspot, type RefLocator } from './model';

@@ -19,8 +19,13 @@ export interface StatusEntry {
   /** The status text as written, markup included. */
   rawStatus: string;
   owner?: string;
-  /** Start date as written (`2026-11-20`). */
+  /** Start date as written (`2026-11-20`), or the row's date from a Date/Updated column (see dateColumn). */
   started?: string;
+  /**
+   * Set when `started` was read from a column that does not say the date is a start date
+   * (`Date`, `Updated`): that column's header as written, so messages can say what the date is.
+   */
+  dateColumn?: string;
   completed?: string;
   notes?: string;
   base?: string;

@@ -94,7 +94,9 @@ function readTable(text: string, lines: LineSpan[], t: Table, file: string, prob
     if (r.cells.length < header.cells.length) {
       problems.push(problem('information', 'status/short-row', `row has ${r.cells.length} cells, the header ${header.cells.length}`, { file, line: n }));
     }
-    rows.push({ entry: entryFrom(id, n, cell, file, problems), row: r });
+    const entry = entryFrom(id, n, cell, file, problems);
+    if (entry.started && cell('started') === undefined && col('date') !== undefined) entry.dateColumn = stripMarkup(header.cells[col('date')!]!.raw);
+    rows.push({ entry, row: r });
   }
   const aligned = rows.length > 0 && header.cells.every((h, i) => rows.every(({ row }) => row.cells[i] === undefined || row.cells[i]!.raw.length === h.raw.length));
   return { kind: 'table', header, delimiterLine: first + 1, columns, rows, aligned };

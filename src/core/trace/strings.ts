@@ -3,6 +3,7 @@
  * such substrings as views into the whole chunk, so anything a Trace keeps is copied out and
  * pooled: a trace with a million spans holds a few hundred distinct names, not a million views.
  */
+import { stripVTControlCharacters } from 'node:util';
 
 /** A standalone copy of `s` that does not keep the string it was cut from alive. */
 export function detach(s: string): string {
@@ -65,27 +66,12 @@ export function skipQuoted(s: string, i: number, end = s.length): number {
   return -1;
 }
 
-/** Removes ANSI CSI escape sequences (`ESC [ ... final`), as written by coloured terminals. */
+/**
+ * Removes terminal control sequences: colours (CSI), and OSC sequences such as the OSC 8
+ * hyperlinks cargo prints (`ESC ] 8 ;; url ESC \ text ESC ] 8 ;; ESC \` keeps only `text`).
+ */
 export function stripAnsi(s: string): string {
-  let out = '';
-  let from = 0;
-  let i = s.indexOf('\x1b');
-  while (i >= 0) {
-    out += s.slice(from, i);
-    let j = i + 1;
-    if (s.charCodeAt(j) === 91) {
-      j++;
-      while (j < s.length) {
-        const c = s.charCodeAt(j++);
-        if (c >= 0x40 && c <= 0x7e) break;
-      }
-    } else if (j < s.length) {
-      j++;
-    }
-    from = j;
-    i = s.indexOf('\x1b', from);
-  }
-  return out + s.slice(from);
+  return stripVTControlCharacters(s);
 }
 
 /** A line shortened for reports. */

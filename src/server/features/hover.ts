@@ -88,7 +88,7 @@ function milestoneHover(session: Session, line: number): string | undefined {
 
 export function hover(session: Session, pos: Position): Hover | null {
   const doc = session.catalog;
-  const hit = refAt(doc.catalog, pos);
+  const hit = refAt(session.resolvedCatalog(), pos);
   if (hit) {
     const lineLength = doc.lineIndex.lineText(doc.text, hit.ref.source.line).length;
     return {

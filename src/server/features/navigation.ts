@@ -6,7 +6,8 @@ import { refAt, refRange, targetRange, targetUri } from './references';
 
 /** One link per reference to an existing file, opening it at the referenced line. */
 export function documentLinks(session: Session): DocumentLink[] {
-  const { catalog, text, lineIndex } = session.catalog;
+  const { text, lineIndex } = session.catalog;
+  const catalog = session.resolvedCatalog();
   const links: DocumentLink[] = [];
   for (const item of catalog.workItems) {
     for (const ref of item.hotspots) {
@@ -26,7 +27,7 @@ export function documentLinks(session: Session): DocumentLink[] {
 
 /** The referenced lines of the reference at `pos`. */
 export function definition(session: Session, pos: Position): LocationLink[] {
-  const hit = refAt(session.catalog.catalog, pos);
+  const hit = refAt(session.resolvedCatalog(), pos);
   if (!hit) return [];
   const file = session.files.resolve(hit.ref.path);
   if (file.kind !== 'file') return [];

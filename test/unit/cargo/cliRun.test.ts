@@ -82,13 +82,13 @@ test('a milestone in progress by someone else runs but is not recorded', { timeo
   assert.equal(readFileSync(path.join(copy.root, TRACKING('1')), 'utf8'), before);
 });
 
-test('a failing check exits 1 and reports the error location in JSON', { timeout: 300_000 }, async () => {
+test('a failing check exits 7 (validation failed, not 1: unexpected) and reports the error location in JSON', { timeout: 300_000 }, async () => {
   const file = path.join(copy.root, 'crates/metal-backend/src/merkle_tree.rs');
   const original = readFileSync(file, 'utf8');
   try {
     writeFileSync(file, original.replace('let root_layer = top.to_host();', 'let root_layer: u8 = top.to_host();'));
     const r = await cli(['run', 'check', '--milestone', '2', '--owner', 'dave', '--json']);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 7);
     const json = JSON.parse(r.stdout);
     assert.equal(json.outcome, 'failed');
     const err = json.runs[0].diagnostics.find((d: { severity: string }) => d.severity === 'error');

@@ -179,3 +179,35 @@ test('CRLF catalogs parse the same', () => {
   assert.deepEqual(crlf.workItems, lf.workItems);
   assert.deepEqual(crlf.milestones, lf.milestones);
 });
+
+test('**Problem:** … **Target:** … in one paragraph: two fields, on one line or on consecutive lines', () => {
+  const text = [
+    '## Milestone 2: Stage-level reduction dispatch',
+    '',
+    '- `gpu/src/dispatch.rs:38-43`',
+    '',
+    '**Problem:** the reduction dispatches one kernel per level. **Target:** use `dispatch_stage` for the tree.',
+    '',
+    '## Milestone 3: Blits',
+    '',
+    '- `gpu/src/commit.rs:44`',
+    '',
+    '**Problem**: every column waits on its own;',
+    '**Target**: one wait per commit',
+    '',
+    '## Milestone 4: Plain labels',
+    '',
+    '- `gpu/src/commit.rs:41`',
+    '',
+    'Problem: a target: inside a sentence stays text',
+    'Target: one submission',
+    '',
+  ].join('\n');
+  const c = parseMarkdownCatalog(text, 'plan.md');
+  assert.deepEqual(c.problems, []);
+  assert.deepEqual(c.workItems.map((w) => [w.problem, w.target]), [
+    [['the reduction dispatches one kernel per level.'], ['use `dispatch_stage` for the tree.']],
+    [['every column waits on its own;'], ['one wait per commit']],
+    [['a target: inside a sentence stays text'], ['one submission']],
+  ]);
+});

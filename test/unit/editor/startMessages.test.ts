@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decidePreflight, type PreflightResult } from '../../../src/core/preflight';
 import { parseStatus, statusEntry } from '../../../src/core/status';
 import { parseTracking } from '../../../src/core/tracking';
-import { pickDetail, refusalMessage } from '../../../src/extension/startMessages';
+import { pickDetail, refusalActions, refusalMessage } from '../../../src/extension/startMessages';
 
 const STATUS = `# Status
 
@@ -36,7 +36,21 @@ test('completed: names the owner and the completion date, says nothing changed',
 });
 
 test('completed without a completion date falls back to the start date, labelled as such', () => {
-  assert.equal(refusalMessage(preflight('0')), 'Milestone 0 is already completed (alice, started 2026-10-02). Nothing was changed.');
+  assert.equal(refusalMessage(preflight('0')), 'Milestone 0 is already completed (alice, started 2026-10-02; no completion date recorded). Nothing was changed.');
+});
+
+test('completed, the row dated in a Date/Updated column: the message says what the date is', () => {
+  const status = parseStatus('| Milestone | Status | Owner | Updated |\n|---|---|---|---|\n| 0 | `completed` | alice | 2026-10-09 |\n', 'STATUS.md', true);
+  const pre = decidePreflight({
+    milestone: { id: '0', title: 'Milestone 0' },
+    statusFile: 'STATUS.md',
+    statusExists: true,
+    statusEntry: statusEntry(status, '0'),
+    tracking: parseTracking('', 'milestone-0.md', false),
+    me: 'dev',
+  });
+  assert.equal(refusalMessage(pre), 'Milestone 0 is already completed (alice, STATUS.md row dated 2026-10-09 in its "Updated" column; no completion date recorded). Nothing was changed.');
+  assert.doesNotMatch(pickDetail(pre)!, /started/);
 });
 
 test('conflict: owner, date and the row notes', () => {
@@ -77,4 +91,11 @@ test('ready and resume are not refusals', () => {
   assert.equal(resume.decision, 'resume');
   assert.equal(refusalMessage(resume), undefined);
   assert.equal(pickDetail(resume), 'In progress by you since 2026-11-20: starting it resumes the work');
+});
+
+test('a refusal offers Open Tracking File only when the milestone has a tracking file', () => {
+  assert.deepEqual(refusalActions(preflight('0')), [], 'completed in STATUS.md, no tracking file: nothing to open');
+  assert.deepEqual(refusalActions(preflight('4')), [], 'blocked, no tracking file');
+  assert.deepEqual(refusalActions(preflight('0', '# Milestone 0\n\n- Status: completed\n- Owner: alice\n')), ['Open Tracking File']);
+  assert.deepEqual(refusalActions(preflight('1', '# Milestone 1\n\n- Status: in_progress\n- Owner: @bob\n')), ['Open Tracking File']);
 });

@@ -1,3 +1,4 @@
+import { parseMarkdownCatalog } from '../../../src/core/catalog/markdownCatalog';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backtickedNames, highlightNamesForWorkItems, matchesHighlight } from '../../../src/core/flame/highlight';
@@ -32,9 +33,18 @@ test('a span matches a name exactly or by its last path segment', () => {
   assert.ok(!matchesHighlight('anything', new Set()));
 });
 
-test('titles kept without backticks by the catalog parser are read from the catalog line', () => {
-  const item: WorkItem = { id: '1', title: 'Remove per-copy synchronization (rs_code_matrix path)', hotspots: [], problem: ['`command::blit_operation` in a loop'], target: [], line: 2 };
-  const lines = ['# Catalog', '1) Remove per-copy synchronization (`rs_code_matrix` path)'];
-  assert.deepEqual(highlightNamesForWorkItems([item]), ['command::blit_operation']);
-  assert.deepEqual(highlightNamesForWorkItems([item], lines), ['rs_code_matrix', 'command::blit_operation']);
+test('work-item titles keep their backticks in the model: highlighted names come from the parsed catalog alone', () => {
+  const catalog = parseMarkdownCatalog(
+    ['# Catalog', '', '1) Remove per-copy synchronization (`rs_code_matrix` path)', '- Current hotspot: `src/a.rs:3`', '- Problem: `command::blit_operation` in a loop', ''].join('\n'),
+    'c.md',
+  );
+  const item = catalog.workItems[0]!;
+  assert.equal(item.title, 'Remove per-copy synchronization (rs_code_matrix path)');
+  assert.equal(item.writtenTitle, 'Remove per-copy synchronization (`rs_code_matrix` path)');
+  assert.deepEqual(highlightNamesForWorkItems([item]), ['rs_code_matrix', 'command::blit_operation']);
+  const heading = parseMarkdownCatalog('## Milestone 2: Batch `stacked_reduce` dispatch\n\n- `src/a.rs:3`\n', 'c.md').workItems[0]!;
+  assert.equal(heading.writtenTitle, 'Batch `stacked_reduce` dispatch');
+  assert.deepEqual(highlightNamesForWorkItems([heading]), ['stacked_reduce']);
+  const hand: WorkItem = { id: '1', title: 'plain title', hotspots: [], problem: ['`a_b`'], target: [], line: 2 };
+  assert.deepEqual(highlightNamesForWorkItems([hand]), ['a_b'], 'a hand-built item without writtenTitle still works');
 });

@@ -135,3 +135,28 @@ test('real files: WorkspaceFiles and the checker agree on the fixture layout', (
   const findings = checkReferences(catalogOf(ref('package.json', 1), ref('package.json', 100000)), { files });
   assert.deepEqual(findings.map((f) => f.code), ['ref/line-past-end']);
 });
+
+test('a hotspot on a `///` doc comment attached to an item is fine; plain comments and detached doc comments still warn', () => {
+  const text = [
+    '/// Assumes the column count is a power of two.', // 1
+    '/// (checked by the caller)', // 2
+    '#[inline]', // 3
+    'fn pack(cols: usize) {}', // 4
+    '', // 5
+    '/// A doc comment followed by a blank line', // 6
+    '', // 7
+    '// a plain comment', // 8
+    'fn other() {}', // 9
+    '//// four slashes is a plain comment', // 10
+    'fn third() {}', // 11
+  ].join('\n');
+  const f = file('src/a.rs', text);
+  const codes = (line: number, endLine = line) => evaluateReference({ path: 'src/a.rs', line, endLine }, f, undefined, undefined).map((v) => v.code);
+  assert.deepEqual(codes(1), [], 'the doc comment of pack');
+  assert.deepEqual(codes(2), [], 'its second line, past which an attribute and the item follow');
+  assert.deepEqual(codes(1, 2), [], 'the whole doc comment');
+  assert.deepEqual(codes(6), ['ref/comment-line'], 'a doc comment attached to nothing');
+  assert.deepEqual(codes(8), ['ref/comment-line'], 'a plain comment');
+  assert.deepEqual(codes(10), ['ref/comment-line'], '//// is not a doc comment');
+  assert.deepEqual(codes(5, 6), ['ref/comment-line'], 'a range with a blank line');
+});

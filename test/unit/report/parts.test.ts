@@ -56,6 +56,31 @@ test('spans match work items by name, dotted suffix, path and hotspot file', () 
   assert.equal(m2({ name: 'merkle_tree', path: 'r > whir > merkle_tree' }), undefined);
 });
 
+test('titles in plain words match span-name segments ("logup round0" -> prover.rap_constraints.round0), unrelated spans do not', () => {
+  const match = workItemMatcher(catalog);
+  const round0 = match({ name: 'prover.rap_constraints.round0', path: 'prover > prover.rap_constraints > prover.rap_constraints.round0' });
+  assert.equal(round0?.workItem.id, '5', 'item 5: "... batch reductions in logup round0"');
+  assert.equal(round0?.via, 'title words `round0`');
+  for (const name of ['prover.rap_constraints.ple_round0', 'prover.rap_constraints.round1', 'prover.openings.whir', 'prover.rap_constraints.mle_rounds', 'dispatch', 'prover.rap_constraints', 'round']) {
+    assert.equal(match({ name, path: `prover > ${name}` }), undefined, name);
+  }
+  const two = parseCatalog(
+    ['1) Batch reductions in logup round0', '- Current hotspot: `crates/a/src/b.rs:1`', '', '2) Stacked reduction round0 on the device', '- Current hotspot: `crates/a/src/c.rs:1`', ''].join('\n'),
+    'c.md',
+  );
+  const m2 = workItemMatcher(two);
+  assert.equal(m2({ name: 'prover.openings.stacked_reduction.round0', path: 'p > prover.openings.stacked_reduction.round0' })?.workItem.id, '2', 'the item naming more of the span wins');
+  assert.equal(m2({ name: 'prover.rap_constraints.round0', path: 'p > prover.rap_constraints.round0' })?.workItem.id, '1');
+  assert.equal(m2({ name: 'prover.openings.stacked_reduction', path: 'p > prover.openings.stacked_reduction' })?.workItem.id, '2', 'joined words name an `_` segment');
+  assert.equal(m2({ name: 'prover.stacked_commit', path: 'p > prover.stacked_commit' }), undefined, 'one word of a segment is not enough');
+});
+
+test('a work-item title keeps its backticks in the model, so a backticked plain name in a title matches its span', () => {
+  const c = parseCatalog(['1) Fuse `keccakf` rounds', '- Current hotspot: `crates/a/src/b.rs:1`', ''].join('\n'), 'c.md');
+  assert.equal(c.workItems[0]!.title, 'Fuse keccakf rounds');
+  assert.equal(workItemMatcher(c)({ name: 'keccakf', path: 'root > keccakf' })?.via, 'span name `keccakf`');
+});
+
 // ---- validation runs -----------------------------------------------------------------------------
 
 test('recorded validation runs are read back with result and duration', () => {

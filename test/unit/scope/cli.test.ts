@@ -91,6 +91,28 @@ test('cross-crate and unsafe-without-safety are warnings: exit 0, or 6 with --st
   assert.deepEqual(codes(quiet).sort(), ['cross-crate@crates/stark-backend/src/field.rs:274', 'supporting-change@crates/metal-backend/src/raw.rs:1']);
 });
 
+test('scope.severity in .milestone-scope.yaml is honoured by the CLI; --severity flags win code by code', async () => {
+  const root = repo();
+  write(root, '.milestone-scope.yaml', 'scope:\n  severity:\n    cross-crate: error\n    supporting-change: off\n');
+  git(root, 'add', '.milestone-scope.yaml');
+  git(root, 'commit', '-q', '-m', 'team severities');
+  edit(root, 'crates/stark-backend/src/field.rs', (t) => t + '\n// helper for shared buffers\n');
+  write(root, 'crates/metal-backend/src/raw.rs', 'pub fn first() -> u32 {\n    1\n}\n');
+  const run = await cli(root, 'scope', '--milestone', '2', '--json');
+  assert.equal(run.code, 6, 'cross-crate is an error by the repository configuration');
+  assert.deepEqual(codes(run).sort(), ['cross-crate@crates/stark-backend/src/field.rs:274'], 'supporting-change is off');
+  const flagged = await cli(root, 'scope', '--milestone', '2', '--json', '--severity', 'cross-crate=warning');
+  assert.equal(flagged.code, 0, 'the flag wins over the file');
+  assert.deepEqual(codes(flagged).sort(), ['cross-crate@crates/stark-backend/src/field.rs:274']);
+});
+
+test('scope.severity: an unknown code or level is a configuration error with its line', async () => {
+  const { parseConfig } = await import('../../../src/core/config');
+  const { config, problems } = parseConfig('scope:\n  severity:\n    cross-crate: fatal\n    no-such-code: error\n    pin-changed: warning\n');
+  assert.deepEqual(config.scope, { severity: { 'pin-changed': 'warning' } });
+  assert.deepEqual(problems.map((p) => [p.line, p.code]), [[3, 'config/type'], [4, 'config/type']]);
+});
+
 test('--staged checks only what is staged', async () => {
   const root = repo();
   ownEdit(root);
