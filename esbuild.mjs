@@ -48,7 +48,7 @@ export const nodeChunks = {
   ...node,
   format: 'esm',
   splitting: true,
-  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts', extensionFeatures: 'src/extension/features.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
