@@ -8,7 +8,7 @@
 // chunk shared by both, so a subcommand loads only its own code. `dist/cli.js` and `dist/server.js`
 // are small CommonJS launchers that turn on V8's compile cache before loading the real code.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const production = process.argv.includes('--production');
@@ -40,7 +40,7 @@ const vscodeThroughRequire = {
 };
 
 /**
- * The CLI, the agent tools and the extension's features: ES modules with shared chunks
+ * The CLI, the agent tools, the extension's features and the language server: ES modules with shared chunks
  * (dist/chunks/). Bundled CommonJS dependencies call `require` for Node's built-in modules, which
  * an ES module does not have: the banner gives every output file one.
  */
@@ -48,7 +48,7 @@ export const nodeChunks = {
   ...node,
   format: 'esm',
   splitting: true,
-  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts', extensionFeatures: 'src/extension/features.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts', extensionFeatures: 'src/extension/features.ts', serverMain: 'src/server/server.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
@@ -68,7 +68,7 @@ export const cliEntries = [
 /** Every entry point; add new ones here. */
 export const entries = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { server: 'src/server/launch.ts', serverMain: 'src/server/server.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'src/server/launch.ts' }, outdir: 'dist' },
   ...cliEntries,
   // Started by the flame chart for each load: parses traces off the extension host's thread.
   { ...node, entryPoints: { traceWorker: 'src/extension/traceWorker.ts' }, outdir: 'dist' },
@@ -88,7 +88,13 @@ export async function build() {
   if (!watch) {
     rmSync('dist/chunks', { recursive: true, force: true });
     // A production build leaves no stale maps behind from a development build.
-    if (production) for (const f of (await import('node:fs')).readdirSync('dist', { withFileTypes: true })) if (f.name.endsWith('.map')) rmSync(`dist/${f.name}`);
+    if (production) {
+      for (const dir of ['dist', 'media']) {
+        for (const f of readdirSync(dir)) if (f.endsWith('.map')) rmSync(`${dir}/${f}`);
+      }
+    }
+    // Left by earlier layouts of dist/.
+    for (const old of ['agentTools.js', 'agentTools.js.map', 'serverMain.js', 'serverMain.js.map']) rmSync(`dist/${old}`, { force: true });
   }
   if (watch) {
     for (const e of active) (await esbuild.context(e)).watch();

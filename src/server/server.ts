@@ -1,7 +1,7 @@
 /**
  * The language server for the milestone documents (catalog, STATUS.md, tracking files,
  * `.milestone-scope.yaml`). Started by the extension over IPC; any LSP client can run it with
- * `node dist/server.js --stdio` (src/server/launch.ts, which loads this bundle as dist/serverMain.js).
+ * `node dist/server.js --stdio` (src/server/launch.ts, which loads this module as dist/serverMain.mjs).
  */
 import * as path from 'node:path';
 import {
@@ -256,6 +256,3 @@ export function startServer(connection: Connection): void {
 export function runServer(): void {
   startServer(createConnection(ProposedFeatures.all));
 }
-
-// Started as a program (`node dist/serverMain.js --stdio`), not when imported by tests.
-if (require.main === module) runServer();
