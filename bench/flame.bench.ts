@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildFlameDocument } from '../src/core/flame/flatten';
 import { parseTraceFile } from '../src/core/trace';
-import { CHROMIUM_ARGS, chromiumPath, startHarness, WEBGL_ARGS } from './flame/harness';
+import { CHROMIUM_ARGS, chromiumPath, startHarness, WEBGL_ARGS, withTimeout } from './flame/harness';
 import { SPANS_PER_COPY, writeScaled } from './traceScale';
 
 const TARGET_SPANS = Number(process.env.FLAME_BENCH_SPANS ?? 250_000);
@@ -251,7 +251,7 @@ async function benchSpeedscope(browser: Browser, url: string, profileName: strin
   });
   const t0 = Date.now();
   await page.goto(`${url}/speedscope/index.html#profileURL=${encodeURIComponent(`${url}/files/${profileName}`)}`);
-  importMs = await Promise.race([imported, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('speedscope did not finish importing in 10 minutes')), 600_000))]);
+  importMs = await withTimeout(imported, 600_000, 'speedscope did not finish importing in 10 minutes');
   await frames(page, 3);
   const total = Date.now() - t0;
   extra['import (its own log)'] = fmt(importMs);

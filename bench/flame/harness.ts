@@ -140,3 +140,16 @@ export function chromiumPath(): string {
   if (!found) throw new Error('No Chromium found: install Debian\'s `chromium` (apt-get install chromium) or set CHROMIUM_PATH.');
   return found;
 }
+
+/**
+ * `promise`, or a rejection after `ms`; the timer is cleared either way, so a benchmark's process
+ * ends as soon as its work is done (an uncleared timer would keep it alive for the whole timeout).
+ */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

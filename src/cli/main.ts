@@ -1,38 +1,36 @@
 /**
  * `milestone-scope`: the workflow's decisions from the command line.
- * Each subcommand is a module exporting `run<Name>(argv, io): Promise<number>`; add one line to
- * COMMANDS to register another.
+ *
+ * Start-up cost is paid per subcommand: each subcommand is a module exporting
+ * `run<Name>(argv, io): Promise<number>`, listed in COMMANDS with a loader `() => import('./x')`.
+ * The build (esbuild.mjs, code splitting) turns every loader into its own chunk, so `--help` loads
+ * this file only, `scope` loads the scope check and git, and only `mcp` loads the MCP SDK and zod.
+ * To add a subcommand, add one line to COMMANDS; never import a subcommand's module statically here.
  */
 import { ConcurrentChangeError, FileLockedError } from '../core/files';
 import { InputError } from '../core/problems';
 import { EXIT } from './exitCodes';
 import { processIO, type CliIO } from './io';
-import { runList } from './list';
-import { runPreflight } from './preflight';
-import { runScope } from './scope';
-import { runShow } from './show';
-import { runStart } from './start';
-import { runTrace } from './trace';
-import { runRun } from './run';
-import { runAb, runBaseWorktree } from './ab';
-import { runComplete, runReport } from './report';
-import { runMcp } from './mcp';
 
-type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
+type Run = (argv: string[], io: CliIO) => Promise<number>;
+type Command = { summary: string; load: () => Promise<Run> };
 
 export const COMMANDS: Record<string, Command> = {
-  list: { summary: 'list milestones, work items and hotspots', run: runList },
-  show: { summary: 'show one milestone: scope, hotspots, status, tracking', run: runShow },
-  preflight: { summary: 'decide ready / resume / noop / conflict / blocked', run: runPreflight },
-  start: { summary: 'pre-flight, then mark the milestone in progress', run: runStart },
-  scope: { summary: "check changes against the active milestone's scope", run: runScope },
-  trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', run: runTrace },
-  run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', run: runRun },
-  ab: { summary: "measure the milestone's change: base commit vs working tree, interleaved runs until the interval is narrow", run: runAb },
-  'base-worktree': { summary: "show or remove the base commit's worktree baselines are built in", run: runBaseWorktree },
-  report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", run: runReport },
-  complete: { summary: 'write the report into the tracking file and mark the milestone completed', run: runComplete },
-  mcp: { summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)', run: runMcp },
+  list: { summary: 'list milestones, work items and hotspots', load: async () => (await import('./list')).runList },
+  show: { summary: 'show one milestone: scope, hotspots, status, tracking', load: async () => (await import('./show')).runShow },
+  preflight: { summary: 'decide ready / resume / noop / conflict / blocked', load: async () => (await import('./preflight')).runPreflight },
+  start: { summary: 'pre-flight, then mark the milestone in progress', load: async () => (await import('./start')).runStart },
+  scope: { summary: "check changes against the active milestone's scope", load: async () => (await import('./scope')).runScope },
+  trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', load: async () => (await import('./trace')).runTrace },
+  run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', load: async () => (await import('./run')).runRun },
+  ab: {
+    summary: "measure the milestone's change: base commit vs working tree, interleaved runs until the interval is narrow",
+    load: async () => (await import('./ab')).runAb,
+  },
+  'base-worktree': { summary: "show or remove the base commit's worktree baselines are built in", load: async () => (await import('./ab')).runBaseWorktree },
+  report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", load: async () => (await import('./report')).runReport },
+  complete: { summary: 'write the report into the tracking file and mark the milestone completed', load: async () => (await import('./report')).runComplete },
+  mcp: { summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)', load: async () => (await import('./mcp')).runMcp },
 };
 
 function usage(): string {
@@ -60,7 +58,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`milestone-scope ${name}: ${err.message}\n`);
@@ -75,7 +73,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The process entry (dist/cli.js loads this module and calls it). */
+export function runCli(): void {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;

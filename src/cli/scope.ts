@@ -55,9 +55,12 @@ export async function runScope(argv: string[], io: CliIO): Promise<number> {
   }
   const severity = parseSeverityFlags((values.severity as string[] | undefined) ?? []);
   const root = await resolveRoot(io, values.root);
-  const ws = await loadWorkspace(root);
   const milestone = values.milestone as string | undefined;
-  const owner = milestone === undefined ? (await resolveOwner(root, values.owner)).name : values.owner;
+  // Reading the documents and asking git for the owner do not depend on each other.
+  const [ws, owner] = await Promise.all([
+    loadWorkspace(root),
+    milestone === undefined ? resolveOwner(root, values.owner).then((o) => o.name) : values.owner,
+  ]);
   const result = await checkScope(ws, {
     milestone,
     owner,

@@ -1,43 +1,39 @@
+/**
+ * The extension's entry (dist/extension.js): as little as possible runs and loads here, because
+ * VS Code counts this file's loading and activate()'s synchronous part as the extension's
+ * activation time.
+ *
+ * Pattern for features:
+ * - activate() creates the shared context, registers what needs no feature code (the language-model
+ *   tools, whose definitions load on their first call) and loads the features module
+ *   (src/extension/features.ts, an ES module chunk) with import(): no timer, the load starts at once
+ *   and runs while the workbench goes on. Each feature's `activateX(ctx)` then registers its commands,
+ *   views and providers synchronously. A command run before that waits for the activation promise
+ *   (VS Code holds commands of an activating extension), so nothing is missed.
+ * - Inside a feature, code only some commands need is loaded on first use with `await import('…')`
+ *   (the language client when a milestone document opens, git through execa when asked, the agent
+ *   tools on their first call); the build turns each such import into a chunk of its own.
+ * - A new feature: a file exporting `activateX(ctx)`, listed in features.ts. Never import a
+ *   feature from this file.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { ExtensionContextHolder } from './context';
-import { activateWorkspaceModel } from './workspaceModel';
-import { activateMilestoneCommands } from './milestoneCommands';
-import { activateMilestoneDocuments } from './milestoneDocument';
-import { activateMilestoneTree } from './milestoneTree';
-import { activateStatusBar } from './statusBar';
-import { activateHotspotIndex } from './hotspotIndex';
-import { activateHotspotDecorations } from './hotspotDecorations';
-import { activateHotspotLens } from './hotspotLens';
-import { activateFlamePanel } from './flamePanel';
-import { activateLanguageClient } from './languageClient';
-import { activateTasks } from './tasks';
-import { activateScopeDiagnostics } from './scopeDiagnostics';
-import { activateCompleteMilestone } from './completeMilestone';
 import { activateLanguageModelTools } from './lmTools';
-import { endLiveRuns } from './liveRuns';
 
-/** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
-const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
-  activateWorkspaceModel,
-  activateHotspotIndex,
-  activateMilestoneCommands,
-  activateMilestoneDocuments,
-  activateMilestoneTree,
-  activateStatusBar,
-  activateHotspotDecorations,
-  activateHotspotLens,
-  activateFlamePanel,
-  activateLanguageClient,
-  activateTasks,
-  activateScopeDiagnostics,
-  activateCompleteMilestone,
-  activateLanguageModelTools,
-];
+type Features = typeof import('./features');
+
+let features: Features | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const ctx = new ExtensionContextHolder(context);
   try {
-    for (const activateFeature of features) await activateFeature(ctx);
+    activateLanguageModelTools(ctx);
+    // A computed path keeps the bundler from inlining the features.
+    const file = path.join(context.extensionPath, 'dist', 'extensionFeatures.mjs');
+    features = (await import(pathToFileURL(file).href)) as Features;
+    await features.activateFeatures(ctx);
   } catch (err) {
     // VS Code shows nothing by itself when activation fails.
     void vscode.window.showErrorMessage(`Milestone Scope failed to activate: ${String(err)}`);
@@ -50,5 +46,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
  * host. VS Code waits for the promise (5 s at most) before it ends the host.
  */
 export function deactivate(): Promise<void> {
-  return endLiveRuns();
+  return features?.deactivateFeatures() ?? Promise.resolve();
 }

@@ -1,7 +1,8 @@
 /**
  * The flame chart webview's page: a strict Content-Security-Policy, the bundled script and
  * stylesheet from `media/`, and nothing else. Trace data never appears in the HTML; it arrives by
- * `postMessage` after the webview reports that it is ready.
+ * `postMessage` after the webview reports that it is ready (a big chart's arrays by a fetch of a
+ * file under the extension's storage, named in a message).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -20,6 +21,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
+    // A big chart's data is fetched from a file the extension wrote (flamePanel.ts).
+    `connect-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
 }

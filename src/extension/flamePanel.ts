@@ -2,6 +2,7 @@
  * Flame chart panels: Open Trace, Compare Traces, restore after reload. The host parses traces
  * through the trace core and posts the webview a flattened document once it reports ready.
  */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
@@ -9,7 +10,7 @@ import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../cor
 import { isInside } from '../core/paths';
 import type { FlameDocument, FlameViewKind } from '../core/flame/data';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';
-import { documentArrayBytes, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
+import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
 import type { TraceNotes } from '../core/flame/load';
 import {
   assertNever,
@@ -32,6 +33,11 @@ const RELOAD_DELAY_MS = 400;
 /** Slices of a big document posted before the first of them is delivered. */
 const SLICES_IN_FLIGHT = 4;
 
+/** Where big documents are written for their webview to fetch (under the extension's storage). */
+function flameDataFolder(ctx: ExtensionContextHolder): vscode.Uri {
+  return vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'flame-data');
+}
+
 function sourceKey(source: PanelSource): string {
   if (source.kind === 'compare' && source.runs) return `runs:${source.runs.baseline.join('\n')}\n--\n${source.runs.after.join('\n')}`;
   return source.kind === 'trace' ? `trace:${source.uri}` : `compare:${source.baseline}\n${source.after}`;
@@ -53,6 +59,9 @@ class FlamePanel implements vscode.Disposable {
   private running: TraceLoad | undefined;
   /** Counts document sends; a newer one stops an older one still sending slices. */
   private sendId = 0;
+  /** The send waiting for the webview to fetch its document file (see postDocument). */
+  private fileWait: { id: number; file: string; done: (ok: boolean) => void } | undefined;
+  private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
   loading: Promise<TraceLoadOutcome>;
@@ -65,7 +74,7 @@ class FlamePanel implements vscode.Disposable {
   ) {
     const media = vscode.Uri.joinPath(manager.ctx.extension.extensionUri, 'media');
     panel.title = panelTitle(source);
-    panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    panel.webview.options = { enableScripts: true, localResourceRoots: [media, flameDataFolder(manager.ctx)] };
     panel.webview.html = flameHtml({
       cspSource: panel.webview.cspSource,
       nonce: makeNonce(),
@@ -148,6 +157,7 @@ class FlamePanel implements vscode.Disposable {
   /** Resolves once the document has gone to the webview (or a newer send replaced this one). */
   private sendDocument(): Promise<void> {
     const id = ++this.sendId;
+    this.endFileWait(false);
     let sent = Promise.resolve();
     if (this.doc) sent = this.postDocument(this.doc, id);
     else if (this.error) this.post({ type: 'error', ...this.error });
@@ -156,15 +166,22 @@ class FlamePanel implements vscode.Disposable {
   }
 
   /**
-   * A small document goes in one message; a big one in slices of a few MB, one per task, so the
-   * extension host never copies the whole chart in one go (src/core/flame/transfer.ts).
+   * A small document goes in one message. A big one is written as one binary file under the
+   * extension's storage that the webview fetches through its asWebviewUri (a stream of bytes, with
+   * no serialisation in the extension host or on the way: in code-server, messages cross a
+   * websocket in slices at a fraction of the speed). Should the fetch fail, it goes in slices of a
+   * few MB, one per task, so the extension host never copies the whole chart in one go
+   * (src/core/flame/transfer.ts). Resolves once the webview has the document (or a newer send
+   * replaced this one).
    */
   private async postDocument(doc: FlameDocument, id: number): Promise<void> {
     if (documentArrayBytes(doc) <= SLICE_BYTES) {
       this.post({ type: 'document', source: this.source, doc });
       return;
     }
+    if (await this.postDocumentFile(doc, id)) return;
     const stale = () => this.disposed || this.sendId !== id;
+    if (stale()) return;
     const { skeleton, parts, slices } = splitDocument(doc);
     await this.panel.webview.postMessage({ type: 'documentStart', id, source: this.source, skeleton, parts } satisfies ToWebview);
     // A few slices in flight hide the round trips; waiting for deliveries keeps what the IPC
@@ -177,6 +194,46 @@ class FlamePanel implements vscode.Disposable {
     }
     await Promise.all(inFlight);
     if (!stale()) await this.panel.webview.postMessage({ type: 'documentEnd', id } satisfies ToWebview);
+  }
+
+  /** Sends `doc` as a file the webview fetches; false when that failed (nothing shown yet). */
+  private async postDocumentFile(doc: FlameDocument, id: number): Promise<boolean> {
+    this.endFileWait(false);
+    const { skeleton, parts, chunks } = documentFile(doc);
+    const folder = flameDataFolder(this.manager.ctx);
+    const file = vscode.Uri.joinPath(folder, `chart-${process.pid}-${++FlamePanel.fileCount}.bin`);
+    try {
+      await mkdir(folder.fsPath, { recursive: true });
+      const handle = await open(file.fsPath, 'w');
+      try {
+        for (const chunk of chunks()) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      this.manager.ctx.output.warn(`Flame chart: could not write the chart data to ${file.fsPath} (${String(err)}); sending it in messages`);
+      await rm(file.fsPath, { force: true });
+      return false;
+    }
+    if (this.disposed || this.sendId !== id) {
+      await rm(file.fsPath, { force: true });
+      return true;
+    }
+    const fetched = new Promise<boolean>((done) => (this.fileWait = { id, file: file.fsPath, done }));
+    const url = this.panel.webview.asWebviewUri(file).toString();
+    this.post({ type: 'documentFile', id, source: this.source, skeleton, parts, url });
+    const ok = await fetched;
+    // Stale (replaced, disposed): nothing more to send for this id.
+    return ok || this.disposed || this.sendId !== id;
+  }
+
+  /** The webview has fetched the file (or failed to), or the send was replaced: the file goes. */
+  private endFileWait(ok: boolean, id?: number): void {
+    const w = this.fileWait;
+    if (!w || (id !== undefined && w.id !== id)) return;
+    this.fileWait = undefined;
+    void rm(w.file, { force: true });
+    w.done(ok);
   }
 
   sendHighlight(): void {
@@ -200,6 +257,9 @@ class FlamePanel implements vscode.Disposable {
         return;
       case 'openSource':
         void this.openSource(msg.view, msg.node, msg.toSide);
+        return;
+      case 'documentFileDone':
+        this.endFileWait(msg.ok, msg.id);
         return;
       case 'error':
         this.manager.ctx.output.error(`Flame chart webview: ${msg.message}`);
@@ -270,6 +330,7 @@ class FlamePanel implements vscode.Disposable {
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     this.sourceSearch?.cancel();
     this.running?.cancel();
+    this.endFileWait(false);
     this.manager.forget(this);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
@@ -293,7 +354,7 @@ class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
       FLAME_VIEW_TYPE,
       panelTitle(source),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media')] },
+      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media'), flameDataFolder(this.ctx)] },
     );
     return this.adopt(panel, source);
   }

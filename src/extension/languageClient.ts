@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { loadConfig } from '../core/config';
 import { DEFAULT_CONFIG } from '../core/configTypes';
 import {
@@ -98,6 +98,8 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
   const start = async () => {
     if (client || starting || !enabled()) return;
     starting = (async () => {
+      // Loaded when the first milestone document opens, not on activation.
+      const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
       const module = ctx.extension.asAbsolutePath('dist/server.js');
       const serverOptions: ServerOptions = {
         run: { module, transport: TransportKind.ipc },

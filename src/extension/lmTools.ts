@@ -5,6 +5,7 @@
  * Tools that write files or run commands ask for confirmation first.
  */
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import type { ToolDefinition } from '../mcp/tools';
 import type { ExtensionContextHolder } from './context';
@@ -17,18 +18,18 @@ const PREFIX = 'milestoneScope_';
 export const lmToolName = (t: Pick<ToolDefinition, 'name'>): string => `${PREFIX}${t.name}`;
 
 /**
- * The tool definitions pull in the whole CLI (and the MCP SDK), so they live in their own bundle,
- * loaded on the first tool call rather than on activation.
+ * The tool definitions pull in the CLI (and zod), so they live in the CLI's ES module chunks
+ * (dist/agentTools.mjs, esbuild.mjs), loaded on the first tool call rather than on activation.
  */
-let toolsModule: ToolsModule | undefined;
-function loadTools(ctx: ExtensionContextHolder): ToolsModule {
+let toolsModule: Promise<ToolsModule> | undefined;
+function loadTools(ctx: ExtensionContextHolder): Promise<ToolsModule> {
   // A computed path keeps the bundler from inlining the module.
-  const file = path.join(ctx.extension.extensionPath, 'dist', 'agentTools.js');
-  return (toolsModule ??= require(file) as ToolsModule);
+  const file = path.join(ctx.extension.extensionPath, 'dist', 'agentTools.mjs');
+  return (toolsModule ??= import(pathToFileURL(file).href) as Promise<ToolsModule>);
 }
 
-function toolDefinition(ctx: ExtensionContextHolder, name: string): ToolDefinition {
-  const def = loadTools(ctx).findTool(name);
+async function toolDefinition(ctx: ExtensionContextHolder, name: string): Promise<ToolDefinition> {
+  const def = (await loadTools(ctx)).findTool(name);
   if (!def) throw new Error(`unknown tool ${name}`);
   return def;
 }
@@ -43,7 +44,7 @@ interface PreparedInvocation {
 }
 interface LanguageModelTool {
   invoke(options: ToolInvocationOptions, token: vscode.CancellationToken): Promise<unknown>;
-  prepareInvocation?(options: ToolInvocationOptions, token: vscode.CancellationToken): PreparedInvocation;
+  prepareInvocation?(options: ToolInvocationOptions, token: vscode.CancellationToken): Promise<PreparedInvocation>;
 }
 interface LmToolApi {
   registerTool(name: string, tool: LanguageModelTool): vscode.Disposable;
@@ -69,8 +70,8 @@ function argsSummary(input: unknown): string {
 export function languageModelTool(ctx: ExtensionContextHolder, name: string, api: ToolResultCtors): LanguageModelTool {
   const text = (s: string) => new api.LanguageModelToolResult([new api.LanguageModelTextPart(s)]);
   return {
-    prepareInvocation(options) {
-      const def = toolDefinition(ctx, name);
+    async prepareInvocation(options) {
+      const def = await toolDefinition(ctx, name);
       const prepared: PreparedInvocation = { invocationMessage: `${def.title} (${argsSummary(options.input)})` };
       if (def.writes) {
         const what = def.name === 'run_validation' ? 'runs cargo and records the run in the tracking file' : 'changes STATUS.md and the tracking file';
@@ -79,11 +80,11 @@ export function languageModelTool(ctx: ExtensionContextHolder, name: string, api
       return prepared;
     },
     async invoke(options) {
-      const def = toolDefinition(ctx, name);
+      const def = await toolDefinition(ctx, name);
       const root = ctx.root;
       if (!root || root.scheme !== 'file') return text(`${def.name}: error. No local workspace folder is open.`);
       if (def.name === 'run_validation' && !vscode.workspace.isTrusted) return text(`${def.name}: error. Cargo commands are disabled in untrusted workspaces.`);
-      const r = await loadTools(ctx).runTool(def, options.input, root.fsPath);
+      const r = await (await loadTools(ctx)).runTool(def, options.input, root.fsPath);
       ctx.output.info(`language-model tool ${def.name} (${argsSummary(options.input)}): ${r.outcome}`);
       return text(r.text);
     },

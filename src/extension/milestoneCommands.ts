@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
+import { ConcurrentChangeError, FileLockedError, hashText, writeAllIfUnchanged, type FileSnapshot } from '../core/files';
 import { gitHead } from '../core/git';
 import { resolveOwner } from '../core/owner';
 import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
@@ -284,6 +285,7 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
         confirmed = true;
         if (!(await unchanged(sources))) continue; // a document changed while we computed: recompute
         const applied = await applyStart(ctx, ws.root, ws.catalog, plan, sources, milestone, baseCommit);
+        if (applied === 'retry') continue; // a file changed on disk under the lock check: recompute
         if (!applied) return undefined;
         return pre;
       }
@@ -297,28 +299,51 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
   return undefined;
 }
 
-async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean> {
-  const edit = toWorkspaceEdit(plan.changes, sources, `Start milestone ${milestone.id}`);
-  const ok = await vscode.workspace.applyEdit(edit);
-  if (!ok) {
-    void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: the editor refused the changes to ${plan.changes.map((c) => c.file).join(' and ')}.`);
-    return false;
-  }
-  // Save what the start changed, but never a buffer that held the user's own unsaved edits.
-  const unsaved: string[] = [];
-  for (const c of plan.changes) {
-    const src = sources.find((s) => s.file === c.file)!;
-    if (src.wasDirty) {
-      unsaved.push(c.file);
-      continue;
+/**
+ * Writes the start. Documents without unsaved changes (open or not) are written on disk by the
+ * core's atomic writer under the same locks as the CLI, each only if still as read; VS Code reloads
+ * open ones from disk. Only a document open with unsaved edits gets a WorkspaceEdit (the user's
+ * edits stay, unsaved; the start is one undoable step). Returns 'retry' when a file changed on disk
+ * since it was read (nothing was written), false when the editor refused the edit.
+ */
+async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean | 'retry'> {
+  const sourceOf = (c: FileChange) => sources.find((s) => s.file === c.file)!;
+  const onDisk = plan.changes.filter((c) => !sourceOf(c).wasDirty);
+  const inEditor = plan.changes.filter((c) => sourceOf(c).wasDirty);
+  const snapshots = new Map<string, FileSnapshot>(
+    onDisk.map((c) => {
+      const src = sourceOf(c);
+      // Not stale and not dirty: the text read is the file on disk (undefined: the file is absent).
+      return [c.file, { path: src.uri.fsPath, text: src.text, hash: src.text === undefined ? undefined : hashText(src.text) }];
+    }),
+  );
+  try {
+    await writeAllIfUnchanged(onDisk, snapshots);
+  } catch (err) {
+    if (err instanceof ConcurrentChangeError) return 'retry';
+    if (err instanceof FileLockedError) {
+      void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: ${err.message}`);
+      return false;
     }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === src.uri.toString());
-    if (doc?.isDirty && !(await doc.save())) unsaved.push(c.file);
+    throw err;
   }
+  if (inEditor.length > 0) {
+    const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(inEditor, sources, `Start milestone ${milestone.id}`));
+    if (!ok) {
+      const written = onDisk.map((c) => c.file);
+      void vscode.window.showErrorMessage(
+        `Milestone ${milestone.id} was started only in part: the editor refused the changes to ${inEditor.map((c) => c.file).join(' and ')}` +
+          (written.length ? ` (${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written).` : '.'),
+      );
+      return false;
+    }
+  }
+  const unsaved = inEditor.map((c) => c.file);
   // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
   if (base) await writeStartRecord(root, milestone.id, base).catch((err: unknown) => ctx.output.warn(`the start record of milestone ${milestone.id} was not written: ${String(err)}`));
   await ctx.active.set({ id: milestone.id, owner: plan.preflight.me, baseCommit: base, startedAt: new Date().toISOString() });
-  await getWorkspaceModel(ctx).reload();
+  // The command returns once the files are written; the tree, decorations and lenses follow the reload.
+  void getWorkspaceModel(ctx).reload().catch((err: unknown) => ctx.output.warn(`reloading the milestone documents after the start: ${String(err)}`));
   const count = milestoneHotspots(catalog, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
   const pending = unsaved.length ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.` : '';

@@ -1,7 +1,7 @@
 /**
  * The language server for the milestone documents (catalog, STATUS.md, tracking files,
  * `.milestone-scope.yaml`). Started by the extension over IPC; any LSP client can run it with
- * `node dist/server.js --stdio`.
+ * `node dist/server.js --stdio` (src/server/launch.ts, which loads this module as dist/serverMain.mjs).
  */
 import * as path from 'node:path';
 import {
@@ -252,5 +252,7 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-// Started as a program (the bundle's entry), not when imported by tests.
-if (require.main === module) startServer(createConnection(ProposedFeatures.all));
+/** The process entry: dist/server.js (src/server/launch.ts) calls this; tests call startServer. */
+export function runServer(): void {
+  startServer(createConnection(ProposedFeatures.all));
+}

@@ -3,8 +3,8 @@
 // on disk).
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import * as vscode from 'vscode';
 import { extension, git, onReset, openWorkspaceFile, readWorkspaceFile, test, waitFor, waitForActivation, workspacePath } from './framework';
@@ -259,6 +259,26 @@ editorTest('editor: a hotspot line edited shows as edited, deleted as removed', 
   await editor.edit((e) => e.delete(new vscode.Range(145, 0, 146, 0)));
   await waitFor(async () => (await lenses(STACKED)).some((l) => /removed/.test(l.title)), 10_000, 'a removed lens');
   await waitFor(async () => (await linesOf(STACKED, 'active')).join() === '110', 10_000, 'only line 110 still decorated as current');
+});
+
+editorTest('editor: Start Milestone writes through the CLI\'s file locks: while another process holds STATUS.md\'s lock nothing is written', async () => {
+  await waitForActivation();
+  // The lock file the core's writer (src/core/files.ts) creates, held by a live process on this host.
+  const lock = join(dirname(workspacePath(STATUS)), `.${basename(STATUS)}.lock`);
+  await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() }), { flag: 'wx' });
+  try {
+    const doc = await vscode.workspace.openTextDocument(workspacePath(STATUS));
+    await vscode.window.showTextDocument(doc);
+    const before = await readWorkspaceFile(STATUS);
+    const tracking = await readFile(workspacePath(TRACKING_2), 'utf8').catch(() => undefined);
+    const result = await vscode.commands.executeCommand<Preflight | undefined>('milestoneScope.startMilestone', '2');
+    assert.equal(result, undefined, 'the start did not go through');
+    assert.equal(await readWorkspaceFile(STATUS), before, 'STATUS.md untouched');
+    assert.equal(await readFile(workspacePath(TRACKING_2), 'utf8').catch(() => undefined), tracking, 'the tracking file untouched');
+    assert.equal(doc.isDirty, false, 'no edit left in the open document');
+  } finally {
+    await rm(lock, { force: true });
+  }
 });
 
 editorTest('editor: starting with STATUS.md open and unsaved keeps the user\'s edit and does not save it', async () => {

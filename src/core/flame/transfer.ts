@@ -66,6 +66,20 @@ export function documentArrayBytes(doc: FlameDocument): number {
  * of at most `sliceBytes`, copying one piece at a time.
  */
 export function splitDocument(doc: FlameDocument, sliceBytes = SLICE_BYTES): { skeleton: FlameDocument; parts: PartInfo[]; slices: () => Generator<DocumentSlice> } {
+  const { skeleton, parts, arrays } = stripArrays(doc);
+  function* slices(): Generator<DocumentSlice> {
+    for (const [part, a] of arrays.entries()) {
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (let offset = 0; offset < bytes.byteLength; offset += sliceBytes) {
+        yield { part, offset, bytes: bytes.slice(offset, offset + sliceBytes) };
+      }
+    }
+  }
+  return { skeleton, parts, slices };
+}
+
+/** The document with each typed array replaced by a part reference, and the arrays in part order. */
+function stripArrays(doc: FlameDocument): { skeleton: FlameDocument; parts: PartInfo[]; arrays: AnyTypedArray[] } {
   const arrays: AnyTypedArray[] = [];
   const parts: PartInfo[] = [];
   const strip = (v: unknown): unknown => {
@@ -81,15 +95,53 @@ export function splitDocument(doc: FlameDocument, sliceBytes = SLICE_BYTES): { s
     return v;
   };
   const skeleton = { ...doc, views: strip(doc.views) } as FlameDocument;
-  function* slices(): Generator<DocumentSlice> {
-    for (const [part, a] of arrays.entries()) {
-      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-      for (let offset = 0; offset < bytes.byteLength; offset += sliceBytes) {
-        yield { part, offset, bytes: bytes.slice(offset, offset + sliceBytes) };
+  return { skeleton, parts, arrays };
+}
+
+/**
+ * The document's arrays as one binary file for the webview to fetch (a big document, see
+ * flamePanel.ts): every part's bytes one after another, in part order. `chunks()` yields views of
+ * the arrays (no copy) to write out.
+ */
+export function documentFile(doc: FlameDocument): { skeleton: FlameDocument; parts: PartInfo[]; totalBytes: number; chunks: () => Generator<Uint8Array> } {
+  const { skeleton, parts, arrays } = stripArrays(doc);
+  const totalBytes = arrays.reduce((n, a) => n + a.byteLength, 0);
+  function* chunks(): Generator<Uint8Array> {
+    for (const a of arrays) yield new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  }
+  return { skeleton, parts, totalBytes, chunks };
+}
+
+/**
+ * Feeds the bytes of a document file (as `documentFile` laid them out), in pieces of any size as
+ * they arrive, to an assembler.
+ */
+export class DocumentFileReader {
+  private part = 0;
+  private offset = 0;
+  private readonly sizes: number[];
+
+  constructor(
+    readonly assembler: DocumentAssembler,
+    parts: readonly PartInfo[],
+  ) {
+    this.sizes = parts.map((p) => p.length * ARRAY_TYPES[p.type].BYTES_PER_ELEMENT);
+  }
+
+  push(bytes: Uint8Array): void {
+    let at = 0;
+    while (at < bytes.byteLength) {
+      while (this.part < this.sizes.length && this.offset === this.sizes[this.part]) {
+        this.part++;
+        this.offset = 0;
       }
+      if (this.part >= this.sizes.length) throw new Error('the document file is longer than its parts');
+      const n = Math.min(bytes.byteLength - at, this.sizes[this.part]! - this.offset);
+      this.assembler.add({ part: this.part, offset: this.offset, bytes: bytes.subarray(at, at + n) });
+      this.offset += n;
+      at += n;
     }
   }
-  return { skeleton, parts, slices };
 }
 
 /** Largest document the webview accepts to reassemble (its arrays' bytes). */

@@ -90,6 +90,12 @@ export interface SessionOptions {
   recordedBaseAt?: { file: string; line: number };
   staged?: boolean;
   severity?: SeverityOverrides;
+  /**
+   * A one-shot check (CLI, agent tools): the diff from the base starts as soon as the base is known,
+   * beside the reads that build the model, and the first checkAll() uses it. A long-lived session
+   * (the editor's) leaves this off, so its checks always diff the tree as it is then.
+   */
+  prefetchDiff?: boolean;
 }
 
 function emptyCounts(): Record<Severity, number> {
@@ -107,6 +113,8 @@ async function readWorkingFile(root: string, file: string): Promise<string | und
 export class ScopeSession {
   private readonly baseTexts = new Map<string, string | undefined>();
   private diffs = new Map<string, FileDiff>();
+  /** The diff started by open() with `prefetchDiff`, for the first checkAll() only. */
+  private prefetched: Promise<Awaited<ReturnType<typeof diffWorkingTree>>> | undefined;
 
   private constructor(
     readonly root: string,
@@ -121,7 +129,13 @@ export class ScopeSession {
     const root = ws.root;
     const problems: Problem[] = [];
     // Independent reads run together; the git check's verdict is reported first.
-    const [base, tracking] = await Promise.allSettled([ScopeSession.resolveBase(root, options, problems), loadTrackingFor(ws, options.milestone.id)]);
+    const resolvingBase = ScopeSession.resolveBase(root, options, problems);
+    const prefetched = options.prefetchDiff
+      ? resolvingBase.then((b) => diffWorkingTree(root, { base: b.commit, staged: options.staged ?? false }))
+      : undefined;
+    // Awaited by checkAll() (or never, when open() fails): no unhandled rejection meanwhile.
+    prefetched?.catch(() => undefined);
+    const [base, tracking] = await Promise.allSettled([resolvingBase, loadTrackingFor(ws, options.milestone.id)]);
     if (base.status === 'rejected') throw base.reason;
     if (tracking.status === 'rejected') throw tracking.reason;
     // The rules come from the base commit, never from what the milestone's own changes rewrote.
@@ -155,7 +169,9 @@ export class ScopeSession {
     if (!model.crate) {
       problems.push(problem('warning', 'scope/crate-not-found', `no Cargo.toml declares package ${docs.config.crate}; every change counts as cross-crate`, { file: docs.configFile ?? docs.config.catalog, line: 1 }));
     }
-    return new ScopeSession(root, model, { commit: base.value.commit, source: base.value.source }, options.staged ?? false, problems);
+    const session = new ScopeSession(root, model, { commit: base.value.commit, source: base.value.source }, options.staged ?? false, problems);
+    session.prefetched = prefetched;
+    return session;
   }
 
   /**
@@ -239,7 +255,9 @@ export class ScopeSession {
   /** Checks every change from the base. */
   async checkAll(): Promise<ScopeResult> {
     const { commit } = this.base;
-    const wd = await diffWorkingTree(this.root, { base: commit, staged: this.staged });
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    const wd = await (prefetched ?? diffWorkingTree(this.root, { base: commit, staged: this.staged }));
     const files = wd.files;
     const baseSpecs: string[] = [];
     const indexSpecs: string[] = [];
@@ -340,6 +358,7 @@ export async function checkScope(ws: LoadedWorkspace, options: CheckScopeOptions
     recordedBaseAt: choice.recordedBaseAt,
     staged: options.staged,
     severity: options.severity,
+    prefetchDiff: true,
   });
   return session.checkAll();
 }

@@ -19,7 +19,7 @@ import {
   type WebviewState,
 } from './protocol';
 import { reviveDocument } from './revive';
-import { DocumentAssembler } from '../../core/flame/transfer';
+import { DocumentAssembler, DocumentFileReader } from '../../core/flame/transfer';
 import { markNames, searchView } from './search';
 import { readTheme, watchTheme } from './theme';
 import { Tooltip } from './tooltip';
@@ -155,6 +155,9 @@ class App {
       case 'documentEnd':
         this.receivePiece(msg);
         return;
+      case 'documentFile':
+        void this.receiveFile(msg);
+        return;
       case 'highlight':
         this.highlight = { names: new Set(msg.names), milestone: msg.milestone };
         this.applyHighlight();
@@ -171,6 +174,58 @@ class App {
       default:
         assertNever(msg);
     }
+  }
+
+  /**
+   * A big document as a binary file: fetched and streamed into the assembler as it arrives (no
+   * message carries the bytes, so nothing is serialised on the way). A failed fetch tells the host,
+   * which then sends the document in slices.
+   */
+  private async receiveFile(msg: Extract<ToWebview, { type: 'documentFile' }>): Promise<void> {
+    const title = msg.skeleton?.title ?? 'trace';
+    let assembler: DocumentAssembler;
+    try {
+      assembler = new DocumentAssembler(msg.skeleton, msg.parts);
+    } catch (err) {
+      this.onMessage({ type: 'error', title, message: String(err) });
+      return;
+    }
+    // A marker for this load: a newer document (in any form) replaces it.
+    const incoming = (this.incoming = { id: msg.id, source: msg.source, title, assembler });
+    let doc: FlameDocument;
+    try {
+      const response = await fetch(msg.url);
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      const reader = new DocumentFileReader(assembler, msg.parts);
+      const stream = response.body.getReader();
+      let shown = -1;
+      for (;;) {
+        const { done, value } = await stream.read();
+        if (done) break;
+        if (this.incoming !== incoming) {
+          void stream.cancel();
+          return;
+        }
+        reader.push(value);
+        const percent = Math.floor((100 * assembler.receivedBytes) / Math.max(1, assembler.totalBytes));
+        if (!this.doc && percent !== shown) {
+          shown = percent;
+          this.placeholder.hidden = false;
+          this.placeholder.textContent = `Receiving ${title}… ${percent}%`;
+        }
+      }
+      doc = assembler.finish();
+    } catch (err) {
+      if (this.incoming === incoming) this.incoming = undefined;
+      this.post({ type: 'documentFileDone', id: msg.id, ok: false });
+      this.post({ type: 'error', message: `fetching the chart data failed (${String(err)}); sent in messages instead` });
+      return;
+    }
+    if (this.incoming !== incoming) return;
+    this.incoming = undefined;
+    this.post({ type: 'documentFileDone', id: msg.id, ok: true });
+    performance.mark('flame:data');
+    this.showDocument(msg.source, doc);
   }
 
   /** A big document arriving in pieces (src/core/flame/transfer.ts). */

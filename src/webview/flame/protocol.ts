@@ -24,6 +24,11 @@ export type ToWebview =
   | { type: 'documentStart'; id: number; source: PanelSource; skeleton: FlameDocument; parts: PartInfo[] }
   | ({ type: 'documentSlice'; id: number } & DocumentSlice)
   | { type: 'documentEnd'; id: number }
+  /**
+   * A big document as a binary file the webview fetches from `url` (an asWebviewUri of a file the
+   * extension wrote under its storage): the arrays' bytes in part order (transfer.ts documentFile).
+   */
+  | { type: 'documentFile'; id: number; source: PanelSource; skeleton: FlameDocument; parts: PartInfo[]; url: string }
   | { type: 'highlight'; names: string[]; milestone?: string }
   | { type: 'error'; title: string; message: string }
   | { type: 'sourceResult'; ok: boolean; message: string };
@@ -31,6 +36,8 @@ export type ToWebview =
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'openSource'; view: FlameViewKind; node: number; toSide: boolean }
+  /** A `documentFile` was fetched (ok) or could not be (the host then sends it in slices). */
+  | { type: 'documentFileDone'; id: number; ok: boolean }
   | { type: 'error'; message: string };
 
 /** View state the webview keeps through `setState` (and the serializer hands back on reload). */
@@ -82,6 +89,9 @@ export function parseFromWebview(value: unknown): Validated<FromWebview> {
       if (!isViewKind(value.view)) return { ok: false, error: 'openSource: unknown view' };
       if (!isIndex(value.node)) return { ok: false, error: 'openSource: node is not an index' };
       return { ok: true, value: { type, view: value.view, node: value.node, toSide: value.toSide === true } };
+    case 'documentFileDone':
+      if (!isIndex(value.id)) return { ok: false, error: 'documentFileDone: id is not an index' };
+      return { ok: true, value: { type, id: value.id, ok: value.ok === true } };
     case 'error':
       if (typeof value.message !== 'string') return { ok: false, error: 'error: message is not a string' };
       return { ok: true, value: { type, message: value.message.slice(0, MAX_STRING) } };

@@ -153,7 +153,6 @@ test('cancelling a long profiling run ends cargo and the example, and records th
     // `cargo run` execs the example on Unix, so the example is what runs in the group.
     assert.ok(during.some((p) => p.comm.startsWith('keccakf')), `the example not in the group: ${JSON.stringify(during)}`);
     assert.deepEqual(groupMembers(pgid), [], 'processes left behind');
-    assert.ok(r!.durationMs < 20_000, `took ${r!.durationMs} ms`);
     assert.match(recordedRows(readFileSync(path.join(copy.root, TRACKING_1), 'utf8'))[0]!, /\| cancelled \|/);
   }
 });

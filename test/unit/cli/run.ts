@@ -1,28 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 export const REPO = path.resolve(__dirname, '../../..');
 export const CLI = path.join(REPO, 'dist/cli.js');
 
 /**
- * Builds dist/cli.js as `npm run build` does (same options as esbuild.mjs's CLI entry), so the
- * tests always run the current sources even when only the unit tests are run.
+ * Builds dist/cli.js and the chunks it loads as `npm run build` does (esbuild.mjs's own entries), so
+ * the tests always run the current sources even when only the unit tests are run.
  */
 export async function buildCli(): Promise<void> {
-  await esbuild.build({
-    entryPoints: { cli: path.join(REPO, 'src/cli/main.ts') },
-    outdir: path.join(REPO, 'dist'),
-    bundle: true,
-    platform: 'node',
-    target: 'node18',
-    format: 'cjs',
-    sourcemap: true,
-    logLevel: 'error',
-    external: ['vscode'],
-    banner: { js: '#!/usr/bin/env node' },
-  });
+  const { cliEntries } = (await import(pathToFileURL(path.join(REPO, 'esbuild.mjs')).href)) as { cliEntries: esbuild.BuildOptions[] };
+  await Promise.all(cliEntries.map((e) => esbuild.build({ ...e, absWorkingDir: REPO, logLevel: 'error' })));
   if (!existsSync(CLI) || statSync(CLI).size === 0) throw new Error('dist/cli.js was not built');
 }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildCompareDocument } from '../../../src/core/flame/compare';
 import { buildFlameDocument } from '../../../src/core/flame/flatten';
-import { documentArrayBytes, DocumentAssembler, splitDocument, type DocumentSlice } from '../../../src/core/flame/transfer';
+import { documentArrayBytes, DocumentAssembler, documentFile, DocumentFileReader, splitDocument, type DocumentSlice } from '../../../src/core/flame/transfer';
 import { loadTrace } from './helpers';
 
 const doc = buildFlameDocument(loadTrace('forest_multi.txt'), 'multi');
@@ -40,4 +40,26 @@ test('the assembler refuses malformed parts, slices out of range and an incomple
   assert.throws(() => a.add({ ...first, bytes: [1, 2, 3] as unknown as Uint8Array }), /malformed/);
   a.add(first);
   assert.throws(() => a.finish(), /arrived incomplete/);
+});
+
+test('a document file (the arrays one after another) read back in pieces of any size is the same document', () => {
+  for (const d of [doc, compare]) {
+    const { skeleton, parts, totalBytes, chunks } = documentFile(d);
+    const bytes = Buffer.concat([...chunks()]);
+    assert.equal(bytes.byteLength, totalBytes);
+    assert.equal(totalBytes, documentArrayBytes(d));
+    // Network reads arrive in pieces that ignore the parts' boundaries.
+    for (const size of [1, 7, 4096, totalBytes]) {
+      const a = new DocumentAssembler(structuredClone(skeleton), structuredClone(parts));
+      const reader = new DocumentFileReader(a, parts);
+      for (let at = 0; at < bytes.byteLength; at += size) reader.push(new Uint8Array(bytes.subarray(at, at + size)));
+      assert.deepEqual(a.finish(), d);
+    }
+    // A file cut short is incomplete; a longer one is refused.
+    const short = new DocumentAssembler(skeleton, parts);
+    new DocumentFileReader(short, parts).push(new Uint8Array(bytes.subarray(0, totalBytes - 1)));
+    assert.throws(() => short.finish(), /incomplete/);
+    const long = new DocumentFileReader(new DocumentAssembler(skeleton, parts), parts);
+    assert.throws(() => long.push(new Uint8Array(totalBytes + 1)), /longer than its parts/);
+  }
 });

@@ -30,13 +30,17 @@ test('a synchronous task of 120 ms of CPU shows as a stretch of as much CPU, bus
   assert.ok(s.worst[0]!.gapMs >= 115);
 });
 
-test('waiting on timers and short tasks stay far below 50 ms', async () => {
+test('waiting is not counted as a task: the thread CPU time of a stretch stays below its timer gap', async () => {
   const m = new LoopMonitor().start();
+  // A wait of 120 ms with nothing else on the loop, then short tasks between waits.
+  await sleep(120);
   for (let i = 0; i < 20; i++) {
     spin(2);
     await sleep(5);
   }
   const s = m.stop();
   assert.ok(s.ticks >= 5);
-  if (s.maxCpuMs !== undefined) assert.ok(s.maxCpuMs < 30, `cpu ${s.maxCpuMs}`);
+  // A busy machine lengthens the gaps (wall clock), never the CPU time spent waiting: the relation
+  // only gets clearer under load, so this holds on any machine.
+  if (s.maxCpuMs !== undefined) assert.ok(s.maxCpuMs < s.maxGapMs / 2, `cpu ${s.maxCpuMs}, gap ${s.maxGapMs}`);
 });

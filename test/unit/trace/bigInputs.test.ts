@@ -138,13 +138,11 @@ test('a file over the limit is refused from its size: nothing is read, the messa
   assert.equal(err.message, 'big-garbage.bin is 2.5 MB, over the 1 MB limit for trace files; raise the setting x.y.');
   assert.equal(progress, 0);
 
-  // The default limit: a sparse 1.5 GB file (no disk used) is refused in no time, unread.
+  // The default limit: a sparse 1.5 GB file (no disk used) is refused unread (no progress).
   const huge = path.join(dir, 'huge.txt');
   writeFileSync(huge, '');
   truncateSync(huge, 1.5 * 1024 * MB);
-  const t0 = performance.now();
   await assert.rejects(parseTraceFile(huge, { onProgress: () => progress++ }), (e: unknown) => e instanceof TraceTooLargeError && e.limit === DEFAULT_MAX_TRACE_MB * MB && /is 1,536 MB, over the 1,024 MB limit/.test(e.message));
-  assert.ok(performance.now() - t0 < 1000);
   assert.equal(progress, 0);
   // ... and in a load of two files, before the first one is read.
   const small = await forestFile('small.txt', 1);

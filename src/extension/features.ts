@@ -1,0 +1,46 @@
+/**
+ * The extension's features, loaded by extension.ts right after activation (dist/extensionFeatures.mjs,
+ * an ES module chunk shared with the CLI: see esbuild.mjs).
+ */
+import type { ExtensionContextHolder } from './context';
+import { activateWorkspaceModel } from './workspaceModel';
+import { activateMilestoneCommands } from './milestoneCommands';
+import { activateMilestoneDocuments } from './milestoneDocument';
+import { activateMilestoneTree } from './milestoneTree';
+import { activateStatusBar } from './statusBar';
+import { activateHotspotIndex } from './hotspotIndex';
+import { activateHotspotDecorations } from './hotspotDecorations';
+import { activateHotspotLens } from './hotspotLens';
+import { activateFlamePanel } from './flamePanel';
+import { activateLanguageClient } from './languageClient';
+import { activateTasks } from './tasks';
+import { activateScopeDiagnostics } from './scopeDiagnostics';
+import { activateCompleteMilestone } from './completeMilestone';
+import { endLiveRuns } from './liveRuns';
+
+/** Each feature lives in its own file and exports `activateX(ctx)`; list them here. */
+const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
+  activateWorkspaceModel,
+  activateHotspotIndex,
+  activateMilestoneCommands,
+  activateMilestoneDocuments,
+  activateMilestoneTree,
+  activateStatusBar,
+  activateHotspotDecorations,
+  activateHotspotLens,
+  activateFlamePanel,
+  activateLanguageClient,
+  activateTasks,
+  activateScopeDiagnostics,
+  activateCompleteMilestone,
+];
+
+/** Runs every feature's activation (called by extension.ts once this module is loaded). */
+export async function activateFeatures(ctx: ExtensionContextHolder): Promise<void> {
+  for (const activateFeature of features) await activateFeature(ctx);
+}
+
+/** Ends every cargo run (see extension.ts's deactivate). */
+export function deactivateFeatures(): Promise<void> {
+  return endLiveRuns();
+}
