@@ -9,6 +9,7 @@ import { activateHotspotIndex } from './hotspotIndex';
 import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
+import { activateSpanTimings } from './spanTimings';
 import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
@@ -27,6 +28,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateHotspotDecorations,
   activateHotspotLens,
   activateFlamePanel,
+  activateSpanTimings,
   activateLanguageClient,
   activateTasks,
   activateScopeDiagnostics,

@@ -10,6 +10,7 @@ import { parseTraceStream } from '../trace/parse';
 import { buildCompareDocument } from './compare';
 import type { FlameDocument } from './data';
 import { buildFlameDocument } from './flatten';
+import { spanTimingsOfDiff, spanTimingsOfTrace, type SpanTimings } from './spanTimings';
 
 /** One trace to read: a local file, or bytes already read (a file of a remote file system). */
 export interface TraceInput {
@@ -44,6 +45,8 @@ export interface TraceNotes {
 export interface FlameLoadResult {
   doc: FlameDocument;
   notes: TraceNotes[];
+  /** Per span path figures for the editor's span timings (src/core/flame/spanTimings.ts). */
+  timings?: SpanTimings;
 }
 
 export interface FlameLoadOptions {
@@ -112,7 +115,11 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
     job.kind === 'trace'
       ? buildFlameDocument(traces[0]!, job.trace.title)
       : buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
-  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)) };
+  const timings =
+    job.kind === 'trace'
+      ? spanTimingsOfTrace(traces[0]!, job.trace.title)
+      : spanTimingsOfDiff(traces[0]!, traces[1]!, `${job.baseline.title} ↔ ${job.after.title}`);
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings };
 }
 
 /** The distinct ArrayBuffers under a document's typed arrays: what a worker can transfer instead of copying. */

@@ -18,7 +18,7 @@ export function formatPercent(x: number | null, digits = 1): string {
   return `${x > 0 ? '+' : ''}${s}%`;
 }
 
-function share(x: number): string {
+export function share(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 

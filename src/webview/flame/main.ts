@@ -417,7 +417,11 @@ class App {
     if (this.proofs > 1 && doc.views.merged) {
       const merged = doc.views.merged;
       let root = 0;
-      for (let i = 0; i < merged.count; i++) if (merged.parent[i] < 0 && merged.calls[i] > merged.calls[root]) root = i;
+      // The root that ran most often (the heaviest of those): the proof itself.
+      for (let i = 0; i < merged.count; i++) {
+        if (merged.parent[i] >= 0) continue;
+        if (merged.calls[i] > merged.calls[root] || (merged.calls[i] === merged.calls[root] && merged.total[i] > merged.total[root])) root = i;
+      }
       this.notices.appendChild(
         h(
           'div',

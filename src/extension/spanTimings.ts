@@ -1,0 +1,287 @@
+/**
+ * Span timings in the Rust source: for the trace (or baseline/after pair) of the flame chart in
+ * front, a CodeLens above every span site of the file (`info_span!` and the other span macros,
+ * `#[instrument]`, or the location the trace records) with the span's total and self time per
+ * proof, share of the root and change against the baseline; a heat mark in the gutter of the
+ * active milestone's hotspot lines under a span; Next/Previous Hotspot and Go to Slowest Span Site.
+ *
+ * CodeLens rather than inlay hints: the figures are a line of their own above the site (an inlay
+ * hint would push the code sideways and be cut at the end of the line), they carry a tooltip with
+ * every path of the span, and they sit where this extension's hotspot lenses already are.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { WorkItem } from '../core/catalog/model';
+import { highlightNamesForWorkItems } from '../core/flame/highlight';
+import { findSpanSites, heatLevel, lensTitle, lensTooltip, namedSpanTiming, siteAbove, slowestSpans, type SpanSite } from '../core/flame/spanSites';
+import { timingsByName, type SpanTiming, type SpanTimings } from '../core/flame/spanTimings';
+import { formatDuration } from '../core/trace/duration';
+import { share } from '../core/trace/render';
+import type { ExtensionContextHolder } from './context';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
+import { hotspotRange } from './hotspotRanges';
+import { getWorkspaceModel } from './workspaceModel';
+
+const SETTING = 'milestoneScope.spanTimings.enabled';
+const RUST: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.rs' };
+const PAINT_DELAY_MS = 150;
+
+/** The span timings of every open flame chart; the one in front (or loaded last) is shown. */
+class SpanTimingsStore {
+  private readonly entries = new Map<string, SpanTimings>();
+  private order: string[] = [];
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  /** Grows on every change: caches compare it. */
+  generation = 0;
+
+  set(key: string, timings: SpanTimings): void {
+    this.entries.set(key, timings);
+    this.prefer(key);
+  }
+
+  prefer(key: string): void {
+    if (!this.entries.has(key)) return;
+    this.order = [...this.order.filter((k) => k !== key), key];
+    this.changed();
+  }
+
+  delete(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.order = this.order.filter((k) => k !== key);
+    this.changed();
+  }
+
+  get current(): SpanTimings | undefined {
+    const key = this.order[this.order.length - 1];
+    return key === undefined ? undefined : this.entries.get(key);
+  }
+
+  private changed(): void {
+    this.generation++;
+    this.byNameCache = undefined;
+    this.emitter.fire();
+  }
+
+  private byNameCache: { generation: number; map: Map<string, SpanTiming[]> } | undefined;
+
+  /** The current timings grouped by span name (cached until a change). */
+  byName(): Map<string, SpanTiming[]> | undefined {
+    const t = this.current;
+    if (!t) return undefined;
+    if (!this.byNameCache || this.byNameCache.generation !== this.generation) this.byNameCache = { generation: this.generation, map: timingsByName(t) };
+    return this.byNameCache.map;
+  }
+}
+
+export const spanTimingsStore = new SpanTimingsStore();
+
+function enabled(): boolean {
+  return vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+}
+
+/** Span sites per document, kept until the document changes (its version) or the timings do. */
+const siteCache = new Map<string, { version: number; generation: number; sites: SpanSite[] }>();
+
+function sitesOf(doc: vscode.TextDocument): SpanSite[] {
+  const byName = spanTimingsStore.byName();
+  if (!byName) return [];
+  const key = doc.uri.toString();
+  const hit = siteCache.get(key);
+  if (hit && hit.version === doc.version && hit.generation === spanTimingsStore.generation) return hit.sites;
+  const sites = findSpanSites(doc.getText(), vscode.workspace.asRelativePath(doc.uri, false), byName);
+  siteCache.set(key, { version: doc.version, generation: spanTimingsStore.generation, sites });
+  return sites;
+}
+
+function lensesOf(doc: vscode.TextDocument): vscode.CodeLens[] {
+  const timings = spanTimingsStore.current;
+  const byName = spanTimingsStore.byName();
+  if (!enabled() || !timings || !byName) return [];
+  const out: vscode.CodeLens[] = [];
+  const source = `${timings.kind === 'compare' ? 'Baseline ↔ after' : 'Trace'}: ${timings.title}`;
+  for (const site of sitesOf(doc)) {
+    const paths = byName.get(site.name);
+    if (!paths || site.line < 1 || site.line > doc.lineCount) continue;
+    const range = new vscode.Range(site.line - 1, 0, site.line - 1, 0);
+    out.push(new vscode.CodeLens(range, { title: `${site.name} ${lensTitle(paths)}`, tooltip: lensTooltip(paths, source), command: '' }));
+  }
+  return out;
+}
+
+/**
+ * Heat marks on the active milestone's hotspot lines: the share of the root of the spans the
+ * hotspot's work item names (as the chart outlines them), else of the span site above the line.
+ */
+function heatOf(
+  doc: vscode.TextDocument,
+  entries: readonly HotspotEntry[],
+  namesOf: (item: WorkItem) => ReadonlySet<string>,
+): Array<{ level: 1 | 2 | 3; range: vscode.Range; message: string }> {
+  const byName = spanTimingsStore.byName();
+  if (!enabled() || !byName || entries.length === 0) return [];
+  const out: Array<{ level: 1 | 2 | 3; range: vscode.Range; message: string }> = [];
+  for (const e of entries) {
+    const range = hotspotRange(e, doc);
+    if (!range) continue;
+    let p = namedSpanTiming(byName, namesOf(e.workItem));
+    let why = p ? `Work item's span \`${p.name}\`` : '';
+    if (!p) {
+      const site = siteAbove(sitesOf(doc), range.start.line + 1);
+      p = site ? byName.get(site.name)?.[0] : undefined;
+      if (site) why = `Under span \`${site.name}\` (line ${site.line})`;
+    }
+    if (!p) continue;
+    const level = heatLevel(p.shareOfRoot);
+    if (level === 0) continue;
+    out.push({
+      level,
+      range: new vscode.Range(range.start.line, 0, range.start.line, 0),
+      message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).`,
+    });
+  }
+  return out;
+}
+
+export function activateSpanTimings(ctx: ExtensionContextHolder): void {
+  const index = getHotspotIndex(ctx);
+  const lensChanged = new vscode.EventEmitter<void>();
+  const media = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', name);
+  const heatTypes = ([1, 2, 3] as const).map((level) =>
+    vscode.window.createTextEditorDecorationType({ gutterIconPath: media(`heat-${level}.svg`), gutterIconSize: 'contain' }),
+  );
+  /** Lines marked per editor and level, for the internal state command (tests). */
+  const applied = new Map<string, Array<{ line: number; level: number }>>();
+
+  const activeEntries = (uri: vscode.Uri): HotspotEntry[] => {
+    const id = ctx.active.current?.id;
+    return id === undefined ? [] : index.forDocument(uri).filter((e) => e.milestone.id === id && !e.unresolved);
+  };
+  // Span names per work item, from the catalog as written (titles keep their backticks there).
+  let catalogLines: { at: unknown; lines: string[] | undefined } | undefined;
+  const names = new Map<WorkItem, Set<string>>();
+  const loadCatalogLines = async () => {
+    const loaded = getWorkspaceModel(ctx).current;
+    if (!loaded || catalogLines?.at === loaded) return;
+    let lines: string[] | undefined;
+    try {
+      lines = (await readFile(path.join(loaded.root, loaded.catalog.file), 'utf8')).split(/\r?\n/);
+    } catch {
+      // The parsed catalog alone still names most spans.
+    }
+    catalogLines = { at: loaded, lines };
+    names.clear();
+  };
+  const namesOf = (item: WorkItem): ReadonlySet<string> => {
+    let n = names.get(item);
+    if (!n) names.set(item, (n = new Set(highlightNamesForWorkItems([item], catalogLines?.lines))));
+    return n;
+  };
+  const paint = (editor: vscode.TextEditor) => {
+    if (!editor.document.uri.path.endsWith('.rs')) return;
+    const marks = heatOf(editor.document, activeEntries(editor.document.uri), namesOf);
+    heatTypes.forEach((t, i) =>
+      editor.setDecorations(
+        t,
+        marks.filter((m) => m.level === i + 1).map((m) => ({ range: m.range, hoverMessage: new vscode.MarkdownString(m.message) })),
+      ),
+    );
+    applied.set(editor.document.uri.toString(), marks.map((m) => ({ line: m.range.start.line + 1, level: m.level })));
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const refresh = () => {
+    lensChanged.fire();
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void loadCatalogLines().then(() => {
+        for (const e of vscode.window.visibleTextEditors) paint(e);
+      });
+    }, PAINT_DELAY_MS);
+  };
+
+  ctx.subscriptions.push(
+    lensChanged,
+    ...heatTypes,
+    { dispose: () => timer && clearTimeout(timer) },
+    vscode.languages.registerCodeLensProvider(RUST, { onDidChangeCodeLenses: lensChanged.event, provideCodeLenses: (doc) => lensesOf(doc) }),
+    spanTimingsStore.onDidChange(refresh),
+    index.onDidChange(refresh),
+    getWorkspaceModel(ctx).onDidChange(refresh),
+    ctx.active.onDidChange(refresh),
+    vscode.window.onDidChangeVisibleTextEditors(refresh),
+    vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.path.endsWith('.rs') && refresh()),
+    vscode.workspace.onDidCloseTextDocument((d) => siteCache.delete(d.uri.toString())),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && refresh()),
+    vscode.commands.registerCommand('milestoneScope.nextHotspot', () => stepHotspot(ctx, 1)),
+    vscode.commands.registerCommand('milestoneScope.previousHotspot', () => stepHotspot(ctx, -1)),
+    vscode.commands.registerCommand('milestoneScope.goToSlowestSpanSite', () => goToSlowestSpanSite()),
+    vscode.commands.registerCommand('milestoneScope.internal.spanTimingsState', () => ({
+      source: spanTimingsStore.current?.title,
+      heat: Object.fromEntries(applied),
+    })),
+  );
+}
+
+/** The active milestone's hotspots in catalog order, and the one after (or before) the cursor. */
+async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<void> {
+  const id = ctx.active.current?.id;
+  if (id === undefined) {
+    void vscode.window.showInformationMessage('No milestone is active: start one to step through its hotspots.');
+    return;
+  }
+  const entries = getHotspotIndex(ctx)
+    .forMilestone(id)
+    .filter((e) => !e.unresolved && e.anchor.state !== 'removed')
+    .sort((a, b) => a.index - b.index);
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage(`Milestone ${id} has no hotspot in the code.`);
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const here = editor ? entries.findIndex((e) => e.uri.toString() === editor.document.uri.toString() && e.anchor.line - 1 === editor.selection.active.line) : -1;
+  let next: number;
+  if (here >= 0) next = (here + step + entries.length) % entries.length;
+  else if (editor) {
+    // Not on a hotspot: the next one after the cursor in this file, else the first (last) overall.
+    const inFile = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.uri.toString() === editor.document.uri.toString());
+    const line = editor.selection.active.line + 1;
+    const ahead = step > 0 ? inFile.find(({ e }) => e.anchor.line > line) : [...inFile].reverse().find(({ e }) => e.anchor.line < line);
+    next = ahead ? ahead.i : step > 0 ? 0 : entries.length - 1;
+  } else next = step > 0 ? 0 : entries.length - 1;
+  const target = entries[next];
+  const pos = new vscode.Position(target.anchor.line - 1, 0);
+  await vscode.window.showTextDocument(target.uri, { selection: new vscode.Range(pos, pos) });
+  vscode.window.setStatusBarMessage(`Hotspot ${target.index} of ${target.total}: ${target.workItem.title}`, 4000);
+}
+
+/** Opens the site of the span with the most self time per proof whose definition can be found. */
+async function goToSlowestSpanSite(): Promise<void> {
+  const timings = spanTimingsStore.current;
+  if (!timings) {
+    void vscode.window.showInformationMessage('Open a trace in the flame chart first (Milestone Scope: Open Trace): the slowest span comes from it.');
+    return;
+  }
+  const cts = new vscode.CancellationTokenSource();
+  try {
+    const candidates = slowestSpans(timings.spans).slice(0, 10);
+    for (const s of candidates) {
+      const targets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding ${s.name}` }, () =>
+        findSpanSource({ name: s.name, file: s.location?.file, line: s.location?.line }, cts.token),
+      );
+      if (targets.length === 0) continue;
+      const target = await chooseSourceTarget(s.name, targets);
+      if (!target) return;
+      await openSourceTarget(target, vscode.ViewColumn.Active);
+      vscode.window.setStatusBarMessage(`Slowest span: ${s.path} (${formatDuration(s.selfPerRunNs)} self per proof)`, 6000);
+      return;
+    }
+    void vscode.window.showInformationMessage(
+      `None of the ${candidates.length} slowest spans of ${timings.title} is defined in the workspace's Rust files (${candidates.map((c) => c.name).join(', ')}).`,
+    );
+  } finally {
+    cts.dispose();
+  }
+}
