@@ -33,6 +33,8 @@ const SEARCHES = ['rs_code_matrix', 'merkle', 'sumcheck_polys'];
 const FIRST_PAINT_RUNS = 3;
 /** The zoom-and-pan sequence runs this many times per app; frames are pooled. */
 const SEQUENCE_RUNS = 3;
+/** The Left heavy and Sandwich sequences run this many times per app (speedscope's import is the slow part of a run). */
+const VIEW_SEQUENCE_RUNS = Number(process.env.FLAME_BENCH_VIEW_RUNS ?? 1);
 
 /** Wraps requestAnimationFrame before any page script runs: callback time summed per frame. */
 const RAF_PROBE = `(() => {
@@ -172,10 +174,10 @@ async function timeSearch(page: Page, selector: string, query: string): Promise<
   return r;
 }
 
-/** Runs the sequence SEQUENCE_RUNS times: pooled frame statistics and each run's p95. */
-async function sequences(page: Page, at: { x: number; y: number }, app: string): Promise<{ frameJs: Stats; scriptMsPerStep: number; p95s: number[] }> {
+/** Runs the sequence SEQUENCE_RUNS times (or `times`): pooled frame statistics and each run's p95. */
+async function sequences(page: Page, at: { x: number; y: number }, app: string, times = SEQUENCE_RUNS): Promise<{ frameJs: Stats; scriptMsPerStep: number; p95s: number[] }> {
   const runs = [];
-  for (let r = 0; r < SEQUENCE_RUNS; r++) runs.push(await zoomAndPan(page, at, r === 0 ? app : `${app}-run${r + 1}`));
+  for (let r = 0; r < times; r++) runs.push(await zoomAndPan(page, at, r === 0 ? app : `${app}-run${r + 1}`));
   const pooled = runs.flatMap((r) => r.frames);
   return {
     frameJs: stats(pooled),
@@ -241,14 +243,14 @@ async function benchViews(
   await opts.focus();
   const toLeftHeavy = await timeStep(page, () => page.keyboard.press(opts.leftHeavyKey));
   await shot(page, `${app}-left-heavy`);
-  const leftHeavy = await sequences(page, opts.chartAt, `${app}-left-heavy`);
+  const leftHeavy = await sequences(page, opts.chartAt, `${app}-left-heavy`, VIEW_SEQUENCE_RUNS);
   await opts.focus();
   const toSandwich = await timeStep(page, () => page.keyboard.press(opts.sandwichKey));
   await shot(page, `${app}-sandwich`);
   const pickName = await timeStep(page, opts.row);
   await frames(page, 3);
   await shot(page, `${app}-sandwich-picked`);
-  const sandwich = await sequences(page, await opts.calleesAt(), `${app}-sandwich`);
+  const sandwich = await sequences(page, await opts.calleesAt(), `${app}-sandwich`, VIEW_SEQUENCE_RUNS);
   return { toLeftHeavy, leftHeavy, toSandwich, pickName, sandwich };
 }
 
@@ -310,7 +312,8 @@ async function benchOurs(browser: Browser, url: string): Promise<Result> {
     sandwichKey: '4',
     chartAt: at,
     focus: () => p.locator('canvas.flame-canvas').first().focus().catch(() => p.locator('body').focus()),
-    row: () => p.locator('table.sandwich-table tbody tr').nth(1).click(),
+    // The proof root: its callees graph is the whole proof (speedscope's table lists it first, by total).
+    row: () => p.locator('table.sandwich-table tbody tr', { hasText: /^stark_prove_excluding_trace/ }).first().click(),
     calleesAt: async () => {
       const b = (await p.locator('.sandwich-chart canvas').nth(1).boundingBox())!;
       return { x: b.x + b.width * 0.45, y: b.y + Math.min(b.height / 2, 60) };
@@ -358,7 +361,7 @@ async function benchSpeedscope(browser: Browser, url: string, profileName: strin
     sandwichKey: '3',
     chartAt: at,
     focus: async () => undefined,
-    row: () => page.mouse.click(VIEWPORT.width * 0.15, 100),
+    row: () => page.mouse.click(VIEWPORT.width * 0.1, 52),
     calleesAt: async () => ({ x: VIEWPORT.width * 0.75, y: VIEWPORT.height * 0.8 }),
   });
   await page.close();

@@ -111,118 +111,82 @@ function lensesOf(doc: vscode.TextDocument): vscode.CodeLens[] {
   return out;
 }
 
-/**
- * Heat marks on the active milestone's hotspot lines: the share of the root of the spans the
- * hotspot's work item names (as the chart outlines them), else of the span site above the line.
- */
-function heatOf(
-  doc: vscode.TextDocument,
-  entries: readonly HotspotEntry[],
-  namesOf: (item: WorkItem) => ReadonlySet<string>,
-): Array<{ level: 1 | 2 | 3; range: vscode.Range; message: string }> {
-  const byName = spanTimingsStore.byName();
-  if (!enabled() || !byName || entries.length === 0) return [];
-  const out: Array<{ level: 1 | 2 | 3; range: vscode.Range; message: string }> = [];
-  for (const e of entries) {
-    const range = hotspotRange(e, doc);
-    if (!range) continue;
-    let p = namedSpanTiming(byName, namesOf(e.workItem));
-    let why = p ? `Work item's span \`${p.name}\`` : '';
-    if (!p) {
-      const site = siteAbove(sitesOf(doc), range.start.line + 1);
-      p = site ? byName.get(site.name)?.[0] : undefined;
-      if (site) why = `Under span \`${site.name}\` (line ${site.line})`;
-    }
-    if (!p) continue;
-    const level = heatLevel(p.shareOfRoot);
-    if (level === 0) continue;
-    out.push({
-      level,
-      range: new vscode.Range(range.start.line, 0, range.start.line, 0),
-      message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).`,
-    });
+/** Span names per work item, from the catalog as written (titles keep their backticks there). */
+let catalogLines: { at: unknown; lines: string[] | undefined } | undefined;
+const workItemNames = new Map<WorkItem, Set<string>>();
+
+async function loadCatalogLines(ctx: ExtensionContextHolder): Promise<void> {
+  const loaded = getWorkspaceModel(ctx).current;
+  if (!loaded || catalogLines?.at === loaded) return;
+  let lines: string[] | undefined;
+  try {
+    lines = (await readFile(path.join(loaded.root, loaded.catalog.file), 'utf8')).split(/\r?\n/);
+  } catch {
+    // The parsed catalog alone still names most spans.
   }
-  return out;
+  catalogLines = { at: loaded, lines };
+  workItemNames.clear();
+}
+
+function namesOf(item: WorkItem): ReadonlySet<string> {
+  let n = workItemNames.get(item);
+  if (!n) workItemNames.set(item, (n = new Set(highlightNamesForWorkItems([item], catalogLines?.lines))));
+  return n;
+}
+
+const heatEmitter = new vscode.EventEmitter<void>();
+/** Fires when hotspot heat may have changed (timings, catalog, setting). */
+export const onDidChangeHotspotHeat = heatEmitter.event;
+
+/**
+ * The heat of an active milestone's hotspot line, drawn by the hotspot decorations in its gutter
+ * icon: the share of the root of the spans the hotspot's work item names (as the chart outlines
+ * them), else of the span site above the line. Undefined without a trace or below 1 %.
+ */
+export function hotspotHeat(entry: HotspotEntry, doc: vscode.TextDocument): { level: 1 | 2 | 3; message: string } | undefined {
+  const byName = spanTimingsStore.byName();
+  if (!enabled() || !byName || !doc.uri.path.endsWith('.rs')) return undefined;
+  const range = hotspotRange(entry, doc);
+  if (!range) return undefined;
+  let p = namedSpanTiming(byName, namesOf(entry.workItem));
+  let why = p ? `Span \`${p.name}\` of this work item` : '';
+  if (!p) {
+    const site = siteAbove(sitesOf(doc), range.start.line + 1);
+    p = site ? byName.get(site.name)?.[0] : undefined;
+    if (site) why = `Under span \`${site.name}\` (line ${site.line})`;
+  }
+  if (!p) return undefined;
+  const level = heatLevel(p.shareOfRoot);
+  if (level === 0) return undefined;
+  return { level, message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).` };
 }
 
 export function activateSpanTimings(ctx: ExtensionContextHolder): void {
-  const index = getHotspotIndex(ctx);
   const lensChanged = new vscode.EventEmitter<void>();
-  const media = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', name);
-  const heatTypes = ([1, 2, 3] as const).map((level) =>
-    vscode.window.createTextEditorDecorationType({ gutterIconPath: media(`heat-${level}.svg`), gutterIconSize: 'contain' }),
-  );
-  /** Lines marked per editor and level, for the internal state command (tests). */
-  const applied = new Map<string, Array<{ line: number; level: number }>>();
-
-  const activeEntries = (uri: vscode.Uri): HotspotEntry[] => {
-    const id = ctx.active.current?.id;
-    return id === undefined ? [] : index.forDocument(uri).filter((e) => e.milestone.id === id && !e.unresolved);
-  };
-  // Span names per work item, from the catalog as written (titles keep their backticks there).
-  let catalogLines: { at: unknown; lines: string[] | undefined } | undefined;
-  const names = new Map<WorkItem, Set<string>>();
-  const loadCatalogLines = async () => {
-    const loaded = getWorkspaceModel(ctx).current;
-    if (!loaded || catalogLines?.at === loaded) return;
-    let lines: string[] | undefined;
-    try {
-      lines = (await readFile(path.join(loaded.root, loaded.catalog.file), 'utf8')).split(/\r?\n/);
-    } catch {
-      // The parsed catalog alone still names most spans.
-    }
-    catalogLines = { at: loaded, lines };
-    names.clear();
-  };
-  const namesOf = (item: WorkItem): ReadonlySet<string> => {
-    let n = names.get(item);
-    if (!n) names.set(item, (n = new Set(highlightNamesForWorkItems([item], catalogLines?.lines))));
-    return n;
-  };
-  const paint = (editor: vscode.TextEditor) => {
-    if (!editor.document.uri.path.endsWith('.rs')) return;
-    const marks = heatOf(editor.document, activeEntries(editor.document.uri), namesOf);
-    heatTypes.forEach((t, i) =>
-      editor.setDecorations(
-        t,
-        marks.filter((m) => m.level === i + 1).map((m) => ({ range: m.range, hoverMessage: new vscode.MarkdownString(m.message) })),
-      ),
-    );
-    applied.set(editor.document.uri.toString(), marks.map((m) => ({ line: m.range.start.line + 1, level: m.level })));
-  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     lensChanged.fire();
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      void loadCatalogLines().then(() => {
-        for (const e of vscode.window.visibleTextEditors) paint(e);
-      });
+      void loadCatalogLines(ctx).then(() => heatEmitter.fire());
     }, PAINT_DELAY_MS);
   };
 
   ctx.subscriptions.push(
     lensChanged,
-    ...heatTypes,
+    heatEmitter,
     { dispose: () => timer && clearTimeout(timer) },
     vscode.languages.registerCodeLensProvider(RUST, { onDidChangeCodeLenses: lensChanged.event, provideCodeLenses: (doc) => lensesOf(doc) }),
     spanTimingsStore.onDidChange(refresh),
-    index.onDidChange(refresh),
     getWorkspaceModel(ctx).onDidChange(refresh),
-    ctx.active.onDidChange(refresh),
-    vscode.window.onDidChangeVisibleTextEditors(refresh),
-    vscode.workspace.onDidChangeTextDocument((e) => e.document.uri.path.endsWith('.rs') && refresh()),
     vscode.workspace.onDidCloseTextDocument((d) => siteCache.delete(d.uri.toString())),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && refresh()),
     vscode.commands.registerCommand('milestoneScope.nextHotspot', () => stepHotspot(ctx, 1)),
     vscode.commands.registerCommand('milestoneScope.previousHotspot', () => stepHotspot(ctx, -1)),
     vscode.commands.registerCommand('milestoneScope.goToSlowestSpanSite', () => goToSlowestSpanSite()),
-    vscode.commands.registerCommand('milestoneScope.internal.spanTimingsState', () => ({
-      source: spanTimingsStore.current?.title,
-      heat: Object.fromEntries(applied),
-    })),
   );
+  refresh();
 }
 
 /** The active milestone's hotspots in catalog order, and the one after (or before) the cursor. */

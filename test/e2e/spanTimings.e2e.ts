@@ -30,7 +30,7 @@ async function heatIcons(page: Page): Promise<string[]> {
     const editor = document.querySelector('.editor-group-container.active .monaco-editor');
     if (!editor) return [];
     return [...editor.querySelectorAll('.cgmr')].flatMap((e) => {
-      const m = /heat-(\d)\.svg/.exec(getComputedStyle(e).backgroundImage);
+      const m = /hotspot-heat-(\d)-(dark|light)\.svg/.exec(getComputedStyle(e).backgroundImage);
       return m ? [m[1]] : [];
     });
   });
