@@ -6,7 +6,10 @@
  *   requestAnimationFrame callbacks, per frame; p50/p95/max),
  * - search time (input to the painted result).
  *
- * The trace: the sample tracing-chrome output scaled to ~250,000 spans. Targets: first paint under
+ * - the Left heavy view (zoom-and-pan frames) and the Sandwich view (switching to it, picking a
+ *   name, zoom-and-pan frames in its callees graph), keys 3 and 4 here, 2 and 3 in speedscope.
+ *
+ * The trace: the sample tracing-chrome output scaled to ~336,000 spans. Targets: first paint under
  * 200 ms, per-frame p95 under 8 ms, search under 100 ms. `FLAME_BENCH_SPANS` changes the size;
  * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart; `FLAME_BENCH_SHOTS=<dir>` saves screenshots.
  */
@@ -19,7 +22,7 @@ import { parseTraceFile } from '../src/core/trace';
 import { CHROMIUM_ARGS, chromiumPath, startHarness, WEBGL_ARGS, withTimeout } from './flame/harness';
 import { SPANS_PER_COPY, writeScaled } from './traceScale';
 
-const TARGET_SPANS = Number(process.env.FLAME_BENCH_SPANS ?? 250_000);
+const TARGET_SPANS = Number(process.env.FLAME_BENCH_SPANS ?? 336_000);
 const SKIP_SPEEDSCOPE = process.env.FLAME_BENCH_SKIP_SPEEDSCOPE === '1';
 /** A folder to save screenshots of both apps before, during and after the sequence. */
 const SHOTS = process.env.FLAME_BENCH_SHOTS;
@@ -30,6 +33,8 @@ const SEARCHES = ['rs_code_matrix', 'merkle', 'sumcheck_polys'];
 const FIRST_PAINT_RUNS = 3;
 /** The zoom-and-pan sequence runs this many times per app; frames are pooled. */
 const SEQUENCE_RUNS = 3;
+/** The Left heavy and Sandwich sequences run this many times per app (speedscope's import is the slow part of a run). */
+const VIEW_SEQUENCE_RUNS = Number(process.env.FLAME_BENCH_VIEW_RUNS ?? 1);
 
 /** Wraps requestAnimationFrame before any page script runs: callback time summed per frame. */
 const RAF_PROBE = `(() => {
@@ -169,10 +174,10 @@ async function timeSearch(page: Page, selector: string, query: string): Promise<
   return r;
 }
 
-/** Runs the sequence SEQUENCE_RUNS times: pooled frame statistics and each run's p95. */
-async function sequences(page: Page, at: { x: number; y: number }, app: string): Promise<{ frameJs: Stats; scriptMsPerStep: number; p95s: number[] }> {
+/** Runs the sequence SEQUENCE_RUNS times (or `times`): pooled frame statistics and each run's p95. */
+async function sequences(page: Page, at: { x: number; y: number }, app: string, times = SEQUENCE_RUNS): Promise<{ frameJs: Stats; scriptMsPerStep: number; p95s: number[] }> {
   const runs = [];
-  for (let r = 0; r < SEQUENCE_RUNS; r++) runs.push(await zoomAndPan(page, at, r === 0 ? app : `${app}-run${r + 1}`));
+  for (let r = 0; r < times; r++) runs.push(await zoomAndPan(page, at, r === 0 ? app : `${app}-run${r + 1}`));
   const pooled = runs.flatMap((r) => r.frames);
   return {
     frameJs: stats(pooled),
@@ -185,7 +190,68 @@ interface Result {
   firstPaint: number[];
   sequence: { frameJs: Stats; scriptMsPerStep: number; p95s: number[] };
   search: Array<SearchTiming & { query: string }>;
+  views: ViewTimings;
   extra: Record<string, string>;
+}
+
+interface StepTiming {
+  /** Input to the end of the second animation frame after it (wall clock, includes the input's delivery). */
+  wall: number;
+  /** All script the page ran meanwhile (CDP ScriptDuration). */
+  script: number;
+}
+
+interface ViewTimings {
+  toLeftHeavy: StepTiming;
+  leftHeavy: { frameJs: Stats; scriptMsPerStep: number; p95s: number[] };
+  toSandwich: StepTiming;
+  pickName: StepTiming;
+  sandwich: { frameJs: Stats; scriptMsPerStep: number; p95s: number[] };
+}
+
+/** Times one input (a key press or a click) to the second frame after it. */
+async function timeStep(page: Page, input: () => Promise<void>): Promise<StepTiming> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptTime = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000;
+  await frames(page, 3);
+  const s0 = await scriptTime();
+  const t0 = await page.evaluate(() => performance.now());
+  await input();
+  const t1 = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const w = window as unknown as { __origRAF: (cb: () => void) => void };
+        w.__origRAF(() => w.__origRAF(() => resolve(performance.now())));
+      }),
+  );
+  const s1 = await scriptTime();
+  await cdp.detach();
+  return { wall: t1 - t0, script: s1 - s0 };
+}
+
+/**
+ * Left heavy and Sandwich in either app: switch with its key, run the zoom-and-pan sequence over
+ * the left-heavy graph, switch to the sandwich, pick the second name of the table, and run the
+ * sequence over the callees graph.
+ */
+async function benchViews(
+  page: Page,
+  app: string,
+  opts: { leftHeavyKey: string; sandwichKey: string; chartAt: { x: number; y: number }; row: () => Promise<void>; calleesAt: () => Promise<{ x: number; y: number }>; focus: () => Promise<void> },
+): Promise<ViewTimings> {
+  await opts.focus();
+  const toLeftHeavy = await timeStep(page, () => page.keyboard.press(opts.leftHeavyKey));
+  await shot(page, `${app}-left-heavy`);
+  const leftHeavy = await sequences(page, opts.chartAt, `${app}-left-heavy`, VIEW_SEQUENCE_RUNS);
+  await opts.focus();
+  const toSandwich = await timeStep(page, () => page.keyboard.press(opts.sandwichKey));
+  await shot(page, `${app}-sandwich`);
+  const pickName = await timeStep(page, opts.row);
+  await frames(page, 3);
+  await shot(page, `${app}-sandwich-picked`);
+  const sandwich = await sequences(page, await opts.calleesAt(), `${app}-sandwich`, VIEW_SEQUENCE_RUNS);
+  return { toLeftHeavy, leftHeavy, toSandwich, pickName, sandwich };
 }
 
 async function benchOurs(browser: Browser, url: string): Promise<Result> {
@@ -219,7 +285,11 @@ async function benchOurs(browser: Browser, url: string): Promise<Result> {
     firstPaint.push(paint.dataToPaint);
     extra[`run ${run + 1}: post → painted / presented`] = `${fmt(paint.dispatchToPaint)} / ${fmt(paint.dispatchToFrame)}`;
   }
-  const box = (await page!.locator('canvas.flame-canvas').boundingBox())!;
+  // A scaled trace is many proofs, which open in Left heavy: the first sequence runs on the timeline.
+  await page!.locator('canvas.flame-canvas').first().focus();
+  await page!.keyboard.press('1');
+  await frames(page!, 3);
+  const box = (await page!.locator('canvas.flame-canvas').first().boundingBox())!;
   await shot(page!, 'ours-loaded');
   const sequence = await sequences(page!, { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) }, 'ours');
   const zoomed = await page!.evaluate(() => {
@@ -234,8 +304,24 @@ async function benchOurs(browser: Browser, url: string): Promise<Result> {
     search.push({ query: q, ...r });
     extra[`search ${q}`] = summary ?? '';
   }
+  await timeSearch(page!, 'input.search', '');
+  const p = page!;
+  const at = { x: box.x + box.width * 0.45, y: box.y + Math.min(box.height / 2, 160) };
+  const views = await benchViews(p, 'ours', {
+    leftHeavyKey: '3',
+    sandwichKey: '4',
+    chartAt: at,
+    focus: () => p.locator('canvas.flame-canvas').first().focus().catch(() => p.locator('body').focus()),
+    // The proof root: its callees graph is the whole proof (speedscope's table lists it first, by total).
+    row: () => p.locator('table.sandwich-table tbody tr', { hasText: /^stark_prove_excluding_trace/ }).first().click(),
+    calleesAt: async () => {
+      const b = (await p.locator('.sandwich-chart canvas').nth(1).boundingBox())!;
+      return { x: b.x + b.width * 0.45, y: b.y + Math.min(b.height / 2, 60) };
+    },
+  });
+  extra['sandwich rows'] = String(await p.locator('table.sandwich-table tbody tr').count());
   await page!.close();
-  return { firstPaint, sequence, search, extra };
+  return { firstPaint, sequence, search, views, extra };
 }
 
 async function benchSpeedscope(browser: Browser, url: string, profileName: string): Promise<Result> {
@@ -266,8 +352,20 @@ async function benchSpeedscope(browser: Browser, url: string, profileName: strin
   const input = 'input';
   await page.locator('input:visible').waitFor();
   for (const q of SEARCHES) search.push({ query: q, ...(await timeSearch(page, input, q)) });
+  await page.keyboard.press('Escape');
+  await page.mouse.click(at.x, VIEWPORT.height - 5);
+  // Its keys: 2 left heavy, 3 sandwich; the sandwich's table is on the left, the callees graph
+  // at the bottom right.
+  const views = await benchViews(page, 'speedscope', {
+    leftHeavyKey: '2',
+    sandwichKey: '3',
+    chartAt: at,
+    focus: async () => undefined,
+    row: () => page.mouse.click(VIEWPORT.width * 0.1, 52),
+    calleesAt: async () => ({ x: VIEWPORT.width * 0.75, y: VIEWPORT.height * 0.8 }),
+  });
   await page.close();
-  return { firstPaint: [total], sequence, search, extra };
+  return { firstPaint: [total], sequence, search, views, extra };
 }
 
 export async function main(): Promise<void> {
@@ -319,6 +417,22 @@ export async function main(): Promise<void> {
       row(`  input → end of 1st / 2nd frame`, o.frame1, t?.frame1);
       row(``, o.frame2, t?.frame2);
     }
+    console.log('  views (keys: ours 3 / 4, speedscope 2 / 3):');
+    const step = (label: string, a: StepTiming, b: StepTiming | undefined) => {
+      row(`${label}: input → 2nd frame`, a.wall, b?.wall);
+      row(`${label}: script (CDP)`, a.script, b?.script);
+    };
+    const seq = (label: string, a: Result['sequence'], b: Result['sequence'] | undefined) => {
+      row(`${label}: JS per frame p50`, a.frameJs.p50, b?.frameJs.p50);
+      row(`${label}: JS per frame p95`, a.frameJs.p95, b?.frameJs.p95, 8);
+      row(`${label}: JS per frame max`, a.frameJs.max, b?.frameJs.max);
+      row(`${label}: script per input step`, a.scriptMsPerStep, b?.scriptMsPerStep);
+    };
+    step('switch to Left heavy', ours.views.toLeftHeavy, theirs?.views.toLeftHeavy);
+    seq('Left heavy zoom-and-pan', ours.views.leftHeavy, theirs?.views.leftHeavy);
+    step('switch to Sandwich', ours.views.toSandwich, theirs?.views.toSandwich);
+    step('pick a name in the table', ours.views.pickName, theirs?.views.pickName);
+    seq('Sandwich callees zoom-and-pan', ours.views.sandwich, theirs?.views.sandwich);
     console.log(`  (load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}; figures on a loaded machine vary run to run)`);
   } finally {
     await browser?.close();

@@ -12,6 +12,7 @@ import { activateHotspotIndex } from './hotspotIndex';
 import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
+import { activateSpanTimings } from './spanTimings';
 import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
@@ -29,6 +30,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateHotspotDecorations,
   activateHotspotLens,
   activateFlamePanel,
+  activateSpanTimings,
   activateLanguageClient,
   activateTasks,
   activateScopeDiagnostics,

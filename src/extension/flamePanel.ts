@@ -26,6 +26,7 @@ import { flameHtml, makeNonce } from './flameHtml';
 import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
 import { displayPath, showTooLarge, TraceLoad, type TraceLoadOutcome } from './traceLoad';
 import { getWorkspaceModel } from './workspaceModel';
+import { spanTimingsStore } from './spanTimings';
 
 const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
 /** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */
@@ -85,6 +86,8 @@ class FlamePanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
+      // The editor's span timings follow the chart in front.
+      panel.onDidChangeViewState((e) => e.webviewPanel.active && spanTimingsStore.prefer(sourceKey(source))),
     );
     this.watchFiles();
     this.loading = this.load();
@@ -118,6 +121,7 @@ class FlamePanel implements vscode.Disposable {
         for (const n of notes) this.report(n);
         this.doc = doc;
         this.error = undefined;
+        if (load.result!.timings) spanTimingsStore.set(sourceKey(this.source), load.result!.timings);
         const read = Date.now();
         await this.sendDocument();
         out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms.`);
@@ -332,6 +336,7 @@ class FlamePanel implements vscode.Disposable {
     this.running?.cancel();
     this.endFileWait(false);
     this.manager.forget(this);
+    spanTimingsStore.delete(sourceKey(this.source));
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

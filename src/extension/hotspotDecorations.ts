@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { hotspotRange } from './hotspotRanges';
+import { hotspotHeat, onDidChangeHotspotHeat } from './spanTimings';
 
 const SETTING = 'milestoneScope.hotspots.enabled';
 /** Re-applying while typing is only bookkeeping (the editor moves decorations with the text). */
@@ -52,6 +53,19 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
       after: { color: new vscode.ThemeColor('milestoneScope.otherHotspotForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
     }),
   };
+  // The active hotspot icon with a heat bar: the span timings of the trace in the flame chart
+  // (src/extension/spanTimings.ts). One icon per line: the glyph margin shows one per line.
+  const heatTypes = ([1, 2, 3] as const).map((level) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: new vscode.ThemeColor('milestoneScope.hotspotBackground'),
+      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Full,
+      light: { gutterIconPath: media(`hotspot-heat-${level}-light.svg`) },
+      dark: { gutterIconPath: media(`hotspot-heat-${level}-dark.svg`) },
+      gutterIconSize: '100%',
+    }),
+  );
   const applied = new Map<vscode.TextEditor, Applied[]>();
   let enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -59,6 +73,7 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
 
   const paint = (editor: vscode.TextEditor) => {
     const buckets: Record<Kind, vscode.DecorationOptions[]> = { active: [], edited: [], other: [] };
+    const heat: vscode.DecorationOptions[][] = [[], [], []];
     if (enabled) {
       const activeId = ctx.active.current?.id;
       for (const entry of index.forDocument(editor.document.uri)) {
@@ -66,13 +81,20 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
         if (!range) continue;
         if (activeId === undefined || entry.milestone.id !== activeId) buckets.other.push(otherOptions(entry, range, activeId));
         else if (entry.anchor.state === 'edited') buckets.edited.push(editedOptions(entry, range, index.base));
-        else buckets.active.push({ range });
+        else {
+          const h = hotspotHeat(entry, editor.document);
+          if (h) heat[h.level - 1].push({ range, hoverMessage: new vscode.MarkdownString().appendText(h.message) });
+          else buckets.active.push({ range });
+        }
       }
     }
     const record: Applied[] = [];
+    heatTypes.forEach((t, i) => editor.setDecorations(t, heat[i]));
     for (const kind of Object.keys(types) as Kind[]) {
       editor.setDecorations(types[kind], buckets[kind]);
-      if (buckets[kind].length) record.push({ uri: editor.document.uri.toString(), kind, lines: buckets[kind].map((o) => o.range.start.line + 1) });
+      const hot = kind === 'active' ? heat.flat() : [];
+      const ranges = hot.length > 0 ? [...buckets[kind], ...hot].sort((a, b) => a.range.start.line - b.range.start.line) : buckets[kind];
+      if (ranges.length) record.push({ uri: editor.document.uri.toString(), kind, lines: ranges.map((o) => o.range.start.line + 1) });
     }
     applied.set(editor, record);
   };
@@ -93,6 +115,8 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
 
   ctx.subscriptions.push(
     ...Object.values(types),
+    ...heatTypes,
+    onDidChangeHotspotHeat(() => paintAll()),
     index.onDidChange((uri) => (uri ? paintSoon(uri.toString()) : paintAll())),
     ctx.active.onDidChange(() => paintAll()),
     vscode.window.onDidChangeVisibleTextEditors(() => paintAll()),

@@ -155,7 +155,13 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     await openTrace(wb, 'traces/forest_multi.txt');
     let frame = await drawnChart(wb, MULTI);
     assert.equal((await frame.locator('.toolbar .title').textContent())?.trim(), 'traces/forest_multi.txt');
-    assert.deepEqual(await frame.locator('.views button').allTextContents(), ['Timeline', 'Merged']);
+    assert.deepEqual(await frame.locator('.views button').allTextContents(), ['Timeline', 'Merged', 'Left heavy', 'Sandwich']);
+    // Eight proofs: the panel opens them merged, heaviest first, and says so; key 1 shows the timeline.
+    assert.equal((await frame.locator('.views button[aria-selected="true"]').textContent())?.trim(), 'Left heavy');
+    assert.match((await frame.locator('.notice.proofs').textContent()) ?? '', /^8 proofs merged \(runs of stark_prove_excluding_trace\)/);
+    await frame.locator('canvas.flame-canvas').press('1');
+    await waitFor(async () => (await frame.locator('.views button[aria-selected="true"]').textContent())?.trim() === 'Timeline', 10_000, 'key 1 to show the timeline');
+    await waitFor(async () => (await canvasStats(frame)).painted > 0.1, 10_000, 'the timeline to be drawn');
     const stats = await canvasStats(frame);
     assert.ok(stats.painted > 0.1, `the canvas is painted (${(stats.painted * 100).toFixed(1)}% of its pixels)`);
     await wb.screenshot('timeline-dark');

@@ -10,6 +10,7 @@ import { parseTraceStream } from '../trace/parse';
 import { buildCompareDocument } from './compare';
 import type { FlameDocument } from './data';
 import { buildFlameDocument } from './flatten';
+import { spanTimingsOfDiff, spanTimingsOfTrace, type SpanTimings } from './spanTimings';
 
 /** One trace to read: a local file, or bytes already read (a file of a remote file system). */
 export interface TraceInput {
@@ -46,6 +47,8 @@ export interface TraceNotes {
 export interface FlameLoadResult {
   doc: FlameDocument;
   notes: TraceNotes[];
+  /** Per span path figures for the editor's span timings (src/core/flame/spanTimings.ts). */
+  timings?: SpanTimings;
 }
 
 export interface FlameLoadOptions {
@@ -112,14 +115,23 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
   if (signal?.aborted) throw new TraceCancelledError(signal.reason);
   onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
   let doc: FlameDocument;
-  if (job.kind === 'trace') doc = buildFlameDocument(traces[0]!, job.trace.title);
-  else if (job.kind === 'compare') doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
-  else {
+  let timings: ReturnType<typeof spanTimingsOfTrace>;
+  if (job.kind === 'trace') {
+    doc = buildFlameDocument(traces[0]!, job.trace.title);
+    timings = spanTimingsOfTrace(traces[0]!, job.trace.title);
+  } else if (job.kind === 'compare') {
+    doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
+    timings = spanTimingsOfDiff(traces[0]!, traces[1]!, `${job.baseline.title} ↔ ${job.after.title}`);
+  } else {
     const nb = job.baseline.length;
     const title = (side: string, list: TraceInput[]) => (list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`);
-    doc = buildCompareDocument(joinRuns(traces.slice(0, nb)), joinRuns(traces.slice(nb)), { baseline: title('baseline', job.baseline), after: title('after', job.after) });
+    const titles = { baseline: title('baseline', job.baseline), after: title('after', job.after) };
+    const base = joinRuns(traces.slice(0, nb));
+    const after = joinRuns(traces.slice(nb));
+    doc = buildCompareDocument(base, after, titles);
+    timings = spanTimingsOfDiff(base, after, `${titles.baseline} ↔ ${titles.after}`);
   }
-  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)) };
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings };
 }
 
 /**

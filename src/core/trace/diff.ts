@@ -73,8 +73,10 @@ export interface DiffRow {
   runs: { base: number; after: number };
   /** 95% bootstrap interval of the relative change; unbounded (±Infinity, null in JSON) with one run on a side; null on one side only. */
   ci95: { lo: number; hi: number } | null;
-  /** Two-sided Mann–Whitney p-value; null for a path on one side only. */
+  /** Two-sided permutation-test p-value (difference of means); null for a path on one side only. */
   p: number | null;
+  /** Two-sided Mann–Whitney p-value, for reference; null for a path on one side only. */
+  pRank: number | null;
   /** Benjamini–Hochberg adjusted p over all compared paths; null for a path on one side only. */
   q: number | null;
   /** Indices (into the side's runs) of Tukey outliers, mild or severe; flagged, never dropped. */
@@ -120,11 +122,16 @@ export interface DiffOptions {
   singleRunThreshold?: number;
   /** Changes smaller than this share of the root's per-run time do not matter either. Default 0.001. */
   minShareOfRoot?: number;
-  /** Significance level for q (Benjamini–Hochberg over all paths). Default 0.05. */
+  /** Significance level of each path's p (permutation test). Default 0.01. */
   alpha?: number;
+  /**
+   * When > 0, verdicts also need the Benjamini–Hochberg q (over all compared paths) below this
+   * false discovery rate. Default 0 (off; q is reported either way).
+   */
+  fdr?: number;
   /** Bootstrap seed (each path derives its own from it and its path). Default 0x5eed. */
   seed?: number;
-  /** Bootstrap resamples per path. Default 2000. */
+  /** Bootstrap resamples, and test permutations, per path. Default 2000. */
   resamples?: number;
 }
 
@@ -133,6 +140,7 @@ export const DIFF_DEFAULTS: Required<DiffOptions> = {
   singleRunThreshold: DEFAULT_SINGLE_RUN_THRESHOLD,
   minShareOfRoot: 0.001,
   alpha: DEFAULT_ALPHA,
+  fdr: 0,
   seed: DEFAULT_SEED,
   resamples: DEFAULT_RESAMPLES,
 };
@@ -267,6 +275,7 @@ export function diffAggregates(
       runs: { base: b ? b.rootCount : 0, after: a ? a.rootCount : 0 },
       ci95: null,
       p: null,
+      pRank: null,
       q: null,
       outliers: { base: [], after: [] },
       severeOutliers: { base: [], after: [] },
@@ -287,6 +296,7 @@ export function diffAggregates(
     const cmp = compareSamples(b.perRootNs, a.perRootNs, { seed: deriveSeed(opts.seed, path), resamples: opts.resamples, threshold });
     row.ci95 = cmp.ci95;
     row.p = cmp.p;
+    row.pRank = cmp.pRank;
     row.outliers = cmp.outliers;
     row.severeOutliers = cmp.severeOutliers;
     pending.push({ row, cmp, b, a, floor });
@@ -298,10 +308,11 @@ export function diffAggregates(
     x.row.q = q;
     const j = judge(x.cmp, {
       threshold: x.row.threshold,
-      significance: q,
+      p: x.cmp.p,
+      q,
+      fdr: opts.fdr,
       alpha: opts.alpha,
       singleRunThreshold: Math.max(opts.singleRunThreshold, x.row.threshold),
-      label: 'q',
     });
     x.row.verdict = j.verdict;
     x.row.reason = j.reason;
@@ -327,7 +338,7 @@ export function diffAggregates(
     const selfThreshold = selfBase > 0 ? Math.max(opts.threshold, x.floor / selfBase) : opts.threshold;
     const own = compareSamples(x.b.perRootSelfNs, x.a.perRootSelfNs, { seed: deriveSeed(opts.seed, 'self:' + row.path), resamples: opts.resamples, threshold: selfThreshold });
     const ownVerdict = selfBase > 0
-      ? judge(own, { threshold: selfThreshold, significance: own.p, alpha: opts.alpha, singleRunThreshold: Math.max(opts.singleRunThreshold, selfThreshold) }).verdict
+      ? judge(own, { threshold: selfThreshold, p: own.p, alpha: opts.alpha, singleRunThreshold: Math.max(opts.singleRunThreshold, selfThreshold) }).verdict
       : Math.abs(row.selfDeltaNs) > x.floor ? 'slower' : 'unchanged';
     if (ownVerdict === 'faster' || ownVerdict === 'slower') continue;
     const was = row.verdict;

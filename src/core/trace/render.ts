@@ -18,7 +18,7 @@ export function formatPercent(x: number | null, digits = 1): string {
   return `${x > 0 ? '+' : ''}${s}%`;
 }
 
-function share(x: number): string {
+export function share(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
@@ -200,9 +200,9 @@ export function methodNotes(diff: TraceDiff): string[] {
   const thr = `±${(o.threshold * 100).toFixed(1)} %`;
   const notes = [
     `Change: relative change of the mean time per run with its 95 % bootstrap interval (seed ${o.seed}, ${o.resamples} resamples); ` +
-      `q: Mann–Whitney p adjusted for ${diff.rows.filter((r) => r.q !== null).length} span paths (Benjamini–Hochberg).`,
+      `p: two-sided permutation test of the means; q: p adjusted for ${diff.rows.filter((r) => r.q !== null).length} span paths (Benjamini–Hochberg).`,
     `Verdicts: faster/slower when the interval excludes 0, the change is at least ${thr} (and ${(o.minShareOfRoot * 100).toFixed(1)} % of the root) ` +
-      `and q < ${o.alpha}; unchanged when the interval lies within ${thr}; inconclusive otherwise.`,
+      `and p < ${o.alpha}${o.fdr > 0 ? ` and q < ${o.fdr}` : ''}; unchanged when the interval lies within ${thr}; inconclusive otherwise.`,
   ];
   if (singleRun(diff)) {
     notes.push(

@@ -34,6 +34,16 @@ export interface ChartModel {
   doc: FlameDocument;
   view: FlameView;
   layout: FlameLayout;
+  /**
+   * Compare views drawn at baseline widths hold the baseline in `total` and the after values in
+   * `baseTotal` (src/core/flame/derived.ts): colours swap the sides back.
+   */
+  negated?: boolean;
+  /**
+   * Compare views: per node, 1 when its change is statistically significant (a verdict of
+   * faster/slower). Absent: every change beyond the noise band is coloured.
+   */
+  significant?: Uint8Array;
 }
 
 export interface ChartCallbacks {
@@ -245,9 +255,11 @@ export class FlameChart {
     if (v.kind === 'compare' && v.baseTotal) {
       // The change bucket against the root's baseline total.
       const rootBase = new Float64Array(v.count);
+      const [before, after] = m.negated ? [v.total, v.baseTotal] : [v.baseTotal, v.total];
+      const sig = m.significant;
       for (let i = 0; i < v.count; i++) {
-        rootBase[i] = v.parent[i] < 0 ? v.baseTotal[i] : rootBase[m.layout.root[i]];
-        const b = changeBucket(changeIntensity(v.baseTotal[i], v.total[i], rootBase[i]), COMPARE_STEPS);
+        rootBase[i] = v.parent[i] < 0 ? before[i] : rootBase[m.layout.root[i]];
+        const b = sig && sig[i] !== 1 ? 0 : changeBucket(changeIntensity(before[i], after[i], rootBase[i]), COMPARE_STEPS);
         slot[i] = b === 0 ? P + 1 : b > 0 ? P + 1 + b : P + 1 + COMPARE_STEPS - b;
       }
     } else {
@@ -264,8 +276,21 @@ export class FlameChart {
     else this.overlay = undefined;
   }
 
+  /** Colour slot of each node (see computeSlots), for the minimap. */
+  get slots(): Uint16Array {
+    return this.nodeSlot;
+  }
+
+  /** Shows a range (the minimap's window), clamped to the trace. */
+  setRange(range: { x0: number; x1: number }): void {
+    const m = this.model;
+    if (!m) return;
+    this.range = clampRange(m.layout, range);
+    this.changed();
+  }
+
   // Colours by slot (see computeSlots).
-  private slotColors(): { fill: string[]; text: string[] } {
+  slotColors(): { fill: string[]; text: string[] } {
     const t = this.theme;
     return {
       fill: [...t.palette, t.dimmed, t.neutral, ...t.slower, ...t.faster],

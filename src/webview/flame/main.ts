@@ -2,17 +2,21 @@
  * The flame chart webview: receives a flattened trace from the extension host, draws it, and
  * reports user actions (open source) back. Entry point of `media/flame.js`.
  */
-import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
-import { formatDuration, formatPercent } from '../../core/flame/format';
+import type { FlameDocument, FlameView, FlameViewKind } from '../../core/flame/data';
+import { baselineWidthView, leftHeavyView, proofCount, type DerivedView } from '../../core/flame/derived';
+import { formatCount, formatDuration, formatPercent } from '../../core/flame/format';
 import { matchesHighlight } from '../../core/flame/highlight';
 import { FlameChart, type ChartModel } from './chart';
-import { describeNode, spanPath } from './describe';
+import { describeNode, rootOf, spanPath, type NodeDescription } from './describe';
+import { Minimap } from './minimap';
+import { SandwichView } from './sandwich';
 import { clear, h } from './dom';
 import { DeltaTable } from './deltaTable';
 import { ancestry, layoutFlame, type FlameLayout } from '../../core/flame/layout';
 import {
   assertNever,
   parseWebviewState,
+  type ChartMode,
   type FromWebview,
   type PanelSource,
   type ToWebview,
@@ -31,7 +35,32 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const VIEW_LABELS: Record<FlameViewKind, string> = { timeline: 'Timeline', merged: 'Merged', compare: 'Compare' };
+const VIEW_LABELS: Record<ChartMode, string> = {
+  timeline: 'Timeline',
+  merged: 'Merged',
+  leftHeavy: 'Left heavy',
+  sandwich: 'Sandwich',
+  compare: 'Compare',
+  removed: 'Compare',
+};
+const VIEW_TITLES: Record<ChartMode, string> = {
+  timeline: 'Every span where it ran, per thread (key 1)',
+  merged: 'All runs merged by span path, children in the order they ran (key 2)',
+  leftHeavy: 'All runs merged by span path, heaviest children first (key 3)',
+  sandwich: 'Every span name with its self and total time; its callers and callees (key 4)',
+  compare: 'After run, coloured by change against the baseline',
+  removed: 'Baseline widths: what disappeared in the after run',
+};
+/** Keys that switch views, as speedscope has them. */
+const MODE_KEYS: Record<string, ChartMode> = { '1': 'timeline', '2': 'merged', '3': 'leftHeavy', '4': 'sandwich' };
+
+/** A chart model with where its nodes come from when it is derived in the webview. */
+interface ModeModel extends ChartModel {
+  /** The document's view the nodes stand for (for sources and tooltips). */
+  sourceKind: FlameViewKind;
+  /** Node of that view per node; absent when the model is the view itself. */
+  origin?: Int32Array;
+}
 
 class App {
   private readonly vscode = acquireVsCodeApi();
@@ -40,8 +69,10 @@ class App {
   /** A document arriving in pieces. */
   private incoming: { id: number; source: PanelSource; title: string; assembler: DocumentAssembler } | undefined;
   private source: PanelSource | undefined;
-  private readonly models = new Map<FlameViewKind, ChartModel>();
-  private kind: FlameViewKind = 'timeline';
+  private readonly models = new Map<ChartMode, ModeModel>();
+  private kind: ChartMode = 'timeline';
+  /** Runs of the root the merged view stands for (proofs, in a prover's trace). */
+  private proofs = 1;
   private highlight: { names: Set<string>; milestone?: string } = { names: new Set() };
   private lowerStrings: string[] = [];
   private awaitingFirstPaint = false;
@@ -63,7 +94,13 @@ class App {
   });
   private readonly searchSummary = h('span', { className: 'search-summary', attrs: { 'aria-live': 'polite' } });
   private readonly resetButton = h('button', { className: 'reset', title: 'Show the whole trace (Escape zooms out one level)' }, 'Reset zoom');
+  private readonly removedToggle = h(
+    'button',
+    { className: 'removed-toggle', attrs: { hidden: '', 'aria-pressed': 'false' }, title: 'Draw the baseline widths, so paths that disappeared in the after run show' },
+    'Show removed',
+  );
   private readonly notices = h('div', { className: 'notices' });
+  private readonly minimapHost = h('div', { className: 'minimap', attrs: { hidden: '' } });
   private readonly crumbs = h('nav', { className: 'breadcrumbs', attrs: { 'aria-label': 'Zoom path' } });
   private readonly chartHost = h('div', { className: 'chart' });
   private readonly tableHost = h('aside', { className: 'delta-table', attrs: { hidden: '', 'aria-label': 'Span path deltas' } });
@@ -74,12 +111,32 @@ class App {
   private readonly tooltip = new Tooltip();
   private readonly chart: FlameChart;
   private readonly table: DeltaTable;
+  private readonly minimap: Minimap;
+  private readonly sandwich: SandwichView;
 
   constructor() {
-    const body = h('main', { className: 'body' }, this.chartHost, this.tableHost);
+    let theme = readTheme();
+    this.sandwich = new SandwichView(theme, {
+      onHover: (d, node, x, y, source) => this.onDerivedHover(d, node, x, y, source),
+      onOpenSource: (d, node, toSide) => this.openSource(d.origin[node], toSide, 'merged'),
+      onChange: () => this.scheduleSave(),
+    });
+    const body = h('main', { className: 'body' }, this.chartHost, this.sandwich.element, this.tableHost);
     document.body.append(
-      h('header', { className: 'toolbar' }, this.titleEl, this.viewTabs, this.legend, h('span', { className: 'spacer' }), this.searchInput, this.searchSummary, this.resetButton),
+      h(
+        'header',
+        { className: 'toolbar' },
+        this.titleEl,
+        this.viewTabs,
+        this.removedToggle,
+        this.legend,
+        h('span', { className: 'spacer' }),
+        this.searchInput,
+        this.searchSummary,
+        this.resetButton,
+      ),
       this.notices,
+      this.minimapHost,
       this.crumbs,
       body,
       h('footer', { className: 'status' }, this.statusText, this.sourceButton, this.statusMessage),
@@ -88,23 +145,32 @@ class App {
     this.chartHost.appendChild(this.placeholder);
     this.sourceButton.disabled = true;
 
-    let theme = readTheme();
     this.chart = new FlameChart(this.chartHost, theme, {
       onHover: (node, x, y, source) => this.onHover(node, x, y, source),
       onSelect: (node) => this.onSelect(node),
       onZoom: () => this.renderCrumbs(),
-      onViewChange: () => this.scheduleSave(),
+      onViewChange: () => {
+        this.minimap.invalidate();
+        this.scheduleSave();
+      },
       onOpenSource: (node, toSide) => this.openSource(node, toSide),
       onDrawn: () => this.onDrawn(),
     });
+    this.minimap = new Minimap(this.minimapHost, this.chart, theme);
     this.table = new DeltaTable(this.tableHost, (node) => {
-      this.chart.select(node, false);
-      this.chart.zoomTo(node);
+      // Rows name compare nodes; the baseline-width view has them in another order.
+      const origin = this.models.get(this.kind)?.origin;
+      const target = origin ? origin.indexOf(node) : node;
+      this.chart.select(target, false);
+      this.chart.zoomTo(target);
     }, () => this.scheduleSave());
     watchTheme(() => {
       theme = readTheme();
       this.chart.setTheme(theme);
+      this.minimap.setTheme(theme);
+      this.sandwich.setTheme(theme);
     });
+    this.removedToggle.addEventListener('click', () => this.switchView(this.kind === 'removed' ? 'compare' : 'removed'));
 
     this.searchInput.addEventListener('input', () => this.runSearch());
     this.searchInput.addEventListener('keydown', (e) => {
@@ -127,6 +193,13 @@ class App {
         e.preventDefault();
         this.searchInput.focus();
         this.searchInput.select();
+        return;
+      }
+      const mode = MODE_KEYS[e.key];
+      if (mode && !e.ctrlKey && !e.metaKey && !e.altKey && !(document.activeElement instanceof HTMLInputElement) && this.modes().includes(mode)) {
+        e.preventDefault();
+        this.switchView(mode);
+        (mode === 'sandwich' ? this.sandwich.element.querySelector<HTMLElement>('tr[aria-selected="true"]') : this.chart.canvas)?.focus();
       }
     });
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.onMessage(e.data));
@@ -272,39 +345,90 @@ class App {
     this.source = source;
     this.models.clear();
     this.lowerStrings = [];
-    const kinds = (['compare', 'timeline', 'merged'] as const).filter((k) => doc.views[k]);
-    this.kind = this.state.view && doc.views[this.state.view] ? this.state.view : kinds[0] ?? 'timeline';
+    this.proofs = doc.views.merged ? proofCount(doc.views.merged) : 1;
+    const kinds = this.modes();
+    // Many proofs end to end are bands too thin to read on a timeline: open them merged, heaviest first.
+    const fallback = doc.views.compare ? 'compare' : this.proofs > 1 && kinds.includes('leftHeavy') ? 'leftHeavy' : kinds[0] ?? 'timeline';
+    this.kind = this.state.view && (kinds.includes(this.state.view) || (this.state.view === 'removed' && doc.views.compare)) ? this.state.view : fallback;
     this.titleEl.textContent = doc.title;
     this.titleEl.title = doc.compare ? `Baseline: ${doc.compare.baselineTitle}\nAfter: ${doc.compare.afterTitle}` : doc.title;
     this.renderTabs(kinds);
+    this.removedToggle.hidden = !doc.compare;
     this.legend.hidden = !doc.compare;
     this.tableHost.hidden = !doc.compare;
     this.renderProblems();
     this.searchInput.value = this.state.search ?? '';
-    this.placeholder.hidden = doc.spanCount > 0 || kinds.some((k) => (doc.views[k]?.count ?? 0) > 0);
+    this.placeholder.hidden = doc.spanCount > 0 || (['timeline', 'merged', 'compare'] as const).some((k) => (doc.views[k]?.count ?? 0) > 0);
     this.placeholder.textContent = this.placeholder.hidden ? '' : `${doc.title} contains no spans.`;
     this.awaitingFirstPaint = true;
     this.switchView(this.kind, true);
     if (doc.compare) this.table.setData(doc, doc.views.compare!, this.state.sort);
   }
 
-  private model(kind: FlameViewKind): ChartModel | undefined {
+  /** The views this document offers as tabs. */
+  private modes(): ChartMode[] {
+    const doc = this.doc;
+    if (!doc) return [];
+    if (doc.views.compare) return ['compare'];
+    const out: ChartMode[] = [];
+    if (doc.views.timeline) out.push('timeline');
+    if (doc.views.merged) out.push('merged', 'leftHeavy', 'sandwich');
+    return out;
+  }
+
+  private model(kind: ChartMode): ModeModel | undefined {
     let m = this.models.get(kind);
-    const view = this.doc?.views[kind];
-    if (!m && view && this.doc) {
+    const doc = this.doc;
+    if (m || !doc) return m;
+    const derive = (d: DerivedView, sourceKind: FlameViewKind, negated = false): ModeModel => ({
+      doc,
+      view: d.view,
+      layout: layoutFlame(d.view, { lanes: false }),
+      sourceKind,
+      origin: d.origin,
+      negated,
+    });
+    if (kind === 'leftHeavy' && doc.views.merged) m = derive(leftHeavyView(doc.views.merged), 'merged');
+    else if (kind === 'removed' && doc.views.compare) m = derive(baselineWidthView(doc.views.compare), 'compare', true);
+    else if (kind === 'timeline' || kind === 'merged' || kind === 'compare') {
+      const view = doc.views[kind];
+      if (!view) return undefined;
       const layout: FlameLayout = view.layout ?? layoutFlame(view, { lanes: kind === 'timeline' });
-      m = { doc: this.doc, view, layout };
-      this.models.set(kind, m);
+      m = { doc, view, layout, sourceKind: kind };
     }
+    if (m) this.models.set(kind, m);
     return m;
   }
 
-  private switchView(kind: FlameViewKind, restoring = false): void {
+  private switchView(kind: ChartMode, restoring = false): void {
+    if (kind === 'sandwich') {
+      const merged = this.model('merged');
+      if (!merged || !this.doc) return;
+      this.kind = kind;
+      this.chartHost.hidden = true;
+      this.minimapHost.hidden = true;
+      this.crumbs.hidden = true;
+      this.sandwich.element.hidden = false;
+      this.chart.setModel(undefined);
+      this.minimap.setModel(undefined);
+      this.sandwich.setData(this.doc, merged.view, merged.layout, this.proofs, { sort: this.state.sandwich, name: this.state.sandwich?.name });
+      this.markTabs();
+      this.runSearch(false);
+      this.statusText.textContent = 'Pick a span name to see its callers and callees; click a column to sort.';
+      this.sourceButton.disabled = true;
+      this.scheduleSave();
+      return;
+    }
     const m = this.model(kind);
     if (!m) return;
     this.kind = kind;
-    this.viewTabs.querySelectorAll('button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.kind === kind)));
+    this.chartHost.hidden = false;
+    this.minimapHost.hidden = false;
+    this.crumbs.hidden = false;
+    this.sandwich.element.hidden = true;
+    this.markTabs();
     this.chart.setModel(m, restoring ? { range: this.state.ranges?.[kind], zoomed: this.state.zoomed?.[kind], scrollTop: this.state.scrollTop } : undefined);
+    this.minimap.setModel(m);
     this.applyHighlight();
     this.runSearch(false);
     this.renderCrumbs();
@@ -312,17 +436,19 @@ class App {
     this.scheduleSave();
   }
 
-  private renderTabs(kinds: readonly FlameViewKind[]): void {
+  private markTabs(): void {
+    const tab = this.kind === 'removed' ? 'compare' : this.kind;
+    this.viewTabs.querySelectorAll('button').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.kind === tab)));
+    this.removedToggle.setAttribute('aria-pressed', String(this.kind === 'removed'));
+    this.removedToggle.textContent = this.kind === 'removed' ? 'Showing removed (baseline widths)' : 'Show removed';
+  }
+
+  private renderTabs(kinds: readonly ChartMode[]): void {
     clear(this.viewTabs);
     this.viewTabs.hidden = kinds.length < 2;
     for (const k of kinds) {
       const b = h('button', { attrs: { role: 'tab', 'data-kind': k, 'aria-selected': String(k === this.kind) } }, VIEW_LABELS[k]);
-      b.title =
-        k === 'timeline'
-          ? 'Every span where it ran, per thread'
-          : k === 'merged'
-            ? 'All runs merged by span path'
-            : 'After run, coloured by change against the baseline';
+      b.title = VIEW_TITLES[k];
       b.addEventListener('click', () => this.switchView(k));
       this.viewTabs.appendChild(b);
     }
@@ -340,6 +466,24 @@ class App {
           { className: 'notice warning' },
           h('summary', {}, `${doc.unparsedCount} line${doc.unparsedCount === 1 ? ' was' : 's were'} not understood and left out`),
           list,
+        ),
+      );
+    }
+    if (this.proofs > 1 && doc.views.merged) {
+      const merged = doc.views.merged;
+      let root = 0;
+      // The root that ran most often (the heaviest of those): the proof itself.
+      for (let i = 0; i < merged.count; i++) {
+        if (merged.parent[i] >= 0) continue;
+        if (merged.calls[i] > merged.calls[root] || (merged.calls[i] === merged.calls[root] && merged.total[i] > merged.total[root])) root = i;
+      }
+      this.notices.appendChild(
+        h(
+          'div',
+          { className: 'notice proofs' },
+          `${formatCount(this.proofs)} proofs merged (runs of `,
+          h('code', {}, doc.strings[merged.name[root]]),
+          '). Merged, Left heavy and Sandwich show them together, tooltips and the sandwich per proof; key 1 shows the timeline.',
         ),
       );
     }
@@ -372,12 +516,20 @@ class App {
   }
 
   private runSearch(save = true): void {
-    const m = this.models.get(this.kind);
     const q = this.searchInput.value;
+    if (this.kind === 'sandwich') {
+      this.sandwich.setFilter(q);
+      this.searchSummary.textContent = '';
+      this.state.search = q;
+      if (save) this.scheduleSave();
+      return;
+    }
+    const m = this.models.get(this.kind);
     if (!m || !this.doc) return;
     const t0 = performance.now();
     if (q.trim() === '') {
       this.chart.setSearch(undefined);
+      this.minimap.recolour();
       this.searchSummary.textContent = '';
       this.table.setFilter('');
       this.state.search = q;
@@ -387,6 +539,7 @@ class App {
     if (this.lowerStrings.length !== this.doc.strings.length) this.lowerStrings = this.doc.strings.map((x) => x.toLowerCase());
     const result = searchView(m.view, m.layout.subtreeEnd, this.doc.strings, this.lowerStrings, q);
     this.chart.setSearch(result);
+    this.minimap.recolour();
     performance.measure('flame:search', { start: t0, end: performance.now() });
     if (result.matchCount === 0) this.searchSummary.textContent = 'No matches';
     else {
@@ -441,8 +594,46 @@ class App {
       if (source === 'pointer') this.tooltip.hide();
       return;
     }
-    this.tooltip.show(`${m.view.kind}:${node}`, () => describeNode(m.doc, m.view, node), x, y);
+    const mm = this.models.get(this.kind);
+    const kind = this.kind;
+    this.tooltip.show(`${kind}:${node}`, () => this.describe(mm && mm.view === m.view ? mm : m, node), x, y);
   }
+
+  /** A node described through the document's view it stands for, with per-proof times. */
+  private describe(m: ChartModel | ModeModel, node: number): NodeDescription {
+    const mm = m as Partial<ModeModel>;
+    const view: FlameView = mm.origin && mm.sourceKind ? this.doc!.views[mm.sourceKind]! : m.view;
+    const at = mm.origin ? mm.origin[node] : node;
+    const d = describeNode(m.doc, view, at);
+    this.addPerProof(d, view, view.total[at]);
+    return d;
+  }
+
+  private addPerProof(d: NodeDescription, view: FlameView, total: number): void {
+    if (this.proofs > 1 && view.kind === 'merged') d.rows.splice(1, 0, [`Total per proof (${formatCount(this.proofs)} proofs)`, formatDuration(total / this.proofs)]);
+  }
+
+  /** Sandwich graphs: their own totals (merged over every call site), names and counts. */
+  private onDerivedHover(d: DerivedView, node: number, x: number, y: number, source: 'pointer' | 'keyboard'): void {
+    if (node < 0 || !this.doc) {
+      if (source === 'pointer') this.tooltip.hide();
+      return;
+    }
+    const doc = this.doc;
+    let id = this.derivedIds.get(d.view);
+    if (id === undefined) this.derivedIds.set(d.view, (id = ++this.derivedCount));
+    this.tooltip.show(`sandwich:${id}:${node}`, () => {
+      const desc = describeNode(doc, d.view, node);
+      desc.rows = desc.rows.filter(([k]) => k !== 'Share of root');
+      const rootTotal = d.view.total[rootOf(d.view, node)];
+      desc.rows.push([`Share of ${doc.strings[d.view.name[0]]}`, rootTotal > 0 ? formatPercent(d.view.total[node] / rootTotal) : '–']);
+      this.addPerProof(desc, d.view, d.view.total[node]);
+      return desc;
+    }, x, y);
+  }
+  /** Tooltip keys of the sandwich graphs: one id per graph shown. */
+  private readonly derivedIds = new WeakMap<FlameView, number>();
+  private derivedCount = 0;
 
   private onSelect(node: number): void {
     const m = this.chart.current;
@@ -452,14 +643,25 @@ class App {
       this.statusText.textContent = m ? 'Click a span to zoom, Ctrl+Click to open its source; wheel zooms, drag pans.' : '';
       return;
     }
-    const d = describeNode(m.doc, m.view, node);
+    const d = this.describe(this.models.get(this.kind) ?? m, node);
     this.statusText.textContent = `${d.name} — ${d.rows.slice(0, 3).map(([k, v]) => `${k} ${v}`).join(' · ')}`;
   }
 
-  private openSource(node: number, toSide: boolean): void {
+  /** Opens a node's source; nodes of derived views go as the document's node they stand for. */
+  private openSource(node: number, toSide: boolean, sourceKind?: FlameViewKind): void {
+    let view: FlameViewKind;
+    let at = node;
+    if (sourceKind) view = sourceKind;
+    else {
+      const m = this.models.get(this.kind);
+      if (!m) return;
+      view = m.sourceKind;
+      if (m.origin) at = m.origin[node];
+    }
+    if (at < 0) return;
     this.statusMessage.textContent = 'Looking for the source…';
     this.statusMessage.classList.remove('error');
-    this.post({ type: 'openSource', view: this.kind, node, toSide });
+    this.post({ type: 'openSource', view, node: at, toSide });
   }
 
   private onDrawn(): void {
@@ -483,6 +685,7 @@ class App {
         scrollTop: this.chart.scrollTop,
         search: this.searchInput.value,
         sort: this.table.sort,
+        sandwich: { ...this.sandwich.sort, name: this.sandwich.selectedLabel },
       };
       this.vscode.setState(this.state);
     }, 200);

@@ -40,15 +40,23 @@ export type FromWebview =
   | { type: 'documentFileDone'; id: number; ok: boolean }
   | { type: 'error'; message: string };
 
+/**
+ * What the chart shows: a view of the document, or one derived from it in the webview (left
+ * heavy, sandwich, the compare view at baseline widths: `removed`).
+ */
+export type ChartMode = FlameViewKind | 'leftHeavy' | 'sandwich' | 'removed';
+
 /** View state the webview keeps through `setState` (and the serializer hands back on reload). */
 export interface WebviewState {
   version: 1;
   source?: PanelSource;
-  view?: FlameViewKind;
+  view?: ChartMode;
   /** Visible x range per view, in view units. */
-  ranges?: Partial<Record<FlameViewKind, { x0: number; x1: number }>>;
+  ranges?: Partial<Record<ChartMode, { x0: number; x1: number }>>;
   /** Zoomed node per view (breadcrumb tail). */
-  zoomed?: Partial<Record<FlameViewKind, number>>;
+  zoomed?: Partial<Record<ChartMode, number>>;
+  /** Sandwich: the selected span name and the table's sort. */
+  sandwich?: { name?: string; column: 'name' | 'self' | 'total' | 'calls'; descending: boolean };
   scrollTop?: number;
   search?: string;
   sort?: { column: CompareColumn; descending: boolean };
@@ -59,6 +67,8 @@ export type CompareColumn = 'path' | 'baseline' | 'after' | 'delta' | 'change';
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const VIEW_KINDS: readonly FlameViewKind[] = ['timeline', 'merged', 'compare'];
+const CHART_MODES: readonly ChartMode[] = [...VIEW_KINDS, 'leftHeavy', 'sandwich', 'removed'];
+const SANDWICH_COLUMNS = ['name', 'self', 'total', 'calls'] as const;
 const COMPARE_COLUMNS: readonly CompareColumn[] = ['path', 'baseline', 'after', 'delta', 'change'];
 const MAX_STRING = 4096;
 
@@ -132,10 +142,10 @@ export function parseWebviewState(value: unknown): WebviewState {
   if (!isRecord(value)) return state;
   const source = parsePanelSource(value.source);
   if (source) state.source = source;
-  if (isViewKind(value.view)) state.view = value.view;
+  if (typeof value.view === 'string' && (CHART_MODES as readonly string[]).includes(value.view)) state.view = value.view as ChartMode;
   if (isRecord(value.ranges)) {
     const ranges: WebviewState['ranges'] = {};
-    for (const k of VIEW_KINDS) {
+    for (const k of CHART_MODES) {
       const r = parseRange(value.ranges[k]);
       if (r) ranges[k] = r;
     }
@@ -143,13 +153,18 @@ export function parseWebviewState(value: unknown): WebviewState {
   }
   if (isRecord(value.zoomed)) {
     const zoomed: WebviewState['zoomed'] = {};
-    for (const k of VIEW_KINDS) if (isIndex(value.zoomed[k])) zoomed[k] = value.zoomed[k] as number;
+    for (const k of CHART_MODES) if (isIndex(value.zoomed[k])) zoomed[k] = value.zoomed[k] as number;
     state.zoomed = zoomed;
   }
   if (typeof value.scrollTop === 'number' && Number.isFinite(value.scrollTop) && value.scrollTop >= 0) state.scrollTop = value.scrollTop;
   if (isShortString(value.search)) state.search = value.search;
   if (isRecord(value.sort) && typeof value.sort.column === 'string' && (COMPARE_COLUMNS as readonly string[]).includes(value.sort.column)) {
     state.sort = { column: value.sort.column as CompareColumn, descending: value.sort.descending === true };
+  }
+  const sw = value.sandwich;
+  if (isRecord(sw) && typeof sw.column === 'string' && (SANDWICH_COLUMNS as readonly string[]).includes(sw.column)) {
+    state.sandwich = { column: sw.column as (typeof SANDWICH_COLUMNS)[number], descending: sw.descending === true };
+    if (isShortString(sw.name)) state.sandwich.name = sw.name;
   }
   return state;
 }

@@ -70,3 +70,18 @@ test('restored state keeps what is valid and drops the rest', () => {
   assert.deepEqual(parseWebviewState('garbage'), { version: 1 });
   assert.deepEqual(parseWebviewState({ view: 'nope', scrollTop: -1, sort: { column: 'name' } }), { version: 1 });
 });
+
+test('webview state keeps the derived views and the sandwich selection, drops bad ones', () => {
+  const state = parseWebviewState({
+    view: 'leftHeavy',
+    ranges: { leftHeavy: { x0: 1, x1: 2 }, sandwich: { x0: 2, x1: 1 } },
+    zoomed: { removed: 3 },
+    sandwich: { name: 'rs_code_matrix', column: 'total', descending: true },
+  });
+  assert.equal(state.view, 'leftHeavy');
+  assert.deepEqual(state.ranges, { leftHeavy: { x0: 1, x1: 2 } });
+  assert.deepEqual(state.zoomed, { removed: 3 });
+  assert.deepEqual(state.sandwich, { name: 'rs_code_matrix', column: 'total', descending: true });
+  assert.equal(parseWebviewState({ sandwich: { column: 'bogus' } }).sandwich, undefined);
+  assert.equal(parseWebviewState({ view: 'flame' }).view, undefined);
+});

@@ -56,7 +56,7 @@ test('a path missing from one file of a side counts 0 for that file\'s runs', ()
   assert.ok(b);
 });
 
-test('two-argument diff = one file per side; the same seed gives the same rows; the seed changes the interval only', () => {
+test('two-argument diff = one file per side; the same seed gives the same rows; another seed moves only the Monte Carlo figures', () => {
   const base = parseTrace(read('forest_multi.txt'));
   const after = parseTrace(read('chrome_trace.json'));
   const d1 = diffTraces(base, after);
@@ -64,7 +64,8 @@ test('two-argument diff = one file per side; the same seed gives the same rows; 
   const d2 = diffTraces(base, after, { seed: 7 });
   assert.equal(d2.options.seed, 7);
   assert.notDeepEqual(d1.rows.map((r) => r.ci95), d2.rows.map((r) => r.ci95));
-  assert.deepEqual(d1.rows.map((r) => r.p), d2.rows.map((r) => r.p));
+  assert.deepEqual(d1.rows.map((r) => r.pRank), d2.rows.map((r) => r.pRank));
+  assert.deepEqual(d1.rows.map((r) => r.relative), d2.rows.map((r) => r.relative));
   // Every row carries the statistics.
   for (const r of d1.rows) {
     assert.deepEqual(r.runs, { base: 8, after: 8 });
