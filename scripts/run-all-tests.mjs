@@ -1,9 +1,9 @@
-// `npm test`: builds, then runs the unit tests, the extension-host suite and the UI tests. A
+// `npm test`: builds, then runs the linters, the unit tests, the extension-host suite and the UI tests. A
 // failing part does not stop the later ones (CI shows every failure at once); the exit code is
 // non-zero when any part failed.
 import { execa } from 'execa';
 
-const parts = ['test:unit', 'test:host', 'test:e2e'];
+const parts = ['lint', 'test:unit', 'test:host', 'test:e2e'];
 
 const run = (script) => execa('npm', ['run', script], { stdio: 'inherit', reject: false });
 

@@ -220,7 +220,8 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
-    await page.goto(url);
+    // A loaded machine can take long to serve the workbench: wait for it rather than fail.
+    await page.goto(url, { timeout: 180_000 });
     await waitForWorkbench(page, basename(workspaceDir), options.theme);
     return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme });
   } catch (err) {

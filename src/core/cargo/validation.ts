@@ -11,6 +11,7 @@ import { LineSplitter } from '../trace/lines';
 import { buildInvocation, type CargoInvocation } from './invocation';
 import { loadCargoMetadata, type CargoWorkspace } from './metadata';
 import { parseCargoLine, type CargoDiagnostic } from './messages';
+import { PanicScanner } from './panics';
 import {
   addProfileRun,
   chooseLabel,
@@ -152,22 +153,31 @@ export interface ExecuteOptions extends RunCallbacks {
 export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceRoot: string, opts: ExecuteOptions = {}): Promise<CargoRunResult> {
   const date = new Date();
   const diagnostics: CargoDiagnostic[] = [];
+  const report = (diagnostic: CargoDiagnostic) => {
+    diagnostics.push(diagnostic);
+    opts.onDiagnostic?.(diagnostic);
+  };
+  // Panics are read from program output only: a compiler message's rendered text is not scanned.
+  const panics = { stdout: new PanicScanner(workspaceRoot, report), stderr: new PanicScanner(workspaceRoot, report) };
   const show = (line: string, stream: OutputStream) => {
     opts.onLine?.(line, stream);
     opts.capture?.writeLine(stripAnsi(line));
   };
+  const showOutput = (line: string, stream: OutputStream) => {
+    panics[stream].push(line);
+    show(line, stream);
+  };
   const stdout = new LineSplitter((line) => {
-    if (!inv.json) return show(line, 'stdout');
+    if (!inv.json) return showOutput(line, 'stdout');
     const msg = parseCargoLine(line, workspaceRoot);
     switch (msg.kind) {
       case 'text':
-        return show(msg.line, 'stdout');
+        return showOutput(msg.line, 'stdout');
       case 'malformed':
         opts.onMalformed?.(msg.line, msg.error);
-        return show(msg.line, 'stdout');
+        return showOutput(msg.line, 'stdout');
       case 'diagnostic': {
-        diagnostics.push(msg.diagnostic);
-        opts.onDiagnostic?.(msg.diagnostic);
+        report(msg.diagnostic);
         const rendered = msg.diagnostic.rendered.replace(/\r?\n$/, '');
         for (const l of rendered.split(/\r?\n/)) show(l, 'stdout');
         return;
@@ -179,7 +189,7 @@ export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceR
         return; // artifacts and build-finished carry nothing to show
     }
   });
-  const stderr = new LineSplitter((line) => show(line, 'stderr'));
+  const stderr = new LineSplitter((line) => showOutput(line, 'stderr'));
   const env: Record<string, string> = { ...inv.env, ...opts.env };
   if (opts.colour && env.CARGO_TERM_COLOR === undefined) env.CARGO_TERM_COLOR = 'always';
   const r = await runProcess(opts.cargo ?? 'cargo', inv.args, {
@@ -192,6 +202,8 @@ export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceR
   });
   stdout.end();
   stderr.end();
+  panics.stdout.end();
+  panics.stderr.end();
   const outcome: RunOutcome = r.cancelled ? 'cancelled' : r.spawnError ? 'not-started' : r.exitCode === 0 ? 'passed' : 'failed';
   return { invocation: inv, outcome, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs, date, diagnostics, spawnError: r.spawnError };
 }

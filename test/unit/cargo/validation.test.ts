@@ -95,6 +95,30 @@ test('tests: NTT changes select ntt_roundtrip, which runs and passes', { timeout
   }
 });
 
+test('a failing test assertion becomes a panic diagnostic at its line', { timeout: 300_000 }, async () => {
+  const copy = freshCopy();
+  {
+    const file = path.join(copy.root, 'crates/metal-backend/tests/ntt_roundtrip.rs');
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('fn forward_matches_reference_for_every_small_size()'));
+    assert.ok(at > 0, 'test function not found in the fixture');
+    lines.splice(at + 1, 0, '    assert_eq!(1 + 1, 3, "deliberately failing");');
+    writeFileSync(file, lines.join('\n'));
+    const t = target(copy.root, undefined, copy.head);
+    const plan = await planValidation('test', t);
+    const seen: CargoDiagnostic[] = [];
+    const [r] = await executePlan(plan, t, { onDiagnostic: (d) => seen.push(d) });
+    assert.equal(r!.outcome, 'failed');
+    const panic = seen.find((d) => d.code === 'panic');
+    assert.ok(panic, `no panic diagnostic in ${JSON.stringify(seen.map((d) => d.message))}`);
+    assert.equal(panic.location!.file, file);
+    assert.equal(panic.location!.line, at + 2);
+    assert.match(panic.message, /forward_matches_reference_for_every_small_size' panicked: assertion `left == right` failed: deliberately failing/);
+    assert.match(panic.message, /left: 2\n\s*right: 3/);
+  }
+});
+
 test('profile: the first run is the baseline, the next an after run, each with the full output', { timeout: 300_000 }, async () => {
   const copy = freshCopy();
   {
