@@ -35,8 +35,8 @@ export interface DocFinding {
 export function documentKind(model: ScopeModel, diff: FileDiff): 'catalog' | 'config' | undefined {
   const paths = [diff.oldPath, diff.newPath];
   if (paths.includes(model.config.catalog)) return 'catalog';
-  const config = model.configFile ?? CONFIG_FILES[0];
-  if (paths.includes(config)) return 'config';
+  const configs = model.configFile ? [model.configFile] : CONFIG_FILES;
+  if (paths.some((p) => p !== undefined && configs.includes(p))) return 'config';
   return undefined;
 }
 

@@ -49,13 +49,18 @@ interface BaseDocs extends Omit<TrustedDocs, 'locate' | 'problems' | 'source'> {
   locator: ((problems: Problem[]) => RefLocator) | undefined;
 }
 
+/** Forgets the documents read at base commits (benchmarks measure a first read with it). */
+export function clearTrustedDocsCache(): void {
+  cache.clear();
+}
+
 /** The scope model's documents at the base commit (falls back to the working tree, with a warning, when the base has no catalog). */
 export async function loadTrustedDocs(ws: LoadedWorkspace, base: string): Promise<TrustedDocs> {
   if (base === EMPTY_TREE) return workingTreeDocs(ws, 'the repository has no commit yet');
   const key = `${ws.root}\0${base}`;
   let hit = cache.get(key);
   if (!hit) {
-    hit = readBaseDocs(ws.root, base);
+    hit = readBaseDocs(ws.root, base, ws.config.catalog);
     cache.set(key, hit);
     if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
     hit.catch(() => cache.delete(key));
@@ -68,13 +73,17 @@ export async function loadTrustedDocs(ws: LoadedWorkspace, base: string): Promis
 }
 
 /** The documents at a base commit, or why they cannot be read from there. */
-async function readBaseDocs(root: string, base: string): Promise<BaseDocs | string> {
+async function readBaseDocs(root: string, base: string, likelyCatalog: string): Promise<BaseDocs | string> {
+  // The catalog's lines are dated while the tree is read (its path rarely differs at the base).
+  const early = blameLines(root, base, likelyCatalog);
+  early.catch(() => undefined); // not at the base: the catalog's own path is dated below, or there is none
+  const dating = new Map<string, Promise<string[]>>([[likelyCatalog, early]]);
+  const blame = (file: string) => dating.get(file) ?? blameLines(root, base, file);
   const files = await treeFiles(root, base);
   const present = new Set(files);
   const configFile = CONFIG_FILES.find((f) => present.has(f));
   const manifests = files.filter(isManifest);
-  const guessCatalog = DEFAULT_CONFIG.catalog;
-  const first = await readBlobs(root, [...(configFile ? [configFile] : []), ...manifests, ...(present.has(guessCatalog) ? [guessCatalog] : [])].map((f) => blobSpec(base, f)));
+  const first = await readBlobs(root, [...(configFile ? [configFile] : []), ...manifests, ...(present.has(likelyCatalog) ? [likelyCatalog] : [])].map((f) => blobSpec(base, f)));
   let config: MilestoneScopeConfig = structuredClone(DEFAULT_CONFIG);
   if (configFile) {
     const text = first.get(blobSpec(base, configFile));
@@ -85,7 +94,7 @@ async function readBaseDocs(root: string, base: string): Promise<BaseDocs | stri
   if (catalogText === undefined) return `the catalog ${config.catalog} could not be read at the base commit ${base.slice(0, 12)}`;
   const catalog = confineReferences(root, parseCatalog(catalogText, config.catalog), catalogText);
   const crates = cratesOf(new Map(manifests.map((m) => [m, first.get(blobSpec(base, m))] as [string, string | undefined])));
-  const locator = await hotspotLocator(root, base, catalog);
+  const locator = await hotspotLocator(root, base, catalog, blame);
   return { config, configFile, catalog, catalogText, crates, locator };
 }
 
@@ -114,10 +123,10 @@ async function workingTreeDocs(ws: LoadedWorkspace, why: string): Promise<Truste
  * Locates each hotspot reference at the base: the line refers to its file as it was in the
  * commit that wrote the catalog line, and is followed from there to the base (renames included).
  */
-async function hotspotLocator(root: string, base: string, catalog: Catalog): Promise<((problems: Problem[]) => RefLocator) | undefined> {
+async function hotspotLocator(root: string, base: string, catalog: Catalog, blame: (file: string) => Promise<string[]>): Promise<((problems: Problem[]) => RefLocator) | undefined> {
   const refs = catalog.workItems.flatMap((w) => w.hotspots).filter((r) => r.source.file === catalog.file);
   if (refs.length === 0) return undefined;
-  const written = await blameLines(root, base, catalog.file);
+  const written = await blame(catalog.file);
   const byRev = new Map<string, HotspotRef[]>();
   for (const ref of refs) {
     const rev = written[ref.source.line];

@@ -217,3 +217,12 @@ test("deleting the milestone's own mapping line does not switch the guard off", 
   assert.equal(run.code, 6, run.stdout + run.stderr);
   assert.deepEqual(found.map((c) => c.split('@')[0]), ['milestone-mapping-changed', 'other-milestone-hotspot']);
 });
+
+test('a configuration added during the milestone is compared with the defaults the base applied', async () => {
+  const root = repo();
+  write(root, '.milestone-scope.yml', 'pins: {}\n');
+  edit(root, 'Cargo.toml', (t) => t.replace('p3-air = "=0.4.1"', 'p3-air = "=0.5.0"'));
+  const { run, found } = await scopeJson(root, '--milestone', '2');
+  assert.equal(run.code, 6, run.stdout);
+  assert.deepEqual(found.map((c) => c.split(':')[0]), ['pin-changed@Cargo.toml', 'pin-rule-changed@.milestone-scope.yml']);
+});
