@@ -252,7 +252,8 @@ async function removeDeadTemporaries(file: string): Promise<void> {
   await Promise.all(
     names.map(async (n) => {
       const m = TEMP_NAME.exec(n);
-      if (!m || (m[1] !== base && m[1] !== `${base}.lock` && m[1] !== `${base}.journal`)) return;
+      // The file's own temporaries, and those of its lock and journal (`..<name>.lock.<pid>...tmp`).
+      if (!m || (m[1] !== base && m[1] !== `.${base}.lock` && m[1] !== `.${base}.journal`)) return;
       if (!processAlive(Number(m[2]))) await fs.rm(path.join(dir, n), { force: true }).catch(() => undefined);
     }),
   );

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parseConfig } from '../../../src/core/config';
 import { parseMarkdownCatalog } from '../../../src/core/catalog/markdownCatalog';
 import { InputError } from '../../../src/core/problems';
+import { nodeText, parseMarkdown } from '../../../src/core/markdown';
 import { LineSplitter } from '../../../src/core/trace/lines';
 import { parseTraceStream } from '../../../src/core/trace/parse';
 import { cleanup, fixtureCopy, runCli } from './hostileHelpers';
@@ -90,6 +91,8 @@ for (const [kind, make] of [['list', nestedList], ['blockquote', nestedQuote]] a
     assert.equal(c.milestones.length, 1, JSON.stringify(c.problems));
     assert.equal(c.workItems.length, 1);
     assert.deepEqual(c.problems.filter((p) => p.code === 'markdown/too-deep'), []);
+    // The innermost content is read too.
+    assert.match(nodeText(parseMarkdown(text)), kind === 'list' ? /level 30/ : /deep quote/);
   });
   test(`markdown: a ${kind} nested 150 deep is reported at the line where content is cut`, () => {
     const text = `# Plan\n\n${make(150)}\n\n${CATALOG_TAIL}`;

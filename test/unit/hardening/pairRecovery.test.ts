@@ -63,7 +63,7 @@ function startKilledAt(root: string, step: number): Promise<number | string | nu
   });
 }
 
-test('pair: a start killed at each step of its write is old-or-new, and whole after the next run, with nothing left over', { timeout: 60_000 }, async () => {
+test('pair: a start killed at each step of its write is old-or-new, and whole after the next run, with nothing left over', { timeout: 300_000 }, async () => {
   const started = { status: 'in_progress', owner: 'dana', tracking: 'in_progress', trackingOwner: 'dana' };
   let killed = 0;
   for (let step = 1; step <= 9; step++) {
