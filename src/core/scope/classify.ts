@@ -7,7 +7,7 @@ import { severityOf, type ScopeCode } from './codes';
 import { inMilestoneCrate, milestoneLabel, type ScopeModel } from './model';
 import { classifyCatalog, classifyConfig, documentKind, sameBase, trackingBaseFindings, type DocFinding } from './documents';
 import { describePinChange, describeReaders, pinChanges } from './pins';
-import { describeRegion, hotspotRegions, hunkInRegion, hunkTouches, type Region } from './regions';
+import { describeRegion, hotspotRegions, hunkInRegion, hunkTouches, hunkWithinRegion, type Region } from './regions';
 import { findUnsafe } from './rust/unsafe';
 
 /** A hunk's position: old side at the base revision, new side in the current text. */
@@ -259,7 +259,7 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
       for (const r of regions) {
         if (!hunkInRegion(baseFile!, h, r, texts.base)) continue;
         // A region of the active milestone nested in (or equal to) the other one, holding the whole change, wins.
-        const shared = ownRegions.some((o) => o.start >= r.start && o.end <= r.end && withinRegion(h, o));
+        const shared = ownRegions.some((o) => o.start >= r.start && o.end <= r.end && hunkWithinRegion(baseFile!, h, o, texts.base));
         if (shared) {
           handled.add(h);
           continue;
@@ -305,11 +305,6 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
   if (wholeFile) emit(code, message, { line: 1 });
   for (const h of rest) emit(code, message, hunkLocation(h), {}, h);
   return { findings, problems };
-}
-
-function withinRegion(h: Hunk, r: { start: number; end: number }): boolean {
-  if (h.oldLines === 0) return r.start < h.oldStart && h.oldStart <= r.end;
-  return h.oldStart >= r.start && h.oldStart + h.oldLines - 1 <= r.end;
 }
 
 function ownerExtra(r: Region): Partial<ScopeFinding> {

@@ -182,6 +182,13 @@ export function hunkInRegion(file: string, h: Hunk, region: Region, baseText: st
   return attachesAbove(h, region.start, baseText);
 }
 
+/** Whether a whole hunk stays inside a region (or only adds docs/attributes directly above its Rust item). */
+export function hunkWithinRegion(file: string, h: Hunk, region: Region, baseText: string | undefined): boolean {
+  if (h.oldLines === 0 ? region.start < h.oldStart && h.oldStart <= region.end : h.oldStart >= region.start && h.oldStart + h.oldLines - 1 <= region.end) return true;
+  if (!region.item || region.item.kind === 'function' || !file.endsWith('.rs') || baseText === undefined) return false;
+  return h.oldLines === 0 && attachesAbove(h, region.start, baseText);
+}
+
 const MAX_GAP = 50;
 
 function attachesAbove(h: Hunk, itemStart: number, baseText: string): boolean {

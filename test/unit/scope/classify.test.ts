@@ -80,6 +80,16 @@ test('a function shared by two milestones is in scope for both, and names both t
   assert.match(f[0].message, /milestones 1 and 5's hotspot fn round0_denominator_cosets/);
 });
 
+test('an attribute written directly above a shared function is in scope for its milestones, and an error for others', () => {
+  const lines = read(LOGUP).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('/// Round 0, denominator side')) + 1;
+  const c = modified(LOGUP, () => [...lines.slice(0, first - 1), '#[inline(never)]', ...lines.slice(first - 1)].join('\n'));
+  assert.deepEqual(check('5', c), []);
+  assert.deepEqual(summary(check('2', c)), [`other-milestone-hotspot@${first} m1`]);
+  const plain = modified(LOGUP, () => [...lines.slice(0, first - 1), '// a plain note', ...lines.slice(first - 1)].join('\n'));
+  assert.deepEqual(summary(check('2', plain)), [`supporting-change@${first}`]);
+});
+
 test("the milestone's own hotspot files are in scope outside other regions; other crate files are cross-crate", () => {
   const own = modified('crates/metal-backend/src/stacked_pcs.rs', (t) => t.replace('fn stack_traces', 'fn stack_traces_batched'));
   assert.deepEqual(check('2', own), []);
