@@ -4,7 +4,8 @@ import { InputError } from '../core/problems';
 import { aggregate, DEFAULT_MAX_TRACE_MB, diffTraces, limitBytes, parseTraceFile, type Trace } from '../core/trace/index';
 import { diffMarkdown, diffView, summaryJson, summaryView } from '../core/trace/render';
 import { EXIT } from './exitCodes';
-import { argumentPath } from './options';
+import { argumentPath, resolveRoot } from './options';
+import { loadConfig } from '../core/config';
 import { printJson, type CliIO } from './io';
 import { renderTable } from './table';
 import { JSON_VERSION } from './views';
@@ -26,6 +27,7 @@ export const TRACE_HELP = [
   '  --all            diff: list unchanged spans too',
   '  --threshold P    diff: relative change (percent) below which a single-run change is noise (default 5)',
   `  --max-trace-mb N  refuse trace files larger than N MB before reading them (default ${DEFAULT_MAX_TRACE_MB}; 0: no limit)`,
+  '  --root DIR       repository whose .milestone-scope.yaml lists extra counter fields (default: the git top level)',
   '  --json           machine-readable output (see docs/traces.md)',
   '  -h, --help       this help',
 ].join('\n');
@@ -37,6 +39,7 @@ const OPTIONS = {
   all: { type: 'boolean', default: false },
   threshold: { type: 'string' },
   'max-trace-mb': { type: 'string' },
+  root: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -93,7 +96,9 @@ export async function runTrace(argv: string[], io: CliIO): Promise<number> {
     if (files.length !== 1) throw usage('summary takes one <FILE>');
     const top = positiveNumber('top', values.top, 20, true);
     const trace = await load(io, files[0]!, limit);
-    const agg = aggregate(trace);
+    // Counter-like fields besides `*_count` come from the repository's configuration (`counters`).
+    const { config } = await loadConfig(await resolveRoot(io, values.root));
+    const agg = aggregate(trace, { counterFields: config.counters ?? [] });
     if (values.json) {
       printJson(io, { version: JSON_VERSION, ...(summaryJson(trace, agg, top) as object) });
       return EXIT.ok;

@@ -94,7 +94,7 @@ function decide(f: Facts, me: string, recorded: boolean): { decision: Decision; 
     case 'not_started':
       return { decision: 'ready', explanation: 'not started' };
     case 'completed':
-      return { decision: 'noop', explanation: `already completed${by}${f.completed ? ` on ${f.completed}` : f.date ? ` (started ${f.date})` : ''}` };
+      return { decision: 'noop', explanation: `already completed${by}${f.completed ? ` on ${f.completed}` : f.date ? (f.dateColumn ? ` (row dated ${f.date} in its "${f.dateColumn}" column)` : ` (started ${f.date})`) : ''}` };
     case 'blocked':
       return { decision: 'blocked', explanation: `blocked${f.owner ? ` (owner ${f.owner})` : ''}${f.reason ? `: ${f.reason}` : ''}` };
     case 'in_progress':

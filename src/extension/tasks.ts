@@ -8,7 +8,8 @@
 import * as vscode from 'vscode';
 import type { CargoCommandSpec } from '../core/configTypes';
 import { buildInvocation } from '../core/cargo/invocation';
-import { loadCargoMetadata, findPackage, targetsOfKind, type CargoWorkspace } from '../core/cargo/metadata';
+import { cargoCommandLine } from '../core/cargoCommand';
+import { loadCargoMetadata, findPackage, metadataFallbackMessage, targetsOfKind, type CargoWorkspace } from '../core/cargo/metadata';
 import { validationTargetFor } from '../core/cargo/target';
 import { planValidation, VALIDATION_KINDS, type Plan, type ValidationKind, type ValidationRunResult } from '../core/cargo/validation';
 import { loadWorkspace, type LoadedWorkspace } from '../core/workspace';
@@ -76,6 +77,7 @@ function taskName(def: MilestoneTaskDefinition, ws: LoadedWorkspace | undefined)
 export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
   readonly diagnostics = new CargoDiagnostics();
   private metadata: { root: string; value: Promise<CargoWorkspace> } | undefined;
+  private readonly metadataFailuresShown = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: ExtensionContextHolder) {
@@ -144,7 +146,17 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
         this.ctx.output.warn(`cargo metadata does not list the configured crate "${ws.config.crate}"; only configured tasks are offered`);
       }
     } catch (err) {
-      this.ctx.output.warn(`cargo metadata failed; only configured tasks are offered: ${(err as Error).message}`);
+      const reason = (err as Error).message;
+      const message = metadataFallbackMessage(reason, [...ws.config.checks, ws.config.profile].map((c) => cargoCommandLine(c, ws.config.crate)));
+      this.ctx.output.warn(message);
+      // Once per workspace and reason, visibly: the output channel alone goes unnoticed.
+      const key = `${ws.root}\0${reason}`;
+      if (!this.metadataFailuresShown.has(key)) {
+        this.metadataFailuresShown.add(key);
+        void vscode.window.showWarningMessage(message, 'Show Output').then((choice) => {
+          if (choice === 'Show Output') this.ctx.output.show();
+        });
+      }
     }
     return defs.map((d) => this.toTask(d, ws));
   }

@@ -104,3 +104,14 @@ export async function loadCargoMetadata(cwd: string, opts: { cargo?: string; sig
   }
   return parseCargoMetadata(stdout);
 }
+
+/**
+ * What the user is told, once, when `cargo metadata` fails and the tasks fall back to the
+ * configured commands: the reason (a `rust-toolchain.toml` pinning a toolchain that is not
+ * installed is common) and what is used instead.
+ */
+export function metadataFallbackMessage(reason: string, configured: readonly string[]): string {
+  const why = reason.replace(/^cargo metadata failed\s*/, '').replace(/[.\s]+$/, '');
+  const instead = configured.length ? `the configured commands only (${configured.join(', ')})` : 'no cargo tasks';
+  return `cargo metadata failed ${why}. Milestone Scope tasks use ${instead}; the crate's other test and example targets are offered once cargo metadata works.`;
+}

@@ -2,7 +2,7 @@
 export type { FileDiff, FileChangeKind, Hunk } from './types';
 export { displayPath } from './types';
 export { mapLine, invertHunks, mapFileLine, indexByOldPath, type LineMapping, type FileLineMapping } from './mapLine';
-export { parseGitDiff, DiffParseError, unquote } from './parse';
+export { parseGitDiff, DiffParseError } from './parse';
 export { diffTexts } from './buffer';
 export {
   EMPTY_TREE,

@@ -1,6 +1,7 @@
 /**
  * Merges the roots of a run by span path (`a > b > c`): a multi-proof run becomes one tree whose
- * nodes hold count, total, mean, min, max and self time, event counters summed, shares of the
+ * nodes hold count, total, mean, min, max and self time, event counters summed (other numeric
+ * event fields, such as `round` or `layer`, kept as their last value and range), shares of the
  * root, and each root instance's value so the spread across proofs can be computed.
  */
 import { PATH_SEPARATOR, type DurationKind, type Span, type Trace, type TraceFormat } from './model';
@@ -13,6 +14,20 @@ export interface Spread {
   stddev: number;
   /** stddev / mean (0 when the mean is 0). */
   cv: number;
+}
+
+/** A numeric event field that is not a counter: the last value and the range seen. */
+export interface FieldValue {
+  last: number;
+  min: number;
+  max: number;
+}
+
+/** Whether an event field is counter-like (summed per run): `*_count`, or one of `extra`. */
+export function isCounterField(name: string, extra?: ReadonlySet<string> | readonly string[]): boolean {
+  if (/(^|_)count$/.test(name)) return true;
+  if (!extra) return false;
+  return Array.isArray(extra) ? extra.includes(name) : (extra as ReadonlySet<string>).has(name);
 }
 
 export interface PathStats {
@@ -34,8 +49,16 @@ export interface PathStats {
   /** totalNs over the root path's totalNs. */
   shareOfRoot: number;
   selfShareOfRoot: number;
-  /** Numeric fields of the spans' own events (`kernel_count`, `sync_count`...), summed. */
+  /**
+   * Counter-like numeric fields of the spans' own events, summed: `*_count` (`kernel_count`,
+   * `sync_count`) and the configured `counterFields`.
+   */
   counters: Record<string, number>;
+  /**
+   * The other numeric event fields (indices such as `round`, `layer`): never summed; the last
+   * value seen and the range. Absent when there are none.
+   */
+  fieldValues?: Record<string, FieldValue>;
   /** How many instances of the root span this path hangs under (proofs, for the prover root). */
   rootCount: number;
   /** Root instances that contain this path at least once. */
@@ -67,6 +90,8 @@ export interface TraceAggregate {
 export interface AggregateOptions {
   /** Include root spans marked incomplete (a file cut short). Default false: they would skew means. */
   includeIncomplete?: boolean;
+  /** Event fields summed besides `*_count` (`counters` in `.milestone-scope.yaml`). */
+  counterFields?: readonly string[];
 }
 
 interface Node {
@@ -80,6 +105,7 @@ interface Node {
   max: number;
   self: number;
   counters: Map<string, number> | undefined;
+  values: Map<string, FieldValue> | undefined;
   perRoot: Float64Array;
   perRootSelf: Float64Array;
   presentIn: number;
@@ -99,6 +125,7 @@ function newNode(name: string, parent: Node | undefined, roots: number): Node {
     max: 0,
     self: 0,
     counters: undefined,
+    values: undefined,
     perRoot: new Float64Array(roots),
     perRootSelf: new Float64Array(roots),
     presentIn: 0,
@@ -151,6 +178,8 @@ export function aggregate(trace: Trace, opts: AggregateOptions = {}): TraceAggre
     included.push(r);
     rootCounts.set(r.name, (rootCounts.get(r.name) ?? 0) + 1);
   }
+  const extraCounters = new Set(opts.counterFields ?? []);
+  const counterCache = new Map<string, boolean>();
   const top = new Map<string, Node>();
   const ordinals = new Map<string, number>();
   const spans: Span[] = [];
@@ -185,8 +214,21 @@ export function aggregate(trace: Trace, opts: AggregateOptions = {}): TraceAggre
         for (const k in fields) {
           const v = numeric(fields[k]);
           if (v === undefined) continue;
-          const counters = (node.counters ??= new Map());
-          counters.set(k, (counters.get(k) ?? 0) + v);
+          let counter = counterCache.get(k);
+          if (counter === undefined) counterCache.set(k, (counter = isCounterField(k, extraCounters)));
+          if (counter) {
+            const counters = (node.counters ??= new Map());
+            counters.set(k, (counters.get(k) ?? 0) + v);
+          } else {
+            const values = (node.values ??= new Map());
+            const fv = values.get(k);
+            if (fv === undefined) values.set(k, { last: v, min: v, max: v });
+            else {
+              fv.last = v;
+              if (v < fv.min) fv.min = v;
+              if (v > fv.max) fv.max = v;
+            }
+          }
         }
       }
       // Child nodes are created in the order the children appear (the output order); the walk
@@ -224,6 +266,7 @@ export function aggregate(trace: Trace, opts: AggregateOptions = {}): TraceAggre
       shareOfRoot: rootNode.total > 0 ? node.total / rootNode.total : 0,
       selfShareOfRoot: rootNode.total > 0 ? node.self / rootNode.total : 0,
       counters: node.counters ? Object.fromEntries(node.counters) : {},
+      ...(node.values ? { fieldValues: Object.fromEntries(node.values) } : {}),
       rootCount: perRootNs.length,
       presentIn: node.presentIn,
       perRootNs,

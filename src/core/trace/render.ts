@@ -1,5 +1,5 @@
 /** Text, Markdown and JSON views of a trace summary and a trace diff (CLI, reports, MCP). */
-import type { PathStats, TraceAggregate } from './aggregate';
+import type { FieldValue, PathStats, TraceAggregate } from './aggregate';
 import { FORMAT_NAMES } from './build';
 import type { DiffRow, TraceDiff, Verdict } from './diff';
 import { formatDuration } from './duration';
@@ -57,6 +57,15 @@ export interface SummaryView {
   notes: string[];
 }
 
+/**
+ * A field that is not a counter (`round`, `layer`): its value when it never changed, else its range
+ * (`0..7`). Never a sum.
+ */
+export function fieldValue(v: FieldValue): string {
+  const n = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
+  return v.min === v.max ? n(v.last) : `${n(v.min)}..${n(v.max)}`;
+}
+
 /** Text pieces of `trace summary`; the CLI lays the tables out. */
 export function summaryView(trace: Trace, agg: TraceAggregate, top: number): SummaryView {
   const unparsed = trace.unparsedCount ?? trace.unparsed.length;
@@ -73,12 +82,13 @@ export function summaryView(trace: Trace, agg: TraceAggregate, top: number): Sum
       return [formatDuration(p.selfNs / runs), share(p.selfShareOfRoot), formatDuration(p.perRootMeanNs), count(p.count / runs), p.path];
     }),
   };
-  const withCounters = agg.paths.filter((p) => Object.keys(p.counters).length > 0);
+  const withCounters = agg.paths.filter((p) => Object.keys(p.counters).length > 0 || p.fieldValues !== undefined);
   const counters: Table = {
     headers: ['counters/run', 'span'],
     rows: withCounters.map((p) => {
       const runs = Math.max(1, p.rootCount);
-      return [Object.entries(p.counters).map(([k, v]) => `${k}=${count(v / runs)}`).join(' '), p.path];
+      const summed = Object.entries(p.counters).map(([k, v]) => `${k}=${count(v / runs)}`);
+      return [[...summed, ...Object.entries(p.fieldValues ?? {}).map(([k, v]) => `${k}=${fieldValue(v)}`)].join(' '), p.path];
     }),
   };
   const notes: string[] = [...(trace.warnings ?? [])];

@@ -126,3 +126,25 @@ test('metadata of a folder without Cargo.toml fails with cargo\'s reason', async
   });
   rmSync(empty, { recursive: true });
 });
+
+test('cargo metadata failing (a pinned toolchain not installed): the message says why and what is used instead', async () => {
+  const { mkdtempSync, writeFileSync, chmodSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { metadataFallbackMessage } = await import('../../../src/core/cargo/metadata');
+  const dir = mkdtempSync(join(tmpdir(), 'ms-fake-cargo-'));
+  try {
+    const cargo = join(dir, 'cargo');
+    writeFileSync(cargo, "#!/bin/sh\necho \"error: toolchain 'nightly-2099-01-01-x86_64-unknown-linux-gnu' is not installed\" >&2\nexit 1\n");
+    chmodSync(cargo, 0o755);
+    const err = await loadCargoMetadata(dir, { cargo }).then(() => undefined, (e: Error) => e);
+    assert.ok(err instanceof CargoMetadataError);
+    const message = metadataFallbackMessage(err.message, ['cargo check -p openvm-metal-backend', 'cargo run -p openvm-metal-backend --example keccakf']);
+    assert.equal(
+      message,
+      "cargo metadata failed (exit 1): error: toolchain 'nightly-2099-01-01-x86_64-unknown-linux-gnu' is not installed. Milestone Scope tasks use the configured commands only (cargo check -p openvm-metal-backend, cargo run -p openvm-metal-backend --example keccakf); the crate's other test and example targets are offered once cargo metadata works.",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

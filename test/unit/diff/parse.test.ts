@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseGitDiff, DiffParseError, unquote } from '../../../src/core/diff';
+import { parseGitDiff, DiffParseError } from '../../../src/core/diff';
 
 // Output of `git diff -U0 --find-renames HEAD` (git 2.39) on a small repository.
 const SAMPLE = `diff --git a/added.rs b/added.rs
@@ -124,9 +124,8 @@ index 1..2 100644
 });
 
 test('quoted paths decode octal UTF-8 escapes', () => {
-  assert.equal(unquote('"dir/\\303\\251t\\303\\251.rs"'), 'dir/été.rs');
-  assert.equal(unquote('"a\\tb\\\\c"'), 'a\tb\\c');
-  assert.equal(unquote('plain'), 'plain');
+  const quoted = parseGitDiff('diff --git "a/dir/\\303\\251t\\303\\251.rs" "b/dir/\\303\\251t\\303\\251.rs"\nindex 1..2 100644\n--- "a/dir/\\303\\251t\\303\\251.rs"\n+++ "b/dir/\\303\\251t\\303\\251.rs"\n@@ -1 +1 @@\n-a\n+b\n');
+  assert.deepEqual([quoted[0].oldPath, quoted[0].newPath, quoted[0].kind, quoted[0].hunks.length], ['dir/été.rs', 'dir/été.rs', 'modified', 1]);
   const files = parseGitDiff('diff --git "a/\\303\\251.bin" "b/\\303\\251.bin"\nindex 1..2 100644\nBinary files "a/\\303\\251.bin" and "b/\\303\\251.bin" differ\n');
   assert.deepEqual([files[0].oldPath, files[0].newPath, files[0].binary], ['é.bin', 'é.bin', true]);
 });

@@ -99,3 +99,9 @@ test('a refusal offers Open Tracking File only when the milestone has a tracking
   assert.deepEqual(refusalActions(preflight('0', '# Milestone 0\n\n- Status: completed\n- Owner: alice\n')), ['Open Tracking File']);
   assert.deepEqual(refusalActions(preflight('1', '# Milestone 1\n\n- Status: in_progress\n- Owner: @bob\n')), ['Open Tracking File']);
 });
+
+test('the pre-flight reason (CLI preflight) names a Date/Updated column too, not "started"', () => {
+  const status = parseStatus('| Milestone | Status | Owner | Updated |\n|---|---|---|---|\n| 0 | `completed` | alice | 2026-10-09 |\n', 'STATUS.md', true);
+  const pre = decidePreflight({ milestone: { id: '0', title: 'M0' }, statusFile: 'STATUS.md', statusExists: true, statusEntry: statusEntry(status, '0'), tracking: parseTracking('', 'milestone-0.md', false), me: 'dev' });
+  assert.equal(pre.reason, 'already completed by alice (row dated 2026-10-09 in its "Updated" column)');
+});

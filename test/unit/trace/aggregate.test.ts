@@ -77,3 +77,23 @@ test('incomplete roots are left out unless asked for', () => {
   const count = (a: typeof agg) => a.roots.reduce((n, r) => n + r.count, 0);
   assert.equal(count(all) - count(agg), open.length);
 });
+
+test('event fields: *_count and configured counters are summed; indices (round, layer) keep their value or range, never a sum', async () => {
+  const proof = (n: number) => [
+    `INFO     prove [ 10ms | 10.00% / 100.00% ] proof: ${n}`,
+    `INFO     ┝━ ｉ [info]: round | round: 0 | layer: 3 | kernel_count: 2 | kernels: 5`,
+    `INFO     ┝━ ｉ [info]: round | round: 1 | layer: 3 | kernel_count: 2 | kernels: 5`,
+    `INFO     ┕━ ｉ [info]: round | round: 7 | layer: 3 | kernel_count: 2 | kernels: 5`,
+  ];
+  const trace = parseTrace([...proof(1), ...proof(2)].join('\n') + '\n');
+  const plain = aggregate(trace).byPath.get('prove')!;
+  assert.deepEqual(plain.counters, { kernel_count: 12 });
+  assert.deepEqual(plain.fieldValues, { round: { last: 7, min: 0, max: 7 }, layer: { last: 3, min: 3, max: 3 }, kernels: { last: 5, min: 5, max: 5 } });
+  const configured = aggregate(trace, { counterFields: ['kernels'] }).byPath.get('prove')!;
+  assert.deepEqual(configured.counters, { kernel_count: 12, kernels: 30 });
+  assert.deepEqual(Object.keys(configured.fieldValues ?? {}).sort(), ['layer', 'round']);
+  const { summaryView } = await import('../../../src/core/trace/render');
+  const row = summaryView(trace, aggregate(trace), 5).counters.rows.find((r) => r[1] === 'prove')!;
+  assert.equal(row[0], 'kernel_count=6 round=0..7 layer=3 kernels=5', 'per run: summed counters, then values and ranges');
+  assert.doesNotMatch(row[0]!, /round=8|round=16/);
+});
