@@ -11,6 +11,7 @@ import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
 import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
+import { activateMeasure } from './measure';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
 import { activateCompleteMilestone } from './completeMilestone';
 import { activateLanguageModelTools } from './lmTools';
@@ -29,6 +30,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateFlamePanel,
   activateLanguageClient,
   activateTasks,
+  activateMeasure,
   activateScopeDiagnostics,
   activateCompleteMilestone,
   activateLanguageModelTools,
