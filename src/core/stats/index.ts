@@ -1,12 +1,14 @@
 /**
  * Statistics for timing comparisons: baseline runs against after runs of one quantity (a span
  * path's time per run). `compareSamples` gives both sides' summaries, the relative change of the
- * means with a seeded percentile-bootstrap 95% interval, a two-sided Mann–Whitney p-value and the
- * Tukey outliers of each side; `judge` turns that into a verdict against a practical threshold.
+ * means with a seeded (expanded) percentile-bootstrap 95% interval, a two-sided permutation-test
+ * p-value (and the Mann–Whitney rank test's, for reference) and the Tukey outliers of each side;
+ * `judge` turns that into a verdict against a practical threshold.
  * See docs/statistics.md for the method and its defaults.
  */
 import { bootstrapRelativeChange } from './bootstrap';
 import { mannWhitney } from './mannWhitney';
+import { permutationTest } from './permutation';
 import { classifyOutliers } from './outliers';
 import { DEFAULT_SEED } from './random';
 import { summarize, type SampleSummary } from './summary';
@@ -17,13 +19,17 @@ export { classifyOutliers, tukeyFences, type Fences, type OutlierClassification 
 export { bootstrapRelativeChange, type BootstrapResult } from './bootstrap';
 export { mannWhitney, normalCdf, erfc, type MannWhitneyResult } from './mannWhitney';
 export { benjaminiHochberg } from './fdr';
+export { permutationTest } from './permutation';
 
 /** Bootstrap resamples by default. */
 export const DEFAULT_RESAMPLES = 2000;
 /** Practical threshold by default: changes smaller than 1% are not worth a verdict. */
 export const DEFAULT_THRESHOLD = 0.01;
-/** Significance level for p (or q, after Benjamini–Hochberg). */
-export const DEFAULT_ALPHA = 0.05;
+/**
+ * Significance level of each comparison's p-value (permutation test): 1%, so that a path whose time
+ * did not change is called faster or slower in at most 1% of comparisons (docs/statistics.md).
+ */
+export const DEFAULT_ALPHA = 0.01;
 /**
  * With one run on a side there is no spread to judge noise by: only a change at least this big
  * (25%) is called, and then with a note. GPU phases vary by a few percent between runs and short
@@ -34,7 +40,7 @@ export const DEFAULT_SINGLE_RUN_THRESHOLD = 0.25;
 export interface CompareOptions {
   /** Seed of the bootstrap; the same samples and seed give the same interval. */
   seed?: number;
-  /** Bootstrap resamples (default 2000). */
+  /** Bootstrap resamples, and permutations of the test (default 2000). */
   resamples?: number;
   /** Practical threshold for the verdict, a fraction (default 0.01). */
   threshold?: number;
@@ -50,8 +56,10 @@ export interface SampleComparison {
   estimate: number;
   /** 95% percentile-bootstrap interval of the relative change; (−∞, +∞) with one run on a side. */
   ci95: { lo: number; hi: number };
-  /** Two-sided Mann–Whitney U p-value. */
+  /** Two-sided permutation-test p-value of the difference of means (as many permutations as resamples). */
   p: number;
+  /** Two-sided Mann–Whitney U p-value (rank-based; for reference, less affected by an outlier run). */
+  pRank: number;
   /** Indices of Tukey outliers (mild or severe) per side. */
   outliers: { base: number[]; after: number[] };
   /** The severe ones among them (beyond 3 IQR). */
@@ -72,6 +80,7 @@ export function compareSamples(base: number[], after: number[], opts: CompareOpt
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const boot = bootstrapRelativeChange(base, after, seed, resamples);
   const mw = mannWhitney(base, after);
+  const p = permutationTest(base, after, seed, resamples);
   const ob = classifyOutliers(base);
   const oa = classifyOutliers(after);
   const c = {
@@ -80,14 +89,15 @@ export function compareSamples(base: number[], after: number[], opts: CompareOpt
     after: summarize(after),
     estimate: boot.estimate,
     ci95: { lo: boot.lo, hi: boot.hi },
-    p: mw.p,
+    p,
+    pRank: mw.p,
     outliers: { base: ob.all, after: oa.all },
     severeOutliers: { base: ob.severe, after: oa.severe },
     seed,
     resamples,
     threshold,
   };
-  return { ...c, ...judge(c, { threshold, significance: c.p }) };
+  return { ...c, ...judge(c, { threshold, p }) };
 }
 
 export interface Judgement {
@@ -99,12 +109,15 @@ export interface Judgement {
 export interface JudgeOptions {
   /** Practical threshold, a fraction. */
   threshold: number;
-  /** The p-value to hold against alpha: p for one comparison, the BH q for a family. */
-  significance: number;
+  /** The comparison's p-value, held against `alpha`. */
+  p: number;
+  /** Default 0.01. */
   alpha?: number;
+  /** The Benjamini–Hochberg q of the comparison within its family, held against `fdr` when both are given. */
+  q?: number;
+  /** False discovery rate to require on top of `alpha` (off unless given and > 0). */
+  fdr?: number;
   singleRunThreshold?: number;
-  /** Word for the significance figure in reasons ('p' or 'q'). */
-  label?: string;
 }
 
 function pct(x: number): string {
@@ -120,7 +133,7 @@ function plainPct(x: number): string {
 /**
  * The verdict on a relative change:
  * - `faster` / `slower`: the interval excludes 0, the change is at least the threshold, and the
- *   (adjusted) p-value is below alpha;
+ *   p-value is below alpha (and q below `fdr` when that is asked for);
  * - `unchanged`: the whole interval lies within ±threshold;
  * - `inconclusive`: anything else, with an estimate of the runs per side that would likely settle it.
  * With one run on a side nothing is known about noise: only a change of at least
@@ -131,7 +144,7 @@ export function judge(
   o: JudgeOptions,
 ): Judgement {
   const alpha = o.alpha ?? DEFAULT_ALPHA;
-  const label = o.label ?? 'p';
+  const useQ = o.fdr !== undefined && o.fdr > 0 && o.q !== undefined;
   const thr = o.threshold;
   const est = c.estimate;
   const n = Math.min(c.n.base, c.n.after);
@@ -151,9 +164,10 @@ export function judge(
   const { lo, hi } = c.ci95;
   const ci = `[${pct(lo)}, ${pct(hi)}]`;
   const excludesZero = lo > 0 || hi < 0;
-  const sig = o.significance < alpha;
+  const sig = o.p < alpha && (!useQ || o.q! < o.fdr!);
+  const sigText = `p = ${fmtP(o.p)}${useQ ? `, q = ${fmtP(o.q!)}` : ''}`;
   if (excludesZero && Math.abs(est) >= thr && sig) {
-    return { verdict: dir, reason: `${pct(est)} ${ci}, ${label} = ${fmtP(o.significance)}` };
+    return { verdict: dir, reason: `${pct(est)} ${ci}, ${sigText}` };
   }
   if (lo >= -thr && hi <= thr) return { verdict: 'unchanged', reason: `${ci} lies within ±${plainPct(thr)}` };
   // How much narrower the interval must get: to exclude 0 (a change beyond the threshold), or to
@@ -162,7 +176,7 @@ export function judge(
   const target = Math.abs(est) >= thr ? Math.abs(est) : thr - Math.abs(est);
   let why: string;
   if (excludesZero && Math.abs(est) < thr) why = `a real change, but below the ±${plainPct(thr)} threshold so far`;
-  else if (excludesZero && !sig) why = `the rank test does not confirm it (${label} = ${fmtP(o.significance)})`;
+  else if (excludesZero && !sig) why = `the permutation test does not confirm it (${sigText}; needs p < ${alpha}${useQ ? ` and q < ${o.fdr}` : ''})`;
   else why = `the interval is too wide for ±${plainPct(thr)}`;
   const factor = target > 0 && half > 0 ? (half / target) ** 2 : Infinity;
   const needed = Math.ceil(n * factor * 1.2);

@@ -8,9 +8,10 @@ export { DEFAULT_MAX_TRACE_MB, MB, formatMB, limitBytes, isCancelled, TraceCance
 export { detectFormat } from './detect';
 export { aggregate, spanPath } from './aggregate';
 export type { TraceAggregate, PathStats, Spread, AggregateOptions } from './aggregate';
-export { diffTraces } from './diff';
-export type { TraceDiff, DiffRow, DiffSide, DiffOptions, Verdict } from './diff';
+export { diffTraces, diffRunSets, diffAggregates, DIFF_DEFAULTS, VERDICTS } from './diff';
+export type { TraceDiff, DiffRow, DiffSide, DiffSideInfo, DiffOptions, Verdict, CounterDelta } from './diff';
+export { aggregateRuns, mergeAggregates } from './runSet';
 export { formatDuration, parseDuration } from './duration';
 export { FORMAT_NAMES } from './build';
-export { diffMarkdown, diffView, summaryJson, summaryView, hottest, formatPercent, KIND_LABELS } from './render';
+export { diffMarkdown, diffView, summaryJson, summaryView, hottest, formatPercent, formatChange, changeWithInterval, formatP, KIND_LABELS } from './render';
 export type { SummaryView, DiffView, Table } from './render';

@@ -109,7 +109,8 @@ export function summaryJson(trace: Trace, agg: TraceAggregate, top: number): unk
 const VERDICT_TEXT: Record<Verdict, string> = {
   faster: 'faster',
   slower: 'slower',
-  unchanged: 'noise',
+  unchanged: 'unchanged',
+  inconclusive: 'inconclusive',
   inherited: 'inherited',
   'only-base': 'removed',
   'only-after': 'new',
@@ -117,7 +118,41 @@ const VERDICT_TEXT: Record<Verdict, string> = {
 
 function sideText(label: string, s: TraceDiff['base']): string {
   const roots = s.roots.map((r) => `${r.name} ×${r.count}`).join(', ');
-  return `${label}${s.source ?? ''} (${FORMAT_NAMES[s.format]}, ${KIND_LABELS[s.durationKind]}; ${roots})`;
+  const files = s.sources.length > 1 ? `${s.sources.length} files: ${s.source ?? s.sources.join(', ')}` : (s.source ?? '');
+  return `${label}${files} (${FORMAT_NAMES[s.format]}, ${KIND_LABELS[s.durationKind]}; ${roots})`;
+}
+
+/** A relative change as `−3.1 %` (typographic minus, a space before the sign of percent). */
+export function formatChange(x: number, digits = 1): string {
+  if (!Number.isFinite(x)) return x > 0 ? '+∞' : x < 0 ? '−∞' : 'n/a';
+  const v = x * 100;
+  const s = Math.abs(v).toFixed(digits);
+  const zero = Number(s) === 0;
+  return `${zero ? '' : v < 0 ? '−' : '+'}${s} %`;
+}
+
+/** `−3.1 % [−3.8 %, −2.4 %]`: the change with its 95% interval (none with one run on a side). */
+export function changeWithInterval(r: DiffRow): string {
+  if (r.relative === null) return 'new';
+  if (!r.ci95) return formatChange(r.relative);
+  if (!Number.isFinite(r.ci95.lo) || !Number.isFinite(r.ci95.hi)) return `${formatChange(r.relative)} [no interval: 1 run]`;
+  return `${formatChange(r.relative)} [${formatChange(r.ci95.lo)}, ${formatChange(r.ci95.hi)}]`;
+}
+
+/** p or q as printed: `<0.001`, `0.004`, `0.31`. */
+export function formatP(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return '-';
+  if (p < 0.001) return '<0.001';
+  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+}
+
+/** q where it means something: not with one run on a side (the rank test cannot reach significance). */
+function qText(r: DiffRow): string {
+  return r.runs.base < 2 || r.runs.after < 2 ? '-' : formatP(r.q);
+}
+
+function runsText(r: DiffRow): string {
+  return `${r.runs.base}/${r.runs.after}`;
 }
 
 function cells(r: DiffRow): string[] {
@@ -126,22 +161,78 @@ function cells(r: DiffRow): string[] {
     r.base ? formatDuration(r.base.perRunNs) : '-',
     r.after ? formatDuration(r.after.perRunNs) : '-',
     delta(r.deltaNs),
-    formatPercent(r.relative),
+    changeWithInterval(r),
+    qText(r),
+    runsText(r),
     r.path,
   ];
 }
 
-/** Rows worth showing: everything that is not plain noise (or all of them). */
+/**
+ * Rows worth showing: every called change (faster, slower, inherited, only on one side) and the
+ * inconclusive rows whose estimate is at least the threshold when both sides have several runs
+ * (possible changes that more runs would settle); everything with `all`.
+ */
 export function notableRows(diff: TraceDiff, all = false): DiffRow[] {
-  return all ? diff.rows : diff.rows.filter((r) => r.verdict !== 'unchanged');
+  if (all) return diff.rows;
+  return diff.rows.filter((r) => {
+    if (r.verdict === 'unchanged') return false;
+    if (r.verdict !== 'inconclusive') return true;
+    return r.runs.base >= 2 && r.runs.after >= 2 && r.relative !== null && Math.abs(r.relative) >= r.threshold;
+  });
 }
 
 export function summaryLine(diff: TraceDiff): string {
   const s = diff.summary;
-  const parts = [`${s.faster} faster`, `${s.slower} slower`, `${s.inherited} moved with a descendant`, `${s.unchanged} within noise`];
+  const parts = [`${s.faster} faster`, `${s.slower} slower`, `${s.inherited} moved with a descendant`, `${s.unchanged} unchanged`, `${s.inconclusive} inconclusive`];
   if (s['only-base']) parts.push(`${s['only-base']} only in the baseline`);
   if (s['only-after']) parts.push(`${s['only-after']} only in the after trace`);
   return `${diff.rows.length} span paths compared: ${parts.join(', ')}.`;
+}
+
+function singleRun(diff: TraceDiff): boolean {
+  return diff.rows.some((r) => r.base && r.after && (r.runs.base < 2 || r.runs.after < 2));
+}
+
+/** The lines that explain how verdicts were reached (text and Markdown). */
+export function methodNotes(diff: TraceDiff): string[] {
+  const o = diff.options;
+  const thr = `±${(o.threshold * 100).toFixed(1)} %`;
+  const notes = [
+    `Change: relative change of the mean time per run with its 95 % bootstrap interval (seed ${o.seed}, ${o.resamples} resamples); ` +
+      `p: two-sided permutation test of the means; q: p adjusted for ${diff.rows.filter((r) => r.q !== null).length} span paths (Benjamini–Hochberg).`,
+    `Verdicts: faster/slower when the interval excludes 0, the change is at least ${thr} (and ${(o.minShareOfRoot * 100).toFixed(1)} % of the root) ` +
+      `and p < ${o.alpha}${o.fdr > 0 ? ` and q < ${o.fdr}` : ''}; unchanged when the interval lies within ${thr}; inconclusive otherwise.`,
+  ];
+  if (singleRun(diff)) {
+    notes.push(
+      `One run on a side: there is no spread to judge noise by, so only changes beyond ±${(o.singleRunThreshold * 100).toFixed(0)} % are called; ` +
+        'record 5 or more runs per side (several files per side with --base/--after) for intervals.',
+    );
+  }
+  return notes;
+}
+
+/** Notes on shown rows: changed event counters and outlier runs (flagged, kept). */
+export function rowNotes(rows: readonly DiffRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.countersChanged && r.counters) {
+      const changed = r.counters.filter((c) => c.delta !== 0).map((c) => `${c.name} ${count(c.base ?? 0)} → ${count(c.after ?? 0)} (${c.delta > 0 ? '+' : ''}${count(c.delta)})`);
+      out.push(`counters per run: ${changed.join(', ')}: ${r.path}`);
+    }
+  }
+  for (const r of rows) {
+    const ob = r.outliers.base.length;
+    const oa = r.outliers.after.length;
+    if (ob + oa === 0) continue;
+    const which = (idx: number[], sev: number[]) => idx.map((i) => `#${i + 1}${sev.includes(i) ? ' (severe)' : ''}`).join(', ');
+    const parts: string[] = [];
+    if (ob) parts.push(`baseline run ${which(r.outliers.base, r.severeOutliers.base)}`);
+    if (oa) parts.push(`after run ${which(r.outliers.after, r.severeOutliers.after)}`);
+    out.push(`outliers (Tukey fences; kept): ${parts.join('; ')}: ${r.path}`);
+  }
+  return out;
 }
 
 export interface DiffView {
@@ -152,17 +243,14 @@ export interface DiffView {
 
 export function diffView(diff: TraceDiff, all = false): DiffView {
   const rows = notableRows(diff, all);
-  const o = diff.options;
-  const notes = [summaryLine(diff)];
-  notes.push(
-    `Noise: a change counts beyond ±${(o.threshold * 100).toFixed(1)}% of the baseline (single run), or beyond ` +
-      `±${(o.multiRunThreshold * 100).toFixed(1)}% and ${o.sigma} standard errors when both sides have several runs; ` +
-      `never below ${(o.minShareOfRoot * 100).toFixed(1)}% of the root.`,
-  );
-  if (diff.summary.inherited > 0) notes.push('inherited: the span\'s own time is within noise; its total moved with the changed span(s) inside it.');
+  const notes = [summaryLine(diff), ...methodNotes(diff)];
+  if (diff.summary.inherited > 0) notes.push('inherited: the span\'s own time shows no change; its total moved with the changed span(s) inside it.');
+  const hidden = diff.rows.filter((r) => !rows.includes(r) && r.verdict === 'inconclusive').length;
+  if (hidden > 0) notes.push(`${hidden} inconclusive row(s) not shown (change below the threshold, or one run on a side); --all lists them.`);
+  notes.push(...rowNotes(rows));
   return {
     header: [sideText('Baseline: ', diff.base), sideText('After:    ', diff.after), 'Values are per run of the root span (per proof).', ...diff.warnings.map((w) => `Warning: ${w}`)],
-    table: { headers: ['verdict', 'baseline', 'after', 'change', 'change %', 'span'], rows: rows.map(cells) },
+    table: { headers: ['verdict', 'baseline', 'after', 'change', 'change % [95 % interval]', 'q', 'runs', 'span'], rows: rows.map(cells) },
     notes,
   };
 }
@@ -171,26 +259,38 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
-/** A Markdown section for a milestone report: changed spans, the rest summarised as noise. */
+function sideLabel(s: TraceDiff['base'], fallback: string): string {
+  if (s.sources.length > 1) return `${s.sources.length} files (${s.sources.map((x) => `\`${x}\``).join(', ')})`;
+  return `\`${s.source ?? fallback}\``;
+}
+
+/** A Markdown section for a milestone report: changed spans, the rest summarised. */
 export function diffMarkdown(diff: TraceDiff, all = false): string {
   const out: string[] = [];
-  out.push(`Baseline \`${diff.base.source ?? 'baseline'}\` vs after \`${diff.after.source ?? 'after'}\` (${KIND_LABELS[diff.after.durationKind]}, per run of the root span).`, '');
+  out.push(`Baseline ${sideLabel(diff.base, 'baseline')} vs after ${sideLabel(diff.after, 'after')} (${KIND_LABELS[diff.after.durationKind]}, per run of the root span).`, '');
   for (const w of diff.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
   const rows = notableRows(diff, all);
   if (rows.length > 0) {
-    out.push('| Span | Baseline | After | Change | Change % | Verdict |', '|---|---:|---:|---:|---:|---|');
+    out.push('| Span | Baseline | After | Change | Change % [95 % interval] | q | Runs | Verdict |', '|---|---:|---:|---:|---:|---:|---:|---|');
     for (const r of rows) {
       const verdict = r.verdict === 'inherited' && r.via ? `follows ${r.via.map((v) => `\`${mdEscape(v.split(' > ').pop()!)}\``).join(', ')}` : VERDICT_TEXT[r.verdict];
       out.push(
-        `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${formatPercent(r.relative)} | ${verdict} |`,
+        `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${changeWithInterval(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
       );
     }
     out.push('');
   }
-  out.push(summaryLine(diff));
-  return out.join('\n') + '\n';
+  out.push(summaryLine(diff), '');
+  for (const n of methodNotes(diff)) out.push(`${n}`, '');
+  const extra = rowNotes(rows);
+  if (extra.length > 0) {
+    for (const n of extra) out.push(`- ${mdEscape(n)}`);
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
+/** The diff as JSON: rows with their interval (unbounded ends as null), p and q. */
 export function diffJson(diff: TraceDiff): unknown {
   return diff;
 }

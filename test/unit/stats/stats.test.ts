@@ -145,15 +145,17 @@ test('compareSamples: outliers flagged by index; single runs give no interval an
 
 test('judge: thresholds, significance and the runs that would settle an inconclusive change', () => {
   const n = { base: 10, after: 10 };
-  assert.equal(judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, significance: 0.001 }).verdict, 'faster');
-  assert.equal(judge({ n, estimate: 0.05, ci95: { lo: 0.03, hi: 0.07 } }, { threshold: 0.01, significance: 0.001 }).verdict, 'slower');
+  assert.equal(judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, p: 0.001 }).verdict, 'faster');
+  assert.equal(judge({ n, estimate: 0.05, ci95: { lo: 0.03, hi: 0.07 } }, { threshold: 0.01, p: 0.001 }).verdict, 'slower');
   // Below the practical threshold although certain: unchanged.
-  assert.equal(judge({ n, estimate: -0.004, ci95: { lo: -0.006, hi: -0.002 } }, { threshold: 0.01, significance: 0.001 }).verdict, 'unchanged');
-  // Interval excludes 0 but q is not small enough.
-  const notSig = judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, significance: 0.2, label: 'q' });
+  assert.equal(judge({ n, estimate: -0.004, ci95: { lo: -0.006, hi: -0.002 } }, { threshold: 0.01, p: 0.001 }).verdict, 'unchanged');
+  // Interval excludes 0 but p is not small enough (1% by default), or q when a false discovery rate is asked for.
+  assert.equal(judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, p: 0.02 }).verdict, 'inconclusive');
+  assert.equal(judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, p: 0.02, alpha: 0.05 }).verdict, 'faster');
+  const notSig = judge({ n, estimate: -0.05, ci95: { lo: -0.07, hi: -0.03 } }, { threshold: 0.01, p: 0.001, q: 0.2, fdr: 0.05 });
   assert.equal(notSig.verdict, 'inconclusive');
   assert.match(notSig.reason, /q = 0.20/);
-  const wide = judge({ n, estimate: -0.03, ci95: { lo: -0.06, hi: 0 } }, { threshold: 0.01, significance: 0.1 });
+  const wide = judge({ n, estimate: -0.03, ci95: { lo: -0.06, hi: 0 } }, { threshold: 0.01, p: 0.1 });
   assert.equal(wide.verdict, 'inconclusive');
   // Half-width 3% must shrink to 3%·… : (0.03/0.03)² · 10 · 1.2 = 12 runs, 2 more.
   assert.equal(wide.moreRuns, 2);

@@ -42,10 +42,11 @@ test('trace summary --json', async () => {
 test('trace diff: text, markdown and json agree on rs_code_matrix', async () => {
   const text = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt');
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +-40\.0% +stark_prove_excluding_trace > .* > rs_code_matrix/);
-  assert.match(text.out, /1 faster, 0 slower, 4 moved with a descendant, 21 within noise/);
+  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +−40\.0 % \[no interval: 1 run\] +- +1\/1 +stark_prove_excluding_trace > .* > rs_code_matrix/);
+  assert.match(text.out, /1 faster, 0 slower, 4 moved with a descendant, 0 unchanged, 21 inconclusive/);
+  assert.match(text.out, /One run on a side: .* only changes beyond ±25 % are called/);
   const md = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--markdown');
-  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| -40\.0% \| faster \|$/m);
+  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| −40\.0 % \[no interval: 1 run\] \| - \| 1\/1 \| faster \|$/m);
   assert.match(md.out, /\| follows `rs_code_matrix` \|/);
   const json = JSON.parse((await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--json')).out);
   assert.equal(json.summary.faster, 1);
