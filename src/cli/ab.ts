@@ -10,6 +10,10 @@ import { myMilestoneInProgress } from '../core/cargo/target';
 import { formatDuration } from '../core/trace/index';
 import { AB_DEFAULTS, abTargetFor, formatChange, halfWidth, runAbSession, type AbResult } from '../core/measure/ab';
 import { BASE_TARGET_DIR, BASE_WORKTREE, baseWorktreeInfo, removeBaseWorktree } from '../core/measure/baseWorktree';
+import { diffSessionRuns } from '../core/measure/spans';
+import { diffJson, diffView } from '../core/trace/render';
+import type { TraceDiff } from '../core/trace/diff';
+import { renderTable } from './table';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
@@ -178,8 +182,20 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
     if (result.files.base.length || result.files.after.length) {
       summary.push(`traces: ${result.files.base.length} baseline and ${result.files.after.length} after runs in .milestone-scope/traces/${result.milestone}/ (index.json, session ${result.session})`);
     }
+    // Span by span over the counted runs: interval, p, q and a verdict per span path.
+    let spans: TraceDiff | undefined;
+    if (result.files.base.length > 0 && result.files.after.length > 0) {
+      spans = await diffSessionRuns(ws.root, result.files, { seed: result.seed });
+      if (!values.json) {
+        const v = diffView(spans);
+        const out = [...v.header, ''];
+        if (v.table.rows.length > 0) out.push(renderTable(v.table.headers, v.table.rows, io.columns));
+        out.push(...v.notes, '');
+        io.stdout(out.join('\n'));
+      }
+    }
     for (const s of summary) say(s);
-    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'ab', ...resultJson(result) });
+    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'ab', ...resultJson(result), spans: spans ? diffJson(spans) : null });
     return result.outcome === 'cancelled' ? EXIT_INTERRUPTED : result.outcome === 'failed' ? EXIT_FAILED : EXIT.ok;
   } finally {
     process.removeListener('SIGINT', interrupt);

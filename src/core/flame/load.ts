@@ -10,6 +10,7 @@ import { parseTraceStream } from '../trace/parse';
 import { buildCompareDocument } from './compare';
 import type { FlameDocument } from './data';
 import { buildFlameDocument } from './flatten';
+import { diffRunSets, type TraceDiff } from '../trace/diff';
 
 /** One trace to read: a local file, or bytes already read (a file of a remote file system). */
 export interface TraceInput {
@@ -46,6 +47,11 @@ export interface TraceNotes {
 export interface FlameLoadResult {
   doc: FlameDocument;
   notes: TraceNotes[];
+  /**
+   * For several runs per side: the multi-trace diff of the runs (interval, p, q and a verdict per
+   * span path), for the Compare view's colours and tooltips.
+   */
+  runDiff?: TraceDiff;
 }
 
 export interface FlameLoadOptions {
@@ -112,14 +118,17 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
   if (signal?.aborted) throw new TraceCancelledError(signal.reason);
   onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
   let doc: FlameDocument;
+  let runDiff: TraceDiff | undefined;
   if (job.kind === 'trace') doc = buildFlameDocument(traces[0]!, job.trace.title);
   else if (job.kind === 'compare') doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
   else {
     const nb = job.baseline.length;
     const title = (side: string, list: TraceInput[]) => (list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`);
+    // The diff first: joinRuns re-numbers the spans' roots in place.
+    runDiff = diffRunSets(traces.slice(0, nb), traces.slice(nb));
     doc = buildCompareDocument(joinRuns(traces.slice(0, nb)), joinRuns(traces.slice(nb)), { baseline: title('baseline', job.baseline), after: title('after', job.after) });
   }
-  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)) };
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), ...(runDiff ? { runDiff } : {}) };
 }
 
 /**
