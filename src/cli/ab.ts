@@ -126,6 +126,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     let result: AbResult;
+    let building = false;
     try {
       result = await runAbSession(target, {
         runs,
@@ -140,9 +141,11 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
             case 'note':
               return say(`note: ${e.text}`);
             case 'build':
+              building = e.phase === 'start';
               return say(e.phase === 'start' ? `$ ${e.command}   (${e.side === 'baseline' ? 'A: base commit' : 'B: working tree'})` : `build ${e.side}: ${e.outcome}`);
             case 'line':
-              // cargo's output while building; each run's output is in its capture.
+              // cargo's output while building (to stderr); each run's output is in its capture.
+              if (building) io.stderr(e.line + '\n');
               return;
             case 'run': {
               const r = e.run;
