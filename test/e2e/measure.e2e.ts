@@ -21,6 +21,8 @@ test('Measure Before/After: progress with the interval, then the Compare view of
     const file = join(wb.workspaceDir, STACKED);
     writeFileSync(file, readFileSync(file, 'utf8').replace(/(pub const RS_CODE_MATRIX_WORK_US: u64 = )([\d_]+);/, (_m, p: string, v: string) => `${p}${Number(v.replace(/_/g, '')) / 2};`));
     const git = (...args: string[]) => execFileSync('git', args, { cwd: wb.workspaceDir, encoding: 'utf8' });
+    // Start saves STATUS.md through the editor: the snapshot is taken once it is on disk.
+    await waitFor(() => / M docs\/metal-backend-optimization-tracking\/STATUS\.md/.test(git('status', '--porcelain')), 90_000, 'STATUS.md to be saved');
     const before = [git('status', '--porcelain'), git('stash', 'list'), git('diff', '--cached')];
 
     await wb.runCommand('Milestone Scope: Measure Before/After');
