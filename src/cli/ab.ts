@@ -10,6 +10,10 @@ import { myMilestoneInProgress } from '../core/cargo/target';
 import { formatDuration } from '../core/trace/index';
 import { AB_DEFAULTS, abTargetFor, formatChange, halfWidth, runAbSession, type AbResult } from '../core/measure/ab';
 import { BASE_TARGET_DIR, BASE_WORKTREE, baseWorktreeInfo, removeBaseWorktree } from '../core/measure/baseWorktree';
+import { diffSessionRuns } from '../core/measure/spans';
+import { diffJson, diffView } from '../core/trace/render';
+import type { TraceDiff } from '../core/trace/diff';
+import { renderTable } from './table';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
@@ -122,6 +126,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     let result: AbResult;
+    let building = false;
     try {
       result = await runAbSession(target, {
         runs,
@@ -136,9 +141,11 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
             case 'note':
               return say(`note: ${e.text}`);
             case 'build':
+              building = e.phase === 'start';
               return say(e.phase === 'start' ? `$ ${e.command}   (${e.side === 'baseline' ? 'A: base commit' : 'B: working tree'})` : `build ${e.side}: ${e.outcome}`);
             case 'line':
-              // cargo's output while building; each run's output is in its capture.
+              // cargo's output while building (to stderr); each run's output is in its capture.
+              if (building) io.stderr(e.line + '\n');
               return;
             case 'run': {
               const r = e.run;
@@ -178,8 +185,20 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
     if (result.files.base.length || result.files.after.length) {
       summary.push(`traces: ${result.files.base.length} baseline and ${result.files.after.length} after runs in .milestone-scope/traces/${result.milestone}/ (index.json, session ${result.session})`);
     }
+    // Span by span over the counted runs: interval, p, q and a verdict per span path.
+    let spans: TraceDiff | undefined;
+    if (result.files.base.length > 0 && result.files.after.length > 0) {
+      spans = await diffSessionRuns(ws.root, result.files, { seed: result.seed });
+      if (!values.json) {
+        const v = diffView(spans);
+        const out = [...v.header, ''];
+        if (v.table.rows.length > 0) out.push(renderTable(v.table.headers, v.table.rows, io.columns));
+        out.push(...v.notes, '');
+        io.stdout(out.join('\n'));
+      }
+    }
     for (const s of summary) say(s);
-    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'ab', ...resultJson(result) });
+    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'ab', ...resultJson(result), spans: spans ? diffJson(spans) : null });
     return result.outcome === 'cancelled' ? EXIT_INTERRUPTED : result.outcome === 'failed' ? EXIT_FAILED : EXIT.ok;
   } finally {
     process.removeListener('SIGINT', interrupt);

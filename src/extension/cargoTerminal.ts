@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RefusedCommand } from '../core/cargo/invocation';
 import { CargoMetadataError } from '../core/cargo/metadata';
+import { InputError } from '../core/problems';
 import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
 import { executePlan, overallOutcome, type Plan, type ValidationRunResult, type ValidationTarget } from '../core/cargo/validation';
 import type { CargoDiagnostics } from './cargoDiagnostics';
@@ -18,6 +19,8 @@ export interface TerminalRun {
   /** Builds the plan (may throw RefusedCommand / CargoMetadataError, shown in the terminal). */
   plan(signal: AbortSignal): Promise<{ plan: Plan; target: ValidationTarget; notRecorded?: string }>;
   baseline?: boolean;
+  /** Where an explicit baseline is built and run (setting `milestoneScope.baseline.tree`). */
+  baselineTree?: 'base-worktree' | 'current-tree';
   title: string;
   onFinished?(results: ValidationRunResult[]): void;
 }
@@ -86,36 +89,47 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
     for (const note of plan.notes) this.line(`${DIM}${note}${RESET}`);
     if (notRecorded) this.line(`${DIM}Note: ${notRecorded}${RESET}`);
     if (plan.runs.some((r) => r.invocation.json)) this.diagnostics.startRun();
-    const results = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: this.run.title, cancellable: false },
-      (progress) =>
-        executePlan(plan, target, {
-          signal: this.abort.signal,
-          colour: true,
-          onSpawn: (pid) => {
-            if (this.live) this.live.pid = pid;
-          },
-          baseline: this.run.baseline,
-          onRunStart: (run, i, total) => {
-            this.line(`${CYAN}${BOLD}> ${run.invocation.display}${RESET}${total > 1 ? ` ${DIM}(${i + 1}/${total})${RESET}` : ''}`);
-            if (run.note) this.line(`${DIM}${run.note}${RESET}`);
-            progress.report({ message: run.invocation.display });
-          },
-          onLine: (line) => {
-            this.line(line);
-            const status = /^\s*(Compiling|Checking|Running|Finished|Doc-tests)\s+(.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
-            if (status) progress.report({ message: `${status[1]} ${status[2]}` });
-          },
-          onDiagnostic: (d) => {
-            try {
-              this.diagnostics.add(d);
-            } catch {
-              // the collection is disposed: the extension host is shutting down
-            }
-          },
-          onMalformed: (line, error) => this.note('warn', `unreadable cargo message (${error}): ${line.slice(0, 200)}`),
-        }),
-    );
+    let results: ValidationRunResult[];
+    try {
+      results = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: this.run.title, cancellable: false },
+        (progress) =>
+          executePlan(plan, target, {
+            signal: this.abort.signal,
+            colour: true,
+            onSpawn: (pid) => {
+              if (this.live) this.live.pid = pid;
+            },
+            baseline: this.run.baseline,
+            baselineTree: this.run.baselineTree,
+            onNote: (text) => this.line(`${DIM}${text}${RESET}`),
+            onRunStart: (run, i, total) => {
+              this.line(`${CYAN}${BOLD}> ${run.invocation.display}${RESET}${total > 1 ? ` ${DIM}(${i + 1}/${total})${RESET}` : ''}`);
+              if (run.note) this.line(`${DIM}${run.note}${RESET}`);
+              progress.report({ message: run.invocation.display });
+            },
+            onLine: (line) => {
+              this.line(line);
+              const status = /^\s*(Compiling|Checking|Running|Finished|Doc-tests)\s+(.*)$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+              if (status) progress.report({ message: `${status[1]} ${status[2]}` });
+            },
+            onDiagnostic: (d) => {
+              try {
+                this.diagnostics.add(d);
+              } catch {
+                // the collection is disposed: the extension host is shutting down
+              }
+            },
+            onMalformed: (line, error) => this.note('warn', `unreadable cargo message (${error}): ${line.slice(0, 200)}`),
+          }),
+      );
+    } catch (err) {
+      // E.g. a baseline at the base commit without a recorded base commit, or a worktree git refused.
+      if (!(err instanceof InputError)) throw err;
+      this.line(`${RED}${BOLD}${err.message}${RESET}`);
+      this.closeEmitter.fire(2);
+      return;
+    }
     for (const r of results) {
       const colour = r.outcome === 'passed' ? GREEN : r.outcome === 'cancelled' ? YELLOW : RED;
       const where = r.record?.recorded ? ` · recorded in ${r.record.file}` : r.record ? ` · not recorded: ${r.record.reason}` : '';

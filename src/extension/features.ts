@@ -15,6 +15,7 @@ import { activateFlamePanel } from './flamePanel';
 import { activateSpanTimings } from './spanTimings';
 import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
+import { activateMeasure } from './measure';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
 import { activateCompleteMilestone } from './completeMilestone';
 import { endLiveRuns } from './liveRuns';
@@ -33,6 +34,7 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateSpanTimings,
   activateLanguageClient,
   activateTasks,
+  activateMeasure,
   activateScopeDiagnostics,
   activateCompleteMilestone,
 ];

@@ -117,8 +117,12 @@ class FlamePanel implements vscode.Disposable {
     const out = this.manager.ctx.output;
     switch (outcome.status) {
       case 'loaded': {
-        const { doc, notes } = load.result!;
+        const { doc, notes, runDiff } = load.result!;
         for (const n of notes) this.report(n);
+        if (runDiff) {
+          const called = runDiff.rows.filter((r) => r.verdict === 'faster' || r.verdict === 'slower');
+          out.info(`Flame chart: ${title}: ${called.length} span path(s) faster or slower over ${runDiff.base.sources.length} + ${runDiff.after.sources.length} runs${called.length ? `: ${called.map((r) => `${r.name} ${r.verdict}`).join(', ')}` : ''}.`);
+        }
         this.doc = doc;
         this.error = undefined;
         if (load.result!.timings) spanTimingsStore.set(sourceKey(this.source), load.result!.timings);

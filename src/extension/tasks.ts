@@ -219,6 +219,7 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     const run: TerminalRun = {
       title: `Milestone Scope: ${label ?? taskName(def, getWorkspaceModel(this.ctx).current)}`,
       baseline: def.baseline === true,
+      baselineTree: vscode.workspace.getConfiguration('milestoneScope').get<string>('baseline.tree') === 'currentTree' ? 'current-tree' : 'base-worktree',
       plan: (signal) => this.plan(def, milestoneId, signal),
       onFinished: (results) => this.afterRun(results),
     };

@@ -11,6 +11,7 @@ import { buildCompareDocument } from './compare';
 import type { FlameDocument } from './data';
 import { buildFlameDocument } from './flatten';
 import { spanTimingsOfDiff, spanTimingsOfTrace, type SpanTimings } from './spanTimings';
+import { diffRunSets, type TraceDiff } from '../trace/diff';
 
 /** One trace to read: a local file, or bytes already read (a file of a remote file system). */
 export interface TraceInput {
@@ -49,6 +50,11 @@ export interface FlameLoadResult {
   notes: TraceNotes[];
   /** Per span path figures for the editor's span timings (src/core/flame/spanTimings.ts). */
   timings?: SpanTimings;
+  /**
+   * For several runs per side: the multi-trace diff of the runs (interval, p, q and a verdict per
+   * span path), for the Compare view's colours and tooltips.
+   */
+  runDiff?: TraceDiff;
 }
 
 export interface FlameLoadOptions {
@@ -115,7 +121,8 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
   if (signal?.aborted) throw new TraceCancelledError(signal.reason);
   onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
   let doc: FlameDocument;
-  let timings: ReturnType<typeof spanTimingsOfTrace>;
+  let timings: SpanTimings;
+  let runDiff: TraceDiff | undefined;
   if (job.kind === 'trace') {
     doc = buildFlameDocument(traces[0]!, job.trace.title);
     timings = spanTimingsOfTrace(traces[0]!, job.trace.title);
@@ -126,12 +133,14 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
     const nb = job.baseline.length;
     const title = (side: string, list: TraceInput[]) => (list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`);
     const titles = { baseline: title('baseline', job.baseline), after: title('after', job.after) };
+    // The diff first: joinRuns re-numbers the spans' roots in place.
+    runDiff = diffRunSets(traces.slice(0, nb), traces.slice(nb));
     const base = joinRuns(traces.slice(0, nb));
     const after = joinRuns(traces.slice(nb));
     doc = buildCompareDocument(base, after, titles);
     timings = spanTimingsOfDiff(base, after, `${titles.baseline} ↔ ${titles.after}`);
   }
-  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings };
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings, ...(runDiff ? { runDiff } : {}) };
 }
 
 /**

@@ -82,6 +82,8 @@ async function loadTrace(root: string, abs: string, source: 'recorded' | 'option
   problems.push(...traceProblems(trace, file));
   const info: LoadedTrace['info'] = { file, source };
   if (run) info.time = run.time;
+  if (run?.source) info.tree = run.source;
+  if (run?.commit) info.commit = run.commit;
   return { trace, info };
 }
 

@@ -98,6 +98,10 @@ export interface TraceInfo {
   source: 'recorded' | 'option';
   /** ISO time of the recorded run. */
   time?: string;
+  /** Where the recorded run was built and run (base worktree or current tree), when the index says. */
+  tree?: 'base-worktree' | 'current-tree';
+  /** The commit checked out there. */
+  commit?: string;
   format: TraceFormat;
   durationKind: DurationKind;
   /** Instances of the compared root (proofs). */

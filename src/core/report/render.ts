@@ -132,8 +132,9 @@ export function renderValidation(r: MilestoneReport): string[] {
   return out;
 }
 
-function traceText(t: TraceInfo): string {
-  const origin = t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}` : 'given';
+function traceText(t: TraceInfo, side: 'baseline' | 'after' = 'after'): string {
+  const tree = t.tree === 'base-worktree' ? `, built at the base commit${t.commit ? ` ${code(t.commit.slice(0, 12))}` : ''}` : t.tree === 'current-tree' && side === 'baseline' ? ', built from the current working tree, not the base commit' : '';
+  const origin = t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}${tree}` : 'given';
   return `${code(t.file)} (${origin}; ${plural(t.runs, 'proof')})`;
 }
 
@@ -161,7 +162,7 @@ export function renderTiming(r: MilestoneReport): string[] {
   const multi = t.baseline.runs > 1 || t.after.runs > 1;
   const root = t.root;
   const out: string[] = [
-    `Baseline: ${traceText(t.baseline)}. After: ${traceText(t.after)}.`,
+    `Baseline: ${traceText(t.baseline, 'baseline')}. After: ${traceText(t.after)}.`,
     `Times are per proof (per run of ${code(root.path)})${t.baseline.durationKind === 'busy' ? ', busy time as tracing reports it' : ''}.`,
     '',
   ];
