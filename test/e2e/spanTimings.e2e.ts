@@ -150,7 +150,7 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8') || '{}') as Record<string, unknown>;
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'milestoneScope.spanTimings.enabled': false }, null, 2));
     await wb.openFile(PCS, rsSite);
-    await waitFor(async () => !(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 20_000, 'the lenses to go with the setting off');
+    await waitFor(async () => !(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 60_000, 'the lenses to go with the setting off');
   } finally {
     await wb.close();
   }
