@@ -11,7 +11,9 @@
  *
  * The trace: the sample tracing-chrome output scaled to ~336,000 spans. Targets: first paint under
  * 200 ms, per-frame p95 under 8 ms, search under 100 ms. `FLAME_BENCH_SPANS` changes the size;
- * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart; `FLAME_BENCH_SHOTS=<dir>` saves screenshots.
+ * `FLAME_BENCH_SKIP_SPEEDSCOPE=1` runs only our chart; `FLAME_BENCH_SHOTS=<dir>` saves screenshots;
+ * `FLAME_BENCH_SEQUENCE_RUNS` / `FLAME_BENCH_VIEW_RUNS` set how often the timeline and the view
+ * sequences run (3 and 1).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -32,7 +34,7 @@ const PAN_STEPS = 30;
 const SEARCHES = ['rs_code_matrix', 'merkle', 'sumcheck_polys'];
 const FIRST_PAINT_RUNS = 3;
 /** The zoom-and-pan sequence runs this many times per app; frames are pooled. */
-const SEQUENCE_RUNS = 3;
+const SEQUENCE_RUNS = Number(process.env.FLAME_BENCH_SEQUENCE_RUNS ?? 3);
 /** The Left heavy and Sandwich sequences run this many times per app (speedscope's import is the slow part of a run). */
 const VIEW_SEQUENCE_RUNS = Number(process.env.FLAME_BENCH_VIEW_RUNS ?? 1);
 

@@ -27,6 +27,7 @@ import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSou
 import { displayPath, showTooLarge, TraceLoad, type TraceLoadOutcome } from './traceLoad';
 import { getWorkspaceModel } from './workspaceModel';
 import { spanTimingsStore } from './spanTimings';
+import type { SpanTimings } from '../core/flame/spanTimings';
 
 const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
 /** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */
@@ -53,6 +54,8 @@ function panelTitle(source: PanelSource): string {
 class FlamePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private doc: FlameDocument | undefined;
+  /** Per path figures of the trace(s); for a pair, the statistics of each path's change. */
+  private timings: SpanTimings | undefined;
   private error: { title: string; message: string } | undefined;
   private generation = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -125,7 +128,8 @@ class FlamePanel implements vscode.Disposable {
         }
         this.doc = doc;
         this.error = undefined;
-        if (load.result!.timings) spanTimingsStore.set(sourceKey(this.source), load.result!.timings);
+        this.timings = load.result!.timings;
+        if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
         await this.sendDocument();
         out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms.`);
@@ -167,7 +171,7 @@ class FlamePanel implements vscode.Disposable {
     const id = ++this.sendId;
     this.endFileWait(false);
     let sent = Promise.resolve();
-    if (this.doc) sent = this.postDocument(this.doc, id);
+    if (this.doc) sent = this.postDocument(this.doc, id).then(() => this.sendStats(id));
     else if (this.error) this.post({ type: 'error', ...this.error });
     this.sendHighlight();
     return sent;
@@ -242,6 +246,14 @@ class FlamePanel implements vscode.Disposable {
     this.fileWait = undefined;
     void rm(w.file, { force: true });
     w.done(ok);
+  }
+
+  /** A compare chart's per-path verdicts, intervals and p values (after the document). */
+  private sendStats(id: number): void {
+    const t = this.timings;
+    if (!t || t.kind !== 'compare' || this.sendId !== id) return;
+    const rows = t.spans.flatMap((s) => (s.change ? [{ path: s.path, verdict: s.change.verdict, ...(s.change.ci95 ? { lo: s.change.ci95.lo, hi: s.change.ci95.hi } : {}), ...(s.change.p !== undefined ? { p: s.change.p } : {}) }] : []));
+    this.post({ type: 'spanStats', rows });
   }
 
   sendHighlight(): void {

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
+import { repoRoot, retryPopup, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
 const TRACES = join(repoRoot, 'test', 'fixtures', 'traces');
 const PCS = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -80,8 +80,8 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
     copyFileSync(join(TRACES, 'forest_baseline.txt'), join(recorded, 'forest_baseline.txt'));
     copyFileSync(join(TRACES, 'forest_after.txt'), join(recorded, 'forest_after.txt'));
 
-    // No trace loaded: no span lens.
-    await wb.openFile(PCS, rsSite);
+    // No trace loaded: no span lens. (Quick Open can miss a file while the workspace is still indexed.)
+    await retryPopup(wb, 'Quick Open to find stacked_pcs.rs', () => wb.openFile(PCS, rsSite), 90_000);
     await wb.page.waitForTimeout(1500);
     assert.ok(!(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 'no timings without a trace');
 
@@ -109,14 +109,16 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
 
     // Milestone 2 (about rs_code_matrix): heat marks on its hotspot lines; Ctrl+F8 steps through them.
     await startFromPalette(wb, '2');
-    await wb.openFile(PCS, 100);
+    // rs_code_matrix takes 37 % of the root: the hottest level, on each hotspot line in view.
+    await wb.openFile(PCS, 110);
     const heat = await waitFor(async () => {
       const h = await heatIcons(wb.page);
-      return h.length === 3 ? h : undefined;
-    }, 30_000, 'three heat marks on the hotspot lines');
-    // rs_code_matrix takes 37 % of the root: the hottest level.
-    assert.deepEqual(heat, ['3', '3', '3']);
+      return h.length >= 1 ? h : undefined;
+    }, 30_000, 'a heat mark on hotspot 1 (line 110)');
+    assert.ok(heat.every((x) => x === '3'), heat.join(','));
     await wb.screenshot('heat-marks');
+    await wb.openFile(PCS, 146);
+    await waitFor(async () => (await heatIcons(wb.page)).length >= 1, 30_000, 'a heat mark on hotspot 3 (line 146)');
     await wb.openFile(PCS, 1);
     await wb.page.keyboard.press('Control+F8');
     await waitFor(async () => (await cursorLine(wb)) === 110, 10_000, 'Ctrl+F8 to go to hotspot 1 (line 110)');
@@ -148,7 +150,7 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8') || '{}') as Record<string, unknown>;
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'milestoneScope.spanTimings.enabled': false }, null, 2));
     await wb.openFile(PCS, rsSite);
-    await waitFor(async () => !(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 20_000, 'the lenses to go with the setting off');
+    await waitFor(async () => !(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 60_000, 'the lenses to go with the setting off');
   } finally {
     await wb.close();
   }

@@ -65,14 +65,15 @@ export function spanTimingsOfTrace(trace: Trace, title: string): SpanTimings {
 }
 
 function changeOf(r: DiffRow): SpanChange {
-  const extra = r as DiffRow & { ci95?: { lo: number; hi: number }; p?: number };
+  // The interval is unbounded with one run on a side: then there is none to show.
+  const ci = r.ci95;
   return {
     basePerRunNs: r.base?.perRunNs ?? 0,
     deltaNs: r.deltaNs,
     relative: r.relative,
     verdict: r.verdict,
-    ...(extra.ci95 ? { ci95: { lo: extra.ci95.lo, hi: extra.ci95.hi } } : {}),
-    ...(typeof extra.p === 'number' ? { p: extra.p } : {}),
+    ...(ci && Number.isFinite(ci.lo) && Number.isFinite(ci.hi) ? { ci95: { lo: ci.lo, hi: ci.hi } } : {}),
+    ...(typeof r.p === 'number' && ci && Number.isFinite(ci.lo) ? { p: r.p } : {}),
   };
 }
 

@@ -276,6 +276,12 @@ export class FlameChart {
     else this.overlay = undefined;
   }
 
+  /** Recomputes the colours (the model's significance changed). */
+  recolour(): void {
+    this.computeSlots();
+    this.invalidate();
+  }
+
   /** Colour slot of each node (see computeSlots), for the minimap. */
   get slots(): Uint16Array {
     return this.nodeSlot;

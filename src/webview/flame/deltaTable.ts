@@ -3,6 +3,7 @@ import type { FlameDocument, FlameView } from '../../core/flame/data';
 import { formatChange, formatDelta, formatDuration } from '../../core/flame/format';
 import { deltaRows, sortDeltaRows, type DeltaColumn, type DeltaRow } from './describe';
 import { clear, h } from './dom';
+import type { SpanStat } from './protocol';
 
 /** Rows rendered at once; the rest are a sort or a search away. */
 const MAX_ROWS = 400;
@@ -18,6 +19,9 @@ const COLUMNS: Array<{ key: DeltaColumn; label: string; numeric: boolean; title:
 export class DeltaTable {
   private rows: DeltaRow[] = [];
   private filter = '';
+  /** Per-path statistics; with intervals, only significant changes are coloured. */
+  private stats: ReadonlyMap<string, SpanStat> = new Map();
+  private intervals = false;
   sort: { column: DeltaColumn; descending: boolean } = { column: 'delta', descending: false };
   private readonly table = h('table', { className: 'deltas' });
   private readonly head = h('thead');
@@ -40,6 +44,12 @@ export class DeltaTable {
     this.render();
   }
 
+  setStats(stats: ReadonlyMap<string, SpanStat>, intervals: boolean): void {
+    this.stats = stats;
+    this.intervals = intervals;
+    this.render();
+  }
+
   setFilter(query: string): void {
     const q = query.trim().toLowerCase();
     if (q === this.filter) return;
@@ -50,7 +60,13 @@ export class DeltaTable {
   private render(): void {
     clear(this.head);
     const tr = h('tr');
-    for (const c of COLUMNS) {
+    const columns = this.stats.size > 0 ? [...COLUMNS, ...STAT_COLUMNS] : COLUMNS;
+    this.table.classList.toggle('with-stats', this.stats.size > 0);
+    for (const c of columns) {
+      if (STAT_COLUMNS.includes(c)) {
+        tr.appendChild(h('th', { className: 'num stat', title: c.title, attrs: { scope: 'col' } }, c.label));
+        continue;
+      }
       const active = this.sort.column === c.key;
       const th = h('th', {
         className: c.numeric ? 'num' : '',
@@ -71,7 +87,9 @@ export class DeltaTable {
     const visible = this.filter === '' ? this.rows : this.rows.filter((r) => r.name.toLowerCase().includes(this.filter));
     const sorted = sortDeltaRows(visible, this.sort.column, this.sort.descending);
     for (const r of sorted.slice(0, MAX_ROWS)) {
-      const cls = r.delta < 0 ? 'faster' : r.delta > 0 ? 'slower' : '';
+      const st = this.stats.get(r.path);
+      const significant = !this.intervals || st?.verdict === 'faster' || st?.verdict === 'slower';
+      const cls = !significant ? 'not-significant' : r.delta < 0 ? 'faster' : r.delta > 0 ? 'slower' : '';
       const row = h(
         'tr',
         { className: cls, attrs: { tabindex: '0', 'data-node': String(r.node) } },
@@ -81,6 +99,13 @@ export class DeltaTable {
         h('td', { className: 'num delta' }, formatDelta(r.delta)),
         h('td', { className: 'num delta' }, formatChange(r.baseline, r.after)),
       );
+      if (this.stats.size > 0) {
+        const ci = st && st.lo !== undefined && st.hi !== undefined ? `${pct(st.lo)}…${pct(st.hi)}` : '–';
+        row.append(
+          h('td', { className: 'num', title: st ? `${st.verdict}${st.lo !== undefined ? `; 95% interval of the change ${ci}` : ''}` : '' }, ci),
+          h('td', { className: 'num' }, st?.p === undefined ? '–' : st.p < 0.001 ? '<0.001' : st.p.toFixed(3)),
+        );
+      }
       const pick = () => this.onPick(r.node);
       row.addEventListener('click', pick);
       row.addEventListener('keydown', (e) => {
@@ -91,6 +116,15 @@ export class DeltaTable {
     this.footer.textContent =
       sorted.length > MAX_ROWS ? `Showing ${MAX_ROWS} of ${sorted.length} span paths; sort or search to see others.` : `${sorted.length} span paths`;
   }
+}
+
+const STAT_COLUMNS: Array<{ key: DeltaColumn; label: string; numeric: boolean; title: string }> = [
+  { key: 'change', label: '95% CI', numeric: true, title: 'Bootstrap 95% interval of the relative change (several runs per side)' },
+  { key: 'change', label: 'p', numeric: true, title: 'Permutation-test p value of the change' },
+];
+
+function pct(x: number): string {
+  return `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
 
 /** The path above the span, shown dimmed after its name. */

@@ -18,6 +18,7 @@ import {
   parseWebviewState,
   type ChartMode,
   type FromWebview,
+  type SpanStat,
   type PanelSource,
   type ToWebview,
   type WebviewState,
@@ -75,6 +76,10 @@ class App {
   private proofs = 1;
   private highlight: { names: Set<string>; milestone?: string } = { names: new Set() };
   private lowerStrings: string[] = [];
+  /** Compare: per span path, its verdict, interval and p (when the host has computed them). */
+  private stats = new Map<string, SpanStat>();
+  /** Whether the statistics carry intervals (several runs per side): then only significant changes are coloured. */
+  private statsHaveIntervals = false;
   private awaitingFirstPaint = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -235,6 +240,9 @@ class App {
         this.highlight = { names: new Set(msg.names), milestone: msg.milestone };
         this.applyHighlight();
         return;
+      case 'spanStats':
+        this.applyStats(msg.rows);
+        return;
       case 'error':
         this.placeholder.hidden = false;
         this.placeholder.textContent = '';
@@ -365,6 +373,36 @@ class App {
     if (doc.compare) this.table.setData(doc, doc.views.compare!, this.state.sort);
   }
 
+  /**
+   * Per-path statistics of a compare chart: with intervals, only changes whose verdict is faster
+   * or slower keep their colour (in the chart, the minimap and the table).
+   */
+  private applyStats(rows: readonly SpanStat[]): void {
+    this.stats = new Map(rows.map((r) => [r.path, r]));
+    this.statsHaveIntervals = rows.some((r) => r.lo !== undefined && r.hi !== undefined);
+    for (const m of this.models.values()) this.markSignificant(m);
+    const current = this.models.get(this.kind);
+    if (current?.significant) {
+      this.chart.recolour();
+      this.minimap.recolour();
+    }
+    const doc = this.doc;
+    if (doc?.views.compare) this.table.setStats(this.stats, this.statsHaveIntervals);
+  }
+
+  private markSignificant(m: ModeModel): void {
+    const doc = this.doc;
+    const compare = doc?.views.compare;
+    if (!doc || !compare || m.sourceKind !== 'compare' || !this.statsHaveIntervals) return;
+    const paths = comparePaths(doc, compare);
+    const sig = new Uint8Array(m.view.count);
+    for (let i = 0; i < m.view.count; i++) {
+      const v = this.stats.get(paths[m.origin ? m.origin[i] : i])?.verdict;
+      sig[i] = v === 'faster' || v === 'slower' ? 1 : 0;
+    }
+    m.significant = sig;
+  }
+
   /** The views this document offers as tabs. */
   private modes(): ChartMode[] {
     const doc = this.doc;
@@ -396,7 +434,10 @@ class App {
       const layout: FlameLayout = view.layout ?? layoutFlame(view, { lanes: kind === 'timeline' });
       m = { doc, view, layout, sourceKind: kind };
     }
-    if (m) this.models.set(kind, m);
+    if (m) {
+      this.markSignificant(m);
+      this.models.set(kind, m);
+    }
     return m;
   }
 
@@ -606,6 +647,14 @@ class App {
     const at = mm.origin ? mm.origin[node] : node;
     const d = describeNode(m.doc, view, at);
     this.addPerProof(d, view, view.total[at]);
+    if (view.kind === 'compare' && this.stats.size > 0) {
+      const st = this.stats.get(spanPath(m.doc, view, at));
+      if (st) {
+        d.rows.splice(3, 0, ['Verdict', st.verdict]);
+        if (st.lo !== undefined && st.hi !== undefined) d.rows.splice(4, 0, ['95% interval of the change', `${formatSignedPercent(st.lo)} … ${formatSignedPercent(st.hi)}`]);
+        if (st.p !== undefined) d.rows.splice(5, 0, ['p', st.p < 0.001 ? '< 0.001' : st.p.toFixed(3)]);
+      }
+    }
     return d;
   }
 
@@ -690,6 +739,20 @@ class App {
       this.vscode.setState(this.state);
     }, 200);
   }
+}
+
+/** Span path of every node of the compare view (parents come first in pre-order). */
+function comparePaths(doc: FlameDocument, view: FlameView): string[] {
+  const out = new Array<string>(view.count);
+  for (let i = 0; i < view.count; i++) {
+    const p = view.parent[i];
+    out[i] = p < 0 ? doc.strings[view.name[i]] : `${out[p]} > ${doc.strings[view.name[i]]}`;
+  }
+  return out;
+}
+
+function formatSignedPercent(x: number): string {
+  return `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
 
 new App();

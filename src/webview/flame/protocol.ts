@@ -30,8 +30,20 @@ export type ToWebview =
    */
   | { type: 'documentFile'; id: number; source: PanelSource; skeleton: FlameDocument; parts: PartInfo[]; url: string }
   | { type: 'highlight'; names: string[]; milestone?: string }
+  /** Compare charts: each span path's verdict, 95 % interval of the relative change and p value. */
+  | { type: 'spanStats'; rows: SpanStat[] }
   | { type: 'error'; title: string; message: string }
   | { type: 'sourceResult'; ok: boolean; message: string };
+
+export interface SpanStat {
+  /** `root > child > span` */
+  path: string;
+  /** faster, slower, unchanged, inconclusive, inherited, only-base, only-after */
+  verdict: string;
+  lo?: number;
+  hi?: number;
+  p?: number;
+}
 
 export type FromWebview =
   | { type: 'ready' }

@@ -87,3 +87,26 @@ test('heat: the spans a work item names, by share of the root; slowest spans by 
   assert.equal(slow[0].name, 'rs_code_matrix');
   for (let i = 1; i < slow.length; i++) assert.ok(slow[i - 1].selfPerRunNs >= slow[i].selfPerRunNs);
 });
+
+test('with several runs per side, the timings carry each path\'s interval and p; only real changes are faster or slower', () => {
+  const base = loadTrace('forest_multi.txt');
+  const after = loadTrace('forest_multi.txt');
+  // rs_code_matrix 40 % faster in every proof of the after trace.
+  const stack = [...after.roots];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    if (s.name === 'rs_code_matrix') {
+      s.durationNs *= 0.6;
+      s.selfNs *= 0.6;
+    }
+    stack.push(...s.children);
+  }
+  const spans = spanTimingsOfDiff(base, after, 'b ↔ a').spans;
+  const rs = spans.find((s) => s.name === 'rs_code_matrix')!;
+  assert.equal(rs.change?.verdict, 'faster');
+  assert.ok(rs.change?.ci95 && rs.change.ci95.hi < 0 && rs.change.ci95.lo > -0.5, JSON.stringify(rs.change));
+  assert.equal(typeof rs.change?.p, 'number');
+  const merkle = spans.find((s) => s.name === 'merkle_tree')!;
+  assert.ok(merkle.change?.verdict !== 'faster' && merkle.change?.verdict !== 'slower', merkle.change?.verdict);
+  assert.match(lensTitle([rs]), /vs baseline \(faster, 95% CI -\d+\.\d%…-\d+\.\d%, p=/);
+});
