@@ -133,14 +133,21 @@ export const TOOLS: ToolDefinition[] = [
   define({
     name: 'trace_diff',
     title: 'Diff two traces',
-    description: 'Baseline vs after, span path by span path, with timing deltas and a noise judgement.',
+    description:
+      'Baseline vs after, span path by span path: the change per run with its 95% interval, p and q, and a verdict (faster, slower, unchanged, inconclusive). Several traces (or folders of traces) per side pool their runs.',
     input: {
-      baseline: z.string().min(1).describe('Baseline trace file, relative to the repository root'),
-      after: z.string().min(1).describe('After trace file, relative to the repository root'),
-      threshold: z.number().positive().optional().describe('Relative change in percent below which a single-run change is noise (default 5)'),
+      baseline: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('Baseline trace file(s) or folder(s), relative to the repository root'),
+      after: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('After trace file(s) or folder(s), relative to the repository root'),
+      threshold: z.number().positive().optional().describe('Practical threshold in percent: smaller changes are not called faster or slower (default 1)'),
     },
     writes: false,
-    argv: (a) => ['trace', 'diff', a.baseline, a.after, ...opt('--threshold', a.threshold)],
+    argv: (a) => [
+      'trace',
+      'diff',
+      ...[a.baseline].flat().flatMap((f) => ['--base', f]),
+      ...[a.after].flat().flatMap((f) => ['--after', f]),
+      ...opt('--threshold', a.threshold),
+    ],
   }),
   define({
     name: 'report',

@@ -207,6 +207,32 @@ export function latestAfter(runs: readonly ProfileRun[]): ProfileRun | undefined
   return [...runs].reverse().find((r) => r.label === 'after' && r.outcome === 'passed' && (!base || r.time > base.time));
 }
 
+/** The A/B session a run belongs to, when the recorder gave it one (a string), else undefined. */
+function sessionOf(r: ProfileRun): string | undefined {
+  const s = (r as unknown as { session?: unknown }).session;
+  return typeof s === 'string' && s !== '' ? s : undefined;
+}
+
+/**
+ * Every run to compare, per side: when the newest passed run belongs to an A/B session, the passed
+ * runs of that session (baseline and after runs interleave there); otherwise every passed baseline
+ * run, and every passed `after` run newer than the latest baseline. Oldest first.
+ */
+export function comparedRuns(runs: readonly ProfileRun[]): { baseline: ProfileRun[]; after: ProfileRun[] } {
+  const passed = runs.filter((r) => r.outcome === 'passed');
+  const newest = passed[passed.length - 1];
+  const session = newest && sessionOf(newest);
+  if (session !== undefined) {
+    const mine = passed.filter((r) => sessionOf(r) === session);
+    return { baseline: mine.filter((r) => r.label === 'baseline'), after: mine.filter((r) => r.label === 'after') };
+  }
+  const base = latestBaseline(runs);
+  return {
+    baseline: passed.filter((r) => r.label === 'baseline'),
+    after: passed.filter((r) => r.label === 'after' && (!base || r.time > base.time)),
+  };
+}
+
 /**
  * `baseline` for an explicit capture, or when no successful baseline was recorded since the
  * milestone started (`started`: the tracking file's start date, `YYYY-MM-DD`); else `after`.

@@ -1,6 +1,7 @@
 /** The report's measured parts from whichever traces are available (pure). */
 import type { Catalog, Milestone } from '../catalog/model';
 import { aggregate } from '../trace/aggregate';
+import { mergeAggregates } from '../trace/runSet';
 import type { Trace } from '../trace/model';
 import type { MilestoneReport, ReportMilestone, ReportWorkItem, TraceInfo } from './model';
 import { computeTiming, largestRoot, residualBottlenecks, type TimingOptions } from './timing';
@@ -13,24 +14,38 @@ export interface LoadedTrace {
 
 export type MeasuredParts = Pick<MilestoneReport, 'timing' | 'timingUnavailable' | 'residual' | 'residualUnavailable'>;
 
+/** Several loaded traces of one side as one: the first's details, every file named. */
+function side(list: LoadedTrace | readonly LoadedTrace[] | undefined): { traces: Trace[]; info: LoadedTrace['info']; last: LoadedTrace } | undefined {
+  const all: readonly LoadedTrace[] = list === undefined ? [] : Array.isArray(list) ? list : [list as LoadedTrace];
+  if (all.length === 0) return undefined;
+  const last = all[all.length - 1]!;
+  if (all.length === 1) return { traces: [last.trace], info: last.info, last };
+  const files = all.map((t) => t.info.file);
+  const info: LoadedTrace['info'] = { ...last.info, file: `${files.length} traces: ${files.join(', ')}`, files };
+  return { traces: all.map((t) => t.trace), info, last };
+}
+
 /**
- * Timing deltas need both traces; residual bottlenecks need the after trace (under the root the
- * timing compares, else its largest root). `missing` explains an absent trace.
+ * Timing deltas need both sides; residual bottlenecks need the after side (under the root the
+ * timing compares, else its largest root). Each side is one trace or several recorded runs, whose
+ * runs are pooled. `missing` explains an absent side.
  */
 export function analyseTraces(
   catalog: Catalog,
-  base: LoadedTrace | undefined,
-  after: LoadedTrace | undefined,
+  baseInput: LoadedTrace | readonly LoadedTrace[] | undefined,
+  afterInput: LoadedTrace | readonly LoadedTrace[] | undefined,
   missing: { baseline?: string; after?: string },
   opts: TimingOptions & { maxBottlenecks?: number } = {},
 ): MeasuredParts {
   const out: MeasuredParts = {};
   const match = workItemMatcher(catalog);
-  const info = (t: LoadedTrace): TraceInfo => ({ ...t.info, format: t.trace.format, durationKind: t.trace.durationKind, runs: 0 });
+  const base = side(baseInput);
+  const after = side(afterInput);
+  const info = (t: NonNullable<typeof after>): TraceInfo => ({ ...t.info, format: t.last.trace.format, durationKind: t.last.trace.durationKind, runs: 0 });
   let root: string | undefined;
   let afterAgg;
   if (base && after) {
-    const r = computeTiming(base.trace, after.trace, { baseline: base.info, after: after.info }, opts);
+    const r = computeTiming(base.traces, after.traces, { baseline: base.info, after: after.info }, opts);
     if (r.ok) {
       out.timing = r.timing;
       root = r.timing.root.path;
@@ -43,7 +58,7 @@ export function analyseTraces(
     out.residualUnavailable = missing.after ?? 'no after trace';
     return out;
   }
-  afterAgg ??= aggregate(after.trace);
+  afterAgg ??= mergeAggregates(after.traces.map((t) => aggregate(t)));
   root ??= largestRoot(afterAgg);
   const residual = root ? residualBottlenecks(afterAgg, root, info(after), match, opts.maxBottlenecks) : undefined;
   if (residual) out.residual = residual;

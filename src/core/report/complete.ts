@@ -13,7 +13,7 @@ import { requireMilestone } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
 import { readSection } from '../sections';
 import { isoDate, parseStatus, statusEntry, type StatusDocument } from '../status';
-import { latestAfter, latestBaseline, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
+import { comparedRuns, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
 import { ScopeSession, type SeverityOverrides } from '../scope';
 import type { FileChange } from '../start';
 import { parseTraceFile } from '../trace/file';
@@ -88,35 +88,49 @@ async function loadTrace(root: string, abs: string, source: 'recorded' | 'option
 }
 
 interface TraceChoice {
-  base?: LoadedTrace;
-  after?: LoadedTrace;
+  base?: LoadedTrace[];
+  after?: LoadedTrace[];
   missing: { baseline?: string; after?: string };
 }
 
-/** The named trace files, else the latest recorded baseline and the latest `after` run after it. */
+/**
+ * The named trace files, else every recorded baseline run and every recorded `after` run to
+ * compare (`comparedRuns`): their runs are pooled per side. A recorded trace that cannot be read
+ * is left out with a warning while others of its side remain.
+ */
 async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: ReportOptions, problems: Problem[]): Promise<TraceChoice> {
   const out: TraceChoice = { missing: {} };
   const needRecorded = opts.baseline === undefined || opts.after === undefined;
   const recorded = needRecorded ? await listProfileRuns(ws.root, milestone.id) : { runs: [], problems: [] };
   problems.push(...recorded.problems);
-  const load = async (side: 'baseline' | 'after', given: string | undefined, run: ProfileRun | undefined): Promise<LoadedTrace | undefined> => {
-    if (given !== undefined) return loadTrace(ws.root, given, 'option', undefined, problems, opts.traceLimit); // unreadable: InputError
-    if (!run) {
+  const load = async (side: 'baseline' | 'after', given: string | undefined, runs: readonly ProfileRun[]): Promise<LoadedTrace[] | undefined> => {
+    if (given !== undefined) return [await loadTrace(ws.root, given, 'option', undefined, problems, opts.traceLimit)]; // unreadable: InputError
+    if (runs.length === 0) {
       out.missing[side] =
         side === 'baseline'
           ? `no baseline profiling run recorded for milestone ${milestone.id} (capture one, or name a trace with --baseline)`
           : `no profiling run recorded after the baseline for milestone ${milestone.id} (run the profiling run again, or name a trace with --after)`;
       return undefined;
     }
-    try {
-      return await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, problems, opts.traceLimit);
-    } catch (err) {
-      out.missing[side] = `the recorded ${side} trace ${run.file} cannot be read: ${(err as Error).message}`;
+    const loaded: LoadedTrace[] = [];
+    const failures: Array<{ file: string; message: string }> = [];
+    for (const run of runs) {
+      try {
+        loaded.push(await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, problems, opts.traceLimit));
+      } catch (err) {
+        failures.push({ file: run.file, message: `the recorded ${side} trace ${run.file} cannot be read: ${(err as Error).message}` });
+      }
+    }
+    if (loaded.length === 0) {
+      out.missing[side] = failures.map((f) => f.message).join('; ');
       return undefined;
     }
+    for (const f of failures) problems.push(problem('warning', 'report/trace-unreadable', `${f.message}; the other ${side} runs are used`, { file: f.file, line: 1 }));
+    return loaded;
   };
-  out.base = await load('baseline', opts.baseline, latestBaseline(recorded.runs));
-  out.after = await load('after', opts.after, latestAfter(recorded.runs));
+  const compared = comparedRuns(recorded.runs);
+  out.base = await load('baseline', opts.baseline, compared.baseline);
+  out.after = await load('after', opts.after, compared.after);
   return out;
 }
 

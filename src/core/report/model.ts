@@ -104,8 +104,10 @@ export interface TraceInfo {
   commit?: string;
   format: TraceFormat;
   durationKind: DurationKind;
-  /** Instances of the compared root (proofs). */
+  /** Instances of the compared root (proofs), over all files of this side. */
   runs: number;
+  /** Every file of this side when there are several (`file` then lists them joined). */
+  files?: string[];
 }
 
 export interface SpanDelta {
@@ -125,6 +127,15 @@ export interface SpanDelta {
   afterSpread?: Spread;
   /** For enclosing spans: the descendants that explain the change. */
   via?: string[];
+  /** Runs (samples) per side. */
+  runs?: { base: number; after: number };
+  /** 95% interval of the relative change; unbounded ends (one run on a side) are ±Infinity. */
+  ci95?: { lo: number; hi: number } | null;
+  /** Permutation-test p and Benjamini–Hochberg q (docs/statistics.md). */
+  p?: number | null;
+  q?: number | null;
+  /** Why the verdict. */
+  reason?: string;
 }
 
 export interface PhaseCounters {
@@ -148,6 +159,10 @@ export interface TimingPart {
   counterNames: string[];
   phases: PhaseCounters[];
   warnings: string[];
+  /** Span paths under the root whose change is not settled by the runs recorded. */
+  inconclusive?: number;
+  /** The statistics' settings (docs/statistics.md). */
+  method?: { threshold: number; alpha: number; seed: number; resamples: number };
 }
 
 export interface WorkItemMatch {

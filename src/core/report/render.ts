@@ -141,7 +141,8 @@ function traceText(t: TraceInfo, side: 'baseline' | 'after' = 'after'): string {
 function deltaRow(d: SpanDelta, multi: boolean): string {
   const base = d.baseNs === undefined ? '—' : duration(d.baseNs);
   const after = d.afterNs === undefined ? '—' : duration(d.afterNs);
-  const rel = d.relative === null ? 'new' : `${percent(d.relative)} (${direction(d.relative)})`;
+  const interval = d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
+  const rel = d.relative === null ? 'new' : `${percent(d.relative)}${interval} (${direction(d.relative)})`;
   const verdict = d.verdict === 'only-base' ? ' (gone)' : d.verdict === 'only-after' ? ' (new)' : '';
   const cells = [cell(code(d.relPath)) + verdict, base, after, signedDuration(d.deltaNs), rel];
   if (multi) cells.push(`${spreadText(d.baseSpread)} → ${spreadText(d.afterSpread)}`);
@@ -173,7 +174,7 @@ export function renderTiming(r: MilestoneReport): string[] {
     out.push('', `Spread across proofs: baseline ${range(root.baseSpread)}; after ${range(root.afterSpread)}.`);
   }
   out.push('', 'Spans that changed most:', '');
-  if (t.changes.length === 0) out.push('_No span changed beyond the noise band._');
+  if (t.changes.length === 0) out.push('_No span changed: no change both beyond the practical threshold and significant._');
   else {
     out.push(`| Span | Baseline | After | Change | Relative |${multi ? ' Spread (baseline → after) |' : ''}`);
     out.push(`| --- | --- | --- | --- | --- |${multi ? ' --- |' : ''}`);
@@ -190,6 +191,16 @@ export function renderTiming(r: MilestoneReport): string[] {
     for (const p of t.phases) out.push(`| ${cell(code(p.name))} | ${t.counterNames.map((n) => counterCell(p.counters[n])).join(' | ')} |`);
   } else {
     out.push('', '_The traces record no kernel or sync counters._');
+  }
+  if (t.method) {
+    const m = t.method;
+    const single = t.baseline.runs < 2 || t.after.runs < 2;
+    out.push(
+      '',
+      `Relative changes are of the mean time per proof, with 95 % bootstrap intervals when both sides have several proofs; a change is called when its interval excludes 0, it is at least ${percent(m.threshold).replace('+', '±')} and its permutation-test p is below ${m.alpha} (docs/statistics.md).` +
+        (t.inconclusive ? ` ${plural(t.inconclusive, 'span path')} inconclusive: more runs would settle them.` : '') +
+        (single ? ' One proof on a side: only changes beyond ±25 % can be called.' : ''),
+    );
   }
   if (t.warnings.length) out.push('', ...t.warnings.map((w) => `> Note: ${w.replace(/\r?\n/g, ' ')}`));
   return out;

@@ -3,7 +3,8 @@
  * core's aggregation (by span path, per run of the root) and diff (noise bands, inherited changes).
  */
 import { aggregate, type PathStats, type TraceAggregate } from '../trace/aggregate';
-import { diffTraces, type DiffRow, type DiffOptions } from '../trace/diff';
+import { diffAggregates, type DiffRow, type DiffOptions } from '../trace/diff';
+import { mergeAggregates } from '../trace/runSet';
 import { PATH_SEPARATOR, type Trace } from '../trace/model';
 import type { Bottleneck, PhaseCounters, ResidualPart, SpanDelta, TimingPart, TraceInfo, WorkItemMatch } from './model';
 import type { MatchableSpan } from './workItemMatch';
@@ -64,6 +65,11 @@ function spanDelta(row: DiffRow, root: string): SpanDelta {
     deltaNs: row.deltaNs,
     relative: row.relative,
     verdict: row.verdict,
+    runs: row.runs,
+    ci95: row.ci95,
+    p: row.p,
+    q: row.q,
+    reason: row.reason,
   };
   if (row.base?.spread) d.baseSpread = row.base.spread;
   if (row.after?.spread) d.afterSpread = row.after.spread;
@@ -131,23 +137,30 @@ export interface TimingOptions {
 export type TimingResult = { ok: true; timing: TimingPart; baseAgg: TraceAggregate; afterAgg: TraceAggregate } | { ok: false; reason: string };
 
 /**
- * Root total and the spans that changed most (by their own change, beyond the noise band),
- * counters per phase before and after. `info` describes where each trace came from.
+ * Root total and the spans whose change is called (faster, slower, or on one side only), counters
+ * per phase before and after. Each side is one trace or several (their runs pooled). `info`
+ * describes where each side came from.
  */
 export function computeTiming(
-  base: Trace,
-  after: Trace,
+  baseInput: Trace | readonly Trace[],
+  afterInput: Trace | readonly Trace[],
   info: { baseline: Omit<TraceInfo, 'runs' | 'format' | 'durationKind'>; after: Omit<TraceInfo, 'runs' | 'format' | 'durationKind'> },
   opts: TimingOptions = {},
 ): TimingResult {
-  const baseAgg = aggregate(base);
-  const afterAgg = aggregate(after);
+  const baseList: readonly Trace[] = Array.isArray(baseInput) ? baseInput : [baseInput as Trace];
+  const afterList: readonly Trace[] = Array.isArray(afterInput) ? afterInput : [afterInput as Trace];
+  const base = baseList[0]!;
+  const after = afterList[0]!;
+  const baseAggs = baseList.map((t) => aggregate(t));
+  const afterAggs = afterList.map((t) => aggregate(t));
+  const baseAgg = mergeAggregates(baseAggs);
+  const afterAgg = mergeAggregates(afterAggs);
   const root = chooseRoot(baseAgg, afterAgg);
   if (!root) {
     const names = (a: TraceAggregate) => a.roots.map((r) => r.name).join(', ') || 'none';
     return { ok: false, reason: `the traces share no root span (baseline: ${names(baseAgg)}; after: ${names(afterAgg)})` };
   }
-  const diff = diffTraces(base, after, opts.diff);
+  const diff = diffAggregates(baseList, afterList, baseAggs, afterAggs, opts.diff);
   const rows = diff.rows.filter((r) => under(r.path, root));
   const rootRow = rows.find((r) => r.path === root)!;
   const own = rows.filter((r) => r.path !== root && (r.verdict === 'faster' || r.verdict === 'slower' || r.verdict === 'only-base' || r.verdict === 'only-after'));
@@ -163,6 +176,8 @@ export function computeTiming(
     counterNames: [...new Set([...counterNamesOf(baseAgg, root), ...counterNamesOf(afterAgg, root)])].sort(),
     phases: phases(baseAgg, afterAgg, root),
     warnings: diff.warnings,
+    inconclusive: rows.filter((r) => r.verdict === 'inconclusive').length,
+    method: { threshold: diff.options.threshold, alpha: diff.options.alpha, seed: diff.options.seed, resamples: diff.options.resamples },
   };
   return { ok: true, timing, baseAgg, afterAgg };
 }

@@ -156,6 +156,10 @@ export function formatP(p: number | null): string {
   return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
 }
 
+function pText(r: DiffRow): string {
+  return r.runs.base < 2 || r.runs.after < 2 ? '-' : formatP(r.p);
+}
+
 /** q where it means something: not with one run on a side (the rank test cannot reach significance). */
 function qText(r: DiffRow): string {
   return r.runs.base < 2 || r.runs.after < 2 ? '-' : formatP(r.q);
@@ -172,6 +176,7 @@ function cells(r: DiffRow): string[] {
     r.after ? formatDuration(r.after.perRunNs) : '-',
     delta(r.deltaNs),
     changeWithInterval(r),
+    pText(r),
     qText(r),
     runsText(r),
     r.path,
@@ -258,9 +263,10 @@ export function diffView(diff: TraceDiff, all = false): DiffView {
   const hidden = diff.rows.filter((r) => !rows.includes(r) && r.verdict === 'inconclusive').length;
   if (hidden > 0) notes.push(`${hidden} inconclusive row(s) not shown (change below the threshold, or one run on a side); --all lists them.`);
   notes.push(...rowNotes(rows));
+  for (const r of rows.filter((x) => x.verdict === 'inconclusive' && x.runs.base >= 2 && x.runs.after >= 2).slice(0, 10)) notes.push(`inconclusive: ${r.reason}: ${r.path}`);
   return {
     header: [sideText('Baseline: ', diff.base), sideText('After:    ', diff.after), 'Values are per run of the root span (per proof).', ...diff.warnings.map((w) => `Warning: ${w}`)],
-    table: { headers: ['verdict', 'baseline', 'after', 'change', 'change % [95 % interval]', 'q', 'runs', 'span'], rows: rows.map(cells) },
+    table: { headers: ['verdict', 'baseline', 'after', 'change', 'change % [95 % interval]', 'p', 'q', 'runs', 'span'], rows: rows.map(cells) },
     notes,
   };
 }
@@ -281,11 +287,11 @@ export function diffMarkdown(diff: TraceDiff, all = false): string {
   for (const w of diff.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
   const rows = notableRows(diff, all);
   if (rows.length > 0) {
-    out.push('| Span | Baseline | After | Change | Change % [95 % interval] | q | Runs | Verdict |', '|---|---:|---:|---:|---:|---:|---:|---|');
+    out.push('| Span | Baseline | After | Change | Change % [95 % interval] | p | q | Runs | Verdict |', '|---|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const r of rows) {
       const verdict = r.verdict === 'inherited' && r.via ? `follows ${r.via.map((v) => `\`${mdEscape(v.split(' > ').pop()!)}\``).join(', ')}` : VERDICT_TEXT[r.verdict];
       out.push(
-        `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${changeWithInterval(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
+        `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${changeWithInterval(r)} | ${pText(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
       );
     }
     out.push('');

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/io';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { TRACES } from './helpers';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -42,11 +45,11 @@ test('trace summary --json', async () => {
 test('trace diff: text, markdown and json agree on rs_code_matrix', async () => {
   const text = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt');
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +−40\.0 % \[no interval: 1 run\] +- +1\/1 +stark_prove_excluding_trace > .* > rs_code_matrix/);
+  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +−40\.0 % \[no interval: 1 run\] +- +- +1\/1 +stark_prove_excluding_trace > .* > rs_code_matrix/);
   assert.match(text.out, /1 faster, 0 slower, 4 moved with a descendant, 0 unchanged, 21 inconclusive/);
   assert.match(text.out, /One run on a side: .* only changes beyond ±25 % are called/);
   const md = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--markdown');
-  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| −40\.0 % \[no interval: 1 run\] \| - \| 1\/1 \| faster \|$/m);
+  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| −40\.0 % \[no interval: 1 run\] \| - \| - \| 1\/1 \| faster \|$/m);
   assert.match(md.out, /\| follows `rs_code_matrix` \|/);
   const json = JSON.parse((await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--json')).out);
   assert.equal(json.summary.faster, 1);
@@ -54,6 +57,53 @@ test('trace diff: text, markdown and json agree on rs_code_matrix', async () => 
   assert.equal(rs.verdict, 'faster');
   const mixed = await run('trace', 'diff', 'forest_multi.txt', 'chrome_trace.json');
   assert.match(mixed.out, /Warning: The two sides measure different things/);
+});
+
+test('trace diff with several files per side: --base/--after, folders, JSON rows with intervals', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ms-trace-diff-'));
+  try {
+    copyFileSync(path.join(TRACES, 'forest_multi.txt'), path.join(dir, 'a.txt'));
+    copyFileSync(path.join(TRACES, 'forest_baseline.txt'), path.join(dir, 'b.txt'));
+    writeFileSync(path.join(dir, 'index.json'), '{"version":1,"runs":[]}');
+    const r = await run('trace', 'diff', '--base', 'forest_multi.txt', '--base', 'forest_single.txt', '--after', dir, '--after', 'chrome_trace.json', '--json');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(j.base.sources, ['forest_multi.txt', 'forest_single.txt']);
+    assert.deepEqual(j.after.sources, [path.join(dir, 'a.txt'), path.join(dir, 'b.txt'), 'chrome_trace.json'], 'the folder\'s traces by name; index.json skipped');
+    const root = j.rows.find((x: { path: string }) => x.path === 'stark_prove_excluding_trace');
+    assert.deepEqual(root.runs, { base: 9, after: 17 });
+    assert.ok(root.ci95.lo < root.relative && root.relative < root.ci95.hi);
+    assert.ok(typeof root.p === 'number' && typeof root.q === 'number');
+    assert.ok(['faster', 'slower', 'unchanged', 'inconclusive', 'inherited'].includes(root.verdict));
+    assert.equal(j.options.threshold, 0.01);
+    // The old two-argument form gives the same rows as one file per side.
+    const two = JSON.parse((await run('trace', 'diff', 'forest_multi.txt', 'chrome_trace.json', '--json')).out);
+    const named = JSON.parse((await run('trace', 'diff', '--base', 'forest_multi.txt', '--after', 'chrome_trace.json', '--json')).out);
+    assert.deepEqual(two.rows, named.rows);
+    // Text shows the interval.
+    const text = await run('trace', 'diff', '--base', 'forest_multi.txt', '--after', dir, '--all', '--threshold', '5');
+    assert.match(text.out, /[−+]?\d+\.\d % \[[−+]?\d+\.\d %, [−+]?\d+\.\d %\]/);
+    assert.match(text.out, /2 files: /);
+    // Bad input: an empty folder, a missing path, a side without files, both forms at once.
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    for (const argv of [
+      ['--base', empty, '--after', 'forest_multi.txt'],
+      ['--base', 'nowhere.txt', '--after', 'forest_multi.txt'],
+      ['--base', 'forest_multi.txt'],
+      ['forest_multi.txt', 'folded.txt', '--after', 'folded.txt'],
+      ['--base', 'README.md', '--after', 'folded.txt'],
+      ['forest_multi.txt', 'folded.txt', '--seed', 'x'],
+    ]) {
+      const bad = await run('trace', 'diff', ...argv);
+      assert.equal(bad.code, 2, argv.join(' '));
+      assert.match(bad.err, /milestone-scope trace: /, argv.join(' '));
+      assert.doesNotMatch(bad.err, /\n\s+at /, 'no stack trace');
+    }
+    assert.match((await run('trace', 'diff', '--base', empty, '--after', 'folded.txt')).err, /empty: no trace files in it/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('trace usage errors exit 2 with a message', async () => {

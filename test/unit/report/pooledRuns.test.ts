@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { comparedRuns, type ProfileRun } from '../../../src/core/cargo/profileRuns';
+import { computeTiming } from '../../../src/core/report/timing';
+import { renderTiming } from '../../../src/core/report/render';
+import { parseTrace, type Trace } from '../../../src/core/trace/index';
+import type { MilestoneReport } from '../../../src/core/report/model';
+
+const TRACES = path.join(__dirname, '..', '..', 'fixtures', 'traces');
+
+function run(label: 'baseline' | 'after', time: string, outcome: 'passed' | 'failed' = 'passed', extra: Record<string, unknown> = {}): ProfileRun {
+  return { milestone: '1', label, time, file: `t/${time}-${label}.txt`, command: 'cargo run', outcome, durationMs: 1, ...extra } as ProfileRun;
+}
+
+test('comparedRuns: every passed baseline, every passed after run since the latest baseline; an A/B session by itself', () => {
+  const runs = [run('baseline', '01'), run('after', '02'), run('baseline', '03'), run('baseline', '04', 'failed'), run('after', '05'), run('after', '06', 'failed'), run('after', '07')];
+  const c = comparedRuns(runs);
+  assert.deepEqual(c.baseline.map((r) => r.time), ['01', '03']);
+  assert.deepEqual(c.after.map((r) => r.time), ['05', '07']);
+  const session = [...runs, run('baseline', '08', 'passed', { session: 's1' }), run('after', '09', 'passed', { session: 's1' }), run('after', '10', 'passed', { session: 's1' }), run('baseline', '11', 'passed', { session: 's1', source: 'worktree' })];
+  const s = comparedRuns(session);
+  assert.deepEqual(s.baseline.map((r) => r.time), ['08', '11']);
+  assert.deepEqual(s.after.map((r) => r.time), ['09', '10']);
+  assert.deepEqual(comparedRuns([]), { baseline: [], after: [] });
+});
+
+function parts(file: string, per: number): Trace[] {
+  const t = parseTrace(readFileSync(path.join(TRACES, file), 'utf8'));
+  const out: Trace[] = [];
+  const seen = new Map<string, number>();
+  for (const r of t.roots) {
+    const k = seen.get(r.name) ?? 0;
+    seen.set(r.name, k + 1);
+    const i = Math.floor(k / per);
+    out[i] ??= { ...t, roots: [], source: `${file}#${i + 1}` };
+    out[i]!.roots.push(r);
+  }
+  return out;
+}
+
+test('the report pools every run of each side: intervals, p and q per span, runs counted over the files', () => {
+  const text = readFileSync(path.join(TRACES, 'forest_multi.txt'), 'utf8');
+  const slower = text.replace(/(rs_code_matrix \[ )([\d.]+)ms/g, (_, p: string, ms: string) => `${p}${(Number(ms) * 0.8).toPrecision(3)}ms`);
+  const base = parts('forest_multi.txt', 2);
+  const after = parts('forest_multi.txt', 2).map((t, i) => ({ ...parseTrace(slower), roots: [] as Trace['roots'], source: `after#${i + 1}` }));
+  const whole = parseTrace(slower);
+  const seen = new Map<string, number>();
+  for (const r of whole.roots) {
+    const k = seen.get(r.name) ?? 0;
+    seen.set(r.name, k + 1);
+    after[Math.floor(k / 2)]!.roots.push(r);
+  }
+  const info = { baseline: { file: 'base', source: 'recorded' as const }, after: { file: 'after', source: 'recorded' as const } };
+  const r = computeTiming(base, after, info);
+  assert.ok(r.ok);
+  const t = r.timing;
+  assert.equal(t.baseline.runs, 8);
+  assert.equal(t.after.runs, 8);
+  const rs = t.changes.find((c) => c.name === 'rs_code_matrix')!;
+  assert.equal(rs.verdict, 'faster');
+  assert.ok(rs.ci95 && rs.ci95.lo < -0.15 && rs.ci95.hi > -0.25 && rs.ci95.hi < 0, JSON.stringify(rs.ci95));
+  assert.ok(rs.p! < 0.01);
+  assert.deepEqual(rs.runs, { base: 8, after: 8 });
+  const md = renderTiming({ timing: t } as MilestoneReport).join('\n');
+  assert.match(md, /rs_code_matrix.*\[-?\d+\.\d%, -?\d+\.\d%\] \(\d+\.\d% faster\)/);
+  assert.match(md, /permutation-test p is below 0\.01/);
+  // One trace per side still works (the array form and the single form agree).
+  const one = computeTiming(base[0]!, after[0]!, info);
+  const oneArr = computeTiming([base[0]!], [after[0]!], info);
+  assert.ok(one.ok && oneArr.ok);
+  assert.deepEqual(one.timing, oneArr.timing);
+});
