@@ -55,7 +55,16 @@ export const nodeChunks = {
   external: [],
   plugins: [vscodeThroughRequire],
   banner: {
-    js: "import { createRequire as __msCreateRequire } from 'node:module'; const require = __msCreateRequire(import.meta.url); const __msRequireVscode = () => require('vscode');",
+    js: [
+      "import { createRequire as __msCreateRequire } from 'node:module';",
+      "import { dirname as __msDirname } from 'node:path';",
+      "import { fileURLToPath as __msFileURLToPath } from 'node:url';",
+      'const require = __msCreateRequire(import.meta.url);',
+      // Bundled CommonJS code may use these too.
+      'const __filename = __msFileURLToPath(import.meta.url);',
+      'const __dirname = __msDirname(__filename);',
+      "const __msRequireVscode = () => require('vscode');",
+    ].join(' '),
   },
 };
 
