@@ -9,9 +9,20 @@ import { pathToFileURL } from 'node:url';
 
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+// Over IPC (the extension's transport), a message that arrives while no 'message' listener is
+// attached is lost, and the server's code loads asynchronously: hold what arrives meanwhile and
+// hand it over once the server listens.
+const early: unknown[] = [];
+const hold = (m: unknown) => early.push(m);
+if (process.send) process.on('message', hold);
+
 // A computed path keeps the bundler from inlining the server.
 import(pathToFileURL(path.join(__dirname, 'serverMain.mjs')).href).then(
-  (server: typeof import('./server')) => server.runServer(),
+  (server: typeof import('./server')) => {
+    server.runServer();
+    process.off('message', hold);
+    for (const m of early.splice(0)) process.emit('message', m as never, undefined as never);
+  },
   (err: unknown) => {
     process.stderr.write(`milestone language server: ${(err as Error).stack ?? String(err)}\n`);
     process.exitCode = 1;
