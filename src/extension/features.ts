@@ -3,6 +3,7 @@
  * an ES module chunk shared with the CLI: see esbuild.mjs).
  */
 import type { ExtensionContextHolder } from './context';
+import { getWorkspaceModel } from './workspaceModel';
 import { activateWorkspaceModel } from './workspaceModel';
 import { activateMilestoneCommands } from './milestoneCommands';
 import { activateMilestoneDocuments } from './milestoneDocument';
@@ -12,7 +13,6 @@ import { activateHotspotIndex } from './hotspotIndex';
 import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
-import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
 import { activateCompleteMilestone } from './completeMilestone';
@@ -29,7 +29,6 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateHotspotDecorations,
   activateHotspotLens,
   activateFlamePanel,
-  activateLanguageClient,
   activateTasks,
   activateScopeDiagnostics,
   activateCompleteMilestone,
@@ -38,6 +37,11 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
 /** Runs every feature's activation (called by extension.ts once this module is loaded). */
 export async function activateFeatures(ctx: ExtensionContextHolder): Promise<void> {
   for (const activateFeature of features) await activateFeature(ctx);
+}
+
+/** The workspace model's change event, for the language client (which lives in extension.js). */
+export function workspaceModelChanges(ctx: ExtensionContextHolder): import('vscode').Event<unknown> {
+  return getWorkspaceModel(ctx).onDidChange;
 }
 
 /** Ends every cargo run (see extension.ts's deactivate). */
