@@ -40,7 +40,7 @@ const vscodeThroughRequire = {
 };
 
 /**
- * The CLI, the agent tools, the extension's features and the language server: ES modules with shared chunks
+ * The CLI, the agent tools and the extension's features: ES modules with shared chunks
  * (dist/chunks/). Bundled CommonJS dependencies call `require` for Node's built-in modules, which
  * an ES module does not have: the banner gives every output file one.
  */
@@ -48,14 +48,23 @@ export const nodeChunks = {
   ...node,
   format: 'esm',
   splitting: true,
-  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts', extensionFeatures: 'src/extension/features.ts', serverMain: 'src/server/server.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', agentTools: 'src/mcp/tools.ts', extensionFeatures: 'src/extension/features.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   external: [],
   plugins: [vscodeThroughRequire],
   banner: {
-    js: "import { createRequire as __msCreateRequire } from 'node:module'; const require = __msCreateRequire(import.meta.url); const __msRequireVscode = () => require('vscode');",
+    js: [
+      "import { createRequire as __msCreateRequire } from 'node:module';",
+      "import { dirname as __msDirname } from 'node:path';",
+      "import { fileURLToPath as __msFileURLToPath } from 'node:url';",
+      'const require = __msCreateRequire(import.meta.url);',
+      // Bundled CommonJS code may use these too.
+      'const __filename = __msFileURLToPath(import.meta.url);',
+      'const __dirname = __msDirname(__filename);',
+      "const __msRequireVscode = () => require('vscode');",
+    ].join(' '),
   },
 };
 
@@ -68,7 +77,7 @@ export const cliEntries = [
 /** Every entry point; add new ones here. */
 export const entries = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { server: 'src/server/launch.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'src/server/launch.ts', serverMain: 'src/server/server.ts' }, outdir: 'dist' },
   ...cliEntries,
   // Started by the flame chart for each load: parses traces off the extension host's thread.
   { ...node, entryPoints: { traceWorker: 'src/extension/traceWorker.ts' }, outdir: 'dist' },
@@ -94,7 +103,7 @@ export async function build() {
       }
     }
     // Left by earlier layouts of dist/.
-    for (const old of ['agentTools.js', 'agentTools.js.map', 'serverMain.js', 'serverMain.js.map']) rmSync(`dist/${old}`, { force: true });
+    for (const old of ['agentTools.js', 'agentTools.js.map', 'serverMain.mjs', 'serverMain.mjs.map']) rmSync(`dist/${old}`, { force: true });
   }
   if (watch) {
     for (const e of active) (await esbuild.context(e)).watch();

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { ExtensionContextHolder } from './context';
+import { activateLanguageClient } from './languageClient';
 import { activateLanguageModelTools } from './lmTools';
 
 type Features = typeof import('./features');
@@ -34,6 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const file = path.join(context.extensionPath, 'dist', 'extensionFeatures.mjs');
     features = (await import(pathToFileURL(file).href)) as Features;
     await features.activateFeatures(ctx);
+    // The language client stays in this CommonJS bundle, as vscode-languageclient expects.
+    activateLanguageClient(ctx, features.workspaceModelChanges(ctx));
   } catch (err) {
     // VS Code shows nothing by itself when activation fails.
     void vscode.window.showErrorMessage(`Milestone Scope failed to activate: ${String(err)}`);

@@ -3,6 +3,7 @@
  * an ES module chunk shared with the CLI: see esbuild.mjs).
  */
 import type { ExtensionContextHolder } from './context';
+import { getWorkspaceModel } from './workspaceModel';
 import { activateWorkspaceModel } from './workspaceModel';
 import { activateMilestoneCommands } from './milestoneCommands';
 import { activateMilestoneDocuments } from './milestoneDocument';
@@ -13,7 +14,6 @@ import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
 import { activateFlamePanel } from './flamePanel';
 import { activateSpanTimings } from './spanTimings';
-import { activateLanguageClient } from './languageClient';
 import { activateTasks } from './tasks';
 import { activateMeasure } from './measure';
 import { activateScopeDiagnostics } from './scopeDiagnostics';
@@ -32,7 +32,6 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
   activateHotspotLens,
   activateFlamePanel,
   activateSpanTimings,
-  activateLanguageClient,
   activateTasks,
   activateMeasure,
   activateScopeDiagnostics,
@@ -42,6 +41,11 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
 /** Runs every feature's activation (called by extension.ts once this module is loaded). */
 export async function activateFeatures(ctx: ExtensionContextHolder): Promise<void> {
   for (const activateFeature of features) await activateFeature(ctx);
+}
+
+/** The workspace model's change event, for the language client (which lives in extension.js). */
+export function workspaceModelChanges(ctx: ExtensionContextHolder): import('vscode').Event<unknown> {
+  return getWorkspaceModel(ctx).onDidChange;
 }
 
 /** Ends every cargo run (see extension.ts's deactivate). */

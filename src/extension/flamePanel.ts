@@ -65,6 +65,8 @@ class FlamePanel implements vscode.Disposable {
   private sendId = 0;
   /** The send waiting for the webview to fetch its document file (see postDocument). */
   private fileWait: { id: number; file: string; done: (ok: boolean) => void } | undefined;
+  /** How the last document went to the webview (for the log). */
+  private lastTransfer: 'one message' | 'a file' | 'slices' = 'one message';
   private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
@@ -132,7 +134,7 @@ class FlamePanel implements vscode.Disposable {
         if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
         await this.sendDocument();
-        out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms.`);
+        out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`);
         return { ...outcome, readMs: read - started, sendMs: Date.now() - read };
       }
       case 'cancelled':
@@ -188,10 +190,13 @@ class FlamePanel implements vscode.Disposable {
    */
   private async postDocument(doc: FlameDocument, id: number): Promise<void> {
     if (documentArrayBytes(doc) <= SLICE_BYTES) {
+      this.lastTransfer = 'one message';
       this.post({ type: 'document', source: this.source, doc });
       return;
     }
+    this.lastTransfer = 'a file';
     if (await this.postDocumentFile(doc, id)) return;
+    this.lastTransfer = 'slices';
     const stale = () => this.disposed || this.sendId !== id;
     if (stale()) return;
     const { skeleton, parts, slices } = splitDocument(doc);

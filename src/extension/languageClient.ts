@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { loadConfig } from '../core/config';
 import { DEFAULT_CONFIG } from '../core/configTypes';
 import {
@@ -12,7 +12,6 @@ import {
   type DocumentPaths,
 } from '../server/protocol';
 import type { ExtensionContextHolder } from './context';
-import { getWorkspaceModel } from './workspaceModel';
 
 const ENABLED = 'milestoneScope.languageServer.enabled';
 /** Unsaved edits of referenced files are forwarded after this pause in typing. */
@@ -65,7 +64,8 @@ function toProtocolSelector(filters: readonly vscode.DocumentFilter[]): Document
  * configuration is opened (not at activation), restarted when the configuration moves the
  * documents, stopped with the extension.
  */
-export function activateLanguageClient(ctx: ExtensionContextHolder): void {
+/** `modelChanged`: the workspace model's change event (features.ts), so the documents' paths are re-read. */
+export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged: vscode.Event<unknown>): void {
   let client: LanguageClient | undefined;
   let starting: Promise<void> | undefined;
   let selector: vscode.DocumentFilter[] = [];
@@ -98,8 +98,6 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
   const start = async () => {
     if (client || starting || !enabled()) return;
     starting = (async () => {
-      // Loaded when the first milestone document opens, not on activation.
-      const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
       const module = ctx.extension.asAbsolutePath('dist/server.js');
       const serverOptions: ServerOptions = {
         run: { module, transport: TransportKind.ipc },
@@ -165,7 +163,7 @@ export function activateLanguageClient(ctx: ExtensionContextHolder): void {
       if (!client && matches(doc)) void start();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void refresh()),
-    getWorkspaceModel(ctx).onDidChange(() => void refresh()),
+    modelChanged(() => void refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(ENABLED)) return;
       if (enabled()) void refresh().then(() => (vscode.workspace.textDocuments.some(matches) ? start() : undefined));

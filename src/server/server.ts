@@ -1,7 +1,7 @@
 /**
  * The language server for the milestone documents (catalog, STATUS.md, tracking files,
  * `.milestone-scope.yaml`). Started by the extension over IPC; any LSP client can run it with
- * `node dist/server.js --stdio` (src/server/launch.ts, which loads this module as dist/serverMain.mjs).
+ * `node dist/server.js --stdio` (src/server/launch.ts, which loads this bundle as dist/serverMain.js).
  */
 import * as path from 'node:path';
 import {
