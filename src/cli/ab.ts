@@ -25,7 +25,7 @@ export const AB_HELP = [
   '',
   "Measures the milestone's change: the profiling run built at the milestone's base commit (A, in",
   'the git worktree .milestone-scope/base) against the working tree (B), run alternately in blocks',
-  '(A B or B A, the order drawn from the seed) until the 95% interval of the root span\'s relative',
+  "(A B or B A, the order drawn from the seed) until the 95% interval of the root span's relative",
   'change is narrow enough. Both sides are built first (untimed). Every run is captured and recorded',
   'like a profiling run, labelled baseline or after, with the session id.',
   '',
@@ -45,7 +45,8 @@ export const AB_HELP = [
 function intOption(v: unknown, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || !/^\s*\d+\s*$/.test(String(v))) throw new InputError(`ab: --${name} must be a whole number of at least ${min} (got "${String(v)}")`, undefined, 'input/usage');
+  if (!Number.isInteger(n) || n < min || !/^\s*\d+\s*$/.test(String(v)))
+    throw new InputError(`ab: --${name} must be a whole number of at least ${min} (got "${String(v)}")`, undefined, 'input/usage');
   return n;
 }
 
@@ -53,7 +54,12 @@ function percentOption(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(String(v));
   const n = m ? Number(m[1]) : NaN;
-  if (!(n > 0 && n < 100)) throw new InputError(`ab: --target-ci must be a percentage above 0 and below 100, e.g. 1 or 0.5% (got "${String(v)}")`, undefined, 'input/usage');
+  if (!(n > 0 && n < 100))
+    throw new InputError(
+      `ab: --target-ci must be a percentage above 0 and below 100, e.g. 1 or 0.5% (got "${String(v)}")`,
+      undefined,
+      'input/usage',
+    );
   return n / 100;
 }
 
@@ -81,7 +87,15 @@ function resultJson(r: AbResult) {
           outliers: c.outliers,
         }
       : null,
-    runs: r.runs.map((x) => ({ side: x.side, n: x.n, warmup: x.warmup, file: x.file, outcome: x.outcome, durationMs: x.durationMs, rootNs: x.rootNs ?? null })),
+    runs: r.runs.map((x) => ({
+      side: x.side,
+      n: x.n,
+      warmup: x.warmup,
+      file: x.file,
+      outcome: x.outcome,
+      durationMs: x.durationMs,
+      rootNs: x.rootNs ?? null,
+    })),
     files: r.files,
     recorded: r.recorded,
   };
@@ -109,7 +123,8 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
   const warmup = intOption(values.warmup, 'warmup', 0);
   const seed = intOption(values.seed, 'seed', 0);
   const targetCi = percentOption(values['target-ci']);
-  if (maxRuns !== undefined && maxRuns < (runs ?? AB_DEFAULTS.runs)) throw new InputError(`ab: --max-runs (${maxRuns}) must be at least --runs (${runs ?? AB_DEFAULTS.runs})`, undefined, 'input/usage');
+  if (maxRuns !== undefined && maxRuns < (runs ?? AB_DEFAULTS.runs))
+    throw new InputError(`ab: --max-runs (${maxRuns}) must be at least --runs (${runs ?? AB_DEFAULTS.runs})`, undefined, 'input/usage');
 
   const ws = await loadWorkspace(await resolveRoot(io, values.root));
   const owner = values.owner;
@@ -142,7 +157,11 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
               return say(`note: ${e.text}`);
             case 'build':
               building = e.phase === 'start';
-              return say(e.phase === 'start' ? `$ ${e.command}   (${e.side === 'baseline' ? 'A: base commit' : 'B: working tree'})` : `build ${e.side}: ${e.outcome}`);
+              return say(
+                e.phase === 'start'
+                  ? `$ ${e.command}   (${e.side === 'baseline' ? 'A: base commit' : 'B: working tree'})`
+                  : `build ${e.side}: ${e.outcome}`,
+              );
             case 'line':
               // cargo's output while building (to stderr); each run's output is in its capture.
               if (building) io.stderr(e.line + '\n');
@@ -151,7 +170,9 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
               const r = e.run;
               const side = r.side === 'baseline' ? 'A baseline' : 'B after   ';
               const time = r.rootNs !== undefined ? `${e.root} ${formatDuration(r.rootNs)}` : r.warmup ? 'warm-up, not counted' : r.outcome;
-              const ci = e.interval ? `  change ${formatChange(e.interval.estimate, e.interval.lo, e.interval.hi)} (n=${e.interval.n.base}+${e.interval.n.after})` : '';
+              const ci = e.interval
+                ? `  change ${formatChange(e.interval.estimate, e.interval.lo, e.interval.hi)} (n=${e.interval.n.base}+${e.interval.n.after})`
+                : '';
               return line(`${side}  run ${String(r.n).padStart(2)}  ${time}${ci}`);
             }
           }
@@ -173,7 +194,10 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
         `${result.root}: ${formatDuration(c.base.mean)} → ${formatDuration(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)} (95% interval, ${c.n.base} + ${c.n.after} runs): ${c.verdict}`,
       );
       const outliers = c.outliers.base.length + c.outliers.after.length;
-      if (outliers) summary.push(`outlier runs (Tukey fences, kept): baseline ${c.outliers.base.map((i) => i + 1).join(', ') || 'none'}; after ${c.outliers.after.map((i) => i + 1).join(', ') || 'none'}`);
+      if (outliers)
+        summary.push(
+          `outlier runs (Tukey fences, kept): baseline ${c.outliers.base.map((i) => i + 1).join(', ') || 'none'}; after ${c.outliers.after.map((i) => i + 1).join(', ') || 'none'}`,
+        );
     }
     const stopped = {
       converged: `the interval is within ±${(result.options.targetCi * 100).toFixed(2)}% (half-width ${c ? (halfWidth(c) * 100).toFixed(2) : '?'}%)`,
@@ -183,7 +207,9 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
     }[result.outcome];
     summary.push(`session ${result.session} (seed ${result.seed}): ${stopped}`);
     if (result.files.base.length || result.files.after.length) {
-      summary.push(`traces: ${result.files.base.length} baseline and ${result.files.after.length} after runs in .milestone-scope/traces/${result.milestone}/ (index.json, session ${result.session})`);
+      summary.push(
+        `traces: ${result.files.base.length} baseline and ${result.files.after.length} after runs in .milestone-scope/traces/${result.milestone}/ (index.json, session ${result.session})`,
+      );
     }
     // Span by span over the counted runs: interval, p, q and a verdict per span path.
     let spans: TraceDiff | undefined;
@@ -222,21 +248,32 @@ export const BASE_WORKTREE_HELP = [
 export async function runBaseWorktree(argv: string[], io: CliIO): Promise<number> {
   const action = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'status';
   const rest = argv[0] === action ? argv.slice(1) : argv;
-  const { values } = parseCommand(rest, { name: 'base-worktree', positionals: [], options: { 'keep-target': { type: 'boolean', default: false } } });
+  const { values } = parseCommand(rest, {
+    name: 'base-worktree',
+    positionals: [],
+    options: { 'keep-target': { type: 'boolean', default: false } },
+  });
   if (values.help) {
     io.stdout(BASE_WORKTREE_HELP + '\n');
     return EXIT.ok;
   }
-  if (action !== 'status' && action !== 'remove') throw new InputError(`base-worktree: "${action}" is not status or remove`, undefined, 'input/usage');
+  if (action !== 'status' && action !== 'remove')
+    throw new InputError(`base-worktree: "${action}" is not status or remove`, undefined, 'input/usage');
   const root = await resolveRoot(io, values.root);
   if (action === 'status') {
     const info = await baseWorktreeInfo(root);
-    if (values.json) printJson(io, { version: JSON_VERSION, kind: 'base-worktree', path: info ? BASE_WORKTREE : null, commit: info?.commit ?? null });
+    if (values.json)
+      printJson(io, { version: JSON_VERSION, kind: 'base-worktree', path: info ? BASE_WORKTREE : null, commit: info?.commit ?? null });
     else io.stdout(info ? `${BASE_WORKTREE} at ${info.commit ?? '(unknown commit)'}\n` : 'no base worktree\n');
     return EXIT.ok;
   }
   const removed = await removeBaseWorktree(root, { keepTarget: values['keep-target'] as boolean });
   if (values.json) printJson(io, { version: JSON_VERSION, kind: 'base-worktree', removed });
-  else io.stdout(removed.worktree || removed.targetDir ? `removed ${[removed.worktree ? BASE_WORKTREE : '', removed.targetDir ? BASE_TARGET_DIR : ''].filter(Boolean).join(' and ')}\n` : 'no base worktree to remove\n');
+  else
+    io.stdout(
+      removed.worktree || removed.targetDir
+        ? `removed ${[removed.worktree ? BASE_WORKTREE : '', removed.targetDir ? BASE_TARGET_DIR : ''].filter(Boolean).join(' and ')}\n`
+        : 'no base worktree to remove\n',
+    );
   return EXIT.ok;
 }

@@ -5,7 +5,14 @@ import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { renderTable } from './table';
 import { formatProblems, JSON_VERSION, milestoneJson, problemJson, workItemJson } from './views';
 
-export const LIST_HELP = ['Usage: milestone-scope list [options]', '', 'Lists the catalog: milestones with their status, work items and hotspots.', '', 'Options:', ...COMMON_HELP].join('\n');
+export const LIST_HELP = [
+  'Usage: milestone-scope list [options]',
+  '',
+  'Lists the catalog: milestones with their status, work items and hotspots.',
+  '',
+  'Options:',
+  ...COMMON_HELP,
+].join('\n');
 
 export async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommand(argv, { name: 'list', positionals: [] });
@@ -30,7 +37,15 @@ export async function runList(argv: string[], io: CliIO): Promise<number> {
   const rows = ws.catalog.milestones.map((m) => {
     const j = milestoneJson(ws, m);
     const scope = m.scope.kind === 'work-items' ? `item ${m.scope.workItems.join(', ')}` : m.scope.kind;
-    return [m.id, j.status?.status ?? (j.status ? `? ${j.status.raw}` : 'not_started'), j.status?.owner ?? '', j.status?.started ?? '', scope, String(j.hotspots.length), m.title];
+    return [
+      m.id,
+      j.status?.status ?? (j.status ? `? ${j.status.raw}` : 'not_started'),
+      j.status?.owner ?? '',
+      j.status?.started ?? '',
+      scope,
+      String(j.hotspots.length),
+      m.title,
+    ];
   });
   io.stdout(`${ws.catalog.file}: ${ws.catalog.milestones.length} milestones, ${ws.catalog.workItems.length} work items\n\n`);
   io.stdout(renderTable(['ID', 'STATUS', 'OWNER', 'SINCE', 'SCOPE', 'HOTSPOTS', 'TITLE'], rows, io.columns));

@@ -21,16 +21,34 @@ export const COMMANDS: Record<string, Command> = {
   preflight: { summary: 'decide ready / resume / noop / conflict / blocked', load: async () => (await import('./preflight')).runPreflight },
   start: { summary: 'pre-flight, then mark the milestone in progress', load: async () => (await import('./start')).runStart },
   scope: { summary: "check changes against the active milestone's scope", load: async () => (await import('./scope')).runScope },
-  trace: { summary: 'summarise a trace, or diff a baseline trace against an after trace', load: async () => (await import('./trace')).runTrace },
-  run: { summary: 'run check, the relevant tests or the profiling run, per crate, and record the result', load: async () => (await import('./run')).runRun },
+  trace: {
+    summary: 'summarise a trace, or diff a baseline trace against an after trace',
+    load: async () => (await import('./trace')).runTrace,
+  },
+  run: {
+    summary: 'run check, the relevant tests or the profiling run, per crate, and record the result',
+    load: async () => (await import('./run')).runRun,
+  },
   ab: {
     summary: "measure the milestone's change: base commit vs working tree, interleaved runs until the interval is narrow",
     load: async () => (await import('./ab')).runAb,
   },
-  'base-worktree': { summary: "show or remove the base commit's worktree baselines are built in", load: async () => (await import('./ab')).runBaseWorktree },
-  report: { summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks", load: async () => (await import('./report')).runReport },
-  complete: { summary: 'write the report into the tracking file and mark the milestone completed', load: async () => (await import('./report')).runComplete },
-  mcp: { summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)', load: async () => (await import('./mcp')).runMcp },
+  'base-worktree': {
+    summary: "show or remove the base commit's worktree baselines are built in",
+    load: async () => (await import('./ab')).runBaseWorktree,
+  },
+  report: {
+    summary: "print a milestone's report: changes, validation, timing deltas, residual bottlenecks",
+    load: async () => (await import('./report')).runReport,
+  },
+  complete: {
+    summary: 'write the report into the tracking file and mark the milestone completed',
+    load: async () => (await import('./report')).runComplete,
+  },
+  mcp: {
+    summary: 'serve the workflow to coding agents as Model Context Protocol tools (stdio)',
+    load: async () => (await import('./mcp')).runMcp,
+  },
 };
 
 function usage(): string {
@@ -58,7 +76,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   try {
-    return await (await command.load())(rest, io);
+    return await (
+      await command.load()
+    )(rest, io);
   } catch (err) {
     if (err instanceof InputError) {
       io.stderr(`milestone-scope ${name}: ${err.message}\n`);

@@ -10,14 +10,14 @@ import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 /** A function: the tool list is read when asked (this module and the tools import each other). */
 export function mcpHelp(): string {
   return [
-  'Usage: milestone-scope mcp [--root DIR]',
-  '',
-  'Serves the workflow to coding agents as Model Context Protocol tools over stdio:',
-  ...TOOLS.map((t) => `  ${t.name.padEnd(20)}${t.title}${t.writes ? ' (writes)' : ''}`),
-  'Each tool runs the CLI command of the same name with --json; see docs/agents.md.',
-  '',
-  'Options:',
-  ...COMMON_HELP.filter((l) => /--root|--help/.test(l)),
+    'Usage: milestone-scope mcp [--root DIR]',
+    '',
+    'Serves the workflow to coding agents as Model Context Protocol tools over stdio:',
+    ...TOOLS.map((t) => `  ${t.name.padEnd(20)}${t.title}${t.writes ? ' (writes)' : ''}`),
+    'Each tool runs the CLI command of the same name with --json; see docs/agents.md.',
+    '',
+    'Options:',
+    ...COMMON_HELP.filter((l) => /--root|--help/.test(l)),
   ].join('\n');
 }
 

@@ -43,7 +43,11 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
   const values = parsed.values as ParsedCommand<Record<string, unknown>>['values'];
   if (!values.help && parsed.positionals.length !== spec.positionals.length) {
     const want = spec.positionals.length ? ` ${spec.positionals.map((p) => `<${p}>`).join(' ')}` : ' no arguments';
-    throw new InputError(`${spec.name} takes${want}; got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}`, undefined, 'input/usage');
+    throw new InputError(
+      `${spec.name} takes${want}; got ${parsed.positionals.length ? parsed.positionals.join(' ') : 'none'}`,
+      undefined,
+      'input/usage',
+    );
   }
   return { values, positionals: parsed.positionals };
 }
@@ -66,7 +70,12 @@ export async function resolveRoot(io: CliIO, root: string | undefined): Promise<
 export function argumentPath(io: CliIO, root: string, file: string, what: string): string {
   if (file.includes('\0')) throw new InputError(`${what} ${JSON.stringify(file)}: ${escapeMessage(file, 'nul')}`, undefined, 'input/usage');
   if (!io.confinePaths) return path.resolve(io.cwd, file);
-  const refuse = (message: string) => new InputError(`${what} ${file}: ${message}; files named by tools must be inside the workspace ${root}`, undefined, 'input/outside-workspace');
+  const refuse = (message: string) =>
+    new InputError(
+      `${what} ${file}: ${message}; files named by tools must be inside the workspace ${root}`,
+      undefined,
+      'input/outside-workspace',
+    );
   if (path.isAbsolute(file)) {
     if (isInside(root, file)) return path.resolve(file);
     const rel = path.relative(root, file);

@@ -7,7 +7,7 @@ import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION, preflightJson } from './views';
 
 export const REMOTE_HELP = [
-  "  --local        check only the local documents (no fetch of the remote)",
+  '  --local        check only the local documents (no fetch of the remote)',
   '  --timeout SEC  how long git fetch may take (default 15)',
 ];
 
@@ -16,7 +16,7 @@ export const REMOTE_OPTIONS = { local: { type: 'boolean', default: false }, time
 export const PREFLIGHT_HELP = [
   'Usage: milestone-scope preflight <ID> [options]',
   '',
-  "Decides whether milestone <ID> can be worked on, from STATUS.md and its tracking file, here and",
+  'Decides whether milestone <ID> can be worked on, from STATUS.md and its tracking file, here and',
   "on the remote's default branch (after a git fetch; when there is a remote). The stricter wins:",
   'a milestone claimed upstream by someone else is a conflict. Offline is a warning, not a failure.',
   'Exit code: 0 ready or resume, 3 noop (completed), 4 conflict (in progress by someone else), 5 blocked.',
@@ -32,7 +32,8 @@ export function remoteOptions(values: Record<string, unknown>): { timeoutMs?: nu
   let timeoutMs: number | undefined;
   if (t !== undefined) {
     const n = Number(t);
-    if (!Number.isFinite(n) || n <= 0) throw new InputError(`--timeout takes a positive number of seconds; got "${t}"`, undefined, 'input/usage');
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InputError(`--timeout takes a positive number of seconds; got "${t}"`, undefined, 'input/usage');
     timeoutMs = n * 1000;
   }
   if (values.local) return undefined;
@@ -56,7 +57,9 @@ export async function runPreflight(argv: string[], io: CliIO): Promise<number> {
   }
   const ws = await loadWorkspace(await resolveRoot(io, values.root));
   const remote = remoteOptions(values);
-  const result = remote ? await teamPreflight(ws, positionals[0]!, values.owner, remote) : await preflight(ws, positionals[0]!, values.owner);
+  const result = remote
+    ? await teamPreflight(ws, positionals[0]!, values.owner, remote)
+    : await preflight(ws, positionals[0]!, values.owner);
   if (values.json) printJson(io, { version: JSON_VERSION, ...preflightJson(result), ...remoteJson(result) });
   else {
     io.stdout(describePreflight(result));

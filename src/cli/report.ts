@@ -69,7 +69,8 @@ const TRACE_OPTIONS = {
 async function readSummary(io: CliIO, root: string, values: Record<string, unknown>): Promise<string | undefined> {
   const text = values.summary as string | undefined;
   const file = values['summary-file'] as string | undefined;
-  if (text !== undefined && file !== undefined) throw new InputError('give the summary with --summary or --summary-file, not both', undefined, 'input/usage');
+  if (text !== undefined && file !== undefined)
+    throw new InputError('give the summary with --summary or --summary-file, not both', undefined, 'input/usage');
   if (text !== undefined) {
     if (text.trim() === '') throw new InputError('--summary is empty', undefined, 'input/usage');
     return text;
@@ -123,7 +124,15 @@ function deltaJson(d: SpanDelta) {
 }
 
 function fileJson(f: ChangedFile) {
-  return { path: f.path, oldPath: orNull(f.oldPath), kind: f.kind, binary: f.binary, added: orNull(f.added), removed: orNull(f.removed), verdict: f.verdict };
+  return {
+    path: f.path,
+    oldPath: orNull(f.oldPath),
+    kind: f.kind,
+    binary: f.binary,
+    added: orNull(f.added),
+    removed: orNull(f.removed),
+    verdict: f.verdict,
+  };
 }
 
 function bottleneckJson(b: Bottleneck) {
@@ -147,7 +156,13 @@ export function reportJson(r: MilestoneReport, markdown: string) {
   return {
     milestone: { id: r.milestone.id, title: r.milestone.title, kind: r.milestone.kind, description: orNull(r.milestone.description) },
     workItems: r.workItems,
-    status: { status: orNull(s.status), owner: orNull(s.owner), started: orNull(s.started), completed: orNull(s.completed), baseCommit: orNull(s.baseCommit) },
+    status: {
+      status: orNull(s.status),
+      owner: orNull(s.owner),
+      started: orNull(s.started),
+      completed: orNull(s.completed),
+      baseCommit: orNull(s.baseCommit),
+    },
     changes: {
       base: orNull(r.changes.base),
       unavailable: orNull(r.changes.unavailable),
@@ -157,7 +172,16 @@ export function reportJson(r: MilestoneReport, markdown: string) {
     summary: { text: orNull(r.summary.text), source: r.summary.source },
     validation: {
       file: r.validation.file,
-      runs: r.validation.runs.map((v) => ({ date: v.date, command: v.command, result: v.result, outcome: v.outcome, duration: v.duration, durationMs: orNull(v.durationMs), note: v.note, line: v.line })),
+      runs: r.validation.runs.map((v) => ({
+        date: v.date,
+        command: v.command,
+        result: v.result,
+        outcome: v.outcome,
+        duration: v.duration,
+        durationMs: orNull(v.durationMs),
+        note: v.note,
+        line: v.line,
+      })),
     },
     timing: t
       ? {
@@ -176,7 +200,9 @@ export function reportJson(r: MilestoneReport, markdown: string) {
         }
       : null,
     timingUnavailable: orNull(r.timingUnavailable),
-    residual: res ? { trace: traceJson(res.trace), root: res.root, rootNs: res.rootNs, bottlenecks: res.bottlenecks.map(bottleneckJson) } : null,
+    residual: res
+      ? { trace: traceJson(res.trace), root: res.root, rootNs: res.rootNs, bottlenecks: res.bottlenecks.map(bottleneckJson) }
+      : null,
     residualUnavailable: orNull(r.residualUnavailable),
     forced: orNull(r.forced),
     problems: r.problems.map(problemJson),
@@ -227,7 +253,11 @@ function describeCompletion(r: CompletionResult): string {
     lines.push('Nothing changed.');
     return lines.join('\n') + '\n';
   }
-  lines.push(r.alreadyCompleted ? `Milestone ${id} was already completed on ${r.date} by ${r.prepared.me}; report regenerated.` : `Milestone ${id} completed on ${r.date} by ${r.prepared.me}.`);
+  lines.push(
+    r.alreadyCompleted
+      ? `Milestone ${id} was already completed on ${r.date} by ${r.prepared.me}; report regenerated.`
+      : `Milestone ${id} completed on ${r.date} by ${r.prepared.me}.`,
+  );
   if (r.report.forced) lines.push(`  forced past ${r.report.forced.errors} scope error(s): ${r.report.forced.reason}`);
   if (r.written.length) for (const f of r.written) lines.push(`  updated ${f}`);
   else lines.push('  nothing changed: the files already hold this report');
@@ -248,7 +278,8 @@ export async function runComplete(argv: string[], io: CliIO): Promise<number> {
   }
   const force = values.force as boolean;
   const reason = values.reason as string | undefined;
-  if (force && (reason === undefined || reason.trim() === '')) throw new InputError('--force needs --reason TEXT: the report records why the completion was forced', undefined, 'input/usage');
+  if (force && (reason === undefined || reason.trim() === ''))
+    throw new InputError('--force needs --reason TEXT: the report records why the completion was forced', undefined, 'input/usage');
   if (!force && reason !== undefined) throw new InputError('--reason is only used with --force', undefined, 'input/usage');
   const root = await resolveRoot(io, values.root);
   const summary = await readSummary(io, root, values);

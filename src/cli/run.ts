@@ -8,7 +8,14 @@ import { loadWorkspace } from '../core/workspace';
 import { RefusedCommand } from '../core/cargo/invocation';
 import { CargoMetadataError } from '../core/cargo/metadata';
 import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
-import { executePlan, overallOutcome, planValidation, VALIDATION_KINDS, type ValidationKind, type ValidationRunResult } from '../core/cargo/validation';
+import {
+  executePlan,
+  overallOutcome,
+  planValidation,
+  VALIDATION_KINDS,
+  type ValidationKind,
+  type ValidationRunResult,
+} from '../core/cargo/validation';
 import { myMilestoneInProgress, validationTargetFor } from '../core/cargo/target';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
@@ -26,17 +33,17 @@ export const RUN_HELP = [
   'Runs one of the validation commands, per crate (never workspace-wide):',
   '  check    cargo check -p <crate> (the configured "checks" of command check)',
   '  test     the milestone-relevant tests: "relevantTests" globs matched against the files changed',
-  '           since the milestone\'s base commit; the configured tests when nothing matches',
+  "           since the milestone's base commit; the configured tests when nothing matches",
   '  profile  the profiling run ("profile", default the keccakf example); its full output is',
   '           captured to .milestone-scope/traces/<milestone>/<time>-<baseline|after>.txt',
   '',
-  'Each run is recorded (command, result, duration, date) in the milestone\'s tracking file when',
+  "Each run is recorded (command, result, duration, date) in the milestone's tracking file when",
   'the milestone is in progress by you.',
   '',
   'Options:',
   '  --milestone ID  the milestone (default: the one in progress by you, if exactly one)',
   '  --test NAME     (test) run this test target instead of the selection; repeatable',
-  '  --baseline      (profile) capture a baseline: built and run in a git worktree of the milestone\'s',
+  "  --baseline      (profile) capture a baseline: built and run in a git worktree of the milestone's",
   '                  base commit (.milestone-scope/base, its own target folder; your working tree,',
   '                  index and stash are not touched). Without it the first run after start is the',
   '                  baseline, run in the current tree.',
@@ -95,8 +102,10 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   }
   const tests = (values.test as string[] | undefined) ?? [];
   if (tests.length && kind !== 'test') throw new InputError('run: --test only applies to "run test"', undefined, 'input/usage');
-  if (values.baseline && kind !== 'profile') throw new InputError('run: --baseline only applies to "run profile"', undefined, 'input/usage');
-  if (values['current-tree'] && !values.baseline) throw new InputError('run: --current-tree only applies to "run profile --baseline"', undefined, 'input/usage');
+  if (values.baseline && kind !== 'profile')
+    throw new InputError('run: --baseline only applies to "run profile"', undefined, 'input/usage');
+  if (values['current-tree'] && !values.baseline)
+    throw new InputError('run: --current-tree only applies to "run profile --baseline"', undefined, 'input/usage');
 
   const ws = await loadWorkspace(await resolveRoot(io, values.root));
   const owner = values.owner;
@@ -116,7 +125,8 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       plan = await planValidation(kind, target, { tests, signal: ac.signal });
     } catch (err) {
       if (err instanceof RefusedCommand || err instanceof CargoMetadataError) {
-        if (values.json) printJson(io, { version: JSON_VERSION, kind, milestone: target.milestone ?? null, refused: err.message, runs: [] });
+        if (values.json)
+          printJson(io, { version: JSON_VERSION, kind, milestone: target.milestone ?? null, refused: err.message, runs: [] });
         say(`milestone-scope run: ${err.message}`);
         return EXIT.usage;
       }
@@ -136,11 +146,17 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
     });
     for (const r of results) {
       const where = r.record?.recorded ? `; recorded in ${r.record.file}` : r.record ? `; not recorded: ${r.record.reason}` : '';
-      const tree = r.capture?.label === 'baseline' ? (r.capture.source === 'base-worktree' ? ` (base commit ${r.capture.commit?.slice(0, 12)})` : ' (current tree)') : '';
+      const tree =
+        r.capture?.label === 'baseline'
+          ? r.capture.source === 'base-worktree'
+            ? ` (base commit ${r.capture.commit?.slice(0, 12)})`
+            : ' (current tree)'
+          : '';
       const capture = r.capture ? `; ${r.capture.label} trace ${r.capture.file}${tree}` : '';
       const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
-      const counts = errors + warnings ? ` (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})` : '';
+      const counts =
+        errors + warnings ? ` (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})` : '';
       say(`${r.invocation.display}: ${formatOutcome(r)}${counts} in ${formatDuration(r.durationMs)}${capture}${where}`);
       if (r.spawnError) say(`  cargo could not be started: ${r.spawnError}`);
     }

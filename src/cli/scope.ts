@@ -1,6 +1,14 @@
 import { resolveOwner } from '../core/owner';
 import { InputError, type Problem } from '../core/problems';
-import { checkScope, mergeSeverity, parseSeverityOverrides, SCOPE_CODES, type ScopeFinding, type ScopeResult, type SeverityOverrides } from '../core/scope';
+import {
+  checkScope,
+  mergeSeverity,
+  parseSeverityOverrides,
+  SCOPE_CODES,
+  type ScopeFinding,
+  type ScopeResult,
+  type SeverityOverrides,
+} from '../core/scope';
 import { loadWorkspace } from '../core/workspace';
 import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';

@@ -8,7 +8,14 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { formatProblems, JSON_VERSION, milestoneJson, problemJson, trackingJson, workItemJson } from './views';
 
-export const SHOW_HELP = ['Usage: milestone-scope show <ID> [options]', '', "Shows one milestone: its scope, hotspots, Problem/Target, status and tracking file.", '', 'Options:', ...COMMON_HELP].join('\n');
+export const SHOW_HELP = [
+  'Usage: milestone-scope show <ID> [options]',
+  '',
+  'Shows one milestone: its scope, hotspots, Problem/Target, status and tracking file.',
+  '',
+  'Options:',
+  ...COMMON_HELP,
+].join('\n');
 
 export async function runShow(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, { name: 'show', positionals: ['ID'] });
@@ -20,7 +27,10 @@ export async function runShow(argv: string[], io: CliIO): Promise<number> {
   const m = requireMilestone(ws, positionals[0]!);
   const tracking = await loadTrackingFor(ws, m.id);
   const items = milestoneWorkItems(ws.catalog, m);
-  const commands = { checks: ws.config.checks.map((c) => cargoCommandLine(c, ws.config.crate)), profile: cargoCommandLine(ws.config.profile, ws.config.crate) };
+  const commands = {
+    checks: ws.config.checks.map((c) => cargoCommandLine(c, ws.config.crate)),
+    profile: cargoCommandLine(ws.config.profile, ws.config.crate),
+  };
   if (values.json) {
     printJson(io, {
       version: JSON_VERSION,
@@ -34,13 +44,20 @@ export async function runShow(argv: string[], io: CliIO): Promise<number> {
   }
   const entry = statusEntry(ws.status, m.id);
   const out: string[] = [`Milestone ${m.id}: ${m.title}`, ''];
-  out.push(`Scope:    ${m.scope.kind === 'work-items' ? `work item ${m.scope.workItems.join(', ')}` : `${m.scope.kind} (${m.scope.description})`}`);
-  out.push(`Status:   ${entry ? `${entry.status ?? `"${entry.rawStatus}" (not understood)`}${entry.owner ? `, ${entry.owner}` : ''}${entry.started ? `, since ${entry.started}` : ''}  (${ws.status.file}:${entry.line})` : `not_started (no row in ${ws.status.file})`}`);
+  out.push(
+    `Scope:    ${m.scope.kind === 'work-items' ? `work item ${m.scope.workItems.join(', ')}` : `${m.scope.kind} (${m.scope.description})`}`,
+  );
+  out.push(
+    `Status:   ${entry ? `${entry.status ?? `"${entry.rawStatus}" (not understood)`}${entry.owner ? `, ${entry.owner}` : ''}${entry.started ? `, since ${entry.started}` : ''}  (${ws.status.file}:${entry.line})` : `not_started (no row in ${ws.status.file})`}`,
+  );
   const tf = tracking.fields;
-  out.push(`Tracking: ${tracking.file}${tracking.exists ? `${tf.status ? `  status ${tf.status.value}` : ''}${tf.owner ? `, ${tf.owner.value}` : ''}${tf.base ? `, base ${tf.base.value.slice(0, 12)}` : ''}` : ' (not created yet)'}`);
+  out.push(
+    `Tracking: ${tracking.file}${tracking.exists ? `${tf.status ? `  status ${tf.status.value}` : ''}${tf.owner ? `, ${tf.owner.value}` : ''}${tf.base ? `, base ${tf.base.value.slice(0, 12)}` : ''}` : ' (not created yet)'}`,
+  );
   for (const w of items) {
     out.push('', `Work item ${w.id}: ${w.title}  (${ws.catalog.file}:${w.line})`, '  Hotspots:');
-    for (const h of w.hotspots) out.push(`    ${h.path}:${h.line}${h.endLine !== h.line ? `-${h.endLine}` : ''}${h.label ? `  (${h.label})` : ''}`);
+    for (const h of w.hotspots)
+      out.push(`    ${h.path}:${h.line}${h.endLine !== h.line ? `-${h.endLine}` : ''}${h.label ? `  (${h.label})` : ''}`);
     if (w.problem.length) out.push('  Problem:', ...w.problem.map((p) => `    - ${p}`));
     if (w.target.length) out.push('  Target:', ...w.target.map((t) => `    - ${t}`));
   }

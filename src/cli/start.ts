@@ -24,7 +24,11 @@ export const START_HELP = [
 ].join('\n');
 
 export async function runStart(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { name: 'start', positionals: ['ID'], options: { ...REMOTE_OPTIONS, push: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseCommand(argv, {
+    name: 'start',
+    positionals: ['ID'],
+    options: { ...REMOTE_OPTIONS, push: { type: 'boolean', default: false } },
+  });
   if (values.help) {
     io.stdout(START_HELP + '\n');
     return EXIT.ok;
@@ -43,15 +47,23 @@ export async function runStart(argv: string[], io: CliIO): Promise<number> {
       ...remoteJson(r.preflight),
       started,
       written: r.written,
-      pushed: r.push ? { ok: r.push.ok, ref: r.push.ref, commit: r.push.commit ?? null, error: r.push.error ?? null, adopted: r.push.adopted } : null,
+      pushed: r.push
+        ? { ok: r.push.ok, ref: r.push.ref, commit: r.push.commit ?? null, error: r.push.error ?? null, adopted: r.push.adopted }
+        : null,
       notes: r.notes,
       problems: (r.problems ?? []).map(problemJson),
     });
   } else {
     io.stdout(describePreflight(r.preflight));
-    if (started) io.stdout(`Started milestone ${r.preflight.milestone.id} as ${r.preflight.me}.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`);
+    if (started)
+      io.stdout(
+        `Started milestone ${r.preflight.milestone.id} as ${r.preflight.me}.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`,
+      );
     else if (pushFailed) io.stdout('Not started: the claim could not be pushed; nothing changed.\n');
-    else if (r.preflight.decision === 'resume' && r.written.length > 0) io.stdout(`Already in progress by you: resuming; completed the interrupted start.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`);
+    else if (r.preflight.decision === 'resume' && r.written.length > 0)
+      io.stdout(
+        `Already in progress by you: resuming; completed the interrupted start.\n${r.written.map((f) => `  updated ${f}\n`).join('')}`,
+      );
     else if (r.preflight.decision === 'resume') io.stdout('Already in progress by you: resuming; nothing changed.\n');
     else io.stdout('Not started; nothing changed.\n');
     for (const w of r.preflight.warnings ?? []) io.stderr(`warning: ${w}\n`);

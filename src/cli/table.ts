@@ -8,6 +8,10 @@ export function renderTable(headers: string[], rows: string[][], maxWidth?: numb
     widths[last] = Math.max(headers[last]!.length, Math.min(widths[last]!, maxWidth - fixed));
   }
   const fit = (s: string, w: number) => (s.length > w ? s.slice(0, Math.max(0, w - 1)) + '…' : s.padEnd(w));
-  const line = (cells: string[]) => cells.map((c, i) => fit(c, widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => fit(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n') + '\n';
 }

@@ -81,14 +81,16 @@ function usage(message: string): InputError {
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw usage(`--${name} takes a whole number from ${min} to ${max}; got "${text}"`);
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw usage(`--${name} takes a whole number from ${min} to ${max}; got "${text}"`);
   return n;
 }
 
 function positiveNumber(name: string, text: string | undefined, fallback: number, integer: boolean): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw usage(`--${name} takes a positive ${integer ? 'whole ' : ''}number; got "${text}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw usage(`--${name} takes a positive ${integer ? 'whole ' : ''}number; got "${text}"`);
   return n;
 }
 
@@ -119,7 +121,10 @@ async function loadSide(io: CliIO, args: readonly string[], label: string, limit
       files.push(arg);
       continue;
     }
-    const entries = (await fs.readdir(abs, { withFileTypes: true })).filter((e) => e.isFile() && isTraceCandidate(e.name)).map((e) => e.name).sort();
+    const entries = (await fs.readdir(abs, { withFileTypes: true }))
+      .filter((e) => e.isFile() && isTraceCandidate(e.name))
+      .map((e) => e.name)
+      .sort();
     if (entries.length === 0) throw new InputError(`${label} folder ${arg}: no trace files in it`, undefined, 'input/missing');
     for (const e of entries) files.push(path.join(arg, e));
   }
@@ -129,7 +134,8 @@ async function loadSide(io: CliIO, args: readonly string[], label: string, limit
 function fraction(name: string, text: string | undefined, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) throw usage(`--${name} takes a number above 0 and at most ${max}; got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max)
+    throw usage(`--${name} takes a number above 0 and at most ${max}; got "${text}"`);
   return n;
 }
 

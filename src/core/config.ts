@@ -42,7 +42,8 @@ const KEYS: Record<string, KeyReader> = {
   },
   crate: (r, v, k) => wrap('crate', crateName(r, v, k)),
   pins: (r, v, k) => {
-    if (!isMap(v)) return void r.report('error', 'config/type', `${k} must map crate-name globs to version requirements (e.g. "p3-*": "=0.4.1")`, v);
+    if (!isMap(v))
+      return void r.report('error', 'config/type', `${k} must map crate-name globs to version requirements (e.g. "p3-*": "=0.4.1")`, v);
     const pins: Record<string, string> = {};
     for (const e of r.entries(v, k)) {
       const req = r.string(e.value, `${k}.${e.key}`);
@@ -66,7 +67,8 @@ const KEYS: Record<string, KeyReader> = {
         const level = r.string(c.value, `${k}.severity.${c.key}`);
         if (level === undefined) continue;
         const parsed = parseSeverityOverrides({ [c.key]: level });
-        for (const err of parsed.errors) r.report('error', 'config/type', `${k}.severity: ${err}`, isScopeCode(c.key) ? c.value : c.keyNode);
+        for (const err of parsed.errors)
+          r.report('error', 'config/type', `${k}.severity: ${err}`, isScopeCode(c.key) ? c.value : c.keyNode);
         Object.assign(severity, parsed.overrides);
       }
     }
@@ -171,7 +173,12 @@ export function cargoSpec(r: YamlReader, v: Node | null, what: string, ctx: Read
     return undefined;
   }
   if (!spec || !CARGO_COMMANDS.has(spec.command)) {
-    r.report('error', 'config/type', `${what}: "${spec?.command ?? ''}" is not a cargo command this tool runs (${[...CARGO_COMMANDS].join(', ')})`, v);
+    r.report(
+      'error',
+      'config/type',
+      `${what}: "${spec?.command ?? ''}" is not a cargo command this tool runs (${[...CARGO_COMMANDS].join(', ')})`,
+      v,
+    );
     return undefined;
   }
   for (const [flag, value] of cargoPathSettings(spec)) {
@@ -217,7 +224,11 @@ export function parseCargoCommandLine(line: string): CargoCommandSpec | undefine
  * Parses configuration text; problems carry the file and line, bad values keep their defaults.
  * With `root`, path keys are also checked on disk (symbolic links leading outside the root).
  */
-export function parseConfig(text: string, file = CONFIG_FILE, options: ReadContext = {}): { config: MilestoneScopeConfig; problems: Problem[] } {
+export function parseConfig(
+  text: string,
+  file = CONFIG_FILE,
+  options: ReadContext = {},
+): { config: MilestoneScopeConfig; problems: Problem[] } {
   const r = new YamlReader(text, file);
   const config: MilestoneScopeConfig = structuredClone(DEFAULT_CONFIG);
   const root = r.root;
@@ -232,7 +243,12 @@ export function parseConfig(text: string, file = CONFIG_FILE, options: ReadConte
       if (value) Object.assign(config, value);
     }
   }
-  return { config, problems: r.problems.map((p) => (p.code === 'yaml/type' ? { ...p, code: 'config/type' } : p.code === 'yaml/unknown-key' ? { ...p, code: 'config/unknown-key' } : p)) };
+  return {
+    config,
+    problems: r.problems.map((p) =>
+      p.code === 'yaml/type' ? { ...p, code: 'config/type' } : p.code === 'yaml/unknown-key' ? { ...p, code: 'config/unknown-key' } : p,
+    ),
+  };
 }
 
 /** Reads `.milestone-scope.yaml` (or `.yml`) at `root`; defaults when there is none. */

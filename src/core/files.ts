@@ -25,7 +25,11 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
     const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
-    return { text, encoding, unsafe: `the file is ${encoding.toUpperCase()} encoded (it starts with a UTF-16 byte-order mark) and is only edited as UTF-8, so that no other byte changes; convert it to UTF-8` };
+    return {
+      text,
+      encoding,
+      unsafe: `the file is ${encoding.toUpperCase()} encoded (it starts with a UTF-16 byte-order mark) and is only edited as UTF-8, so that no other byte changes; convert it to UTF-8`,
+    };
   }
   try {
     return { text: strictUtf8.decode(bytes), encoding: 'utf-8' };
@@ -192,7 +196,8 @@ function describeErrno(err: unknown): string {
 function writeError(err: unknown, shown: string): unknown {
   if (err instanceof InputError || err instanceof ConcurrentChangeError || err instanceof FileLockedError) return err;
   const code = (err as NodeJS.ErrnoException).code;
-  if (code && ERRNO_TEXT[code]) return new InputError(`${shown} cannot be written: ${describeErrno(err)}; nothing was written`, undefined, 'input/write-failed');
+  if (code && ERRNO_TEXT[code])
+    return new InputError(`${shown} cannot be written: ${describeErrno(err)}; nothing was written`, undefined, 'input/write-failed');
   return err;
 }
 
@@ -296,8 +301,18 @@ export async function writeAtomic(file: string, text: string | Uint8Array): Prom
   }
   if (st && !st.isFile()) throw writeError(notAFile(file, st.isDirectory()), file);
   if (st) {
-    const writable = isRoot() ? (st.mode & 0o222) !== 0 : await fs.access(target, constants.W_OK).then(() => true, () => false);
-    if (!writable) throw new InputError(`${file} is read-only; nothing was written (make it writable to let the workflow edit it)`, undefined, 'input/read-only');
+    const writable = isRoot()
+      ? (st.mode & 0o222) !== 0
+      : await fs.access(target, constants.W_OK).then(
+          () => true,
+          () => false,
+        );
+    if (!writable)
+      throw new InputError(
+        `${file} is read-only; nothing was written (make it writable to let the workflow edit it)`,
+        undefined,
+        'input/read-only',
+      );
   }
   const bytes = typeof text === 'string' ? encodeText(text) : text;
   let tmp: string | undefined;
@@ -358,7 +373,8 @@ async function currentBytes(file: string): Promise<Buffer | undefined> {
   return readFileBytes(file);
 }
 
-const sameBytes = (a: Buffer | undefined, b: string | null) => (a === undefined ? b === null : b !== null && a.equals(Buffer.from(b, 'base64')));
+const sameBytes = (a: Buffer | undefined, b: string | null) =>
+  a === undefined ? b === null : b !== null && a.equals(Buffer.from(b, 'base64'));
 
 /** Completes the journal's write (under the files' locks): files still as before get their new content. */
 async function rollForward(journal: Journal, shown: (f: string) => string): Promise<string> {
@@ -460,7 +476,11 @@ export async function writeAllIfUnchanged(
             time: Date.now(),
             files: changes.map((c) => {
               const b = befores.get(snap(c.file).path);
-              return { path: path.resolve(snap(c.file).path), before: b === undefined ? null : b.toString('base64'), after: encodeText(c.after).toString('base64') };
+              return {
+                path: path.resolve(snap(c.file).path),
+                before: b === undefined ? null : b.toString('base64'),
+                after: encodeText(c.after).toString('base64'),
+              };
             }),
           };
           await writeAtomic(journal, JSON.stringify(j));
@@ -512,7 +532,10 @@ const LOCK_WAIT_MS = 10_000;
 const LOCK_STALE_MS = 30_000;
 
 export class FileLockedError extends Error {
-  constructor(readonly file: string, holder: string) {
+  constructor(
+    readonly file: string,
+    holder: string,
+  ) {
     super(`${file} is being written by another process (${holder}); nothing was written. Try again when it has finished.`);
     this.name = 'FileLockedError';
   }
@@ -562,7 +585,8 @@ async function createLock(lock: string, content: string, shown: string): Promise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw writeError(err, shown);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV')
+      throw writeError(err, shown);
   } finally {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
   }

@@ -17,7 +17,12 @@ export function parseMarkdown(text: string): Root {
 export function nestingProblems(root: Root, file: string): Problem[] {
   const cuts = ((root.data ?? {}) as { cuts?: MarkdownCut[] }).cuts ?? [];
   return cuts.map((c) =>
-    problem('warning', 'markdown/too-deep', `lists or block quotes nested more than ${MAX_NESTING} levels deep: the content from here${c.endLine > c.line ? ` to line ${c.endLine}` : ''} is not read`, { file, line: c.line }),
+    problem(
+      'warning',
+      'markdown/too-deep',
+      `lists or block quotes nested more than ${MAX_NESTING} levels deep: the content from here${c.endLine > c.line ? ` to line ${c.endLine}` : ''} is not read`,
+      { file, line: c.line },
+    ),
   );
 }
 

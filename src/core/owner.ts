@@ -29,7 +29,11 @@ function checked(name: string, source: ResolvedOwner['source']): ResolvedOwner {
   const why = ownerNameProblem(name);
   if (!why) return { name, source };
   const from = source === 'option' ? 'the owner given' : source === 'git' ? "git's user.name" : 'the login name';
-  throw new InputError(`${from} ${JSON.stringify(name.length > 60 ? name.slice(0, 60) + '…' : name)} ${why}; it cannot be recorded as an owner (give another with --owner)`, undefined, 'input/owner');
+  throw new InputError(
+    `${from} ${JSON.stringify(name.length > 60 ? name.slice(0, 60) + '…' : name)} ${why}; it cannot be recorded as an owner (give another with --owner)`,
+    undefined,
+    'input/owner',
+  );
 }
 
 /** Who is working: the explicit owner, else git's `user.name`, else the login name. Names that cannot be recorded are an InputError. */

@@ -109,7 +109,10 @@ export interface ResolveOptions {
 export function resolveInside(root: string, p: string, options: ResolveOptions = {}): InsideResult {
   const escape = pathEscape(p);
   if (escape) return { ok: false, reason: escape, message: escapeMessage(p, escape) };
-  const rel = path.posix.normalize(p.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const rel = path.posix
+    .normalize(p.replace(/\\/g, '/'))
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
   const clean = rel === '.' ? '' : rel;
   const abs = path.join(root, ...clean.split('/'));
   if (!options.lexical) {
@@ -143,5 +146,12 @@ export function writtenAbsolute(sourceText: string | undefined): boolean {
   while (sourceText[i] === '`' || sourceText[i] === ' ' || sourceText[i] === '"' || sourceText[i] === "'") i++;
   const c = sourceText[i];
   if (c !== '/' && c !== '\\' && c !== '~' && sourceText[i + 1] !== ':') return false;
-  return pathEscape(sourceText.slice(i).replace(/[`"']+$/, '').trim()) === 'absolute';
+  return (
+    pathEscape(
+      sourceText
+        .slice(i)
+        .replace(/[`"']+$/, '')
+        .trim(),
+    ) === 'absolute'
+  );
 }

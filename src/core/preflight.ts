@@ -94,7 +94,10 @@ function decide(f: Facts, me: string, recorded: boolean): { decision: Decision; 
     case 'not_started':
       return { decision: 'ready', explanation: 'not started' };
     case 'completed':
-      return { decision: 'noop', explanation: `already completed${by}${f.completed ? ` on ${f.completed}` : f.date ? (f.dateColumn ? ` (row dated ${f.date} in its "${f.dateColumn}" column)` : ` (started ${f.date})`) : ''}` };
+      return {
+        decision: 'noop',
+        explanation: `already completed${by}${f.completed ? ` on ${f.completed}` : f.date ? (f.dateColumn ? ` (row dated ${f.date} in its "${f.dateColumn}" column)` : ` (started ${f.date})`) : ''}`,
+      };
     case 'blocked':
       return { decision: 'blocked', explanation: `blocked${f.owner ? ` (owner ${f.owner})` : ''}${f.reason ? `: ${f.reason}` : ''}` };
     case 'in_progress':
@@ -116,7 +119,17 @@ export interface PreflightInput {
 /** The pure decision; no I/O. */
 export function decidePreflight(input: PreflightInput): PreflightResult {
   const e = input.statusEntry;
-  const sFacts: Facts = e ? { status: e.status, rawStatus: e.rawStatus, owner: e.owner, date: e.started, dateColumn: e.dateColumn, completed: e.completed, reason: e.notes } : {};
+  const sFacts: Facts = e
+    ? {
+        status: e.status,
+        rawStatus: e.rawStatus,
+        owner: e.owner,
+        date: e.started,
+        dateColumn: e.dateColumn,
+        completed: e.completed,
+        reason: e.notes,
+      }
+    : {};
   const sRecorded = e !== undefined;
   const s = decide(sFacts, input.me, sRecorded);
   const statusView: SourceView = {
@@ -132,7 +145,14 @@ export function decidePreflight(input: PreflightInput): PreflightResult {
   const t = input.tracking;
   const tf = t.fields;
   const tFacts: Facts = tf.status
-    ? { status: t.status, rawStatus: tf.status.raw, owner: tf.owner?.value, date: tf.started?.value, completed: tf.completed?.value, reason: tf.reason?.value }
+    ? {
+        status: t.status,
+        rawStatus: tf.status.raw,
+        owner: tf.owner?.value,
+        date: tf.started?.value,
+        completed: tf.completed?.value,
+        reason: tf.reason?.value,
+      }
     : {};
   const tRecorded = tf.status !== undefined;
   const td = decide(tFacts, input.me, tRecorded);
@@ -148,7 +168,10 @@ export function decidePreflight(input: PreflightInput): PreflightResult {
 
   const winner = DECISION_RANK[td.decision] > DECISION_RANK[s.decision] ? trackingView : statusView;
   const disagree =
-    sRecorded && tRecorded && (statusView.status !== trackingView.status || (statusView.status === 'in_progress' && !sameOwner(statusView.owner, trackingView.owner)));
+    sRecorded &&
+    tRecorded &&
+    (statusView.status !== trackingView.status ||
+      (statusView.status === 'in_progress' && !sameOwner(statusView.owner, trackingView.owner)));
   const result: PreflightResult = {
     milestone: { id: input.milestone.id, title: input.milestone.title },
     decision: winner.decision,
@@ -204,7 +227,15 @@ export function withRemote(local: PreflightResult, lookup: RemoteLookup): Prefli
     tracking: v.tracking,
     me: local.me,
   });
-  const remote: RemotePreflight = { remote: v.remote, branch: v.branch, ref: v.ref, commit: v.commit, decision: r.decision, reason: r.reason, sources: r.sources };
+  const remote: RemotePreflight = {
+    remote: v.remote,
+    branch: v.branch,
+    ref: v.ref,
+    commit: v.commit,
+    decision: r.decision,
+    reason: r.reason,
+    sources: r.sources,
+  };
   if (r.owner) remote.owner = r.owner;
   const merged: PreflightResult = { ...local, remote };
   if (warnings.length) merged.warnings = warnings;
@@ -220,7 +251,12 @@ export function withRemote(local: PreflightResult, lookup: RemoteLookup): Prefli
 }
 
 /** Pre-flight, then the same check against the remote's default branch (after a bounded fetch). */
-export async function teamPreflight(ws: LoadedWorkspace, milestoneId: string, owner?: string, opts: RemoteOptions = {}): Promise<PreflightResult> {
+export async function teamPreflight(
+  ws: LoadedWorkspace,
+  milestoneId: string,
+  owner?: string,
+  opts: RemoteOptions = {},
+): Promise<PreflightResult> {
   const local = await preflight(ws, milestoneId, owner);
   const lookup = await readRemoteClaim(ws.root, { status: ws.status.file, tracking: local.sources.tracking.file }, opts);
   return withRemote(local, lookup);
@@ -230,7 +266,11 @@ export function requireMilestone(ws: Pick<LoadedWorkspace, 'catalog'>, milestone
   const m = findMilestone(ws.catalog, milestoneId);
   if (!m) {
     const known = ws.catalog.milestones.map((x) => x.id).join(', ') || 'none';
-    throw new InputError(`milestone "${milestoneId}" is not in ${ws.catalog.file} (milestones: ${known})`, undefined, 'input/unknown-milestone');
+    throw new InputError(
+      `milestone "${milestoneId}" is not in ${ws.catalog.file} (milestones: ${known})`,
+      undefined,
+      'input/unknown-milestone',
+    );
   }
   return m;
 }

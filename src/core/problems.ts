@@ -19,12 +19,7 @@ export interface Problem extends SourceLocation {
   message: string;
 }
 
-export function problem(
-  severity: Severity,
-  code: string,
-  message: string,
-  at: SourceLocation,
-): Problem {
+export function problem(severity: Severity, code: string, message: string, at: SourceLocation): Problem {
   return { severity, code, message, ...at };
 }
 

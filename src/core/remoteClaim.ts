@@ -19,7 +19,11 @@ interface GitRun {
   timedOut: boolean;
 }
 
-async function git(cwd: string, args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {}): Promise<GitRun> {
+async function git(
+  cwd: string,
+  args: string[],
+  opts: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {},
+): Promise<GitRun> {
   // Loaded lazily: execa is ESM-only, and this module is also loaded by CommonJS test runners.
   const { execa } = await import('execa');
   try {
@@ -31,7 +35,12 @@ async function git(cwd: string, args: string[], opts: { timeoutMs?: number; env?
       input: opts.input,
       env: { GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes', ...opts.env },
     });
-    return { ok: r.exitCode === 0 && !r.timedOut, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut: r.timedOut === true };
+    return {
+      ok: r.exitCode === 0 && !r.timedOut,
+      stdout: String(r.stdout ?? ''),
+      stderr: String(r.stderr ?? ''),
+      timedOut: r.timedOut === true,
+    };
   } catch (err) {
     return { ok: false, stdout: '', stderr: (err as Error).message, timedOut: false };
   }
@@ -48,7 +57,12 @@ export interface RemoteBranch {
 /** The remote to compare with: the current branch's upstream remote, else `origin`, else the only one. */
 export async function chooseRemote(root: string): Promise<string | undefined> {
   const list = await git(root, ['remote']);
-  const remotes = list.ok ? list.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
+  const remotes = list.ok
+    ? list.stdout
+        .split('\n')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   if (remotes.length === 0) return undefined;
   const upstream = await git(root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']);
   const fromUpstream = upstream.ok ? remotes.find((r) => upstream.stdout.startsWith(`${r}/`)) : undefined;
@@ -62,7 +76,8 @@ async function defaultBranch(root: string, remote: string, timeoutMs: number): P
   const asked = await git(root, ['ls-remote', '--symref', remote, 'HEAD'], { timeoutMs });
   const m = asked.ok ? /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(asked.stdout) : null;
   if (m) return m[1];
-  for (const b of ['main', 'master']) if ((await git(root, ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}`])).ok) return b;
+  for (const b of ['main', 'master'])
+    if ((await git(root, ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${b}`])).ok) return b;
   return undefined;
 }
 
@@ -90,7 +105,11 @@ async function showFile(root: string, rev: string, file: string): Promise<string
 }
 
 /** Fetches the remote (bounded by a timeout) and reads both documents on its default branch. */
-export async function readRemoteClaim(root: string, files: { status: string; tracking: string }, opts: RemoteOptions = {}): Promise<RemoteLookup> {
+export async function readRemoteClaim(
+  root: string,
+  files: { status: string; tracking: string },
+  opts: RemoteOptions = {},
+): Promise<RemoteLookup> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS;
   const remote = await chooseRemote(root);
   if (!remote) return { kind: 'none' };
@@ -101,11 +120,15 @@ export async function readRemoteClaim(root: string, files: { status: string; tra
     warning = `could not fetch ${remote} (${why}); claims pushed since the last fetch are not seen`;
   }
   const branch = await defaultBranch(root, remote, fetched.ok ? timeoutMs : 1);
-  if (!branch) return { kind: 'unavailable', warning: warning ?? `the default branch of ${remote} is unknown; only the local documents were checked` };
+  if (!branch)
+    return { kind: 'unavailable', warning: warning ?? `the default branch of ${remote} is unknown; only the local documents were checked` };
   const ref = `${remote}/${branch}`;
   const commit = await git(root, ['rev-parse', '--verify', '--quiet', `refs/remotes/${ref}^{commit}`]);
   if (!commit.ok) return { kind: 'unavailable', warning: warning ?? `${ref} has not been fetched; only the local documents were checked` };
-  const [statusText, trackingText] = await Promise.all([showFile(root, commit.stdout, files.status), showFile(root, commit.stdout, files.tracking)]);
+  const [statusText, trackingText] = await Promise.all([
+    showFile(root, commit.stdout, files.status),
+    showFile(root, commit.stdout, files.tracking),
+  ]);
   const view: RemoteClaimView = {
     remote,
     branch,
@@ -118,7 +141,12 @@ export async function readRemoteClaim(root: string, files: { status: string; tra
 }
 
 function firstLine(s: string): string {
-  return s.trim().split('\n')[0]?.replace(/^fatal:\s*/, '') ?? '';
+  return (
+    s
+      .trim()
+      .split('\n')[0]
+      ?.replace(/^fatal:\s*/, '') ?? ''
+  );
 }
 
 export interface PushResult {
@@ -134,7 +162,13 @@ export interface PushResult {
  * without touching the working tree, index or current branch, and pushes it to that branch. A
  * push rejected because the branch moved means someone else pushed first: run pre-flight again.
  */
-export async function pushClaim(root: string, view: RemoteBranch & { commit: string }, files: Record<string, string>, message: string, opts: RemoteOptions = {}): Promise<PushResult> {
+export async function pushClaim(
+  root: string,
+  view: RemoteBranch & { commit: string },
+  files: Record<string, string>,
+  message: string,
+  opts: RemoteOptions = {},
+): Promise<PushResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS;
   const dir = await fs.mkdtemp(path.join(tmpdir(), 'milestone-scope-claim-'));
   const env = { GIT_INDEX_FILE: path.join(dir, 'index') };
@@ -145,7 +179,9 @@ export async function pushClaim(root: string, view: RemoteBranch & { commit: str
     for (const [file, text] of Object.entries(files)) {
       const blob = await git(root, ['hash-object', '-w', '--stdin'], { input: text });
       if (!blob.ok) return fail(`git hash-object: ${firstLine(blob.stderr)}`);
-      const add = await git(root, ['update-index', '--add', '--cacheinfo', `100644,${blob.stdout.trim()},${file.replace(/\\/g, '/')}`], { env });
+      const add = await git(root, ['update-index', '--add', '--cacheinfo', `100644,${blob.stdout.trim()},${file.replace(/\\/g, '/')}`], {
+        env,
+      });
       if (!add.ok) return fail(`git update-index ${file}: ${firstLine(add.stderr)}`);
     }
     const tree = await git(root, ['write-tree'], { env });
@@ -156,7 +192,11 @@ export async function pushClaim(root: string, view: RemoteBranch & { commit: str
     const push = await git(root, ['push', '--quiet', '--porcelain', view.remote, `${sha}:refs/heads/${view.branch}`], { timeoutMs });
     if (!push.ok) {
       const rejected = /rejected|non-fast-forward|fetch first/i.test(push.stdout + push.stderr);
-      const why = push.timedOut ? `no answer within ${Math.round(timeoutMs / 1000)}s` : rejected ? `${view.ref} moved since it was fetched (someone else pushed); run the pre-flight again` : firstLine(push.stderr) || 'git push failed';
+      const why = push.timedOut
+        ? `no answer within ${Math.round(timeoutMs / 1000)}s`
+        : rejected
+          ? `${view.ref} moved since it was fetched (someone else pushed); run the pre-flight again`
+          : firstLine(push.stderr) || 'git push failed';
       return { ok: false, commit: sha, ref: view.ref, error: `the claim was not pushed: ${why}` };
     }
     // Keep the remote-tracking ref in step, so the next pre-flight sees the claim without a fetch.
@@ -172,7 +212,12 @@ export async function pushClaim(root: string, view: RemoteBranch & { commit: str
  * default branch and was level with it, so the working copy stays clean. The claim's files in the
  * working tree already hold the committed text; only their index entries are refreshed.
  */
-export async function adoptClaimCommit(root: string, view: RemoteBranch & { commit: string }, claim: string, files: string[]): Promise<boolean> {
+export async function adoptClaimCommit(
+  root: string,
+  view: RemoteBranch & { commit: string },
+  claim: string,
+  files: string[],
+): Promise<boolean> {
   const head = await git(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
   const branch = await git(root, ['symbolic-ref', '--quiet', 'HEAD']);
   if (!head.ok || head.stdout.trim() !== view.commit || !branch.ok || branch.stdout.trim() !== `refs/heads/${view.branch}`) return false;

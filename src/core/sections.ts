@@ -48,7 +48,9 @@ export function escapeMarkers(body: string): string {
 export function upsertSection(text: string, name: string, body: string): string {
   const { start, end } = sectionMarkers(name);
   const eol = detectEol(text);
-  const normalisedBody = escapeMarkers(body).replace(/\r?\n/g, eol).replace(new RegExp(`${eol}$`), '');
+  const normalisedBody = escapeMarkers(body)
+    .replace(/\r?\n/g, eol)
+    .replace(new RegExp(`${eol}$`), '');
   const block = `${start}${eol}${normalisedBody}${eol}${end}`;
   const s = text.indexOf(start);
   if (s < 0) {

@@ -76,7 +76,11 @@ export function computeStartEdits(input: StartInput): StartPlan {
 }
 
 /** The edits that record the start in the files asked for. */
-function startChanges(input: StartInput, date: string, which: { status: boolean; tracking: boolean }): { changes: FileChange[]; notes: string[] } {
+function startChanges(
+  input: StartInput,
+  date: string,
+  which: { status: boolean; tracking: boolean },
+): { changes: FileChange[]; notes: string[] } {
   const { milestone, status, tracking, owner } = input;
   const notes: string[] = [];
   const changes: FileChange[] = [];
@@ -120,7 +124,9 @@ function completeInterruptedStart(input: StartInput, pre: PreflightResult): { ch
   const out = startChanges(input, date, { status: statusLags, tracking: trackingLags });
   if (out.changes.length === 0) return out;
   const base = trackingLags && input.baseCommit ? `; the base commit recorded is the current HEAD ${input.baseCommit.slice(0, 12)}` : '';
-  out.notes.unshift(`completed an interrupted start: ${from.file} records the start (in progress by ${from.owner}${from.date ? ` since ${from.date}` : ''}) but ${to.file} did not; ${to.file} now records it too${base}`);
+  out.notes.unshift(
+    `completed an interrupted start: ${from.file} records the start (in progress by ${from.owner}${from.date ? ` since ${from.date}` : ''}) but ${to.file} did not; ${to.file} now records it too${base}`,
+  );
   return out;
 }
 
@@ -130,7 +136,12 @@ function newTrackingText(input: StartInput, fields: TrackingChange): string {
   if (milestone.scope.kind === 'work-items') {
     for (const w of milestoneWorkItems(catalog, milestone)) scope.push(`Work item ${w.id}: ${w.title}.`);
     const hs = milestoneHotspots(catalog, milestone);
-    if (hs.length) scope.push('', 'Hotspots:', ...hs.map((h) => `- ${h.label ? `${h.label}: ` : ''}\`${h.path}:${h.line}${h.endLine !== h.line ? `-${h.endLine}` : ''}\``));
+    if (hs.length)
+      scope.push(
+        '',
+        'Hotspots:',
+        ...hs.map((h) => `- ${h.label ? `${h.label}: ` : ''}\`${h.path}:${h.line}${h.endLine !== h.line ? `-${h.endLine}` : ''}\``),
+      );
   } else scope.push(`${milestone.title}; no optimization work items.`);
   const commands = [...config.checks, config.profile].map((c) => cargoCommandLine(c, config.crate));
   return trackingTemplate({ id: milestone.id, title: milestone.title, scope, commands, fields, statusStyle: input.status.style });
@@ -181,13 +192,22 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
   const trackingFile = trackingFileFor(ws, milestone.id);
   const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
   const trackingAbs = workspaceFile(ws, trackingFile);
-  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) => (abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs));
+  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) =>
+    abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs,
+  );
   const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(statusAbs), readSnapshot(trackingAbs)]);
   const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
   const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;
   const base = await startBaseCommit(ws.root, milestone.id, await gitHead(ws.root));
-  const startInput = { catalog: ws.catalog, config: ws.config, milestone, owner, date: isoDate(opts.now ?? new Date()), baseCommit: base.commit };
+  const startInput = {
+    catalog: ws.catalog,
+    config: ws.config,
+    milestone,
+    owner,
+    date: isoDate(opts.now ?? new Date()),
+    baseCommit: base.commit,
+  };
   const plan = computeStartEdits({ ...startInput, status, tracking });
   plan.notes.unshift(...recovered);
   plan.problems = ws.problems;
@@ -197,13 +217,25 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
     plan.preflight = withRemote(plan.preflight, lookup);
     if (plan.preflight.decision !== 'ready') plan.changes = [];
     if (opts.push && plan.changes.length > 0) {
-      if (lookup.kind !== 'ok') throw new InputError(`--push: ${lookup.kind === 'none' ? 'the repository has no remote' : lookup.warning}`, undefined, 'input/no-remote');
+      if (lookup.kind !== 'ok')
+        throw new InputError(
+          `--push: ${lookup.kind === 'none' ? 'the repository has no remote' : lookup.warning}`,
+          undefined,
+          'input/no-remote',
+        );
       const view = lookup.view;
       // The claim is made against the remote's own versions of the two files.
       const upstream = computeStartEdits({ ...startInput, status: view.status, tracking: view.tracking });
       const files = Object.fromEntries(upstream.changes.map((c) => [c.file, c.after]));
       const pushed = await pushClaim(ws.root, view, files, `Start milestone ${milestone.id} (${owner})`, opts.remote);
-      if (!pushed.ok) return { ...plan, changes: [], notes: [...plan.notes, pushed.error ?? 'the claim was not pushed'], written: [], push: { ...pushed, adopted: false } };
+      if (!pushed.ok)
+        return {
+          ...plan,
+          changes: [],
+          notes: [...plan.notes, pushed.error ?? 'the claim was not pushed'],
+          written: [],
+          push: { ...pushed, adopted: false },
+        };
       const same = upstream.changes.length === plan.changes.length && plan.changes.every((c) => files[c.file] === c.after);
       push = { ...pushed, adopted: same };
     }
@@ -225,6 +257,9 @@ async function startOnce(root: string, milestoneId: string, opts: StartOptions):
   // Only when the local files equal the claim's can the branch take the claim commit as is.
   if (push.adopted) push.adopted = await adoptClaimCommit(ws.root, upstream, push.commit!, written);
   if (push.adopted) plan.notes.push(`pushed the claim to ${push.ref} as ${claim}; your branch is at that commit`);
-  else plan.notes.push(`pushed the claim to ${push.ref} as ${claim}; the same edits are uncommitted here (pull, or discard them before pulling)`);
+  else
+    plan.notes.push(
+      `pushed the claim to ${push.ref} as ${claim}; the same edits are uncommitted here (pull, or discard them before pulling)`,
+    );
   return { ...plan, written, push };
 }

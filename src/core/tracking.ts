@@ -32,7 +32,8 @@ export const FIELD_LABELS: Record<TrackingField, string> = {
   reason: 'Blocked by',
 };
 
-const FIELD_LINE = /^(\s*(?:>\s*)?(?:[-*+]\s+)?)((?:\*\*|__)?)([A-Za-z][A-Za-z ]{0,20}?)((?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*|\s*:\s*)(.*?)\s*$/;
+const FIELD_LINE =
+  /^(\s*(?:>\s*)?(?:[-*+]\s+)?)((?:\*\*|__)?)([A-Za-z][A-Za-z ]{0,20}?)((?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*|\s*:\s*)(.*?)\s*$/;
 
 export interface TrackingValue {
   /** Value without markup (backticks dropped). */
@@ -91,7 +92,14 @@ export function parseTracking(text: string, file: string, exists = true): Tracki
   if (fields.status) {
     status = normaliseStatus(fields.status.raw);
     if (!status) {
-      problems.push(problem('warning', 'tracking/unknown-status', `status "${fields.status.raw}" is not one of not_started, in_progress, blocked, completed`, { file, line: fields.status.line }));
+      problems.push(
+        problem(
+          'warning',
+          'tracking/unknown-status',
+          `status "${fields.status.raw}" is not one of not_started, in_progress, blocked, completed`,
+          { file, line: fields.status.line },
+        ),
+      );
     }
   }
   return { file, exists, text, fields, status, problems, style };
@@ -106,12 +114,13 @@ export type TrackingChange = Partial<Record<TrackingField, string>> & { status?:
 
 function formatValue(doc: TrackingDocument, field: TrackingField, value: string, statusStyle?: StatusStyle): string {
   if (field === 'status') {
-    const style = doc.fields.status || !statusStyle ? detectStatusStyle(doc.fields.status ? [doc.fields.status.raw] : []) : { ...statusStyle };
+    const style =
+      doc.fields.status || !statusStyle ? detectStatusStyle(doc.fields.status ? [doc.fields.status.raw] : []) : { ...statusStyle };
     style.used = {};
     return formatStatus(value as MilestoneStatus, style);
   }
   const old = doc.fields[field]?.raw;
-  const tick = field === 'base' ? (old === undefined || old.startsWith('`')) : !!old?.startsWith('`');
+  const tick = field === 'base' ? old === undefined || old.startsWith('`') : !!old?.startsWith('`');
   return tick ? '`' + value + '`' : value;
 }
 
@@ -175,8 +184,18 @@ export interface TrackingTemplateInput {
 
 /** A new tracking file: the fields, then sections the end-of-milestone report fills in. */
 export function trackingTemplate(input: TrackingTemplateInput, eol = '\n'): string {
-  const blank: TrackingDocument = { file: '', exists: false, text: '', fields: {}, status: undefined, problems: [], style: { prefix: '- ', bold: '', sep: ': ' } };
-  const fieldLines = ORDER.filter((f) => input.fields[f] !== undefined).map((f) => `- ${FIELD_LABELS[f]}: ${formatValue(blank, f, input.fields[f]!, input.statusStyle)}`);
+  const blank: TrackingDocument = {
+    file: '',
+    exists: false,
+    text: '',
+    fields: {},
+    status: undefined,
+    problems: [],
+    style: { prefix: '- ', bold: '', sep: ': ' },
+  };
+  const fieldLines = ORDER.filter((f) => input.fields[f] !== undefined).map(
+    (f) => `- ${FIELD_LABELS[f]}: ${formatValue(blank, f, input.fields[f]!, input.statusStyle)}`,
+  );
   const out = [
     `# Milestone ${input.id}: ${input.title}`,
     '',

@@ -52,7 +52,9 @@ export async function loadCatalog(root: string, file: string): Promise<Catalog> 
       file,
       workItems: [],
       milestones: [],
-      problems: [problem('error', 'catalog/missing', `catalog ${file} does not exist (set "catalog" in .milestone-scope.yaml)`, { file, line: 1 })],
+      problems: [
+        problem('error', 'catalog/missing', `catalog ${file} does not exist (set "catalog" in .milestone-scope.yaml)`, { file, line: 1 }),
+      ],
     };
   }
   const exists = (rel: string) => {
@@ -88,7 +90,14 @@ export function confineReferences(root: string, catalog: Catalog, text: string):
         if (!v.ok) why = v.message;
       }
       if (why === undefined) return true;
-      refused.push(problem('error', OUTSIDE_WORKSPACE, `hotspot reference not used: ${why}`, { file: s.file, line: s.line, column: s.column, endColumn: s.endColumn }));
+      refused.push(
+        problem('error', OUTSIDE_WORKSPACE, `hotspot reference not used: ${why}`, {
+          file: s.file,
+          line: s.line,
+          column: s.column,
+          endColumn: s.endColumn,
+        }),
+      );
       return false;
     });
     return hotspots.length === item.hotspots.length ? item : { ...item, hotspots };
@@ -112,7 +121,12 @@ function trackingFolderProblems(root: string, config: MilestoneScopeConfig): Pro
   const fixed = config.tracking.slice(0, config.tracking.indexOf('{id}')).replace(/[^/]*$/, '') || '.';
   const inside = resolveInside(root, fixed);
   if (inside.ok) return [];
-  return [problem('error', CONFIG_OUTSIDE, `tracking files are not read or written: ${inside.message}`, { file: fixed.replace(/\/$/, '') || '.', line: 1 })];
+  return [
+    problem('error', CONFIG_OUTSIDE, `tracking files are not read or written: ${inside.message}`, {
+      file: fixed.replace(/\/$/, '') || '.',
+      line: 1,
+    }),
+  ];
 }
 
 export async function loadWorkspace(root: string): Promise<LoadedWorkspace> {
@@ -136,7 +150,8 @@ export async function loadWorkspace(root: string): Promise<LoadedWorkspace> {
  */
 export function workspaceFile(ws: Pick<LoadedWorkspace, 'root'>, rel: string, what = rel): string {
   const inside = resolveInside(ws.root, rel);
-  if (!inside.ok) throw new InputError(`${what}: ${inside.message}; nothing is read or written there`, undefined, 'input/outside-workspace');
+  if (!inside.ok)
+    throw new InputError(`${what}: ${inside.message}; nothing is read or written there`, undefined, 'input/outside-workspace');
   return inside.abs;
 }
 
@@ -149,7 +164,12 @@ const TRACKING_ID = /^[A-Za-z0-9][\w.-]*$/;
  */
 export function trackingFileFor(ws: Pick<LoadedWorkspace, 'config' | 'root'>, milestoneId: string): string {
   // An id from the catalog becomes part of a file name: separators would move the file elsewhere.
-  if (!TRACKING_ID.test(milestoneId)) throw new InputError(`milestone id ${JSON.stringify(milestoneId)} cannot be used in a tracking file name (letters, digits, ".", "_" and "-" only)`, undefined, 'input/outside-workspace');
+  if (!TRACKING_ID.test(milestoneId))
+    throw new InputError(
+      `milestone id ${JSON.stringify(milestoneId)} cannot be used in a tracking file name (letters, digits, ".", "_" and "-" only)`,
+      undefined,
+      'input/outside-workspace',
+    );
   const rel = trackingPath(ws.config, milestoneId);
   workspaceFile(ws, rel, `the tracking file of milestone ${milestoneId}`);
   return rel;
@@ -168,7 +188,12 @@ export async function loadTrackingFor(ws: LoadedWorkspace, milestoneId: string):
     if (!(err instanceof InputError)) throw err;
     const file = trackingPath(ws.config, milestoneId);
     const doc = parseTracking('', file, false);
-    doc.problems.push(problem('error', 'tracking/outside-workspace', `${err.message.replace(/; nothing is read or written there$/, '')}; it is not read`, { file, line: 1 }));
+    doc.problems.push(
+      problem('error', 'tracking/outside-workspace', `${err.message.replace(/; nothing is read or written there$/, '')}; it is not read`, {
+        file,
+        line: 1,
+      }),
+    );
     return doc;
   }
   return loadTracking(ws.root, rel);

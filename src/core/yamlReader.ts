@@ -42,7 +42,9 @@ export class YamlReader {
             this.duplicateKeys++;
             if (this.duplicateKeys <= 20) {
               const pos = this.lines.linePos(k.range?.[0] ?? 0);
-              this.problems.push(problem('error', 'yaml/syntax', 'Map keys must be unique', { file: this.file, line: pos.line, column: pos.col }));
+              this.problems.push(
+                problem('error', 'yaml/syntax', 'Map keys must be unique', { file: this.file, line: pos.line, column: pos.col }),
+              );
             }
           } else seen.add(v);
         }
@@ -138,7 +140,12 @@ export class YamlReader {
     }
     const hint = closest(key, known);
     const shown = key.length > 60 ? `${key.slice(0, 60)}…" (${key.length.toLocaleString('en-US')} characters)` : `${key}"`;
-    this.report('warning', 'yaml/unknown-key', `unknown key "${shown} in ${where}${hint ? ` (did you mean "${hint}"?)` : ''}; ignored`, keyNode);
+    this.report(
+      'warning',
+      'yaml/unknown-key',
+      `unknown key "${shown} in ${where}${hint ? ` (did you mean "${hint}"?)` : ''}; ignored`,
+      keyNode,
+    );
   }
 }
 
@@ -149,7 +156,9 @@ function closest(key: string, known: readonly string[]): string | undefined {
   // Within two edits only: a key much longer than every known one cannot be near any.
   if (key.length > Math.max(0, ...known.map((c) => c.length)) + 2) return undefined;
   const k = key.toLowerCase().replace(/[_-]/g, '');
-  return known.find((c) => c.toLowerCase().replace(/[_-]/g, '') === k) ?? known.find((c) => distance(c.toLowerCase(), key.toLowerCase()) <= 2);
+  return (
+    known.find((c) => c.toLowerCase().replace(/[_-]/g, '') === k) ?? known.find((c) => distance(c.toLowerCase(), key.toLowerCase()) <= 2)
+  );
 }
 
 function distance(a: string, b: string): number {

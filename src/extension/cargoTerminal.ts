@@ -134,7 +134,9 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
       const colour = r.outcome === 'passed' ? GREEN : r.outcome === 'cancelled' ? YELLOW : RED;
       const where = r.record?.recorded ? ` · recorded in ${r.record.file}` : r.record ? ` · not recorded: ${r.record.reason}` : '';
       const capture = r.capture ? ` · ${r.capture.label} trace ${r.capture.file}` : '';
-      this.line(`${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatDuration(r.durationMs)}${capture}${where}`);
+      this.line(
+        `${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatDuration(r.durationMs)}${capture}${where}`,
+      );
       if (r.spawnError) this.line(`${RED}cargo could not be started: ${r.spawnError}${RESET}`);
       this.note('info', `${r.invocation.display}: ${r.outcome} in ${formatDuration(r.durationMs)}${capture}${where}`);
     }

@@ -70,7 +70,10 @@ class ReportDocuments implements vscode.TextDocumentContentProvider {
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const id = idOfUri(uri);
-    return (id !== undefined ? this.reports.get(id) : undefined) ?? 'This report is no longer available. Run Milestone Scope: Complete Milestone again.';
+    return (
+      (id !== undefined ? this.reports.get(id) : undefined) ??
+      'This report is no longer available. Run Milestone Scope: Complete Milestone again.'
+    );
   }
 
   dispose(): void {
@@ -109,7 +112,12 @@ function severity() {
 }
 
 /** The milestone to complete: the argument, the active one, else a pick of those in progress by the user. */
-async function chooseMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, owner: string, requested: string | undefined): Promise<Milestone | undefined> {
+async function chooseMilestone(
+  ctx: ExtensionContextHolder,
+  ws: LoadedWorkspace,
+  owner: string,
+  requested: string | undefined,
+): Promise<Milestone | undefined> {
   const id = requested ?? ctx.active.current?.id;
   if (id !== undefined) {
     const m = findMilestone(ws.catalog, id);
@@ -118,7 +126,14 @@ async function chooseMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace,
   }
   const mine: Milestone[] = [];
   for (const m of ws.catalog.milestones) {
-    const d = decidePreflight({ milestone: m, statusFile: ws.status.file, statusExists: ws.status.exists, statusEntry: statusEntry(ws.status, m.id), tracking: await loadTrackingFor(ws, m.id), me: owner });
+    const d = decidePreflight({
+      milestone: m,
+      statusFile: ws.status.file,
+      statusExists: ws.status.exists,
+      statusEntry: statusEntry(ws.status, m.id),
+      tracking: await loadTrackingFor(ws, m.id),
+      me: owner,
+    });
     if (d.decision === 'resume') mine.push(m);
   }
   if (mine.length === 0) {
@@ -139,7 +154,11 @@ async function saveDocuments(ws: LoadedWorkspace, milestoneId: string): Promise<
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && files.includes(d.uri.fsPath));
   if (dirty.length === 0) return true;
   const names = dirty.map((d) => path.basename(d.uri.fsPath)).join(' and ');
-  const choice = await vscode.window.showWarningMessage(`${names} ${dirty.length > 1 ? 'have' : 'has'} unsaved changes. Save before completing the milestone?`, { modal: true }, 'Save and Complete');
+  const choice = await vscode.window.showWarningMessage(
+    `${names} ${dirty.length > 1 ? 'have' : 'has'} unsaved changes. Save before completing the milestone?`,
+    { modal: true },
+    'Save and Complete',
+  );
   if (choice !== 'Save and Complete') return false;
   for (const d of dirty) if (!(await d.save())) return false;
   return true;
@@ -165,17 +184,19 @@ async function askSummary(ws: LoadedWorkspace, milestone: Milestone): Promise<st
 
 async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, args: CompleteArgs): Promise<CompletionPlan | undefined> {
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Milestone ${milestone.id}: building the report` }, () =>
-      planCompletion(ws.root, milestone.id, {
-        owner,
-        summary: args.summary,
-        severity: severity(),
-        force: args.force,
-        reason: args.reason,
-        baseline: args.baseline,
-        after: args.after,
-        traceLimit: traceSizeLimit(),
-      }),
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Milestone ${milestone.id}: building the report` },
+      () =>
+        planCompletion(ws.root, milestone.id, {
+          owner,
+          summary: args.summary,
+          severity: severity(),
+          force: args.force,
+          reason: args.reason,
+          baseline: args.baseline,
+          after: args.after,
+          traceLimit: traceSizeLimit(),
+        }),
     );
   } catch (err) {
     if (err instanceof InputError) {
@@ -193,21 +214,40 @@ async function showPreview(docs: ReportDocuments, milestoneId: string, markdown:
     await vscode.commands.executeCommand(vscode.window.activeTextEditor ? 'markdown.showPreviewToSide' : 'markdown.showPreview', uri);
   } catch {
     // Without the built-in markdown extension the source is still readable.
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: true,
+    });
   }
 }
 
 function resultOf(p: CompletionPlan, written: string[]): CompleteResult {
   const completed = p.refusals.length === 0;
-  return { milestoneId: p.report.milestone.id, completed, refusals: p.refusals, written, ...(completed ? { date: p.date } : {}), markdown: p.markdown };
+  return {
+    milestoneId: p.report.milestone.id,
+    completed,
+    refusals: p.refusals,
+    written,
+    ...(completed ? { date: p.date } : {}),
+    markdown: p.markdown,
+  };
 }
 
 /** The refusal message and what the user may do next: preview, see the problems, or force with a reason. */
-async function offerAfterRefusal(ctx: ExtensionContextHolder, docs: ReportDocuments, refused: CompletionPlan, args: CompleteArgs): Promise<void> {
+async function offerAfterRefusal(
+  ctx: ExtensionContextHolder,
+  docs: ReportDocuments,
+  refused: CompletionPlan,
+  args: CompleteArgs,
+): Promise<void> {
   const id = refused.report.milestone.id;
   const forcible = refused.refusals.every((r) => r.forcible);
   const reasons = refused.refusals.map((r) => r.message).join('; ');
-  const actions = [...(forcible ? ['Complete Anyway…'] : []), 'Preview Report', ...(refused.refusals.some((r) => r.code === 'scope-errors') ? ['Show Problems'] : [])];
+  const actions = [
+    ...(forcible ? ['Complete Anyway…'] : []),
+    'Preview Report',
+    ...(refused.refusals.some((r) => r.code === 'scope-errors') ? ['Show Problems'] : []),
+  ];
   const choice = await vscode.window.showWarningMessage(`Milestone ${id} was not completed: ${reasons}.`, ...actions);
   if (choice === 'Preview Report') await showPreview(docs, id, refused.markdown);
   if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -221,7 +261,11 @@ async function offerAfterRefusal(ctx: ExtensionContextHolder, docs: ReportDocume
   if (reason !== undefined) await completeCommand(ctx, docs, { ...args, force: true, reason });
 }
 
-async function completeCommand(ctx: ExtensionContextHolder, docs: ReportDocuments, args: CompleteArgs): Promise<CompleteResult | undefined> {
+async function completeCommand(
+  ctx: ExtensionContextHolder,
+  docs: ReportDocuments,
+  args: CompleteArgs,
+): Promise<CompleteResult | undefined> {
   const model = getWorkspaceModel(ctx);
   const ws = await model.reload();
   if (!ws) {
@@ -257,19 +301,29 @@ async function completeCommand(ctx: ExtensionContextHolder, docs: ReportDocument
     throw err;
   }
   ctx.output.info(`Completed milestone ${milestone.id} on ${current.date}; wrote ${written.join(', ') || 'nothing (already up to date)'}.`);
-  if (ctx.active.current && normaliseMilestoneId(ctx.active.current.id) === normaliseMilestoneId(milestone.id)) await ctx.active.set(undefined);
+  if (ctx.active.current && normaliseMilestoneId(ctx.active.current.id) === normaliseMilestoneId(milestone.id))
+    await ctx.active.set(undefined);
   await model.reload();
   await showPreview(docs, milestone.id, current.markdown);
   const root = current.report.timing?.root;
-  const speed = root && root.relative !== null ? ` ${root.name}: ${(Math.abs(root.relative) * 100).toFixed(1)}% ${root.relative < 0 ? 'faster' : 'slower'}.` : '';
-  const what = current.alreadyCompleted ? (written.length ? 'report regenerated' : 'report already up to date') : `completed on ${current.date}`;
-  void vscode.window.showInformationMessage(`Milestone ${milestone.id} ${what}.${speed}`, 'Copy Report', 'Open Tracking File').then(async (choice) => {
-    if (choice === 'Copy Report') await copyReport(docs, milestone.id);
-    if (choice === 'Open Tracking File') {
-      const uri = vscode.Uri.file(path.join(ws.root, trackingFileFor(ws, milestone.id)));
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    }
-  });
+  const speed =
+    root && root.relative !== null
+      ? ` ${root.name}: ${(Math.abs(root.relative) * 100).toFixed(1)}% ${root.relative < 0 ? 'faster' : 'slower'}.`
+      : '';
+  const what = current.alreadyCompleted
+    ? written.length
+      ? 'report regenerated'
+      : 'report already up to date'
+    : `completed on ${current.date}`;
+  void vscode.window
+    .showInformationMessage(`Milestone ${milestone.id} ${what}.${speed}`, 'Copy Report', 'Open Tracking File')
+    .then(async (choice) => {
+      if (choice === 'Copy Report') await copyReport(docs, milestone.id);
+      if (choice === 'Open Tracking File') {
+        const uri = vscode.Uri.file(path.join(ws.root, trackingFileFor(ws, milestone.id)));
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      }
+    });
   return resultOf(current, written);
 }
 

@@ -47,7 +47,8 @@ function sourceKey(source: PanelSource): string {
 
 function panelTitle(source: PanelSource): string {
   const base = (u: string) => path.posix.basename(vscode.Uri.parse(u).path);
-  if (source.kind === 'compare' && source.runs) return `Compare: ${source.runs.baseline.length} baseline ↔ ${source.runs.after.length} after runs`;
+  if (source.kind === 'compare' && source.runs)
+    return `Compare: ${source.runs.baseline.length} baseline ↔ ${source.runs.after.length} after runs`;
   return source.kind === 'trace' ? `Flame: ${base(source.uri)}` : `Compare: ${base(source.baseline)} ↔ ${base(source.after)}`;
 }
 
@@ -126,7 +127,9 @@ class FlamePanel implements vscode.Disposable {
         for (const n of notes) this.report(n);
         if (runDiff) {
           const called = runDiff.rows.filter((r) => r.verdict === 'faster' || r.verdict === 'slower');
-          out.info(`Flame chart: ${title}: ${called.length} span path(s) faster or slower over ${runDiff.base.sources.length} + ${runDiff.after.sources.length} runs${called.length ? `: ${called.map((r) => `${r.name} ${r.verdict}`).join(', ')}` : ''}.`);
+          out.info(
+            `Flame chart: ${title}: ${called.length} span path(s) faster or slower over ${runDiff.base.sources.length} + ${runDiff.after.sources.length} runs${called.length ? `: ${called.map((r) => `${r.name} ${r.verdict}`).join(', ')}` : ''}.`,
+          );
         }
         this.doc = doc;
         this.error = undefined;
@@ -134,7 +137,9 @@ class FlamePanel implements vscode.Disposable {
         if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
         await this.sendDocument();
-        out.info(`Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`);
+        out.info(
+          `Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`,
+        );
         return { ...outcome, readMs: read - started, sendMs: Date.now() - read };
       }
       case 'cancelled':
@@ -228,7 +233,9 @@ class FlamePanel implements vscode.Disposable {
         await handle.close();
       }
     } catch (err) {
-      this.manager.ctx.output.warn(`Flame chart: could not write the chart data to ${file.fsPath} (${String(err)}); sending it in messages`);
+      this.manager.ctx.output.warn(
+        `Flame chart: could not write the chart data to ${file.fsPath} (${String(err)}); sending it in messages`,
+      );
       await rm(file.fsPath, { force: true });
       return false;
     }
@@ -257,7 +264,18 @@ class FlamePanel implements vscode.Disposable {
   private sendStats(id: number): void {
     const t = this.timings;
     if (!t || t.kind !== 'compare' || this.sendId !== id) return;
-    const rows = t.spans.flatMap((s) => (s.change ? [{ path: s.path, verdict: s.change.verdict, ...(s.change.ci95 ? { lo: s.change.ci95.lo, hi: s.change.ci95.hi } : {}), ...(s.change.p !== undefined ? { p: s.change.p } : {}) }] : []));
+    const rows = t.spans.flatMap((s) =>
+      s.change
+        ? [
+            {
+              path: s.path,
+              verdict: s.change.verdict,
+              ...(s.change.ci95 ? { lo: s.change.ci95.lo, hi: s.change.ci95.hi } : {}),
+              ...(s.change.p !== undefined ? { p: s.change.p } : {}),
+            },
+          ]
+        : [],
+    );
     this.post({ type: 'spanStats', rows });
   }
 
@@ -306,9 +324,8 @@ class FlamePanel implements vscode.Disposable {
     this.sourceSearch?.cancel();
     const cts = (this.sourceSearch = new vscode.CancellationTokenSource());
     try {
-      const targets = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: `Finding ${name}` },
-        () => findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
+      const targets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding ${name}` }, () =>
+        findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
       );
       if (cts.token.isCancellationRequested) return;
       if (targets.length === 0) {
@@ -326,9 +343,17 @@ class FlamePanel implements vscode.Disposable {
           ? vscode.ViewColumn.Two
           : vscode.ViewColumn.One;
       await openSourceTarget(target, column);
-      this.post({ type: 'sourceResult', ok: true, message: `Opened ${vscode.workspace.asRelativePath(target.uri, false)}:${target.line} (${target.how}).` });
+      this.post({
+        type: 'sourceResult',
+        ok: true,
+        message: `Opened ${vscode.workspace.asRelativePath(target.uri, false)}:${target.line} (${target.how}).`,
+      });
     } catch (err) {
-      this.post({ type: 'sourceResult', ok: false, message: `Could not open the source: ${err instanceof Error ? err.message : String(err)}` });
+      this.post({
+        type: 'sourceResult',
+        ok: false,
+        message: `Could not open the source: ${err instanceof Error ? err.message : String(err)}`,
+      });
     } finally {
       cts.dispose();
       if (this.sourceSearch === cts) this.sourceSearch = undefined;
@@ -380,7 +405,10 @@ class FlamePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
       FLAME_VIEW_TYPE,
       panelTitle(source),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
-      { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media'), flameDataFolder(this.ctx)] },
+      {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media'), flameDataFolder(this.ctx)],
+      },
     );
     return this.adopt(panel, source);
   }
@@ -442,7 +470,13 @@ function asUri(arg: unknown): vscode.Uri | undefined {
 
 async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promise<vscode.Uri | undefined> {
   const root = ctx.root;
-  const found = root ? await vscode.workspace.findFiles(new vscode.RelativePattern(root, `${TRACES_DIR}/**/*.{${TRACE_EXTENSIONS.join(',')}}`), undefined, 200) : [];
+  const found = root
+    ? await vscode.workspace.findFiles(
+        new vscode.RelativePattern(root, `${TRACES_DIR}/**/*.{${TRACE_EXTENSIONS.join(',')}}`),
+        undefined,
+        200,
+      )
+    : [];
   // Offered without asking: only captures that really are inside the workspace (no links out of it).
   const recorded = found.filter((uri) => uri.scheme === 'file' && root?.scheme === 'file' && isInside(root.fsPath, uri.fsPath));
   const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
@@ -450,7 +484,14 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
     const stats = await Promise.all(recorded.map(async (uri) => ({ uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime })));
     stats.sort((a, b) => b.mtime - a.mtime);
     const picked = await vscode.window.showQuickPick(
-      [...stats.map((s) => ({ label: path.basename(s.uri.fsPath), description: displayPath(s.uri), uri: s.uri as vscode.Uri | undefined })), browse],
+      [
+        ...stats.map((s) => ({
+          label: path.basename(s.uri.fsPath),
+          description: displayPath(s.uri),
+          uri: s.uri as vscode.Uri | undefined,
+        })),
+        browse,
+      ],
       { title, placeHolder: 'Recorded profiling runs, newest first' },
     );
     if (!picked) return undefined;
@@ -466,7 +507,9 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
 }
 
 /** The active milestone's latest recorded baseline and after runs, when both exist. */
-async function recordedPair(ctx: ExtensionContextHolder): Promise<{ baseline: vscode.Uri; after: vscode.Uri; milestone: string } | undefined> {
+async function recordedPair(
+  ctx: ExtensionContextHolder,
+): Promise<{ baseline: vscode.Uri; after: vscode.Uri; milestone: string } | undefined> {
   const root = ctx.root;
   const active = ctx.active.current;
   if (!root || root.scheme !== 'file' || !active) return undefined;
@@ -474,7 +517,11 @@ async function recordedPair(ctx: ExtensionContextHolder): Promise<{ baseline: vs
   const b = latestBaseline(runs);
   const a = latestAfter(runs);
   if (!b || !a) return undefined;
-  return { baseline: vscode.Uri.joinPath(root, ...b.file.split('/')), after: vscode.Uri.joinPath(root, ...a.file.split('/')), milestone: active.id };
+  return {
+    baseline: vscode.Uri.joinPath(root, ...b.file.split('/')),
+    after: vscode.Uri.joinPath(root, ...a.file.split('/')),
+    milestone: active.id,
+  };
 }
 
 async function orderByTime(a: vscode.Uri, b: vscode.Uri): Promise<[vscode.Uri, vscode.Uri]> {
@@ -525,7 +572,11 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
         if (pair) {
           const choice = await vscode.window.showQuickPick(
             [
-              { label: `Milestone ${pair.milestone}: recorded baseline ↔ latest after run`, detail: `${displayPath(pair.baseline)} ↔ ${displayPath(pair.after)}`, recorded: true },
+              {
+                label: `Milestone ${pair.milestone}: recorded baseline ↔ latest after run`,
+                detail: `${displayPath(pair.baseline)} ↔ ${displayPath(pair.after)}`,
+                recorded: true,
+              },
               { label: 'Choose two trace files…', recorded: false },
             ],
             { title: 'Compare Traces' },

@@ -57,7 +57,11 @@ async function resolveTraceFile(file: string, token: vscode.CancellationToken): 
     }
   }
   // `src/main.rs` from a crate inside the workspace, or an absolute path from another machine.
-  const tail = file.replace(/\\/g, '/').split('/').filter((p) => p && p !== '.').slice(-4);
+  const tail = file
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p && p !== '.')
+    .slice(-4);
   for (let keep = tail.length; keep >= 1; keep--) {
     const glob = `**/${tail.slice(-keep).join('/')}`;
     const found = await vscode.workspace.findFiles(glob, EXCLUDE, 50, token);

@@ -55,7 +55,13 @@ function shown(index: HotspotIndex, ctx: ExtensionContextHolder, uri: vscode.Uri
   return index.forDocument(uri).filter((e) => !e.unresolved && (activeId === undefined || e.milestone.id === activeId));
 }
 
-function lensesFor(e: HotspotEntry, doc: vscode.TextDocument, activeId: string | undefined, canCheck: boolean, base: string): vscode.CodeLens[] {
+function lensesFor(
+  e: HotspotEntry,
+  doc: vscode.TextDocument,
+  activeId: string | undefined,
+  canCheck: boolean,
+  base: string,
+): vscode.CodeLens[] {
   const range = new vscode.Range(hotspotLine(e, doc), 0, hotspotLine(e, doc), 0);
   const where = `hotspot ${e.index} of ${e.total}`;
   const title = shortTitle(e.workItem.title, LENS_TITLE_CHARS);
@@ -66,7 +72,14 @@ function lensesFor(e: HotspotEntry, doc: vscode.TextDocument, activeId: string |
       : e.anchor.state === 'edited'
         ? `$(edit) M${e.milestone.id} · ${where} (edited) · ${title}`
         : `$(target) M${e.milestone.id} · ${where} · ${title}`;
-  lenses.push(new vscode.CodeLens(range, { title: state, command: 'milestoneScope.showMilestone', arguments: [e.milestone.id], tooltip: `Show milestone ${e.milestone.id}` }));
+  lenses.push(
+    new vscode.CodeLens(range, {
+      title: state,
+      command: 'milestoneScope.showMilestone',
+      arguments: [e.milestone.id],
+      tooltip: `Show milestone ${e.milestone.id}`,
+    }),
+  );
   lenses.push(
     new vscode.CodeLens(range, {
       title: 'Problem & Target',
@@ -76,9 +89,22 @@ function lensesFor(e: HotspotEntry, doc: vscode.TextDocument, activeId: string |
     }),
   );
   if (activeId === undefined) {
-    lenses.push(new vscode.CodeLens(range, { title: `Start Milestone ${e.milestone.id}`, command: 'milestoneScope.startMilestone', arguments: [e.milestone.id] }));
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: `Start Milestone ${e.milestone.id}`,
+        command: 'milestoneScope.startMilestone',
+        arguments: [e.milestone.id],
+      }),
+    );
   } else if (canCheck) {
-    lenses.push(new vscode.CodeLens(range, { title: '$(check) Run check', command: RUN_CHECK, arguments: [e.milestone.id], tooltip: `Run the milestone's cargo check` }));
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: '$(check) Run check',
+        command: RUN_CHECK,
+        arguments: [e.milestone.id],
+        tooltip: `Run the milestone's cargo check`,
+      }),
+    );
   }
   return lenses;
 }

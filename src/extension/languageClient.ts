@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { loadConfig } from '../core/config';
 import { DEFAULT_CONFIG } from '../core/configTypes';
 import {
@@ -26,7 +32,12 @@ async function documentPaths(folder: vscode.WorkspaceFolder): Promise<DocumentPa
       // unreadable configuration: the server reports it; serve the default layout meanwhile
     }
   }
-  return { catalog: config.catalog, status: config.status, tracking: config.tracking, config: ['.milestone-scope.yaml', '.milestone-scope.yml'] };
+  return {
+    catalog: config.catalog,
+    status: config.status,
+    tracking: config.tracking,
+    config: ['.milestone-scope.yaml', '.milestone-scope.yml'],
+  };
 }
 
 /** The milestone documents of every workspace folder, as a selector. */
@@ -42,7 +53,9 @@ async function buildSelector(): Promise<vscode.DocumentFilter[]> {
 }
 
 function selectorKey(filters: readonly vscode.DocumentFilter[]): string {
-  return JSON.stringify(filters.map((f) => (f.pattern instanceof vscode.RelativePattern ? [f.pattern.baseUri.toString(), f.pattern.pattern] : f.pattern)));
+  return JSON.stringify(
+    filters.map((f) => (f.pattern instanceof vscode.RelativePattern ? [f.pattern.baseUri.toString(), f.pattern.pattern] : f.pattern)),
+  );
 }
 
 /** Glob characters in a folder path must not act as glob syntax. */

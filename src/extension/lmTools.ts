@@ -57,8 +57,17 @@ interface ToolResultCtors {
 /** The API when the running VS Code has it. */
 export function languageModelToolApi(): (LmToolApi & ToolResultCtors) | undefined {
   const v = vscode as unknown as { lm?: Partial<LmToolApi> } & Partial<ToolResultCtors>;
-  if (typeof v.lm?.registerTool !== 'function' || typeof v.LanguageModelToolResult !== 'function' || typeof v.LanguageModelTextPart !== 'function') return undefined;
-  return { registerTool: v.lm.registerTool.bind(v.lm), LanguageModelToolResult: v.LanguageModelToolResult, LanguageModelTextPart: v.LanguageModelTextPart };
+  if (
+    typeof v.lm?.registerTool !== 'function' ||
+    typeof v.LanguageModelToolResult !== 'function' ||
+    typeof v.LanguageModelTextPart !== 'function'
+  )
+    return undefined;
+  return {
+    registerTool: v.lm.registerTool.bind(v.lm),
+    LanguageModelToolResult: v.LanguageModelToolResult,
+    LanguageModelTextPart: v.LanguageModelTextPart,
+  };
 }
 
 function argsSummary(input: unknown): string {
@@ -74,8 +83,12 @@ export function languageModelTool(ctx: ExtensionContextHolder, name: string, api
       const def = await toolDefinition(ctx, name);
       const prepared: PreparedInvocation = { invocationMessage: `${def.title} (${argsSummary(options.input)})` };
       if (def.writes) {
-        const what = def.name === 'run_validation' ? 'runs cargo and records the run in the tracking file' : 'changes STATUS.md and the tracking file';
-        prepared.confirmationMessages = { title: def.title, message: new vscode.MarkdownString(`${def.description}\n\nThis ${what}. Arguments: ${argsSummary(options.input)}.`) };
+        const what =
+          def.name === 'run_validation' ? 'runs cargo and records the run in the tracking file' : 'changes STATUS.md and the tracking file';
+        prepared.confirmationMessages = {
+          title: def.title,
+          message: new vscode.MarkdownString(`${def.description}\n\nThis ${what}. Arguments: ${argsSummary(options.input)}.`),
+        };
       }
       return prepared;
     },
@@ -83,7 +96,8 @@ export function languageModelTool(ctx: ExtensionContextHolder, name: string, api
       const def = await toolDefinition(ctx, name);
       const root = ctx.root;
       if (!root || root.scheme !== 'file') return text(`${def.name}: error. No local workspace folder is open.`);
-      if (def.name === 'run_validation' && !vscode.workspace.isTrusted) return text(`${def.name}: error. Cargo commands are disabled in untrusted workspaces.`);
+      if (def.name === 'run_validation' && !vscode.workspace.isTrusted)
+        return text(`${def.name}: error. Cargo commands are disabled in untrusted workspaces.`);
       const r = await (await loadTools(ctx)).runTool(def, options.input, root.fsPath);
       ctx.output.info(`language-model tool ${def.name} (${argsSummary(options.input)}): ${r.outcome}`);
       return text(r.text);

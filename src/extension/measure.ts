@@ -40,7 +40,10 @@ function argsOf(arg: unknown): MeasureArgs {
 
 function summaryText(r: AbResult): string {
   const c = r.comparison;
-  const head = c && r.root ? `${r.root}: ${formatDuration(c.base.mean)} → ${formatDuration(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)}, ${c.verdict} (${c.n.base} + ${c.n.after} runs)` : 'no runs were compared';
+  const head =
+    c && r.root
+      ? `${r.root}: ${formatDuration(c.base.mean)} → ${formatDuration(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)}, ${c.verdict} (${c.n.base} + ${c.n.after} runs)`
+      : 'no runs were compared';
   const why = {
     converged: 'the interval is narrow enough',
     'max-runs': `stopped at ${r.options.maxRuns} runs per side`,
@@ -65,7 +68,8 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   }
   const active = ctx.active.current;
   const id = args.milestoneId ?? active?.id;
-  const owner = active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
+  const owner =
+    active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
   let target;
   try {
     target = (await abTargetFor(ws, id, owner)).target;
@@ -96,8 +100,11 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
                 case 'note':
                   return out.info(`Measure Before/After: ${e.text}`);
                 case 'build':
-                  if (e.phase === 'start') progress.report({ message: `building ${e.side === 'baseline' ? 'the base commit' : 'the working tree'}…` });
-                  return out.info(`Measure Before/After: ${e.phase === 'start' ? `$ ${e.command} (${e.side})` : `build ${e.side}: ${e.outcome}`}`);
+                  if (e.phase === 'start')
+                    progress.report({ message: `building ${e.side === 'baseline' ? 'the base commit' : 'the working tree'}…` });
+                  return out.info(
+                    `Measure Before/After: ${e.phase === 'start' ? `$ ${e.command} (${e.side})` : `build ${e.side}: ${e.outcome}`}`,
+                  );
                 case 'line':
                   return out.trace(`  ${e.side}: ${e.line}`);
                 case 'run-start':
@@ -134,7 +141,13 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
     void vscode.window.showErrorMessage(text, 'Show Output').then((p) => p && out.show());
     return result;
   }
-  if (result.outcome !== 'cancelled' && args.openCompare !== false && result.files.base.length > 0 && result.files.after.length > 0 && root) {
+  if (
+    result.outcome !== 'cancelled' &&
+    args.openCompare !== false &&
+    result.files.base.length > 0 &&
+    result.files.after.length > 0 &&
+    root
+  ) {
     const uris = (files: string[]) => files.map((f) => vscode.Uri.joinPath(root, ...f.split('/')));
     void vscode.commands.executeCommand('milestoneScope.compareTraces', uris(result.files.base), uris(result.files.after));
   }
@@ -146,7 +159,10 @@ async function removeWorktree(ctx: ExtensionContextHolder): Promise<boolean> {
   const root = ctx.root;
   if (!root || root.scheme !== 'file') return false;
   const r = await removeBaseWorktree(root.fsPath);
-  const text = r.worktree || r.targetDir ? `Removed the baseline worktree ${BASE_WORKTREE} and its cargo target folder.` : 'There is no baseline worktree to remove.';
+  const text =
+    r.worktree || r.targetDir
+      ? `Removed the baseline worktree ${BASE_WORKTREE} and its cargo target folder.`
+      : 'There is no baseline worktree to remove.';
   ctx.output.info(text);
   void vscode.window.showInformationMessage(text);
   return r.worktree;

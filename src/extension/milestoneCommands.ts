@@ -30,7 +30,9 @@ export function activateMilestoneCommands(ctx: ExtensionContextHolder): void {
     vscode.commands.registerCommand('milestoneScope.startMilestone', (arg?: unknown) => startCommand(ctx, milestoneIdArg(arg))),
     vscode.commands.registerCommand('milestoneScope.stopMilestone', () => stopCommand(ctx)),
     vscode.commands.registerCommand('milestoneScope.showMilestone', (arg?: unknown) => showCommand(ctx, milestoneIdArg(arg))),
-    vscode.commands.registerCommand('milestoneScope.openTrackingFile', (arg?: unknown) => openTrackingFile(ctx, milestoneIdArg(arg) ?? ctx.active.current?.id)),
+    vscode.commands.registerCommand('milestoneScope.openTrackingFile', (arg?: unknown) =>
+      openTrackingFile(ctx, milestoneIdArg(arg) ?? ctx.active.current?.id),
+    ),
   );
   // The persisted active milestone is restored after a reload; menus depend on this key.
   void vscode.commands.executeCommand('setContext', 'milestoneScope.active', ctx.active.current?.id ?? false);
@@ -54,7 +56,9 @@ async function currentWorkspace(ctx: ExtensionContextHolder): Promise<LoadedWork
   if (!ws) {
     const problem = model.problems[0];
     void vscode.window.showErrorMessage(
-      problem ? `Milestone Scope: ${problem.message} (${problem.file}:${problem.line})` : 'Milestone Scope: open a folder with a milestone catalog first.',
+      problem
+        ? `Milestone Scope: ${problem.message} (${problem.file}:${problem.line})`
+        : 'Milestone Scope: open a folder with a milestone catalog first.',
     );
   }
   return ws;
@@ -70,7 +74,13 @@ interface MilestonePick extends vscode.QuickPickItem {
 }
 
 /** A quick pick of the catalog's milestones, marked with what starting each would do. */
-async function pickMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, me: string, title: string, withDecisions: boolean): Promise<Milestone | undefined> {
+async function pickMilestone(
+  ctx: ExtensionContextHolder,
+  ws: LoadedWorkspace,
+  me: string,
+  title: string,
+  withDecisions: boolean,
+): Promise<Milestone | undefined> {
   if (ws.catalog.milestones.length === 0) {
     void vscode.window.showWarningMessage(`No milestones found in ${ws.config.catalog}.`);
     return undefined;
@@ -97,11 +107,17 @@ async function pickMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, m
               ? '$(play-circle)'
               : '$(circle-large-outline)';
     const description = [status, row?.owner, `${count} hotspot${count === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
-    const scopeNote = m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase() ? m.scope.description : undefined;
+    const scopeNote =
+      m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase() ? m.scope.description : undefined;
     const detail = isActive ? 'Active in this window' : (pickDetail(d) ?? scopeNote);
     return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
   });
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a milestone', matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Choose a milestone',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.milestone;
 }
 
@@ -152,7 +168,8 @@ async function readSource(root: string, file: string): Promise<Source> {
   doc = find(); // the document may have opened or closed while the disk was read
   // A document without unsaved changes whose file is gone (deleted, or removed by a checkout) is
   // a leftover: the file on disk, absent, is what counts.
-  if (!doc || (!doc.isDirty && disk === undefined)) return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
+  if (!doc || (!doc.isDirty && disk === undefined))
+    return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
   const text = doc.getText();
   return { file, uri, text, doc, version: doc.version, wasDirty: doc.isDirty, stale: !doc.isDirty && disk !== undefined && disk !== text };
 }
@@ -174,12 +191,17 @@ function nextChange(doc: vscode.TextDocument, ms: number): Promise<void> {
 async function unchanged(sources: readonly Source[]): Promise<boolean> {
   for (const s of sources) {
     const now = await readSource(path.dirname(s.uri.fsPath), path.basename(s.uri.fsPath));
-    if (now.stale || (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text)) return false;
+    if (now.stale || (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text))
+      return false;
   }
   return true;
 }
 
-async function planStart(ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<{ plan: StartPlan; sources: Source[]; baseCommit: string | undefined }> {
+async function planStart(
+  ws: LoadedWorkspace,
+  milestone: Milestone,
+  me: string,
+): Promise<{ plan: StartPlan; sources: Source[]; baseCommit: string | undefined }> {
   const trackingFile = trackingFileFor(ws, milestone.id);
   workspaceFile(ws, ws.config.status, 'the status document'); // refuses a STATUS.md leading outside the workspace
   const [statusSrc, trackingSrc, start] = await Promise.all([
@@ -233,17 +255,23 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
 
 /** The milestone's documents on the remote's default branch (fetched with a timeout; offline is a warning). */
 async function remoteClaim(ctx: ExtensionContextHolder, ws: LoadedWorkspace, trackingFile: string): Promise<RemoteLookup> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Milestone Scope: checking claims on the remote' },
-    () => readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
-  ).then(undefined, (err: unknown) => {
-    ctx.output.warn(`remote claim check failed: ${String(err)}`);
-    return { kind: 'unavailable', warning: `remote claim check failed: ${String(err)}` } as RemoteLookup;
-  });
+  return vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Window, title: 'Milestone Scope: checking claims on the remote' }, () =>
+      readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
+    )
+    .then(undefined, (err: unknown) => {
+      ctx.output.warn(`remote claim check failed: ${String(err)}`);
+      return { kind: 'unavailable', warning: `remote claim check failed: ${String(err)}` } as RemoteLookup;
+    });
 }
 
 /** Runs the pre-flight and acts on it; exported for the tests and other features. */
-export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWorkspace, milestone: Milestone, me: string): Promise<PreflightResult | undefined> {
+export async function startMilestone(
+  ctx: ExtensionContextHolder,
+  ws: LoadedWorkspace,
+  milestone: Milestone,
+  me: string,
+): Promise<PreflightResult | undefined> {
   let confirmed = false;
   let stale: Source | undefined;
   let remote: RemoteLookup | undefined;
@@ -306,7 +334,15 @@ export async function startMilestone(ctx: ExtensionContextHolder, ws: LoadedWork
  * edits stay, unsaved; the start is one undoable step). Returns 'retry' when a file changed on disk
  * since it was read (nothing was written), false when the editor refused the edit.
  */
-async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Catalog, plan: StartPlan, sources: Source[], milestone: Milestone, base: string | undefined): Promise<boolean | 'retry'> {
+async function applyStart(
+  ctx: ExtensionContextHolder,
+  root: string,
+  catalog: Catalog,
+  plan: StartPlan,
+  sources: Source[],
+  milestone: Milestone,
+  base: string | undefined,
+): Promise<boolean | 'retry'> {
   const sourceOf = (c: FileChange) => sources.find((s) => s.file === c.file)!;
   const onDisk = plan.changes.filter((c) => !sourceOf(c).wasDirty);
   const inEditor = plan.changes.filter((c) => sourceOf(c).wasDirty);
@@ -340,13 +376,20 @@ async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Ca
   }
   const unsaved = inEditor.map((c) => c.file);
   // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
-  if (base) await writeStartRecord(root, milestone.id, base).catch((err: unknown) => ctx.output.warn(`the start record of milestone ${milestone.id} was not written: ${String(err)}`));
+  if (base)
+    await writeStartRecord(root, milestone.id, base).catch((err: unknown) =>
+      ctx.output.warn(`the start record of milestone ${milestone.id} was not written: ${String(err)}`),
+    );
   await ctx.active.set({ id: milestone.id, owner: plan.preflight.me, baseCommit: base, startedAt: new Date().toISOString() });
   // The command returns once the files are written; the tree, decorations and lenses follow the reload.
-  void getWorkspaceModel(ctx).reload().catch((err: unknown) => ctx.output.warn(`reloading the milestone documents after the start: ${String(err)}`));
+  void getWorkspaceModel(ctx)
+    .reload()
+    .catch((err: unknown) => ctx.output.warn(`reloading the milestone documents after the start: ${String(err)}`));
   const count = milestoneHotspots(catalog, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
-  const pending = unsaved.length ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.` : '';
+  const pending = unsaved.length
+    ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.`
+    : '';
   // Not awaited: the command completes when the milestone has started, not when the message closes.
   void vscode.window
     .showInformationMessage(
@@ -357,7 +400,9 @@ async function applyStart(ctx: ExtensionContextHolder, root: string, catalog: Ca
     .then(async (choice) => {
       if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
       if (choice === 'Go to First Hotspot') {
-        const first = getHotspotIndex(ctx).forMilestone(milestone.id).find((h) => !h.unresolved);
+        const first = getHotspotIndex(ctx)
+          .forMilestone(milestone.id)
+          .find((h) => !h.unresolved);
         if (first) await vscode.commands.executeCommand('milestoneScope.openHotspot', first.key);
       }
     });

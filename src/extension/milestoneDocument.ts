@@ -25,7 +25,13 @@ export function statusSummary(ws: LoadedWorkspace, milestoneId: string, base?: s
   const want = normaliseMilestoneId(milestoneId);
   const entry = ws.status.entries.find((e) => normaliseMilestoneId(e.id) === want);
   if (!entry) return base ? { base } : undefined;
-  return { status: entry.status ?? entry.rawStatus, owner: entry.owner, started: entry.started, notes: entry.notes, base: base ?? entry.base };
+  return {
+    status: entry.status ?? entry.rawStatus,
+    owner: entry.owner,
+    started: entry.started,
+    notes: entry.notes,
+    base: base ?? entry.base,
+  };
 }
 
 export function placementOf(entries: readonly HotspotEntry[], ref: HotspotRef): Placement | undefined {

@@ -83,7 +83,9 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   private unresolved(): HotspotEntry[] {
-    return getHotspotIndex(this.ctx).all().filter((e) => e.unresolved);
+    return getHotspotIndex(this.ctx)
+      .all()
+      .filter((e) => e.unresolved);
   }
 
   problemCount(): number {
@@ -101,7 +103,11 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       case 'milestone': {
         if (!ws) return [];
         if (node.milestone.scope.kind !== 'work-items') return [{ kind: 'scope', milestone: node.milestone }];
-        return milestoneWorkItems(ws.catalog, node.milestone).map((workItem) => ({ kind: 'workItem', milestone: node.milestone, workItem }));
+        return milestoneWorkItems(ws.catalog, node.milestone).map((workItem) => ({
+          kind: 'workItem',
+          milestone: node.milestone,
+          workItem,
+        }));
       }
       case 'workItem':
         return getHotspotIndex(this.ctx)
@@ -128,7 +134,11 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
         item.description = `${node.workItem.hotspots.length} hotspot${node.workItem.hotspots.length === 1 ? '' : 's'}`;
         item.tooltip = workItemTooltip(node.workItem);
         item.contextValue = 'workItem';
-        item.command = { title: 'Show Problem and Target', command: 'milestoneScope.showProblemTarget', arguments: [{ milestoneId: node.milestone.id, workItemId: node.workItem.id }] };
+        item.command = {
+          title: 'Show Problem and Target',
+          command: 'milestoneScope.showProblemTarget',
+          arguments: [{ milestoneId: node.milestone.id, workItemId: node.workItem.id }],
+        };
         return item;
       }
       case 'scope': {
@@ -162,11 +172,18 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       }
       case 'unresolved': {
         const e = node.entry;
-        const item = new vscode.TreeItem(`M${e.milestone.id} hotspot ${e.index} of ${e.total}: ${e.unresolved}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          `M${e.milestone.id} hotspot ${e.index} of ${e.total}: ${e.unresolved}`,
+          vscode.TreeItemCollapsibleState.None,
+        );
         item.description = `${e.ref.source.file}:${e.ref.source.line}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
         item.tooltip = `${e.ref.path}:${e.ref.line} (catalog line ${e.ref.source.line}) ${e.unresolved}`;
-        item.command = { title: 'Open in catalog', command: 'milestoneScope.openProblem', arguments: [{ file: e.ref.source.file, line: e.ref.source.line, column: e.ref.source.column }] };
+        item.command = {
+          title: 'Open in catalog',
+          command: 'milestoneScope.openProblem',
+          arguments: [{ file: e.ref.source.file, line: e.ref.source.line, column: e.ref.source.column }],
+        };
         return item;
       }
     }
@@ -178,7 +195,10 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     const isActive = active !== undefined && normaliseMilestoneId(active.id) === normaliseMilestoneId(m.id);
     const entry = ws?.status.entries.find((e) => normaliseMilestoneId(e.id) === normaliseMilestoneId(m.id));
     const status = entry?.status ?? 'not_started';
-    const item = new vscode.TreeItem(`M${m.id} · ${m.title}`, isActive ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      `M${m.id} · ${m.title}`,
+      isActive ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = `milestone:${m.id}`;
     const parts = [isActive ? 'active' : undefined, status.replace(/_/g, ' '), entry?.owner, entry?.started].filter(Boolean);
     item.description = parts.join(' · ');
@@ -186,7 +206,9 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     item.iconPath = statusIcon(status, isActive, !!mine);
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**Milestone ${escapeMarkdown(m.id)}**: ${escapeMarkdown(m.title)}\n\n`);
-    md.appendMarkdown(`Status: ${escapeMarkdown(status.replace(/_/g, ' '))}${entry?.owner ? ` · owner ${escapeMarkdown(entry.owner)}` : ''}${entry?.started ? ` · since ${escapeMarkdown(entry.started)}` : ''}`);
+    md.appendMarkdown(
+      `Status: ${escapeMarkdown(status.replace(/_/g, ' '))}${entry?.owner ? ` · owner ${escapeMarkdown(entry.owner)}` : ''}${entry?.started ? ` · since ${escapeMarkdown(entry.started)}` : ''}`,
+    );
     if (entry?.notes) md.appendMarkdown(`\n\n${escapeMarkdown(entry.notes)}`);
     if (isActive && active?.baseCommit) md.appendMarkdown(`\n\nBase commit \`${active.baseCommit.slice(0, 12)}\``);
     item.tooltip = md;
@@ -205,7 +227,9 @@ function statusIcon(status: string, active: boolean, mine: boolean): vscode.Them
     case 'completed':
       return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     case 'in_progress':
-      return mine ? new vscode.ThemeIcon('play-circle') : new vscode.ThemeIcon('lock', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      return mine
+        ? new vscode.ThemeIcon('play-circle')
+        : new vscode.ThemeIcon('lock', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'blocked':
       return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('problemsErrorIcon.foreground'));
     default:
@@ -214,7 +238,10 @@ function statusIcon(status: string, active: boolean, mine: boolean): vscode.Them
 }
 
 function hotspotItem(e: HotspotEntry): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${path.posix.basename(e.ref.path)}:${e.ref.line}${e.ref.endLine > e.ref.line ? `-${e.ref.endLine}` : ''}`, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    `${path.posix.basename(e.ref.path)}:${e.ref.line}${e.ref.endLine > e.ref.line ? `-${e.ref.endLine}` : ''}`,
+    vscode.TreeItemCollapsibleState.None,
+  );
   const placement = placementText(e.ref, { path: e.path, line: e.anchor.line, state: e.anchor.state, unresolved: e.unresolved });
   item.description = [e.ref.label, placement !== 'unchanged' ? placement : undefined].filter(Boolean).join(' · ');
   item.tooltip = `${e.ref.path}:${e.ref.line}${e.ref.label ? ` (${e.ref.label})` : ''}\nHotspot ${e.index} of ${e.total} of milestone ${e.milestone.id}: ${placement}`;
@@ -256,7 +283,9 @@ async function openHotspot(ctx: ExtensionContextHolder, arg: unknown): Promise<v
   const editor = await vscode.window.showTextDocument(doc, { selection: new vscode.Range(range.start, range.start), preview: true });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   if (entry.anchor.state === 'removed') {
-    void vscode.window.showWarningMessage(`Hotspot ${entry.ref.path}:${entry.ref.line} has been removed since ${index.base}; this is where it was.`);
+    void vscode.window.showWarningMessage(
+      `Hotspot ${entry.ref.path}:${entry.ref.line} has been removed since ${index.base}; this is where it was.`,
+    );
   }
 }
 

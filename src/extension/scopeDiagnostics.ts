@@ -157,13 +157,20 @@ class ScopeGuard implements vscode.Disposable {
     if (!this.enabled || !ws || !active) return this.clear();
     // The session reads the milestone from the base commit's catalog: an edit of the catalog
     // in the working tree does not switch the guard off.
-    const milestone = findMilestone(ws.catalog, active.id) ?? { id: active.id, title: active.id, scope: { kind: 'other' as const, description: '' }, line: 1 };
+    const milestone = findMilestone(ws.catalog, active.id) ?? {
+      id: active.id,
+      title: active.id,
+      scope: { kind: 'other' as const, description: '' },
+      line: 1,
+    };
     try {
       // The repository's `.milestone-scope.yaml` sets the team's severities; this editor's setting wins, code by code.
       const severity = mergeSeverity(ws.config.scope?.severity, this.severity);
       const key = JSON.stringify([this.modelGeneration, ws.root, active.id, active.baseCommit, severity]);
       if (!this.session || key !== this.sessionKey) {
-        const recorded = active.baseCommit ? { recordedBase: active.baseCommit } : await resolveActiveMilestone(ws, { milestone: active.id });
+        const recorded = active.baseCommit
+          ? { recordedBase: active.baseCommit }
+          : await resolveActiveMilestone(ws, { milestone: active.id });
         this.session = await ScopeSession.open(ws, {
           milestone,
           recordedBase: recorded.recordedBase,
@@ -249,7 +256,11 @@ class ScopeGuard implements vscode.Disposable {
       d.code = f.code;
       if (f.related?.length && this.root) {
         d.relatedInformation = f.related.map(
-          (r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(this.uriOf(r.file)!, new vscode.Position(Math.max(0, r.line - 1), 0)), r.message),
+          (r) =>
+            new vscode.DiagnosticRelatedInformation(
+              new vscode.Location(this.uriOf(r.file)!, new vscode.Position(Math.max(0, r.line - 1), 0)),
+              r.message,
+            ),
         );
       }
       return d;
@@ -281,7 +292,8 @@ class ScopeGuard implements vscode.Disposable {
   /** Counts over what is shown: live buffers override the files on disk. */
   counts(): Record<Severity, number> {
     const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0 };
-    for (const rel of new Set([...this.full.keys(), ...this.live.keys()])) for (const f of this.stateOf(rel)?.findings ?? []) counts[f.severity]++;
+    for (const rel of new Set([...this.full.keys(), ...this.live.keys()]))
+      for (const f of this.stateOf(rel)?.findings ?? []) counts[f.severity]++;
     return counts;
   }
 
@@ -302,13 +314,19 @@ class ScopeGuard implements vscode.Disposable {
       return;
     }
     const { error, warning, information } = this.counts();
-    const parts = [error ? `$(error) ${error}` : '', warning ? `$(warning) ${warning}` : '', information ? `$(info) ${information}` : ''].filter(Boolean);
+    const parts = [
+      error ? `$(error) ${error}` : '',
+      warning ? `$(warning) ${warning}` : '',
+      information ? `$(info) ${information}` : '',
+    ].filter(Boolean);
     this.statusItem.text = `$(shield) Scope: ${parts.length ? parts.join(' ') : '$(check)'}`;
     this.statusItem.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const r = this.lastResult;
     const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
     md.appendMarkdown(`**Scope guard**: milestone ${r.milestone.id}, changes since ${base}\n\n`);
-    md.appendMarkdown(`${error} error${error === 1 ? '' : 's'} · ${warning} warning${warning === 1 ? '' : 's'} · ${information} information\n\n`);
+    md.appendMarkdown(
+      `${error} error${error === 1 ? '' : 's'} · ${warning} warning${warning === 1 ? '' : 's'} · ${information} information\n\n`,
+    );
     md.appendMarkdown(this.live.size ? `Includes ${this.live.size} unsaved file${this.live.size === 1 ? '' : 's'}. ` : '');
     md.appendMarkdown('Click to show them in the Problems panel.');
     this.statusItem.tooltip = md;
@@ -325,7 +343,14 @@ class ScopeGuard implements vscode.Disposable {
       failure: this.failure,
       counts: this.counts(),
       unsaved: [...this.live.keys()],
-      findings: findings.map((f) => ({ file: f.file, line: f.line, code: f.code, severity: f.severity, message: f.message, milestone: f.milestone })),
+      findings: findings.map((f) => ({
+        file: f.file,
+        line: f.line,
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        milestone: f.milestone,
+      })),
       statusBar: this.statusItem.text,
     };
   }
@@ -364,7 +389,9 @@ function findingRange(f: ScopeFinding, doc: vscode.TextDocument | undefined): vs
 function hunkOf(state: FileState | undefined, f: ScopeFinding): Hunk | undefined {
   const r = f.hunk;
   if (!r || !state?.diff) return undefined;
-  return state.diff.hunks.find((h) => h.oldStart === r.oldStart && h.oldLines === r.oldLines && h.newStart === r.newStart && h.newLines === r.newLines);
+  return state.diff.hunks.find(
+    (h) => h.oldStart === r.oldStart && h.oldLines === r.oldLines && h.newStart === r.newStart && h.newLines === r.newLines,
+  );
 }
 
 class ScopeActions implements vscode.CodeActionProvider {
@@ -437,7 +464,9 @@ async function revertCommand(guard: ScopeGuard, arg: unknown): Promise<boolean> 
     const state = rel ? guard.stateOf(rel) : undefined;
     const line = editor ? editor.selection.active.line + 1 : 0;
     uri = editor?.document.uri;
-    hunk = state?.diff?.hunks.find((h) => line >= h.newStart - (h.newLines === 0 ? 1 : 0) && line <= h.newStart + Math.max(h.newLines, 1) - 1);
+    hunk = state?.diff?.hunks.find(
+      (h) => line >= h.newStart - (h.newLines === 0 ? 1 : 0) && line <= h.newStart + Math.max(h.newLines, 1) - 1,
+    );
     if (!hunk) {
       void vscode.window.showInformationMessage('There is no change from the base commit at the cursor.');
       return false;
@@ -447,7 +476,9 @@ async function revertCommand(guard: ScopeGuard, arg: unknown): Promise<boolean> 
   const text = doc.getText();
   const reverted = revertHunk(text, hunk!);
   if (reverted === undefined) {
-    void vscode.window.showWarningMessage('This change was edited since it was checked; nothing was reverted. Try again once the scope check has refreshed.');
+    void vscode.window.showWarningMessage(
+      'This change was edited since it was checked; nothing was reverted. Try again once the scope check has refreshed.',
+    );
     return false;
   }
   const r = minimalReplacement(text, reverted);
@@ -477,13 +508,15 @@ async function allowCommand(guard: ScopeGuard, ctx: ExtensionContextHolder, arg:
     return false;
   }
   // A caller may pass the reason ({ path, reason }); otherwise the user is asked for it.
-  const reason = given ?? await vscode.window.showInputBox({
-    title: `Allow ${rel} for milestone ${active.id}`,
-    prompt: `Why does milestone ${active.id} need to change this file? The reason is recorded in its tracking file.`,
-    placeHolder: 'e.g. exposes the shared-buffer accessor the root read needs',
-    ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() ? undefined : 'A reason is required.'),
-  });
+  const reason =
+    given ??
+    (await vscode.window.showInputBox({
+      title: `Allow ${rel} for milestone ${active.id}`,
+      prompt: `Why does milestone ${active.id} need to change this file? The reason is recorded in its tracking file.`,
+      placeHolder: 'e.g. exposes the shared-buffer accessor the root read needs',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A reason is required.'),
+    }));
   if (!reason?.trim()) return false;
   const trackingUri = guard.uriOf(trackingPath(ws.config, active.id))!;
   const exists = await vscode.workspace.fs.stat(trackingUri).then(
@@ -552,7 +585,9 @@ export function activateScopeDiagnostics(ctx: ExtensionContextHolder): void {
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && guard.documentChanged(e.document)),
     vscode.workspace.onDidSaveTextDocument((doc) => guard.documentSaved(doc)),
     vscode.workspace.onDidCloseTextDocument((doc) => guard.documentClosed(doc)),
-    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ScopeActions(guard, ctx), { providedCodeActionKinds: ScopeActions.kinds }),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ScopeActions(guard, ctx), {
+      providedCodeActionKinds: ScopeActions.kinds,
+    }),
     vscode.commands.registerCommand('milestoneScope.scope.check', async () => {
       await guard.runFull();
       return guard.state();

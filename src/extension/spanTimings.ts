@@ -13,7 +13,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkItem } from '../core/catalog/model';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';
-import { findSpanSites, heatLevel, lensTitle, lensTooltip, namedSpanTiming, siteAbove, slowestSpans, type SpanSite } from '../core/flame/spanSites';
+import {
+  findSpanSites,
+  heatLevel,
+  lensTitle,
+  lensTooltip,
+  namedSpanTiming,
+  siteAbove,
+  slowestSpans,
+  type SpanSite,
+} from '../core/flame/spanSites';
 import { timingsByName, type SpanTiming, type SpanTimings } from '../core/flame/spanTimings';
 import { formatDuration } from '../core/trace/duration';
 import { share } from '../core/trace/render';
@@ -70,7 +79,8 @@ class SpanTimingsStore {
   byName(): Map<string, SpanTiming[]> | undefined {
     const t = this.current;
     if (!t) return undefined;
-    if (!this.byNameCache || this.byNameCache.generation !== this.generation) this.byNameCache = { generation: this.generation, map: timingsByName(t) };
+    if (!this.byNameCache || this.byNameCache.generation !== this.generation)
+      this.byNameCache = { generation: this.generation, map: timingsByName(t) };
     return this.byNameCache.map;
   }
 }
@@ -151,7 +161,10 @@ export function hotspotHeat(entry: HotspotEntry, doc: vscode.TextDocument): { le
   if (!p) return undefined;
   const level = heatLevel(p.shareOfRoot);
   if (level === 0) return undefined;
-  return { level, message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).` };
+  return {
+    level,
+    message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).`,
+  };
 }
 
 export function activateSpanTimings(ctx: ExtensionContextHolder): void {
@@ -171,7 +184,10 @@ export function activateSpanTimings(ctx: ExtensionContextHolder): void {
     lensChanged,
     heatEmitter,
     { dispose: () => timer && clearTimeout(timer) },
-    vscode.languages.registerCodeLensProvider(RUST, { onDidChangeCodeLenses: lensChanged.event, provideCodeLenses: (doc) => lensesOf(doc) }),
+    vscode.languages.registerCodeLensProvider(RUST, {
+      onDidChangeCodeLenses: lensChanged.event,
+      provideCodeLenses: (doc) => lensesOf(doc),
+    }),
     spanTimingsStore.onDidChange(refresh),
     getWorkspaceModel(ctx).onDidChange(refresh),
     vscode.workspace.onDidCloseTextDocument((d) => siteCache.delete(d.uri.toString())),
@@ -199,7 +215,9 @@ async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<v
     return;
   }
   const editor = vscode.window.activeTextEditor;
-  const here = editor ? entries.findIndex((e) => e.uri.toString() === editor.document.uri.toString() && e.anchor.line - 1 === editor.selection.active.line) : -1;
+  const here = editor
+    ? entries.findIndex((e) => e.uri.toString() === editor.document.uri.toString() && e.anchor.line - 1 === editor.selection.active.line)
+    : -1;
   let next: number;
   if (here >= 0) next = (here + step + entries.length) % entries.length;
   else if (editor) {
@@ -219,7 +237,9 @@ async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<v
 async function goToSlowestSpanSite(): Promise<void> {
   const timings = spanTimingsStore.current;
   if (!timings) {
-    void vscode.window.showInformationMessage('Open a trace in the flame chart first (Milestone Scope: Open Trace): the slowest span comes from it.');
+    void vscode.window.showInformationMessage(
+      'Open a trace in the flame chart first (Milestone Scope: Open Trace): the slowest span comes from it.',
+    );
     return;
   }
   const cts = new vscode.CancellationTokenSource();

@@ -12,7 +12,8 @@ function ownerDate(pre: PreflightResult): string {
     const dated = sources.find((s) => s.decision === 'noop' && s.date) ?? sources.find((s) => s.date);
     let when: string | undefined;
     if (completed) when = `completed ${completed}`;
-    else if (dated?.dateColumn) when = `${dated.file} row dated ${dated.date} in its "${dated.dateColumn}" column; no completion date recorded`;
+    else if (dated?.dateColumn)
+      when = `${dated.file} row dated ${dated.date} in its "${dated.dateColumn}" column; no completion date recorded`;
     else if (dated?.date) when = `started ${dated.date}; no completion date recorded`;
     return [pre.owner, when].filter(Boolean).join(', ');
   }

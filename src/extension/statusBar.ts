@@ -42,7 +42,9 @@ export function activateStatusBar(ctx: ExtensionContextHolder): void {
     item.text = `${warning ? '$(warning)' : '$(target)'} M${active.id}${milestone ? ` · ${shortTitle(milestone.title, TITLE_CHARS)}` : ''}`;
     item.tooltip = md;
     item.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    item.accessibilityInformation = { label: `Active milestone ${active.id}${milestone ? `: ${milestone.title}` : ''}${warning ? `. ${warning}` : ''}` };
+    item.accessibilityInformation = {
+      label: `Active milestone ${active.id}${milestone ? `: ${milestone.title}` : ''}${warning ? `. ${warning}` : ''}`,
+    };
     item.show();
   };
 
@@ -69,9 +71,16 @@ async function milestoneActions(ctx: ExtensionContextHolder): Promise<void> {
   }
   const index = getHotspotIndex(ctx);
   const commands = new Set(await vscode.commands.getCommands(true));
-  const exec = (id: string, ...args: unknown[]) => () => vscode.commands.executeCommand(id, ...args);
+  const exec =
+    (id: string, ...args: unknown[]) =>
+    () =>
+      vscode.commands.executeCommand(id, ...args);
   const items: Action[] = [
-    { label: '$(book) Show Milestone', description: 'status, hotspots, Problem and Target', run: exec('milestoneScope.showMilestone', active.id) },
+    {
+      label: '$(book) Show Milestone',
+      description: 'status, hotspots, Problem and Target',
+      run: exec('milestoneScope.showMilestone', active.id),
+    },
     { label: '$(file) Open Tracking File', run: exec('milestoneScope.openTrackingFile', active.id) },
   ];
   for (const [id, label] of [
@@ -84,13 +93,30 @@ async function milestoneActions(ctx: ExtensionContextHolder): Promise<void> {
     if (commands.has(id)) items.push({ label, run: exec(id, active.id) });
   }
   items.push({ label: '$(eye) Toggle Hotspot Highlights', run: exec('milestoneScope.toggleHotspots') });
-  items.push({ label: '$(debug-stop) Stop Milestone', description: 'in this window; STATUS.md is not changed', run: exec('milestoneScope.stopMilestone') });
+  items.push({
+    label: '$(debug-stop) Stop Milestone',
+    description: 'in this window; STATUS.md is not changed',
+    run: exec('milestoneScope.stopMilestone'),
+  });
   const hotspots = index.forMilestone(active.id);
   if (hotspots.length) items.push({ label: 'Hotspots', kind: vscode.QuickPickItemKind.Separator });
   for (const h of hotspots) {
-    const where = h.unresolved ? h.unresolved : h.anchor.state === 'current' ? `line ${h.anchor.line}` : `${h.anchor.state}, line ${h.anchor.line}`;
-    items.push({ label: `$(location) ${h.ref.path}:${h.ref.line}`, description: where, detail: h.ref.label, run: exec('milestoneScope.openHotspot', h.key) });
+    const where = h.unresolved
+      ? h.unresolved
+      : h.anchor.state === 'current'
+        ? `line ${h.anchor.line}`
+        : `${h.anchor.state}, line ${h.anchor.line}`;
+    items.push({
+      label: `$(location) ${h.ref.path}:${h.ref.line}`,
+      description: where,
+      detail: h.ref.label,
+      run: exec('milestoneScope.openHotspot', h.key),
+    });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: `Milestone ${active.id}`, placeHolder: 'Choose an action', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `Milestone ${active.id}`,
+    placeHolder: 'Choose an action',
+    matchOnDescription: true,
+  });
   await picked?.run?.();
 }

@@ -60,7 +60,11 @@ export function specFromDefinition(def: MilestoneTaskDefinition): CargoCommandSp
 /** A cargo command equal to the configured profiling run is one (its output is captured). */
 function isProfileSpec(spec: CargoCommandSpec, ws: LoadedWorkspace): boolean {
   const p = ws.config.profile;
-  return spec.command === p.command && (spec.example ?? '') === (p.example ?? '') && (spec.package || ws.config.crate) === (p.package || ws.config.crate);
+  return (
+    spec.command === p.command &&
+    (spec.example ?? '') === (p.example ?? '') &&
+    (spec.package || ws.config.crate) === (p.package || ws.config.crate)
+  );
 }
 
 function taskName(def: MilestoneTaskDefinition, ws: LoadedWorkspace | undefined): string {
@@ -147,7 +151,10 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
       }
     } catch (err) {
       const reason = (err as Error).message;
-      const message = metadataFallbackMessage(reason, [...ws.config.checks, ws.config.profile].map((c) => cargoCommandLine(c, ws.config.crate)));
+      const message = metadataFallbackMessage(
+        reason,
+        [...ws.config.checks, ws.config.profile].map((c) => cargoCommandLine(c, ws.config.crate)),
+      );
       this.ctx.output.warn(message);
       // Once per workspace and reason, visibly: the output channel alone goes unnoticed.
       const key = `${ws.root}\0${reason}`;
@@ -181,7 +188,13 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
       // empty list also stops VS Code asking which problem matcher to attach.
       [],
     );
-    const kind = def.validation ?? (def.command === 'check' || def.command === 'clippy' || def.command === 'build' ? 'check' : def.command === 'test' ? 'test' : undefined);
+    const kind =
+      def.validation ??
+      (def.command === 'check' || def.command === 'clippy' || def.command === 'build'
+        ? 'check'
+        : def.command === 'test'
+          ? 'test'
+          : undefined);
     if (kind === 'check') task.group = vscode.TaskGroup.Build;
     else if (kind === 'test') task.group = vscode.TaskGroup.Test;
     task.detail = this.detail(def, ws);
@@ -193,7 +206,12 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     if (!ws) return undefined;
     try {
       if (def.validation === 'test') return `the tests the milestone's changes select (cargo test -p ${ws.config.crate} --test …)`;
-      const spec = def.validation === 'check' ? ws.config.checks.find((c) => c.command === 'check') ?? { label: 'check', command: 'check' } : def.validation === 'profile' ? ws.config.profile : specFromDefinition(def);
+      const spec =
+        def.validation === 'check'
+          ? (ws.config.checks.find((c) => c.command === 'check') ?? { label: 'check', command: 'check' })
+          : def.validation === 'profile'
+            ? ws.config.profile
+            : specFromDefinition(def);
       return buildInvocation(spec, { defaultCrate: ws.config.crate, json: false }).display;
     } catch (err) {
       return (err as Error).message; // a refused definition says so in the picker too
@@ -219,7 +237,10 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     const run: TerminalRun = {
       title: `Milestone Scope: ${label ?? taskName(def, getWorkspaceModel(this.ctx).current)}`,
       baseline: def.baseline === true,
-      baselineTree: vscode.workspace.getConfiguration('milestoneScope').get<string>('baseline.tree') === 'currentTree' ? 'current-tree' : 'base-worktree',
+      baselineTree:
+        vscode.workspace.getConfiguration('milestoneScope').get<string>('baseline.tree') === 'currentTree'
+          ? 'current-tree'
+          : 'base-worktree',
       plan: (signal) => this.plan(def, milestoneId, signal),
       onFinished: (results) => this.afterRun(results),
     };
@@ -231,17 +252,24 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     if (!ws) throw new Error('No milestone workspace is open (a folder with the milestone documents).');
     const active = this.ctx.active.current;
     const id = milestoneId ?? active?.id;
-    const owner = active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
+    const owner =
+      active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
     const { target, notRecorded } = await validationTargetFor(ws, id, owner);
     const metadata = await this.cargoMetadata(ws.root);
     let plan: Plan;
     if (def.validation !== undefined) {
-      if (!VALIDATION_KINDS.includes(def.validation)) throw new Error(`"validation" must be one of ${VALIDATION_KINDS.join(', ')}; got "${String(def.validation)}"`);
+      if (!VALIDATION_KINDS.includes(def.validation))
+        throw new Error(`"validation" must be one of ${VALIDATION_KINDS.join(', ')}; got "${String(def.validation)}"`);
       plan = await planValidation(def.validation, target, { metadata, signal });
     } else {
       const spec = specFromDefinition(def);
       const invocation = buildInvocation(spec, { defaultCrate: ws.config.crate, metadata });
-      plan = { kind: isProfileSpec(spec, ws) ? 'profile' : spec.command === 'test' ? 'test' : 'check', runs: [{ spec, invocation }], notes: [], metadata };
+      plan = {
+        kind: isProfileSpec(spec, ws) ? 'profile' : spec.command === 'test' ? 'test' : 'check',
+        runs: [{ spec, invocation }],
+        notes: [],
+        metadata,
+      };
     }
     return { plan, target, notRecorded };
   }
@@ -255,7 +283,10 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
       const commands = await vscode.commands.getCommands(true);
       const actions = commands.includes('milestoneScope.openTrace') ? ['Open Flame Chart', 'Open File'] : ['Open File'];
       this.ctx.output.info(`offering ${actions.join(', ')} for ${captured.capture!.file}`);
-      const pick = await vscode.window.showInformationMessage(`Profiling run captured as ${captured.capture!.label}: ${captured.capture!.file}`, ...actions);
+      const pick = await vscode.window.showInformationMessage(
+        `Profiling run captured as ${captured.capture!.label}: ${captured.capture!.file}`,
+        ...actions,
+      );
       if (pick === 'Open Flame Chart') await vscode.commands.executeCommand('milestoneScope.openTrace', uri);
       else if (pick === 'Open File') await vscode.window.showTextDocument(uri);
     })().catch((err) => this.ctx.output.error(`after the profiling run: ${(err as Error).stack ?? String(err)}`));
@@ -283,7 +314,9 @@ async function runValidation(tasks: MilestoneTasks, kind: ValidationKind, arg: u
   const task = tasks.toTask(def, ws);
   if (milestoneId) {
     // A command argument names the milestone; the task's own execution keeps it.
-    task.execution = new vscode.CustomExecution(async (resolved) => tasks.terminal(resolved as MilestoneTaskDefinition, milestoneId, task.name));
+    task.execution = new vscode.CustomExecution(async (resolved) =>
+      tasks.terminal(resolved as MilestoneTaskDefinition, milestoneId, task.name),
+    );
   }
   await vscode.tasks.executeTask(task);
 }

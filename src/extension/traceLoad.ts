@@ -42,7 +42,10 @@ export function traceSizeLimit(): { maxBytes: number; hint: string } {
 }
 
 /** The first file over the limit, from the file system's sizes alone; nothing is read. */
-async function firstTooLarge(uris: readonly vscode.Uri[], limit: { maxBytes: number; hint: string }): Promise<TraceTooLargeError | undefined> {
+async function firstTooLarge(
+  uris: readonly vscode.Uri[],
+  limit: { maxBytes: number; hint: string },
+): Promise<TraceTooLargeError | undefined> {
   if (limit.maxBytes === Infinity) return undefined;
   for (const uri of uris) {
     let size: number;
@@ -104,7 +107,9 @@ export class TraceLoad {
         let task: FlameWorkerTask | undefined;
         const cancelled = token.onCancellationRequested(() => this.cancel());
         const stoppedOutcome = (worker?: WorkerEnd): TraceLoadOutcome =>
-          token.isCancellationRequested ? { status: 'cancelled', message: `Reading ${this.title} was cancelled.`, progress, worker } : { status: 'superseded' };
+          token.isCancellationRequested
+            ? { status: 'cancelled', message: `Reading ${this.title} was cancelled.`, progress, worker }
+            : { status: 'superseded' };
         try {
           const inputs = await Promise.all(this.uris.map(inputOf));
           if (this.stopped) return stoppedOutcome();
@@ -115,20 +120,29 @@ export class TraceLoad {
                 ? { kind: 'trace', trace: inputs[0]! }
                 : { kind: 'compare', baseline: inputs[0]!, after: inputs[1]! };
           let shown = 0;
-          task = this.task = startFlameWorker(path.join(this.ctx.extension.extensionPath, 'dist', 'traceWorker.js'), { job, maxBytes: limit.maxBytes, limitHint: limit.hint }, (p) => {
-            const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;
-            if (p.phase === 'read') {
-              progress.push(percent);
-              report.report({ increment: percent - shown, message: `${percent}% of ${formatMB(p.totalBytes)}` });
-              shown = percent;
-            } else {
-              report.report({ increment: 100 - shown, message: `laying out ${p.spans.toLocaleString('en-US')} spans` });
-              shown = 100;
-            }
-          });
+          task = this.task = startFlameWorker(
+            path.join(this.ctx.extension.extensionPath, 'dist', 'traceWorker.js'),
+            { job, maxBytes: limit.maxBytes, limitHint: limit.hint },
+            (p) => {
+              const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;
+              if (p.phase === 'read') {
+                progress.push(percent);
+                report.report({ increment: percent - shown, message: `${percent}% of ${formatMB(p.totalBytes)}` });
+                shown = percent;
+              } else {
+                report.report({ increment: 100 - shown, message: `laying out ${p.spans.toLocaleString('en-US')} spans` });
+                shown = 100;
+              }
+            },
+          );
           if (this.stopped) void task.cancel();
           this.result = await task.result;
-          return { status: 'loaded', spanCount: this.result.doc.spanCount, progress, worker: { threadId: task.threadId, exitCode: await task.exited } };
+          return {
+            status: 'loaded',
+            spanCount: this.result.doc.spanCount,
+            progress,
+            worker: { threadId: task.threadId, exitCode: await task.exited },
+          };
         } catch (err) {
           const worker = task ? { threadId: task.threadId, exitCode: await task.exited } : undefined;
           if (isCancelled(err)) return stoppedOutcome(worker);

@@ -15,9 +15,7 @@ export interface WorkerRequest {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; progress: FlameLoadProgress }
-  | { type: 'done'; result: FlameLoadResult }
-  | { type: 'error'; error: SerializedError };
+  { type: 'progress'; progress: FlameLoadProgress } | { type: 'done'; result: FlameLoadResult } | { type: 'error'; error: SerializedError };
 
 export interface SerializedError {
   name: string;
@@ -29,7 +27,12 @@ export interface SerializedError {
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof TraceTooLargeError) {
-    return { name: err.name, message: err.message, code: err.code, tooLarge: { source: err.source, bytes: err.bytes, limit: err.limit, hint: err.hint, exact: err.exact } };
+    return {
+      name: err.name,
+      message: err.message,
+      code: err.code,
+      tooLarge: { source: err.source, bytes: err.bytes, limit: err.limit, hint: err.hint, exact: err.exact },
+    };
   }
   if (err instanceof InputError) return { name: err.name, message: err.message, code: err.code, location: err.location };
   if (err instanceof Error) return { name: err.name, message: err.message };

@@ -56,20 +56,27 @@ const flag = (name: string, on: boolean | undefined): string[] => (on ? [name] :
 const reportInput = {
   milestone,
   owner,
-  summary: z.string().min(1).optional().describe('The optimisation summary (default: the tracking file\'s summary section)'),
+  summary: z.string().min(1).optional().describe("The optimisation summary (default: the tracking file's summary section)"),
   baseline: z.string().min(1).optional().describe('Baseline trace (default: the latest recorded baseline profiling run)'),
   after: z.string().min(1).optional().describe('After trace (default: the latest profiling run after the baseline)'),
 };
 
 function reportArgs(a: { milestone: string; owner?: string; summary?: string; baseline?: string; after?: string }): string[] {
-  return [a.milestone, ...opt('--owner', a.owner), ...opt('--summary', a.summary), ...opt('--baseline', a.baseline), ...opt('--after', a.after)];
+  return [
+    a.milestone,
+    ...opt('--owner', a.owner),
+    ...opt('--summary', a.summary),
+    ...opt('--baseline', a.baseline),
+    ...opt('--after', a.after),
+  ];
 }
 
 export const TOOLS: ToolDefinition[] = [
   define({
     name: 'list_milestones',
     title: 'List milestones',
-    description: 'The catalog: every milestone with its status, owner, scope (work items) and hotspots, plus the work items and any problems found in the documents.',
+    description:
+      'The catalog: every milestone with its status, owner, scope (work items) and hotspots, plus the work items and any problems found in the documents.',
     input: {},
     writes: false,
     argv: () => ['list'],
@@ -105,7 +112,14 @@ export const TOOLS: ToolDefinition[] = [
       strict: z.boolean().optional().describe('Warnings fail too'),
     },
     writes: false,
-    argv: (a) => ['scope', ...opt('--milestone', a.milestone), ...opt('--owner', a.owner), ...opt('--base', a.base), ...flag('--staged', a.staged), ...flag('--strict', a.strict)],
+    argv: (a) => [
+      'scope',
+      ...opt('--milestone', a.milestone),
+      ...opt('--owner', a.owner),
+      ...opt('--base', a.base),
+      ...flag('--staged', a.staged),
+      ...flag('--strict', a.strict),
+    ],
   }),
   define({
     name: 'run_validation',
@@ -120,13 +134,24 @@ export const TOOLS: ToolDefinition[] = [
       baseline: z.boolean().optional().describe('(profile) label the capture "baseline"'),
     },
     writes: true,
-    argv: (a) => ['run', a.kind, ...opt('--milestone', a.milestone), ...opt('--owner', a.owner), ...(a.tests ?? []).flatMap((t) => ['--test', t]), ...flag('--baseline', a.baseline)],
+    argv: (a) => [
+      'run',
+      a.kind,
+      ...opt('--milestone', a.milestone),
+      ...opt('--owner', a.owner),
+      ...(a.tests ?? []).flatMap((t) => ['--test', t]),
+      ...flag('--baseline', a.baseline),
+    ],
   }),
   define({
     name: 'trace_summary',
     title: 'Summarise a trace',
-    description: 'The hottest spans by self time of a trace file (tracing-forest text, Chrome JSON, folded stacks or fmt close events), merged over runs.',
-    input: { file: z.string().min(1).describe('Trace file, relative to the repository root'), top: z.number().int().positive().optional().describe('How many spans (default 20)') },
+    description:
+      'The hottest spans by self time of a trace file (tracing-forest text, Chrome JSON, folded stacks or fmt close events), merged over runs.',
+    input: {
+      file: z.string().min(1).describe('Trace file, relative to the repository root'),
+      top: z.number().int().positive().optional().describe('How many spans (default 20)'),
+    },
     writes: false,
     argv: (a) => ['trace', 'summary', a.file, ...opt('--top', a.top)],
   }),
@@ -136,9 +161,17 @@ export const TOOLS: ToolDefinition[] = [
     description:
       'Baseline vs after, span path by span path: the change per run with its 95% interval, p and q, and a verdict (faster, slower, unchanged, inconclusive). Several traces (or folders of traces) per side pool their runs.',
     input: {
-      baseline: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('Baseline trace file(s) or folder(s), relative to the repository root'),
-      after: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('After trace file(s) or folder(s), relative to the repository root'),
-      threshold: z.number().positive().optional().describe('Practical threshold in percent: smaller changes are not called faster or slower (default 1)'),
+      baseline: z
+        .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+        .describe('Baseline trace file(s) or folder(s), relative to the repository root'),
+      after: z
+        .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+        .describe('After trace file(s) or folder(s), relative to the repository root'),
+      threshold: z
+        .number()
+        .positive()
+        .optional()
+        .describe('Practical threshold in percent: smaller changes are not called faster or slower (default 1)'),
     },
     writes: false,
     argv: (a) => [
@@ -162,7 +195,7 @@ export const TOOLS: ToolDefinition[] = [
     name: 'complete_milestone',
     title: 'Complete a milestone',
     description:
-      "Writes the report into the tracking file and marks the milestone completed in STATUS.md. Refuses (conflict, blocked, scope-violations, bad-input) when it is not yours, not in progress, has scope errors or has no summary.",
+      'Writes the report into the tracking file and marks the milestone completed in STATUS.md. Refuses (conflict, blocked, scope-violations, bad-input) when it is not yours, not in progress, has scope errors or has no summary.',
     input: reportInput,
     writes: true,
     argv: (a) => ['complete', ...reportArgs(a)],
@@ -190,11 +223,26 @@ export interface ToolResult {
 const MAX_MESSAGES = 8000;
 
 /** Runs a tool in repository `root`. Arguments are validated against the tool's schema first. */
-export async function runTool(tool: ToolDefinition, rawArgs: unknown, root: string, env: NodeJS.ProcessEnv = process.env): Promise<ToolResult> {
-  const parsed = z.object(tool.input).strict().safeParse(rawArgs ?? {});
+export async function runTool(
+  tool: ToolDefinition,
+  rawArgs: unknown,
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ToolResult> {
+  const parsed = z
+    .object(tool.input)
+    .strict()
+    .safeParse(rawArgs ?? {});
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ');
-    return { exitCode: EXIT.usage, outcome: 'bad-input', result: null, messages: why, isError: true, text: `${tool.name}: invalid arguments: ${why}` };
+    return {
+      exitCode: EXIT.usage,
+      outcome: 'bad-input',
+      result: null,
+      messages: why,
+      isError: true,
+      text: `${tool.name}: invalid arguments: ${why}`,
+    };
   }
   const argv = [...tool.argv(parsed.data), '--json'];
   if (argv[0] !== 'trace') argv.push('--root', root);

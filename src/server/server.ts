@@ -74,10 +74,16 @@ export function startServer(connection: Connection): void {
         const doc = openDocFor(root, rel);
         const text = doc?.getText() ?? ws.session.documentText(rel);
         const index = text !== undefined ? new LineIndex(text) : undefined;
-        void connection.sendDiagnostics({ uri: doc?.uri ?? relToUri(root, rel), diagnostics: problems.map((p) => toDiagnostic(p, text, index)) });
+        void connection.sendDiagnostics({
+          uri: doc?.uri ?? relToUri(root, rel),
+          diagnostics: problems.map((p) => toDiagnostic(p, text, index)),
+        });
       },
       referencedFilesChanged: (paths) => {
-        void connection.sendNotification(ReferencedFilesNotification.type, { folder: folderUri, uris: paths.map((p) => relToUri(root, p)) });
+        void connection.sendNotification(ReferencedFilesNotification.type, {
+          folder: folderUri,
+          uris: paths.map((p) => relToUri(root, p)),
+        });
         registerWatchers(ws);
       },
       log: (m) => connection.console.log(m),

@@ -22,11 +22,7 @@ import { CatalogDocument } from './catalogDocument';
 
 export const CONFIG_FILES = [CONFIG_FILE, '.milestone-scope.yml'];
 
-export type DocRole =
-  | { role: 'config' }
-  | { role: 'catalog' }
-  | { role: 'status' }
-  | { role: 'tracking'; id: string };
+export type DocRole = { role: 'config' } | { role: 'catalog' } | { role: 'status' } | { role: 'tracking'; id: string };
 
 export interface SessionHost {
   /** The text of an open editor for a workspace-relative path. */
@@ -257,7 +253,13 @@ export class Session {
 
   private noteReferencedFiles(): boolean {
     // A link's root-relative reading is watched too: creating either file settles the link anew.
-    const paths = [...new Set(this.catalog.catalog.workItems.flatMap((w) => w.hotspots.flatMap((h) => (h.rootPath === undefined ? [h.path] : [h.path, h.rootPath]))))].sort();
+    const paths = [
+      ...new Set(
+        this.catalog.catalog.workItems.flatMap((w) =>
+          w.hotspots.flatMap((h) => (h.rootPath === undefined ? [h.path] : [h.path, h.rootPath])),
+        ),
+      ),
+    ].sort();
     if (paths.length === this.referenced.length && paths.every((p, i) => p === this.referenced[i])) return false;
     this.referenced = paths;
     this.host.referencedFilesChanged?.(paths);
@@ -349,7 +351,13 @@ export class Session {
     const catalogFile = this.config.catalog;
     if (!this.catalog.exists) {
       const message = `catalog ${catalogFile} does not exist`;
-      if (this.configFile) add(this.configFile, [problem('error', 'catalog/missing', message + ' (the "catalog" setting names it)', { file: this.configFile, line: keyLine(this.configText, 'catalog') })]);
+      if (this.configFile)
+        add(this.configFile, [
+          problem('error', 'catalog/missing', message + ' (the "catalog" setting names it)', {
+            file: this.configFile,
+            line: keyLine(this.configText, 'catalog'),
+          }),
+        ]);
     } else {
       const text = this.catalog.text;
       const baseline = this.baseline;

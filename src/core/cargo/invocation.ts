@@ -26,7 +26,10 @@ export interface CargoInvocation {
 }
 
 export class RefusedCommand extends Error {
-  constructor(message: string, readonly reason: 'workspace-wide' | 'unknown-package' | 'unknown-target' | 'invalid') {
+  constructor(
+    message: string,
+    readonly reason: 'workspace-wide' | 'unknown-package' | 'unknown-target' | 'invalid',
+  ) {
     super(message);
     this.name = 'RefusedCommand';
   }

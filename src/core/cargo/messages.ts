@@ -160,7 +160,8 @@ export function parseCargoLine(line: string, workspaceRoot: string): CargoMessag
   const packageId = typeof o.package_id === 'string' ? o.package_id : undefined;
   switch (reason) {
     case 'compiler-message': {
-      if (typeof o.message !== 'object' || o.message === null) return { kind: 'malformed', line, error: 'compiler-message without a message' };
+      if (typeof o.message !== 'object' || o.message === null)
+        return { kind: 'malformed', line, error: 'compiler-message without a message' };
       return { kind: 'diagnostic', diagnostic: toDiagnostic(o.message as RawDiagnostic, workspaceRoot, packageId) };
     }
     case 'compiler-artifact': {

@@ -32,7 +32,10 @@ export interface CargoWorkspace {
 }
 
 export class CargoMetadataError extends Error {
-  constructor(message: string, readonly stderr = '') {
+  constructor(
+    message: string,
+    readonly stderr = '',
+  ) {
     super(message);
     this.name = 'CargoMetadataError';
   }

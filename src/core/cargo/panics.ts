@@ -13,7 +13,8 @@ import type { CargoDiagnostic } from './messages';
 const HEADER = /^thread '([^']*)'(?: \(\d+\))? panicked at (.+?):(\d+):(\d+):\s*$/;
 const LEGACY = /^thread '([^']*)'(?: \(\d+\))? panicked at '(.*)', (.+?):(\d+):(\d+)\s*$/;
 /** Lines that end a panic message: the harness's and the runtime's own. */
-const MESSAGE_END = /^(?:note: run with `RUST_BACKTRACE|stack backtrace:|---- |failures:|test result:|error: test failed|thread '[^']*'(?: \(\d+\))? panicked at )/;
+const MESSAGE_END =
+  /^(?:note: run with `RUST_BACKTRACE|stack backtrace:|---- |failures:|test result:|error: test failed|thread '[^']*'(?: \(\d+\))? panicked at )/;
 /** Longest message kept; the rest is in the output. */
 const MAX_MESSAGE_LINES = 20;
 
@@ -67,7 +68,8 @@ export class PanicScanner {
       severity: 'error',
       message: `thread '${p.thread}' panicked: ${text}`,
       code: 'panic',
-      location: p.line >= 1 ? { file, line: p.line, column: Math.max(1, p.column), endLine: p.line, endColumn: Math.max(1, p.column) } : undefined,
+      location:
+        p.line >= 1 ? { file, line: p.line, column: Math.max(1, p.column), endLine: p.line, endColumn: Math.max(1, p.column) } : undefined,
       related: [],
       rendered: `thread '${p.thread}' panicked at ${p.file}:${p.line}:${p.column}:\n${text}\n`,
       packageId: undefined,

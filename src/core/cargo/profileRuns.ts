@@ -46,13 +46,19 @@ interface IndexFile {
 
 /** A folder name for a milestone id (ids are short; anything unusual becomes `_`). */
 export function milestoneDir(milestone: string): string {
-  const safe = milestone.trim().replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  const safe = milestone
+    .trim()
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_');
   return `${TRACES_DIR}/${safe || '_'}`;
 }
 
 /** `20261124T134005Z`: sortable, no characters file systems dislike. */
 export function compactTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 const CAPTURE_NAME = /^(\d{8}T\d{6}Z)(?:-(\d+))?-(baseline|after)\.txt$/;
@@ -154,10 +160,23 @@ export async function listProfileRuns(root: string, milestone: string): Promise<
       const runs = Array.isArray(parsed.runs) ? parsed.runs : [];
       runs.forEach((r, i) => {
         if (validRun(r)) indexed.push({ ...r, milestone });
-        else problems.push(problem('warning', 'profile/bad-index-entry', `entry ${i + 1} of the run index is not a run record; ignored`, { file: indexRel, line: 1 }));
+        else
+          problems.push(
+            problem('warning', 'profile/bad-index-entry', `entry ${i + 1} of the run index is not a run record; ignored`, {
+              file: indexRel,
+              line: 1,
+            }),
+          );
       });
     } catch (err) {
-      problems.push(problem('error', 'profile/bad-index', `the run index is not valid JSON (${(err as Error).message}); runs are listed from file names`, { file: indexRel, line: 1 }));
+      problems.push(
+        problem(
+          'error',
+          'profile/bad-index',
+          `the run index is not valid JSON (${(err as Error).message}); runs are listed from file names`,
+          { file: indexRel, line: 1 },
+        ),
+      );
       indexed = [];
     }
   }
@@ -171,21 +190,41 @@ export async function listProfileRuns(root: string, milestone: string): Promise<
   const runs: ProfileRun[] = [];
   for (const r of indexed) {
     if (present.has(r.file)) runs.push(r);
-    else problems.push(problem('warning', 'profile/missing-capture', `the capture of the ${r.label} run of ${r.time} (${r.file}) no longer exists`, { file: indexRel, line: 1 }));
+    else
+      problems.push(
+        problem('warning', 'profile/missing-capture', `the capture of the ${r.label} run of ${r.time} (${r.file}) no longer exists`, {
+          file: indexRel,
+          line: 1,
+        }),
+      );
   }
   const known = new Set(indexed.map((r) => r.file));
   for (const name of names) {
     const m = CAPTURE_NAME.exec(name);
     const file = `${dir}/${name}`;
     if (!m || known.has(file)) continue;
-    runs.push({ milestone, label: m[3] as ProfileLabel, time: parseCompactTime(m[1]!), file, command: '', outcome: 'passed', durationMs: 0 });
+    runs.push({
+      milestone,
+      label: m[3] as ProfileLabel,
+      time: parseCompactTime(m[1]!),
+      file,
+      command: '',
+      outcome: 'passed',
+      durationMs: 0,
+    });
   }
   runs.sort((a, b) => a.time.localeCompare(b.time) || a.file.localeCompare(b.file));
   // A capture that is a symbolic link out of the workspace is never read (the folder may come
   // from a repository someone else prepared).
   const inside = runs.filter((r) => {
     const v = resolveInside(root, r.file);
-    if (!v.ok) problems.push(problem('error', 'profile/outside-workspace', `the capture of the ${r.label} run of ${r.time} is not used: ${v.message}`, { file: r.file, line: 1 }));
+    if (!v.ok)
+      problems.push(
+        problem('error', 'profile/outside-workspace', `the capture of the ${r.label} run of ${r.time} is not used: ${v.message}`, {
+          file: r.file,
+          line: 1,
+        }),
+      );
     return v.ok;
   });
   return { runs: inside, problems };

@@ -99,7 +99,8 @@ export async function runProcess(file: string, args: readonly string[], opts: Ru
 
   try {
     const r = await child;
-    const spawnError = r.failed && r.exitCode === undefined && !r.signal ? (r.cause as Error | undefined)?.message ?? r.shortMessage : undefined;
+    const spawnError =
+      r.failed && r.exitCode === undefined && !r.signal ? ((r.cause as Error | undefined)?.message ?? r.shortMessage) : undefined;
     if (cancelled && pid !== undefined) await waitForGroupExit(pid, (opts.killGraceMs ?? 3000) + 2000);
     return {
       exitCode: r.exitCode,

@@ -150,7 +150,12 @@ export interface ExecuteOptions extends RunCallbacks {
 }
 
 /** Runs one cargo invocation, streaming its lines and parsing its JSON diagnostics. */
-export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceRoot: string, opts: ExecuteOptions = {}): Promise<CargoRunResult> {
+export async function executeCargo(
+  inv: CargoInvocation,
+  cwd: string,
+  workspaceRoot: string,
+  opts: ExecuteOptions = {},
+): Promise<CargoRunResult> {
   const date = new Date();
   const diagnostics: CargoDiagnostic[] = [];
   const report = (diagnostic: CargoDiagnostic) => {
@@ -205,7 +210,16 @@ export async function executeCargo(inv: CargoInvocation, cwd: string, workspaceR
   panics.stdout.end();
   panics.stderr.end();
   const outcome: RunOutcome = r.cancelled ? 'cancelled' : r.spawnError ? 'not-started' : r.exitCode === 0 ? 'passed' : 'failed';
-  return { invocation: inv, outcome, exitCode: r.exitCode, signal: r.signal, durationMs: r.durationMs, date, diagnostics, spawnError: r.spawnError };
+  return {
+    invocation: inv,
+    outcome,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    durationMs: r.durationMs,
+    date,
+    diagnostics,
+    spawnError: r.spawnError,
+  };
 }
 
 export interface ValidationRunResult extends CargoRunResult {
@@ -244,7 +258,10 @@ interface RunPlace {
  * milestone's base commit checked out under `.milestone-scope/base`, built with its own target
  * folder.
  */
-export async function baselinePlace(target: ValidationTarget, opts: { signal?: AbortSignal; onNote?(text: string): void } = {}): Promise<RunPlace> {
+export async function baselinePlace(
+  target: ValidationTarget,
+  opts: { signal?: AbortSignal; onNote?(text: string): void } = {},
+): Promise<RunPlace> {
   if (!target.baseCommit) {
     throw new InputError(
       `no base commit is recorded for ${target.milestone ? `milestone ${target.milestone}` : 'this run'} (it is recorded when you start the milestone); ` +
@@ -255,7 +272,9 @@ export async function baselinePlace(target: ValidationTarget, opts: { signal?: A
   }
   const wt = await ensureBaseWorktree(target.root, target.baseCommit, { signal: opts.signal });
   const verb = { created: 'created', reused: 'reusing', moved: 'moved to the new base:' }[wt.action];
-  opts.onNote?.(`Baseline at the base commit ${wt.commit.slice(0, 12)}: ${verb} ${BASE_WORKTREE} (cargo target folder .milestone-scope/base-target)`);
+  opts.onNote?.(
+    `Baseline at the base commit ${wt.commit.slice(0, 12)}: ${verb} ${BASE_WORKTREE} (cargo target folder .milestone-scope/base-target)`,
+  );
   return { cwd: wt.dir, workspaceRoot: wt.dir, env: { CARGO_TARGET_DIR: wt.targetDir }, source: 'base-worktree', commit: wt.commit };
 }
 
@@ -317,7 +336,9 @@ export async function executePlan(plan: Plan, target: ValidationTarget, opts: Va
             ? ` at base commit ${captureInfo.commit?.slice(0, 12) ?? ''}`.trimEnd()
             : ' (current tree)'
           : '';
-      const note = [run.note, captureInfo ? `${captureInfo.label} trace \`${captureInfo.file}\`${where}` : undefined].filter(Boolean).join('; ');
+      const note = [run.note, captureInfo ? `${captureInfo.label} trace \`${captureInfo.file}\`${where}` : undefined]
+        .filter(Boolean)
+        .join('; ');
       result.record = await recordRun(target.root, target.trackingFile, {
         command: run.invocation.display,
         outcome: result.outcome,

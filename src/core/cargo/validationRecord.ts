@@ -142,7 +142,9 @@ export function recordRunInText(text: string, run: ValidationRun): string {
     if (at) {
       // Under the document's own Validation heading: a table without a heading of its own.
       const body = [...HEADER, formatRunRow(run)].join(eol);
-      const block = upsertSection('', VALIDATION_SECTION, body).replace(/\r?\n$/, '').split(/\r?\n/);
+      const block = upsertSection('', VALIDATION_SECTION, body)
+        .replace(/\r?\n$/, '')
+        .split(/\r?\n/);
       let insertAt = at.index;
       while (insertAt > 0 && lines[insertAt - 1]!.trim() === '') insertAt--;
       const after = lines.slice(insertAt);

@@ -25,10 +25,7 @@ interface Found {
  * plain text, in order. The text before the first reference becomes the label (`Root extraction`).
  * Entries without a usable reference become problems with their line.
  */
-export function hotspotsFromEntry(
-  entry: Nodes,
-  catalogFile: string,
-): { refs: HotspotRef[]; problems: Problem[] } {
+export function hotspotsFromEntry(entry: Nodes, catalogFile: string): { refs: HotspotRef[]; problems: Problem[] } {
   const found: Found[] = [];
   let labelText = '';
   let labelDone = false;
@@ -89,7 +86,10 @@ export function hotspotsFromEntry(
   };
   visit(entry);
 
-  const label = labelText.replace(/\s+/g, ' ').replace(/[\s:–—-]+$/, '').trim();
+  const label = labelText
+    .replace(/\s+/g, ' ')
+    .replace(/[\s:–—-]+$/, '')
+    .trim();
   const refs: HotspotRef[] = [];
   const problems: Problem[] = [];
   const at = { file: catalogFile, line: entry.position?.start.line ?? 1 };
@@ -109,7 +109,9 @@ export function hotspotsFromEntry(
     }
   }
   if (found.length === 0) {
-    const text = textOf(entry as PhrasingContent).replace(/\s+/g, ' ').trim();
+    const text = textOf(entry as PhrasingContent)
+      .replace(/\s+/g, ' ')
+      .trim();
     problems.push(
       problem('warning', 'catalog/hotspot-not-understood', `hotspot entry has no path:line reference: "${truncate(text)}"`, at),
     );

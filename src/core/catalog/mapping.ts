@@ -31,10 +31,7 @@ export function parseMappingTarget(target: string): MilestoneScope | undefined {
  * (inside a mapping section), `Milestone 1: work item 2`. Returns undefined when the line is not a
  * mapping line at all, and `{ error }` when it is one but its target cannot be understood.
  */
-export function parseMappingLine(
-  text: string,
-  allowColon = false,
-): MappingEntry | { error: string } | undefined {
+export function parseMappingLine(text: string, allowColon = false): MappingEntry | { error: string } | undefined {
   const m = ARROW_ENTRY.exec(text) ?? (allowColon ? COLON_ENTRY.exec(text) : null);
   if (!m) return undefined;
   const id = m[1]!;

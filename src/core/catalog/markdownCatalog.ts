@@ -165,18 +165,33 @@ class MarkdownCatalogReader {
     if (c?.style === 'heading' && c.field) return this.fieldContent(c, c.field.name, list);
     if (c && this.isFieldList(list)) return this.fieldList(c, list);
     if (!c && this.isFieldList(list) && !this.mappingMode) {
-      this.warn('catalog/orphan-fields', 'Hotspot/Problem/Target list outside any work item (expected after "N) Title" or a milestone heading)', list);
+      this.warn(
+        'catalog/orphan-fields',
+        'Hotspot/Problem/Target list outside any work item (expected after "N) Title" or a milestone heading)',
+        list,
+      );
       return;
     }
     for (const item of list.children) {
       if (this.mappingItem(item)) continue;
       const text = firstText(item);
       if (c?.style === 'list') {
-        this.warn('catalog/not-understood', `work item ${c.item.id}: "${truncate(text)}" is not a Current hotspot/Problem/Target entry`, item);
+        this.warn(
+          'catalog/not-understood',
+          `work item ${c.item.id}: "${truncate(text)}" is not a Current hotspot/Problem/Target entry`,
+          item,
+        );
       } else if (c?.style === 'heading' && c.milestone && containsRef(item, this.file)) {
         this.fieldContent(c, 'hotspots', item);
       } else if (this.mappingMode) {
-        this.problems.push(problem('error', 'catalog/mapping-not-understood', `mapping entry not understood: "${truncate(text)}" (expected "Milestone N -> work item M")`, this.at(item)));
+        this.problems.push(
+          problem(
+            'error',
+            'catalog/mapping-not-understood',
+            `mapping entry not understood: "${truncate(text)}" (expected "Milestone N -> work item M")`,
+            this.at(item),
+          ),
+        );
       }
     }
   }
@@ -316,7 +331,14 @@ class MarkdownCatalogReader {
         }
         const ids = v.match(/\d+/g) ?? [];
         if (ids.length === 0) {
-          this.problems.push(problem('error', 'catalog/mapping-not-understood', `milestone ${c.milestone.id}: no work item numbers in "${truncate(v)}"`, this.at(node)));
+          this.problems.push(
+            problem(
+              'error',
+              'catalog/mapping-not-understood',
+              `milestone ${c.milestone.id}: no work item numbers in "${truncate(v)}"`,
+              this.at(node),
+            ),
+          );
           return;
         }
         const prev = c.milestone.workItems;
@@ -384,7 +406,10 @@ function markedText(node: Nodes): string {
  */
 export function splitFields(p: Paragraph): { first: string; more: Array<{ name: FieldName; label: string; value: string }> } | undefined {
   const text = markedText(p).trim();
-  const label = new RegExp(`(?:${OPEN}([A-Za-z][A-Za-z0-9 ()/-]{0,40}?)\\s*(?::${CLOSE}|${CLOSE}\\s*:)|(?:^|(?<=\\n))\\s*([A-Za-z][A-Za-z0-9 ()/-]{0,40}?):)(?=\\s|$)`, 'g');
+  const label = new RegExp(
+    `(?:${OPEN}([A-Za-z][A-Za-z0-9 ()/-]{0,40}?)\\s*(?::${CLOSE}|${CLOSE}\\s*:)|(?:^|(?<=\\n))\\s*([A-Za-z][A-Za-z0-9 ()/-]{0,40}?):)(?=\\s|$)`,
+    'g',
+  );
   const cuts: Array<{ at: number; end: number; name: FieldName; label: string }> = [];
   for (const m of text.matchAll(label)) {
     const l = (m[1] ?? m[2]!).trim();
@@ -393,8 +418,14 @@ export function splitFields(p: Paragraph): { first: string; more: Array<{ name: 
   }
   // The paragraph's own label is the first cut; only further ones split it.
   if (cuts.length < 2 || cuts[0]!.at > 1) return undefined;
-  const clean = (s: string) => s.replace(/[\u0001\u0002]/g, '').replace(/\s+/g, ' ').trim();
-  const more = cuts.slice(1).map((c, i) => ({ name: c.name, label: c.label, value: clean(text.slice(c.end, cuts[i + 2]?.at ?? text.length)) }));
+  const clean = (s: string) =>
+    s
+      .replace(/[\u0001\u0002]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  const more = cuts
+    .slice(1)
+    .map((c, i) => ({ name: c.name, label: c.label, value: clean(text.slice(c.end, cuts[i + 2]?.at ?? text.length)) }));
   return { first: clean(text.slice(cuts[0]!.end, cuts[1]!.at)), more };
 }
 
@@ -410,4 +441,3 @@ function containsRef(item: ListItem, file: string): boolean {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-

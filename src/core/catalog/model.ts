@@ -41,8 +41,7 @@ export interface WorkItem {
 
 /** What a milestone is for: a work item, or a kind of work with no optimisation scope. */
 export type MilestoneScope =
-  | { kind: 'work-items'; workItems: string[] }
-  | { kind: 'baseline' | 'validation' | 'other'; description: string };
+  { kind: 'work-items'; workItems: string[] } | { kind: 'baseline' | 'validation' | 'other'; description: string };
 
 export interface Milestone {
   /** Milestone id as written (`"0"`, `"2"`, `"2a"`). */
@@ -83,5 +82,9 @@ export function findMilestone(catalog: Catalog, id: string): Milestone | undefin
 
 /** `M2`, `m2`, `milestone 2`, ` 2 ` -> `2`. */
 export function normaliseMilestoneId(id: string): string {
-  return id.trim().replace(/^(milestone\s*|m\s*)/i, '').replace(/^0+(?=\d)/, '').toLowerCase();
+  return id
+    .trim()
+    .replace(/^(milestone\s*|m\s*)/i, '')
+    .replace(/^0+(?=\d)/, '')
+    .toLowerCase();
 }

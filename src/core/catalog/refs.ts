@@ -75,7 +75,8 @@ export function parseLinkTarget(url: string, documentFile: string): RefParse {
     const joined = path.posix.join(path.posix.dirname(documentFile.replace(/\\/g, '/')), filePart);
     resolved = joined.startsWith('../') ? filePart : joined;
     // Written as if from the repository root? Only a plain relative path can be meant that way.
-    if (!blob && !/^\.{1,2}\//.test(filePart) && normaliseRefPath(filePart) !== normaliseRefPath(resolved)) rootPath = normaliseRefPath(filePart);
+    if (!blob && !/^\.{1,2}\//.test(filePart) && normaliseRefPath(filePart) !== normaliseRefPath(resolved))
+      rootPath = normaliseRefPath(filePart);
   }
   const parsed = parseRefText(resolved + hashPart);
   if (parsed?.ok && rootPath !== undefined && !rootPath.startsWith('../')) parsed.ref.rootPath = rootPath;

@@ -25,7 +25,12 @@ export function parseYamlCatalog(text: string, file: string): Catalog {
       else r.unknownKey(e.key, e.keyNode, 'the catalog', ['workItems', 'milestones']);
     }
   }
-  return finishCatalog(file, items, drafts, r.problems.map((p) => ({ ...p, code: p.code.replace(/^yaml\//, 'catalog/') })));
+  return finishCatalog(
+    file,
+    items,
+    drafts,
+    r.problems.map((p) => ({ ...p, code: p.code.replace(/^yaml\//, 'catalog/') })),
+  );
 }
 
 function id(r: YamlReader, v: Node | null, what: string): string | undefined {
@@ -66,12 +71,22 @@ function readItem(r: YamlReader, node: Node, out: WorkItem[]) {
 
 function readHotspot(r: YamlReader, node: Node): HotspotRef | undefined {
   const at = r.at(node);
-  const source = { file: r.file, line: at.line, column: at.column, endColumn: at.column + ((node.range?.[1] ?? 0) - (node.range?.[0] ?? 0)) };
+  const source = {
+    file: r.file,
+    line: at.line,
+    column: at.column,
+    endColumn: at.column + ((node.range?.[1] ?? 0) - (node.range?.[0] ?? 0)),
+  };
   if (isScalar(node) && typeof node.value === 'string') {
     const m = /^(?:(.*?):\s+)?(\S+)$/.exec(node.value.trim());
     const parsed = m ? parseRefText(m[2]!) : undefined;
     if (!parsed || !parsed.ok) {
-      r.report('error', 'yaml/hotspot', parsed ? `hotspot: ${parsed.reason}` : `hotspot "${node.value}" is not path:line, path:line-line or path#L110`, node);
+      r.report(
+        'error',
+        'yaml/hotspot',
+        parsed ? `hotspot: ${parsed.reason}` : `hotspot "${node.value}" is not path:line, path:line-line or path#L110`,
+        node,
+      );
       return undefined;
     }
     return { ...parsed.ref, ...(m![1] ? { label: m![1] } : {}), source };

@@ -15,7 +15,11 @@ function loadExeca(): Promise<typeof import('execa')> {
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export class GitError extends Error {
-  constructor(message: string, readonly args: readonly string[], readonly stderr = '') {
+  constructor(
+    message: string,
+    readonly args: readonly string[],
+    readonly stderr = '',
+  ) {
     super(message);
     this.name = 'GitError';
   }
@@ -34,7 +38,11 @@ interface RunOptions {
 }
 
 /** Runs git in `cwd` with an argument array; never through a shell. */
-export async function runGit(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<{ stdout: string; exitCode: number }> {
+export async function runGit(
+  cwd: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<{ stdout: string; exitCode: number }> {
   const full = [...STABLE, ...args];
   const { execa } = await loadExeca();
   try {
@@ -75,7 +83,9 @@ export async function resolveCommit(cwd: string, rev: string): Promise<string | 
  */
 export async function probeRevision(cwd: string, rev: string): Promise<{ workTree: boolean; commit: string | undefined }> {
   if (rev.startsWith('-')) return { workTree: await isGitWorkTree(cwd), commit: undefined };
-  const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { okCodes: [1, 128] });
+  const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
+    okCodes: [1, 128],
+  });
   const [first, second] = r.stdout.split('\n').map((l) => l.trim());
   const workTree = first === 'true';
   const commit = r.exitCode === 0 && second && /^[0-9a-f]{40,64}$/.test(second) ? second : undefined;
@@ -99,7 +109,17 @@ export async function lastCommitTouching(cwd: string, file: string): Promise<str
   return r.exitCode === 0 && sha ? sha : undefined;
 }
 
-const DIFF_ARGS = ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', '--find-renames', '--relative', '-U0'];
+const DIFF_ARGS = [
+  'diff',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--find-renames',
+  '--relative',
+  '-U0',
+];
 
 /** `git diff` between two commits (or a commit and the empty tree), paths relative to cwd. */
 export async function diffCommits(cwd: string, from: string, to: string, paths: readonly string[] = []): Promise<FileDiff[]> {
@@ -194,7 +214,13 @@ export async function readBlobs(cwd: string, specs: readonly string[]): Promise<
     env: { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
     maxBuffer: 1024 * 1024 * 1024,
   });
-  if (r.exitCode !== 0) throw new GitError(`git cat-file --batch failed: ${Buffer.from(r.stderr as Uint8Array).toString('utf8').trim()}`, ['cat-file', '--batch']);
+  if (r.exitCode !== 0)
+    throw new GitError(
+      `git cat-file --batch failed: ${Buffer.from(r.stderr as Uint8Array)
+        .toString('utf8')
+        .trim()}`,
+      ['cat-file', '--batch'],
+    );
   const buf = Buffer.from(r.stdout as Uint8Array);
   let pos = 0;
   for (const spec of unique) {

@@ -17,7 +17,9 @@ export async function resolveCommits(cwd: string, revs: readonly string[]): Prom
   const asked = [...new Set(revs)].filter((r) => r.length > 0 && !r.startsWith('-') && !/[\n\s]/.test(r));
   for (const r of revs) out.set(r, undefined);
   if (asked.length === 0) return out;
-  const r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: asked.map((x) => `${x}^{commit}`).join('\n') + '\n' });
+  const r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], {
+    input: asked.map((x) => `${x}^{commit}`).join('\n') + '\n',
+  });
   const lines = r.stdout.split('\n');
   asked.forEach((rev, i) => {
     const [oid, type] = (lines[i] ?? '').split(' ');

@@ -8,10 +8,7 @@ import type { FileDiff, Hunk } from './types';
  * - `removed`: deleted with nothing in its place; `line` is the new line now at its position
  *   (the line after the removal; may be one past the end of the file).
  */
-export type LineMapping =
-  | { kind: 'unchanged'; line: number }
-  | { kind: 'edited'; line: number }
-  | { kind: 'removed'; line: number };
+export type LineMapping = { kind: 'unchanged'; line: number } | { kind: 'edited'; line: number } | { kind: 'removed'; line: number };
 
 /**
  * Maps a 1-based old line through hunks ordered by position (git's order, jsdiff's order).
@@ -102,7 +99,7 @@ function invertLines(lines: readonly string[]): string[] {
 }
 
 /** A line of one file followed across a set of file diffs (renames included). */
-export type FileLineMapping = LineMapping & { path: string } | { kind: 'file-deleted'; path: string };
+export type FileLineMapping = (LineMapping & { path: string }) | { kind: 'file-deleted'; path: string };
 
 /** Index of file diffs by old path, for repeated lookups. */
 export function indexByOldPath(files: readonly FileDiff[]): Map<string, FileDiff> {

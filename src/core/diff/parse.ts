@@ -3,7 +3,10 @@ import type { FileDiff, Hunk } from './types';
 
 /** A diff that cannot be read; `line` is 1-based in the diff text. */
 export class DiffParseError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`diff line ${line}: ${message}`);
     this.name = 'DiffParseError';
   }
@@ -45,16 +48,26 @@ function parseFileSection(lines: string[], start: number, end: number): FileDiff
     if (parsed.length !== 1) throw new Error(`expected one file, read ${parsed.length}`);
     patch = parsed[0]!;
   } catch (err) {
-    throw new DiffParseError(`cannot read ${JSON.stringify(lines[start]!.slice(0, 200))}: ${(err as Error).message}`, firstHunk < last ? firstHunk + 1 : start + 1);
+    throw new DiffParseError(
+      `cannot read ${JSON.stringify(lines[start]!.slice(0, 200))}: ${(err as Error).message}`,
+      firstHunk < last ? firstHunk + 1 : start + 1,
+    );
   }
   let oldPath = gitPath(patch.oldFileName, 'a/');
   let newPath = gitPath(patch.newFileName, 'b/');
-  if (oldPath === undefined && newPath === undefined) throw new DiffParseError(`cannot read the paths of ${JSON.stringify(lines[start])}`, start + 1);
+  if (oldPath === undefined && newPath === undefined)
+    throw new DiffParseError(`cannot read the paths of ${JSON.stringify(lines[start])}`, start + 1);
   const added = patch.isCreate === true || oldPath === undefined;
   const deleted = !added && (patch.isDelete === true || newPath === undefined);
   if (added) oldPath = undefined;
   if (deleted) newPath = undefined;
-  const hunks: Hunk[] = patch.hunks.map(({ oldStart, oldLines, newStart, newLines, lines: l }) => ({ oldStart, oldLines, newStart, newLines, lines: l }));
+  const hunks: Hunk[] = patch.hunks.map(({ oldStart, oldLines, newStart, newLines, lines: l }) => ({
+    oldStart,
+    oldLines,
+    newStart,
+    newLines,
+    lines: l,
+  }));
   // jsdiff lets a header such as `@@ garbage @@` or a start beyond 2^53 through as NaN/null.
   const bad = hunks.findIndex((h) => ![h.oldStart, h.oldLines, h.newStart, h.newLines].every((n) => Number.isSafeInteger(n) && n >= 0));
   if (bad >= 0) {

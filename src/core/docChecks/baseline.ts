@@ -182,11 +182,7 @@ export async function catalogCommit(root: string, catalogFile: string): Promise<
 }
 
 /** Reads the committed texts a baseline needs: the catalog and each referenced path, in one git process. */
-export async function readCommittedTexts(
-  root: string,
-  commit: string,
-  paths: readonly string[],
-): Promise<Map<string, string | undefined>> {
+export async function readCommittedTexts(root: string, commit: string, paths: readonly string[]): Promise<Map<string, string | undefined>> {
   const specs = paths.map((p) => blobSpec(commit, p));
   const blobs = await readBlobs(root, specs);
   const out = new Map<string, string | undefined>();

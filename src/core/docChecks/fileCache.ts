@@ -131,7 +131,8 @@ export class WorkspaceFiles implements FileLookup {
     }
     this.rootReal ??= realLocation(path.resolve(this.root));
     const inside = resolveInside(this.root, key, { rootReal: this.rootReal });
-    if (!inside.ok) return { kind: 'outside', path: key, version, reason: inside.reason, ...(inside.target ? { target: inside.target } : {}) };
+    if (!inside.ok)
+      return { kind: 'outside', path: key, version, reason: inside.reason, ...(inside.target ? { target: inside.target } : {}) };
     if (stat.isDirectory()) return { kind: 'directory', path: key, version };
     if (stat.size > MAX_BYTES) return { kind: 'unreadable', path: key, version, message: `larger than ${MAX_BYTES / 1024 / 1024} MiB` };
     let buf: Buffer;

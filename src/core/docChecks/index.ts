@@ -63,7 +63,11 @@ function readTrackings(root: string, config: MilestoneScopeConfig, ids: readonly
  */
 export async function checkDocuments(root: string, options: { git?: boolean } = {}): Promise<Problem[]> {
   const ws = await loadWorkspace(root);
-  const trackings = readTrackings(ws.root, ws.config, ws.catalog.milestones.map((m) => m.id));
+  const trackings = readTrackings(
+    ws.root,
+    ws.config,
+    ws.catalog.milestones.map((m) => m.id),
+  );
   const catalogPath = resolveInside(ws.root, ws.config.catalog);
   const catalogFile = catalogPath.ok && fs.existsSync(catalogPath.abs) ? catalogPath.abs : undefined;
   const problems: Problem[] = [...ws.problems, ...trackings.flatMap((t) => t.doc.problems)];

@@ -57,11 +57,13 @@ export function evaluateReference(
     case 'directory':
       return [{ severity: 'error', code: DocCheckCode.missingFile, message: `${path} is a folder, not a file` }];
     case 'outside':
-      return [{
-        severity: 'error',
-        code: DocCheckCode.outsideWorkspace,
-        message: escapeMessage(path, file.reason, file.target),
-      }];
+      return [
+        {
+          severity: 'error',
+          code: DocCheckCode.outsideWorkspace,
+          message: escapeMessage(path, file.reason, file.target),
+        },
+      ];
     case 'unreadable':
       return [{ severity: 'error', code: DocCheckCode.unreadable, message: `${path} cannot be read as text: ${file.message}` }];
     case 'file':
@@ -70,14 +72,17 @@ export function evaluateReference(
   const since = commit ? ` since the catalog's last commit ${commit}` : '';
   if (drift?.kind === 'moved') {
     const where = drift.endLine > drift.line ? `lines ${drift.line}-${drift.endLine}` : `line ${drift.line}`;
-    return [{
-      severity: 'warning',
-      code: DocCheckCode.moved,
-      message: `${at}: the code it pointed at (${quoteCode(drift.text)}) moved to ${where}${since}`,
-      moveTo: { line: drift.line, endLine: drift.endLine, preferred: true },
-    }];
+    return [
+      {
+        severity: 'warning',
+        code: DocCheckCode.moved,
+        message: `${at}: the code it pointed at (${quoteCode(drift.text)}) moved to ${where}${since}`,
+        moveTo: { line: drift.line, endLine: drift.endLine, preferred: true },
+      },
+    ];
   }
-  const was = drift?.kind === 'edited' || drift?.kind === 'removed' ? ` (it was ${quoteCode(drift.oldText)}${commit ? ` at ${commit}` : ''})` : '';
+  const was =
+    drift?.kind === 'edited' || drift?.kind === 'removed' ? ` (it was ${quoteCode(drift.oldText)}${commit ? ` at ${commit}` : ''})` : '';
   const total = file.lines.length;
   if (line > total || endLine > total) {
     const what = line > total ? `line ${line} is past the end of ${path}` : `the range ${line}-${endLine} runs past the end of ${path}`;
@@ -95,23 +100,43 @@ export function evaluateReference(
   if (blank === 0 && comment === size && attachedDocComment(file.lines, kinds, line, endLine)) return [];
   if (blank + comment === size) {
     if (size > 1) {
-      return [{ severity: 'warning', code: comment > 0 ? DocCheckCode.commentLine : DocCheckCode.blankLine, message: `${at}: lines ${line}-${endLine} hold no code, only ${comment > 0 ? 'comments and blank lines' : 'blank lines'}${was}` }];
+      return [
+        {
+          severity: 'warning',
+          code: comment > 0 ? DocCheckCode.commentLine : DocCheckCode.blankLine,
+          message: `${at}: lines ${line}-${endLine} hold no code, only ${comment > 0 ? 'comments and blank lines' : 'blank lines'}${was}`,
+        },
+      ];
     }
     return blank === 1
       ? [{ severity: 'warning', code: DocCheckCode.blankLine, message: `${at} is a blank line${was}` }]
-      : [{ severity: 'warning', code: DocCheckCode.commentLine, message: `${at} is only a comment: ${quoteCode(file.lines[line - 1]!)}${was}` }];
+      : [
+          {
+            severity: 'warning',
+            code: DocCheckCode.commentLine,
+            message: `${at} is only a comment: ${quoteCode(file.lines[line - 1]!)}${was}`,
+          },
+        ];
   }
   if (drift?.kind === 'edited') {
     const now = drift.line !== line ? ` and is now line ${drift.line}` : '';
-    return [{
-      severity: 'warning',
-      code: DocCheckCode.changed,
-      message: `${at} changed${since}: it was ${quoteCode(drift.oldText)}, it is ${quoteCode(drift.newText)}${now}`,
-      ...(drift.line !== line ? { moveTo: { line: drift.line, endLine: drift.line + (endLine - line), preferred: false } } : {}),
-    }];
+    return [
+      {
+        severity: 'warning',
+        code: DocCheckCode.changed,
+        message: `${at} changed${since}: it was ${quoteCode(drift.oldText)}, it is ${quoteCode(drift.newText)}${now}`,
+        ...(drift.line !== line ? { moveTo: { line: drift.line, endLine: drift.line + (endLine - line), preferred: false } } : {}),
+      },
+    ];
   }
   if (drift?.kind === 'removed') {
-    return [{ severity: 'warning', code: DocCheckCode.changed, message: `${at}: the code it pointed at (${quoteCode(drift.oldText)}) was deleted${since}` }];
+    return [
+      {
+        severity: 'warning',
+        code: DocCheckCode.changed,
+        message: `${at}: the code it pointed at (${quoteCode(drift.oldText)}) was deleted${since}`,
+      },
+    ];
   }
   return [];
 }
@@ -170,7 +195,13 @@ export class ReferenceChecker {
     for (const item of catalog.workItems) {
       for (const ref of item.hotspots) {
         if (writtenAbsolute(options.sourceText?.(ref))) {
-          out.push(locate(ref, { severity: 'error', code: DocCheckCode.outsideWorkspace, message: `${ref.path} is written as an absolute path; references are relative to the workspace root` }));
+          out.push(
+            locate(ref, {
+              severity: 'error',
+              code: DocCheckCode.outsideWorkspace,
+              message: `${ref.path} is written as an absolute path; references are relative to the workspace root`,
+            }),
+          );
           continue;
         }
         const file = options.files.resolve(ref.path);

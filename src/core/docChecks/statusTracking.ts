@@ -81,7 +81,12 @@ export function checkStatusAndTracking(
     const pairs: Array<{ field: Compared; ours: string | undefined; theirs: string | undefined; same: boolean }> = [];
     // Status: both must be understood to be compared; an unknown status is reported by the parsers.
     if (t.doc.status !== undefined && entry.status !== undefined && t.doc.fields.status) {
-      pairs.push({ field: 'status', ours: show(entry.status, entry.rawStatus), theirs: show(t.doc.status, t.doc.fields.status.raw), same: t.doc.status === entry.status });
+      pairs.push({
+        field: 'status',
+        ours: show(entry.status, entry.rawStatus),
+        theirs: show(t.doc.status, t.doc.fields.status.raw),
+        same: t.doc.status === entry.status,
+      });
     }
     const owner = t.doc.fields.owner ? cleanOwner(t.doc.fields.owner.raw) : undefined;
     if (owner !== undefined && entry.owner !== undefined) {
@@ -94,12 +99,22 @@ export function checkStatusAndTracking(
     for (const p of pairs) {
       if (p.same) continue;
       const what = p.field === 'started' ? 'start date' : p.field;
-      out.push(problem('warning', DocCheckCode.statusTrackingMismatch,
-        `milestone ${entry.id}: ${statusName} gives ${what} ${p.ours}, ${trackingName(t)} gives ${p.theirs}`,
-        statusCellLocation(status, entry, p.field)));
-      out.push(problem('warning', DocCheckCode.statusTrackingMismatch,
-        `milestone ${entry.id}: this file gives ${what} ${p.theirs}, ${statusName} gives ${p.ours}`,
-        trackingLocation(t, p.field)));
+      out.push(
+        problem(
+          'warning',
+          DocCheckCode.statusTrackingMismatch,
+          `milestone ${entry.id}: ${statusName} gives ${what} ${p.ours}, ${trackingName(t)} gives ${p.theirs}`,
+          statusCellLocation(status, entry, p.field),
+        ),
+      );
+      out.push(
+        problem(
+          'warning',
+          DocCheckCode.statusTrackingMismatch,
+          `milestone ${entry.id}: this file gives ${what} ${p.theirs}, ${statusName} gives ${p.ours}`,
+          trackingLocation(t, p.field),
+        ),
+      );
     }
   }
 
@@ -107,11 +122,23 @@ export function checkStatusAndTracking(
     const known = new Set(catalog.milestones.map((m) => normaliseMilestoneId(m.id)));
     for (const e of status.entries) {
       if (known.has(e.id)) continue;
-      out.push(problem('warning', DocCheckCode.unknownMilestone, `milestone ${e.id} is not in the catalog (${catalog.file})`, { file: status.file, line: e.line }));
+      out.push(
+        problem('warning', DocCheckCode.unknownMilestone, `milestone ${e.id} is not in the catalog (${catalog.file})`, {
+          file: status.file,
+          line: e.line,
+        }),
+      );
     }
     for (const t of trackings) {
       if (!t.doc.exists || known.has(normaliseMilestoneId(t.id))) continue;
-      out.push(problem('warning', DocCheckCode.unknownMilestone, `this tracking file is for milestone ${t.id}, which is not in the catalog (${catalog.file})`, { file: t.doc.file, line: 1 }));
+      out.push(
+        problem(
+          'warning',
+          DocCheckCode.unknownMilestone,
+          `this tracking file is for milestone ${t.id}, which is not in the catalog (${catalog.file})`,
+          { file: t.doc.file, line: 1 },
+        ),
+      );
     }
   }
   return out;

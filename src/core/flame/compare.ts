@@ -66,11 +66,7 @@ function perRun(trace: Trace): { roots: MergedNode[]; runs: number } {
   return { roots, runs };
 }
 
-export function buildCompareDocument(
-  baseline: Trace,
-  after: Trace,
-  titles: { baseline: string; after: string },
-): FlameDocument {
+export function buildCompareDocument(baseline: Trace, after: Trace, titles: { baseline: string; after: string }): FlameDocument {
   const strings = new StringTable();
   const b = perRun(baseline);
   const a = perRun(after);

@@ -111,7 +111,10 @@ export class ViewBuilder {
   counterName: number[] = [];
   counterValue: number[] = [];
 
-  constructor(readonly kind: FlameViewKind, readonly timed: boolean) {}
+  constructor(
+    readonly kind: FlameViewKind,
+    readonly timed: boolean,
+  ) {}
 
   /** Adds a node and returns its index; fill its fields/counters before the next `add`. */
   add(node: {

@@ -185,7 +185,12 @@ export function sandwichRows(view: FlameView): SandwichRow[] {
 
 export type SandwichColumn = 'name' | 'self' | 'total' | 'calls';
 
-export function sortSandwichRows(rows: readonly SandwichRow[], strings: readonly string[], column: SandwichColumn, descending: boolean): SandwichRow[] {
+export function sortSandwichRows(
+  rows: readonly SandwichRow[],
+  strings: readonly string[],
+  column: SandwichColumn,
+  descending: boolean,
+): SandwichRow[] {
   const sign = descending ? -1 : 1;
   const cmp =
     column === 'name'
@@ -249,7 +254,7 @@ function flattenAcc(root: Acc | undefined, kind: FlameView['kind'], view: FlameV
 export function sandwichOf(view: FlameView, name: number, subtreeEnd: Uint32Array): { callers: DerivedView; callees: DerivedView } {
   const calleeRoot = acc(name, -1);
   const callerRoot = acc(name, -1);
-  for (let i = 0; i < view.count; ) {
+  for (let i = 0; i < view.count;) {
     if (view.name[i] !== name) {
       i++;
       continue;

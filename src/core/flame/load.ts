@@ -86,7 +86,8 @@ function notesOf(title: string, trace: Trace): TraceNotes {
 export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = {}): Promise<FlameLoadResult> {
   const { signal, onProgress } = opts;
   const inputs = job.kind === 'trace' ? [job.trace] : job.kind === 'compare' ? [job.baseline, job.after] : [...job.baseline, ...job.after];
-  if (job.kind === 'compare-runs' && (job.baseline.length === 0 || job.after.length === 0)) throw new Error('a comparison of runs needs at least one trace per side');
+  if (job.kind === 'compare-runs' && (job.baseline.length === 0 || job.after.length === 0))
+    throw new Error('a comparison of runs needs at least one trace per side');
   // Every size is checked (and the limit applied) before the first byte of any input is read.
   const maxBytes = opts.maxBytes ?? limitBytes(DEFAULT_MAX_TRACE_MB);
   const sizes = await Promise.all(
@@ -107,7 +108,10 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
       signal,
       maxBytes,
       limitHint: opts.limitHint,
-      onProgress: onProgress && ((p: { bytes: number; spans: number }) => onProgress({ phase: 'read', bytes: before + p.bytes, totalBytes, spans: spansBefore + p.spans })),
+      onProgress:
+        onProgress &&
+        ((p: { bytes: number; spans: number }) =>
+          onProgress({ phase: 'read', bytes: before + p.bytes, totalBytes, spans: spansBefore + p.spans })),
     };
     const trace =
       input.path !== undefined
@@ -131,7 +135,8 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
     timings = spanTimingsOfDiff(traces[0]!, traces[1]!, `${job.baseline.title} ↔ ${job.after.title}`);
   } else {
     const nb = job.baseline.length;
-    const title = (side: string, list: TraceInput[]) => (list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`);
+    const title = (side: string, list: TraceInput[]) =>
+      list.length === 1 ? list[0]!.title : `${list.length} ${side} runs (${list[0]!.title} … ${list.at(-1)!.title})`;
     const titles = { baseline: title('baseline', job.baseline), after: title('after', job.after) };
     // The diff first: joinRuns re-numbers the spans' roots in place.
     runDiff = diffRunSets(traces.slice(0, nb), traces.slice(nb));

@@ -52,9 +52,10 @@ export function findSpanDefinitions(text: string, spanName: string): SpanDefinit
       if (unescape(named[1]) === spanName) at(m.index! + named.index + named[0].indexOf('"') + 1, 'instrument-name');
       continue;
     }
-    const fn = /^\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern(?:\s+"[^"]*")?)\s+)*fn\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(
-      text.slice(attrEnd, attrEnd + 600),
-    );
+    const fn =
+      /^\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern(?:\s+"[^"]*")?)\s+)*fn\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(
+        text.slice(attrEnd, attrEnd + 600),
+      );
     if (fn && fn[1] === fnName) at(attrEnd + fn.index + fn[0].length - fn[1].length, 'instrument-fn');
   }
 
@@ -145,12 +146,13 @@ function lineOf(starts: number[], offset: number): number {
  * (`src/main.rs`, `crates/x/src/lib.rs`, or absolute); several crates can have a `src/main.rs`, so a
  * candidate whose crate directory matches the span's module path (`my_crate::module`) wins.
  */
-export function pickLocationCandidate(
-  traceFile: string,
-  candidates: readonly string[],
-  target?: string,
-): string | undefined {
-  const split = (p: string) => p.replace(/\\/g, '/').replace(/^\.\//, '').split('/').filter((x) => x !== '');
+export function pickLocationCandidate(traceFile: string, candidates: readonly string[], target?: string): string | undefined {
+  const split = (p: string) =>
+    p
+      .replace(/\\/g, '/')
+      .replace(/^\.\//, '')
+      .split('/')
+      .filter((x) => x !== '');
   const want = split(traceFile);
   // Score: how many trailing path segments agree; the longest agreement wins.
   const scored = candidates.map((c) => {

@@ -24,11 +24,7 @@ const SITE_KINDS: ReadonlySet<DefinitionKind> = new Set(['span-macro', 'instrume
  * The span sites in one file: locations the trace records that point at this file (by trailing
  * path segments), and for spans without a location, definitions found by name in the text.
  */
-export function findSpanSites(
-  text: string,
-  relativePath: string,
-  byName: ReadonlyMap<string, readonly SpanTiming[]>,
-): SpanSite[] {
+export function findSpanSites(text: string, relativePath: string, byName: ReadonlyMap<string, readonly SpanTiming[]>): SpanSite[] {
   const out: SpanSite[] = [];
   const seen = new Set<string>();
   const add = (s: SpanSite) => {
@@ -40,7 +36,8 @@ export function findSpanSites(
   for (const [name, paths] of byName) {
     const located = paths.filter((p) => p.location);
     for (const p of located) {
-      if (pickLocationCandidate(p.location!.file, [relativePath]) !== undefined) add({ name, line: p.location!.line, column: 0, how: 'trace-location' });
+      if (pickLocationCandidate(p.location!.file, [relativePath]) !== undefined)
+        add({ name, line: p.location!.line, column: 0, how: 'trace-location' });
     }
     if (located.length > 0) continue;
     for (const d of findSpanDefinitions(text, name)) if (SITE_KINDS.has(d.kind)) add({ name, line: d.line, column: d.column, how: d.kind });
@@ -74,7 +71,10 @@ export function lensTitle(paths: readonly SpanTiming[]): string {
   if (!p) return '';
   const runs = Math.max(1, p.runs);
   const per = runs > 1 ? `per proof (${runs} proofs)` : 'per proof';
-  const parts = [`⏱ ${formatDuration(p.totalPerRunNs)} total, ${formatDuration(p.selfPerRunNs)} self ${per}`, `${share(p.shareOfRoot)} of root`];
+  const parts = [
+    `⏱ ${formatDuration(p.totalPerRunNs)} total, ${formatDuration(p.selfPerRunNs)} self ${per}`,
+    `${share(p.shareOfRoot)} of root`,
+  ];
   const change = changeText(p);
   if (change) parts.push(change);
   if (paths.length > 1) parts.push(`+${paths.length - 1} more path${paths.length === 2 ? '' : 's'}`);

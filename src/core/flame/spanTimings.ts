@@ -80,7 +80,11 @@ function changeOf(r: DiffRow): SpanChange {
 /** The after trace's paths (and those only in the baseline), each with its change. */
 export function spanTimingsOfDiff(base: Trace, after: Trace, title: string): SpanTimings {
   const diff = diffTraces(base, after);
-  const located = new Map(aggregate(after).paths.filter((p) => p.location).map((p) => [p.path, p.location!]));
+  const located = new Map(
+    aggregate(after)
+      .paths.filter((p) => p.location)
+      .map((p) => [p.path, p.location!]),
+  );
   return {
     kind: 'compare',
     title,

@@ -65,7 +65,10 @@ export function documentArrayBytes(doc: FlameDocument): number {
  * The document as a skeleton and its typed arrays. `slices()` yields the arrays' bytes in pieces
  * of at most `sliceBytes`, copying one piece at a time.
  */
-export function splitDocument(doc: FlameDocument, sliceBytes = SLICE_BYTES): { skeleton: FlameDocument; parts: PartInfo[]; slices: () => Generator<DocumentSlice> } {
+export function splitDocument(
+  doc: FlameDocument,
+  sliceBytes = SLICE_BYTES,
+): { skeleton: FlameDocument; parts: PartInfo[]; slices: () => Generator<DocumentSlice> } {
   const { skeleton, parts, arrays } = stripArrays(doc);
   function* slices(): Generator<DocumentSlice> {
     for (const [part, a] of arrays.entries()) {
@@ -103,7 +106,12 @@ function stripArrays(doc: FlameDocument): { skeleton: FlameDocument; parts: Part
  * flamePanel.ts): every part's bytes one after another, in part order. `chunks()` yields views of
  * the arrays (no copy) to write out.
  */
-export function documentFile(doc: FlameDocument): { skeleton: FlameDocument; parts: PartInfo[]; totalBytes: number; chunks: () => Generator<Uint8Array> } {
+export function documentFile(doc: FlameDocument): {
+  skeleton: FlameDocument;
+  parts: PartInfo[];
+  totalBytes: number;
+  chunks: () => Generator<Uint8Array>;
+} {
   const { skeleton, parts, arrays } = stripArrays(doc);
   const totalBytes = arrays.reduce((n, a) => n + a.byteLength, 0);
   function* chunks(): Generator<Uint8Array> {
@@ -180,14 +188,16 @@ export class DocumentAssembler {
     const target = Number.isInteger(slice.part) ? this.views[slice.part] : undefined;
     const bytes = slice.bytes;
     if (!target || !(bytes instanceof Uint8Array)) throw new Error('a document slice is malformed');
-    if (!Number.isInteger(slice.offset) || slice.offset < 0 || slice.offset + bytes.byteLength > target.byteLength) throw new Error('a document slice is out of range');
+    if (!Number.isInteger(slice.offset) || slice.offset < 0 || slice.offset + bytes.byteLength > target.byteLength)
+      throw new Error('a document slice is out of range');
     target.set(bytes, slice.offset);
     this.received += bytes.byteLength;
   }
 
   /** The document, once every byte has arrived. */
   finish(): FlameDocument {
-    if (this.received !== this.totalBytes) throw new Error(`the document arrived incomplete (${this.received} of ${this.totalBytes} bytes)`);
+    if (this.received !== this.totalBytes)
+      throw new Error(`the document arrived incomplete (${this.received} of ${this.totalBytes} bytes)`);
     const fill = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(fill);
       if (v && typeof v === 'object') {

@@ -337,7 +337,6 @@ class TreeBuilder {
       end: { line: b.line, column: b.end - b.start + 1, offset: b.end },
     };
   }
-
 }
 
 interface ContentLine {

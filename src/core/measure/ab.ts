@@ -115,7 +115,12 @@ export function halfWidth(c: { estimate: number; ci95: { lo: number; hi: number 
 }
 
 /** `cargo build` of the profiling run's target: the same package, example and cargo flags, nothing for the program. */
-export function buildInvocationFor(runInv: CargoInvocation, spec: ValidationTarget['config']['profile'], defaultCrate: string, metadata: Parameters<typeof buildInvocation>[1]['metadata']): CargoInvocation {
+export function buildInvocationFor(
+  runInv: CargoInvocation,
+  spec: ValidationTarget['config']['profile'],
+  defaultCrate: string,
+  metadata: Parameters<typeof buildInvocation>[1]['metadata'],
+): CargoInvocation {
   const args = spec.args ?? [];
   const cut = args.indexOf('--');
   return buildInvocation({ ...spec, command: 'build', args: cut < 0 ? args : args.slice(0, cut) }, { defaultCrate, metadata });
@@ -127,8 +132,10 @@ function validate(o: AbOptions): Required<Pick<AbOptions, 'runs' | 'maxRuns' | '
   const targetCi = o.targetCi ?? AB_DEFAULTS.targetCi;
   const warmup = o.warmup ?? AB_DEFAULTS.warmup;
   if (!Number.isInteger(runs) || runs < 2) throw new RangeError(`--runs must be a whole number of at least 2 (got ${runs})`);
-  if (!Number.isInteger(maxRuns) || maxRuns < runs) throw new RangeError(`--max-runs must be a whole number of at least --runs (${runs}; got ${maxRuns})`);
-  if (!(targetCi > 0 && targetCi < 1)) throw new RangeError(`--target-ci must be a fraction between 0 and 1, e.g. 0.01 for ±1% (got ${targetCi})`);
+  if (!Number.isInteger(maxRuns) || maxRuns < runs)
+    throw new RangeError(`--max-runs must be a whole number of at least --runs (${runs}; got ${maxRuns})`);
+  if (!(targetCi > 0 && targetCi < 1))
+    throw new RangeError(`--target-ci must be a fraction between 0 and 1, e.g. 0.01 for ±1% (got ${targetCi})`);
   if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`--warmup must be a whole number of at least 0 (got ${warmup})`);
   return { runs, maxRuns, targetCi, warmup };
 }
@@ -148,7 +155,17 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
   const session = `ab-${compactTime(started)}`;
   const signal = opts.signal;
 
-  const cancelled = (): AbResult => ({ session, seed, milestone, commits: { base: '', after: undefined }, outcome: 'cancelled', runs: [], files: { base: [], after: [] }, options: o, recorded: false });
+  const cancelled = (): AbResult => ({
+    session,
+    seed,
+    milestone,
+    commits: { base: '', after: undefined },
+    outcome: 'cancelled',
+    runs: [],
+    files: { base: [], after: [] },
+    options: o,
+    recorded: false,
+  });
   let prepared;
   try {
     const plan = await planValidation('profile', target, { signal });
@@ -163,7 +180,10 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
   }
   const { plan, runInv, buildInv, base } = prepared;
   const afterCommit = await gitHead(target.root);
-  const places: Record<AbSide, { cwd: string; workspaceRoot: string; env: Record<string, string>; source: BaselineSource; commit?: string }> = {
+  const places: Record<
+    AbSide,
+    { cwd: string; workspaceRoot: string; env: Record<string, string>; source: BaselineSource; commit?: string }
+  > = {
     baseline: { cwd: base.cwd, workspaceRoot: base.workspaceRoot, env: base.env ?? {}, source: 'base-worktree', commit: base.commit },
     after: { cwd: target.root, workspaceRoot: plan.metadata.workspaceRoot, env: {}, source: 'current-tree', commit: afterCommit },
   };
@@ -178,7 +198,10 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
     options: o,
     recorded: Boolean(target.trackingFile),
   };
-  emit({ kind: 'note', text: `Session ${session}, seed ${seed}: A = base commit ${base.commit!.slice(0, 12)} (${path.relative(target.root, base.cwd).split(path.sep).join('/')}), B = the working tree` });
+  emit({
+    kind: 'note',
+    text: `Session ${session}, seed ${seed}: A = base commit ${base.commit!.slice(0, 12)} (${path.relative(target.root, base.cwd).split(path.sep).join('/')}), B = the working tree`,
+  });
 
   // 1. Builds, untimed. The runs then start the built program directly (as `cargo run` would,
   // without cargo's own start-up and lock in every run).
@@ -202,12 +225,19 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
     emit({ kind: 'build', side, command: buildInv.display, phase: 'end', outcome: r.outcome });
     if (r.outcome === 'cancelled') return { ...result, outcome: 'cancelled' };
     if (r.outcome !== 'passed') {
-      const what = side === 'baseline' ? `the baseline (base commit ${base.commit!.slice(0, 12)}, in ${path.relative(target.root, place.cwd)})` : 'the working tree';
+      const what =
+        side === 'baseline'
+          ? `the baseline (base commit ${base.commit!.slice(0, 12)}, in ${path.relative(target.root, place.cwd)})`
+          : 'the working tree';
       const why = r.spawnError ? `cargo could not be started: ${r.spawnError}` : `exit ${r.exitCode ?? r.signal}`;
       return { ...result, outcome: 'failed', failure: `${buildInv.display} failed for ${what} (${why}); see cargo's output above` };
     }
     if (built.length !== 1) {
-      return { ...result, outcome: 'failed', failure: `${buildInv.display} built ${built.length === 0 ? 'no' : built.length} executable${built.length === 1 ? '' : 's'} for the profiling run ${wanted ? `"${wanted}"` : ''}; an A/B session runs one program (an example or binary)` };
+      return {
+        ...result,
+        outcome: 'failed',
+        failure: `${buildInv.display} built ${built.length === 0 ? 'no' : built.length} executable${built.length === 1 ? '' : 's'} for the profiling run ${wanted ? `"${wanted}"` : ''}; an A/B session runs one program (an example or binary)`,
+      };
     }
     executables[side] = built[0];
   }
@@ -236,7 +266,9 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
     const runSeed = deriveSeed(seed, `${side}#${n}`);
     const exe = executables[side]!;
     const shown = [path.relative(place.cwd, exe).split(path.sep).join('/'), ...programArgs].join(' ');
-    capture.writeLine(`$ ${shown}   (${side === 'baseline' ? `base commit ${place.commit?.slice(0, 12)}` : 'working tree'}; A/B session ${session}, run ${n})`);
+    capture.writeLine(
+      `$ ${shown}   (${side === 'baseline' ? `base commit ${place.commit?.slice(0, 12)}` : 'working tree'}; A/B session ${session}, run ${n})`,
+    );
     const r = await executeProgram(exe, programArgs, {
       cwd: place.cwd,
       env: { ...(spec.env ?? {}), ...place.env, MILESTONE_SCOPE_RUN_SEED: String(runSeed) },
@@ -278,7 +310,8 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
     if (warmup) return run;
     const trace = await parseTraceFile(path.join(target.root, file));
     const agg = aggregate(trace);
-    if (agg.roots.length === 0) return `${side} run ${n} printed no span tree that can be read (${file}); the profiling run must print tracing-forest or another supported trace format`;
+    if (agg.roots.length === 0)
+      return `${side} run ${n} printed no span tree that can be read (${file}); the profiling run must print tracing-forest or another supported trace format`;
     aggs[side].push(agg);
     result.files[side === 'baseline' ? 'base' : 'after'].push(file);
     return run;
@@ -366,10 +399,18 @@ export function formatChange(estimate: number, lo?: number, hi?: number): string
  * (the tracking file, else STATUS.md) even when the milestone is not yours (then nothing is
  * recorded in its tracking file).
  */
-export async function abTargetFor(ws: LoadedWorkspace, milestoneId: string | undefined, owner?: string): Promise<{ target: ValidationTarget; notRecorded?: string }> {
+export async function abTargetFor(
+  ws: LoadedWorkspace,
+  milestoneId: string | undefined,
+  owner?: string,
+): Promise<{ target: ValidationTarget; notRecorded?: string }> {
   const { target, notRecorded } = await validationTargetFor(ws, milestoneId, owner);
   if (!target.milestone) {
-    throw new InputError('no milestone is in progress for you; pass --milestone ID (an A/B session compares the milestone\'s base commit with the working tree)', undefined, 'measure/no-milestone');
+    throw new InputError(
+      "no milestone is in progress for you; pass --milestone ID (an A/B session compares the milestone's base commit with the working tree)",
+      undefined,
+      'measure/no-milestone',
+    );
   }
   if (!target.baseCommit) {
     const recorded = await resolveActiveMilestone(ws, { milestone: target.milestone });
@@ -382,8 +423,21 @@ export async function abTargetFor(ws: LoadedWorkspace, milestoneId: string | und
 async function executeProgram(
   file: string,
   args: readonly string[],
-  o: { cwd: string; env: Record<string, string>; signal?: AbortSignal; capture: TraceCapture; onLine?(line: string, stream: OutputStream): void },
-): Promise<{ outcome: RunOutcome; exitCode: number | undefined; signal: string | undefined; durationMs: number; date: Date; spawnError?: string }> {
+  o: {
+    cwd: string;
+    env: Record<string, string>;
+    signal?: AbortSignal;
+    capture: TraceCapture;
+    onLine?(line: string, stream: OutputStream): void;
+  },
+): Promise<{
+  outcome: RunOutcome;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  durationMs: number;
+  date: Date;
+  spawnError?: string;
+}> {
   const date = new Date();
   const show = (line: string, stream: OutputStream) => {
     o.onLine?.(line, stream);
@@ -391,7 +445,13 @@ async function executeProgram(
   };
   const out = new LineSplitter((l) => show(l, 'stdout'));
   const err = new LineSplitter((l) => show(l, 'stderr'));
-  const r = await runProcess(file, args, { cwd: o.cwd, env: o.env, signal: o.signal, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) });
+  const r = await runProcess(file, args, {
+    cwd: o.cwd,
+    env: o.env,
+    signal: o.signal,
+    onStdout: (c) => out.push(c),
+    onStderr: (c) => err.push(c),
+  });
   out.end();
   err.end();
   const outcome: RunOutcome = r.cancelled ? 'cancelled' : r.spawnError ? 'not-started' : r.exitCode === 0 ? 'passed' : 'failed';

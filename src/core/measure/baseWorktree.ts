@@ -103,7 +103,12 @@ function abortError(): Error {
  */
 export async function ensureBaseWorktree(root: string, base: string, opts: { signal?: AbortSignal } = {}): Promise<BaseWorktree> {
   const commit = await resolveCommit(root, base);
-  if (!commit) throw new InputError(`the base commit ${base} is not in this repository; the baseline cannot be built at it`, undefined, 'measure/bad-base');
+  if (!commit)
+    throw new InputError(
+      `the base commit ${base} is not in this repository; the baseline cannot be built at it`,
+      undefined,
+      'measure/bad-base',
+    );
   await ensureStateDirIgnored(root);
   const dir = path.join(root, BASE_WORKTREE);
   const targetDir = path.join(root, BASE_TARGET_DIR);
@@ -111,7 +116,10 @@ export async function ensureBaseWorktree(root: string, base: string, opts: { sig
   if (opts.signal?.aborted) throw abortError();
 
   const listed = await findListed(root, dir);
-  const present = await fs.stat(path.join(dir, '.git')).then(() => true, () => false);
+  const present = await fs.stat(path.join(dir, '.git')).then(
+    () => true,
+    () => false,
+  );
   if (listed && present) {
     if (listed.head === commit) {
       const { stdout } = await worktreeGit(dir, ['status', '--porcelain', '--untracked-files=all', '--ignored=no']);
@@ -126,7 +134,14 @@ export async function ensureBaseWorktree(root: string, base: string, opts: { sig
     return { dir, targetDir, commit, action: 'moved' };
   }
   // Registered but gone, or a folder git does not know: start again.
-  if (listed || (await fs.stat(dir).then(() => true, () => false))) await discard(root, dir);
+  if (
+    listed ||
+    (await fs.stat(dir).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await discard(root, dir);
 
   const temp = path.join(root, STATE_DIR, `${TEMP_PREFIX}${process.pid}-${Date.now().toString(36)}`);
   try {
@@ -135,7 +150,8 @@ export async function ensureBaseWorktree(root: string, base: string, opts: { sig
     await worktreeGit(root, ['worktree', 'move', temp, dir]);
   } catch (err) {
     await discard(root, temp);
-    if (err instanceof GitError) throw new InputError(`the base worktree could not be created at ${BASE_WORKTREE}: ${err.message}`, undefined, 'measure/worktree');
+    if (err instanceof GitError)
+      throw new InputError(`the base worktree could not be created at ${BASE_WORKTREE}: ${err.message}`, undefined, 'measure/worktree');
     throw err;
   }
   return { dir, targetDir, commit, action: 'created' };
@@ -152,10 +168,17 @@ export async function baseWorktreeInfo(root: string): Promise<{ dir: string; com
  * Removes the base worktree and, unless `keepTarget`, its cargo target folder. Says what it
  * removed (nothing when there was none).
  */
-export async function removeBaseWorktree(root: string, opts: { keepTarget?: boolean } = {}): Promise<{ worktree: boolean; targetDir: boolean }> {
+export async function removeBaseWorktree(
+  root: string,
+  opts: { keepTarget?: boolean } = {},
+): Promise<{ worktree: boolean; targetDir: boolean }> {
   const dir = path.join(root, BASE_WORKTREE);
   const targetDir = path.join(root, BASE_TARGET_DIR);
-  const exists = (p: string) => fs.stat(p).then(() => true, () => false);
+  const exists = (p: string) =>
+    fs.stat(p).then(
+      () => true,
+      () => false,
+    );
   const worktree = (await findListed(root, dir)) !== undefined || (await exists(dir));
   if (worktree) await discard(root, dir);
   await removeLeftovers(root);

@@ -17,7 +17,11 @@ export async function loadRunTraces(root: string, files: readonly string[]): Pro
 }
 
 /** The per-span diff of an A/B session's counted runs (files repository-relative). */
-export async function diffSessionRuns(root: string, files: { base: readonly string[]; after: readonly string[] }, opts: DiffOptions = {}): Promise<TraceDiff> {
+export async function diffSessionRuns(
+  root: string,
+  files: { base: readonly string[]; after: readonly string[] },
+  opts: DiffOptions = {},
+): Promise<TraceDiff> {
   const [base, after] = await Promise.all([loadRunTraces(root, files.base), loadRunTraces(root, files.after)]);
   return diffRunSets(base, after, opts);
 }

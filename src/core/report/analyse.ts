@@ -15,7 +15,9 @@ export interface LoadedTrace {
 export type MeasuredParts = Pick<MilestoneReport, 'timing' | 'timingUnavailable' | 'residual' | 'residualUnavailable'>;
 
 /** Several loaded traces of one side as one: the first's details, every file named. */
-function side(list: LoadedTrace | readonly LoadedTrace[] | undefined): { traces: Trace[]; info: LoadedTrace['info']; last: LoadedTrace } | undefined {
+function side(
+  list: LoadedTrace | readonly LoadedTrace[] | undefined,
+): { traces: Trace[]; info: LoadedTrace['info']; last: LoadedTrace } | undefined {
   const all: readonly LoadedTrace[] = list === undefined ? [] : Array.isArray(list) ? list : [list as LoadedTrace];
   if (all.length === 0) return undefined;
   const last = all[all.length - 1]!;
@@ -41,7 +43,12 @@ export function analyseTraces(
   const match = workItemMatcher(catalog);
   const base = side(baseInput);
   const after = side(afterInput);
-  const info = (t: NonNullable<typeof after>): TraceInfo => ({ ...t.info, format: t.last.trace.format, durationKind: t.last.trace.durationKind, runs: 0 });
+  const info = (t: NonNullable<typeof after>): TraceInfo => ({
+    ...t.info,
+    format: t.last.trace.format,
+    durationKind: t.last.trace.durationKind,
+    runs: 0,
+  });
   let root: string | undefined;
   let afterAgg;
   if (base && after) {
@@ -52,7 +59,12 @@ export function analyseTraces(
       afterAgg = r.afterAgg;
     } else out.timingUnavailable = r.reason;
   } else {
-    out.timingUnavailable = [!base ? (missing.baseline ?? 'no baseline trace') : undefined, !after ? (missing.after ?? 'no after trace') : undefined].filter(Boolean).join('; ');
+    out.timingUnavailable = [
+      !base ? (missing.baseline ?? 'no baseline trace') : undefined,
+      !after ? (missing.after ?? 'no after trace') : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
   if (!after) {
     out.residualUnavailable = missing.after ?? 'no after trace';

@@ -60,7 +60,12 @@ export function changedFiles(diffs: readonly FileDiff[], findings: readonly Scop
     list.push(f);
     byFile.set(f.file, list);
   }
-  const rows = diffs.map((d) => changedFile(d, [...(byFile.get(displayPath(d)) ?? []), ...(d.oldPath && d.oldPath !== displayPath(d) ? (byFile.get(d.oldPath) ?? []) : [])]));
+  const rows = diffs.map((d) =>
+    changedFile(d, [
+      ...(byFile.get(displayPath(d)) ?? []),
+      ...(d.oldPath && d.oldPath !== displayPath(d) ? (byFile.get(d.oldPath) ?? []) : []),
+    ]),
+  );
   return rows.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -104,7 +109,12 @@ export async function collectChanges(session: ScopeSession): Promise<CollectedCh
  * The changes as they will be once `file` holds `text` (a document the completion itself
  * writes), so the written report lists the file as it ends up, and a second run finds the same.
  */
-export async function withFileText(session: ScopeSession, collected: CollectedChanges, file: string, text: string): Promise<CollectedChanges> {
+export async function withFileText(
+  session: ScopeSession,
+  collected: CollectedChanges,
+  file: string,
+  text: string,
+): Promise<CollectedChanges> {
   await session.prepareFile(file);
   const base = await session.baseText(session.basePathOf(file) ?? file);
   const others = collected.findings.filter((f) => f.file !== file);

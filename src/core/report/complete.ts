@@ -69,13 +69,30 @@ function displayFile(root: string, file: string): string {
 const MAX_TRACE_PROBLEMS = 10;
 
 function traceProblems(trace: Trace, file: string): Problem[] {
-  const out = trace.unparsed.slice(0, MAX_TRACE_PROBLEMS).map((u) => problem('warning', 'report/trace-line', `trace line not understood (${u.reason}): ${u.text.slice(0, 120)}`, { file, line: u.line }));
+  const out = trace.unparsed
+    .slice(0, MAX_TRACE_PROBLEMS)
+    .map((u) =>
+      problem('warning', 'report/trace-line', `trace line not understood (${u.reason}): ${u.text.slice(0, 120)}`, { file, line: u.line }),
+    );
   const total = trace.unparsedCount ?? trace.unparsed.length;
-  if (total > out.length) out.push(problem('warning', 'report/trace-lines', `${total - out.length} more trace line(s) not understood`, { file, line: trace.unparsed[out.length]?.line ?? 1 }));
+  if (total > out.length)
+    out.push(
+      problem('warning', 'report/trace-lines', `${total - out.length} more trace line(s) not understood`, {
+        file,
+        line: trace.unparsed[out.length]?.line ?? 1,
+      }),
+    );
   return out;
 }
 
-async function loadTrace(root: string, abs: string, source: 'recorded' | 'option', run: ProfileRun | undefined, problems: Problem[], limit: ReportOptions['traceLimit']): Promise<LoadedTrace> {
+async function loadTrace(
+  root: string,
+  abs: string,
+  source: 'recorded' | 'option',
+  run: ProfileRun | undefined,
+  problems: Problem[],
+  limit: ReportOptions['traceLimit'],
+): Promise<LoadedTrace> {
   const file = displayFile(root, abs);
   const trace = await parseTraceFile(abs, { maxBytes: limit?.maxBytes, limitHint: limit?.hint });
   trace.source = file;
@@ -103,7 +120,11 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
   const needRecorded = opts.baseline === undefined || opts.after === undefined;
   const recorded = needRecorded ? await listProfileRuns(ws.root, milestone.id) : { runs: [], problems: [] };
   problems.push(...recorded.problems);
-  const load = async (side: 'baseline' | 'after', given: string | undefined, runs: readonly ProfileRun[]): Promise<LoadedTrace[] | undefined> => {
+  const load = async (
+    side: 'baseline' | 'after',
+    given: string | undefined,
+    runs: readonly ProfileRun[],
+  ): Promise<LoadedTrace[] | undefined> => {
     if (given !== undefined) return [await loadTrace(ws.root, given, 'option', undefined, problems, opts.traceLimit)]; // unreadable: InputError
     if (runs.length === 0) {
       out.missing[side] =
@@ -125,7 +146,10 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
       out.missing[side] = failures.map((f) => f.message).join('; ');
       return undefined;
     }
-    for (const f of failures) problems.push(problem('warning', 'report/trace-unreadable', `${f.message}; the other ${side} runs are used`, { file: f.file, line: 1 }));
+    for (const f of failures)
+      problems.push(
+        problem('warning', 'report/trace-unreadable', `${f.message}; the other ${side} runs are used`, { file: f.file, line: 1 }),
+      );
     return loaded;
   };
   const compared = comparedRuns(recorded.runs);
@@ -151,10 +175,20 @@ function reportStatus(status: StatusDocument, tracking: TrackingDocument, milest
   return out;
 }
 
-async function openSession(ws: LoadedWorkspace, milestone: Milestone, tracking: TrackingDocument, status: StatusDocument, severity: SeverityOverrides | undefined): Promise<ScopeSession> {
+async function openSession(
+  ws: LoadedWorkspace,
+  milestone: Milestone,
+  tracking: TrackingDocument,
+  status: StatusDocument,
+  severity: SeverityOverrides | undefined,
+): Promise<ScopeSession> {
   const entry = statusEntry(status, milestone.id);
   const recordedBase = tracking.fields.base?.value || entry?.base || undefined;
-  const recordedBaseAt = tracking.fields.base ? { file: tracking.file, line: tracking.fields.base.line } : entry ? { file: status.file, line: entry.line } : undefined;
+  const recordedBaseAt = tracking.fields.base
+    ? { file: tracking.file, line: tracking.fields.base.line }
+    : entry
+      ? { file: status.file, line: entry.line }
+      : undefined;
   return ScopeSession.open(ws, { milestone, recordedBase, recordedBaseAt, severity });
 }
 
@@ -177,7 +211,9 @@ export async function prepareReport(root: string, milestoneId: string, opts: Rep
   const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
   const trackingAbs = workspaceFile(ws, trackingFile);
   // A start or completion that stopped between its two files is completed before anything is read.
-  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) => (abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs));
+  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) =>
+    abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs,
+  );
   const [statusSnap, trackingSnap, owner] = await Promise.all([
     readSnapshot(statusAbs),
     readSnapshot(trackingAbs),
@@ -255,7 +291,8 @@ export interface CompletionPlan {
 
 /** Computes the completion without writing. */
 export async function planCompletion(root: string, milestoneId: string, opts: CompleteOptions = {}): Promise<CompletionPlan> {
-  if (opts.force && !(opts.reason ?? '').trim()) throw new InputError('forcing a completion needs a reason (--reason TEXT)', undefined, 'input/usage');
+  if (opts.force && !(opts.reason ?? '').trim())
+    throw new InputError('forcing a completion needs a reason (--reason TEXT)', undefined, 'input/usage');
   const prepared = await prepareReport(root, milestoneId, opts);
   const { report, ownership, status, tracking, milestone, me } = prepared;
   const forceReason = opts.force ? opts.reason!.trim() : undefined;
@@ -271,13 +308,18 @@ export async function planCompletion(root: string, milestoneId: string, opts: Co
   if (refusals.length > 0) return { ...base, report, markdown: prepared.markdown, changes: [] };
 
   const finalReport = (changes: ChangesPart): MilestoneReport => {
-    const r: MilestoneReport = { ...report, changes, status: { ...report.status, status: 'completed', completed: date, owner: report.status.owner ?? me } };
+    const r: MilestoneReport = {
+      ...report,
+      changes,
+      status: { ...report.status, status: 'completed', completed: date, owner: report.status.owner ?? me },
+    };
     const errors = changes.unavailable ? 0 : changes.counts.error;
     if (forceReason !== undefined && (errors > 0 || changes.unavailable)) r.forced = { reason: forceReason, errors };
     else delete r.forced;
     return r;
   };
-  const edit = (r: MilestoneReport) => computeCompletionEdits({ milestone, status, tracking, me, date, sections: renderTrackingSections(r) });
+  const edit = (r: MilestoneReport) =>
+    computeCompletionEdits({ milestone, status, tracking, me, date, sections: renderTrackingSections(r) });
 
   // The written report lists STATUS.md and the tracking file as they will be after the write, so a
   // second run finds the same changes and writes the same text.
@@ -301,7 +343,10 @@ export async function planCompletion(root: string, milestoneId: string, opts: Co
   const trackingDone = tracking.status === 'completed';
   if (ownership.alreadyCompleted && statusDone !== trackingDone) {
     const [has, lacks] = statusDone ? [status.file, tracking.file] : [tracking.file, status.file];
-    if (edits.changes.some((c) => c.file === lacks)) notes.unshift(`completed an interrupted completion: ${has} records the milestone as completed but ${lacks} did not; ${lacks} now records it too`);
+    if (edits.changes.some((c) => c.file === lacks))
+      notes.unshift(
+        `completed an interrupted completion: ${has} records the milestone as completed but ${lacks} did not; ${lacks} now records it too`,
+      );
   }
   return { ...base, report: r, markdown: renderReport(r), changes: edits.changes, notes };
 }
@@ -321,7 +366,11 @@ export interface CompletionResult extends CompletionPlan {
 }
 
 /** Plans and, unless refused, writes the completion. */
-export async function completeMilestone(root: string, milestoneId: string, opts: CompleteOptions & { beforeWrite?: (plan: CompletionPlan) => Promise<void> } = {}): Promise<CompletionResult> {
+export async function completeMilestone(
+  root: string,
+  milestoneId: string,
+  opts: CompleteOptions & { beforeWrite?: (plan: CompletionPlan) => Promise<void> } = {},
+): Promise<CompletionResult> {
   const plan = await planCompletion(root, milestoneId, opts);
   if (plan.refusals.length > 0 || plan.changes.length === 0) return { ...plan, written: [] };
   if (opts.beforeWrite) await opts.beforeWrite(plan);

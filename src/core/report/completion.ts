@@ -40,27 +40,45 @@ export function decideOwnership(input: OwnershipInput): Ownership {
   const { milestone, status, entry, tracking, me } = input;
   const pre = decidePreflight({ milestone, statusFile: status.file, statusExists: status.exists, statusEntry: entry, tracking, me });
   const id = milestone.id;
-  const recordedDate = tracking.fields.completed?.value || entry?.completed || (entry?.notes ? COMPLETED_NOTE.exec(entry.notes)?.[1] : undefined);
+  const recordedDate =
+    tracking.fields.completed?.value || entry?.completed || (entry?.notes ? COMPLETED_NOTE.exec(entry.notes)?.[1] : undefined);
   switch (pre.decision) {
     case 'resume':
       return { alreadyCompleted: false };
     case 'noop': {
-      const owners = [entry?.status === 'completed' ? entry.owner : undefined, tracking.status === 'completed' ? tracking.fields.owner?.value : undefined].filter((o): o is string => !!o);
+      const owners = [
+        entry?.status === 'completed' ? entry.owner : undefined,
+        tracking.status === 'completed' ? tracking.fields.owner?.value : undefined,
+      ].filter((o): o is string => !!o);
       if (owners.length > 0 && owners.every((o) => sameOwner(o, me))) return { alreadyCompleted: true, recordedDate };
       const who = owners.find((o) => !sameOwner(o, me));
       return {
         alreadyCompleted: false,
-        refusal: { code: 'not-yours', forcible: false, message: `milestone ${id} was completed ${who ? `by ${who}` : 'with no owner recorded'}${recordedDate ? ` on ${recordedDate}` : ''}, not by ${me}` },
+        refusal: {
+          code: 'not-yours',
+          forcible: false,
+          message: `milestone ${id} was completed ${who ? `by ${who}` : 'with no owner recorded'}${recordedDate ? ` on ${recordedDate}` : ''}, not by ${me}`,
+        },
       };
     }
     case 'conflict':
-      return { alreadyCompleted: false, refusal: { code: 'not-yours', forcible: false, message: `milestone ${id} is not yours (${me}): ${pre.reason}` } };
+      return {
+        alreadyCompleted: false,
+        refusal: { code: 'not-yours', forcible: false, message: `milestone ${id} is not yours (${me}): ${pre.reason}` },
+      };
     case 'blocked':
-      return { alreadyCompleted: false, refusal: { code: 'blocked', forcible: false, message: `milestone ${id} cannot be completed: ${pre.reason}` } };
+      return {
+        alreadyCompleted: false,
+        refusal: { code: 'blocked', forcible: false, message: `milestone ${id} cannot be completed: ${pre.reason}` },
+      };
     case 'ready':
       return {
         alreadyCompleted: false,
-        refusal: { code: 'not-started', forcible: false, message: `milestone ${id} is not in progress (${pre.reason}); start it before completing it` },
+        refusal: {
+          code: 'not-started',
+          forcible: false,
+          message: `milestone ${id} is not in progress (${pre.reason}); start it before completing it`,
+        },
       };
   }
 }
@@ -81,12 +99,24 @@ export function completionRefusals(input: RefusalInput): Refusal[] {
   if (input.ownership.refusal) return [input.ownership.refusal];
   const out: Refusal[] = [];
   if (input.scopeUnavailable) {
-    out.push({ code: 'scope-unavailable', forcible: true, message: `the changes could not be checked against the milestone's scope: ${input.scopeUnavailable}` });
+    out.push({
+      code: 'scope-unavailable',
+      forcible: true,
+      message: `the changes could not be checked against the milestone's scope: ${input.scopeUnavailable}`,
+    });
   } else if (input.scopeErrors > 0) {
-    out.push({ code: 'scope-errors', forcible: true, message: `the scope check finds ${input.scopeErrors} error${input.scopeErrors === 1 ? '' : 's'}: fix or revert them, or force the completion with a reason` });
+    out.push({
+      code: 'scope-errors',
+      forcible: true,
+      message: `the scope check finds ${input.scopeErrors} error${input.scopeErrors === 1 ? '' : 's'}: fix or revert them, or force the completion with a reason`,
+    });
   }
   if (!input.summary || input.summary.trim() === '') {
-    out.push({ code: 'no-summary', forcible: false, message: 'no optimisation summary: give one, or write it in the summary section of the tracking file' });
+    out.push({
+      code: 'no-summary',
+      forcible: false,
+      message: 'no optimisation summary: give one, or write it in the summary section of the tracking file',
+    });
   }
   const forced = input.forceReason !== undefined && input.forceReason.trim() !== '';
   return forced ? out.filter((r) => !r.forcible) : out;
@@ -100,7 +130,12 @@ export const PLACEMENTS: SectionPlacement[] = [
     newHeading: 'Optimisation summary',
     before: [/^changes\b/i, /^changed files\b/i, /^validation\b/i, /^timing\b/i, /^residual\b/i],
   },
-  { name: SECTION_NAMES.changes, heading: /^(changes|changed files)\b/i, newHeading: 'Changes', before: [/^validation\b/i, /^timing\b/i, /^residual\b/i] },
+  {
+    name: SECTION_NAMES.changes,
+    heading: /^(changes|changed files)\b/i,
+    newHeading: 'Changes',
+    before: [/^validation\b/i, /^timing\b/i, /^residual\b/i],
+  },
   { name: SECTION_NAMES.timing, heading: /^timing( deltas)?\b/i, newHeading: 'Timing deltas', before: [/^residual\b/i] },
   { name: SECTION_NAMES.residual, heading: /^residual bottlenecks?\b/i, newHeading: 'Residual bottlenecks' },
 ];
@@ -143,7 +178,10 @@ function statusChange(input: CompletionEditInput, notes: string[]): FileChange {
     if (col >= 0) {
       const raw = row?.cells[col]?.raw ?? '';
       r = computeStatusEdits(status, id, { status: 'completed', notes: notesWithDate(raw, date), ...(entry?.owner ? {} : { owner: me }) });
-    } else notes.push(`${status.file}: the status table has neither a completed nor a notes column; the date is recorded in the tracking file only`);
+    } else
+      notes.push(
+        `${status.file}: the status table has neither a completed nor a notes column; the date is recorded in the tracking file only`,
+      );
   }
   for (const s of r.skipped) if (!/completed column/.test(s)) notes.push(`${status.file}: ${s}`);
   return { file: status.file, create: !status.exists, before: status.text, after: r.text, edits: r.edits };
@@ -155,7 +193,13 @@ function trackingChange(input: CompletionEditInput): FileChange {
   if (tracking.exists) {
     text = computeTrackingEdits(tracking, { status: 'completed', completed: date, ...(tracking.fields.owner ? {} : { owner: me }) }).text;
   } else {
-    text = trackingTemplate({ id: milestone.id, title: milestone.title, scope: [], commands: [], fields: { status: 'completed', owner: me, completed: date } });
+    text = trackingTemplate({
+      id: milestone.id,
+      title: milestone.title,
+      scope: [],
+      commands: [],
+      fields: { status: 'completed', owner: me, completed: date },
+    });
   }
   for (const p of PLACEMENTS) {
     const body = input.sections[p.name];
@@ -180,6 +224,8 @@ export function computeCompletionEdits(input: CompletionEditInput): CompletionEd
   const notes: string[] = [];
   const changes = [statusChange(input, notes), trackingChange(input)];
   // Sanity: edits reproduce the new text (they are what the editor applies).
-  for (const c of changes) if (!c.create && applyEdits(c.before, c.edits) !== c.after) throw new Error(`internal: edits of ${c.file} do not reproduce its new text`);
+  for (const c of changes)
+    if (!c.create && applyEdits(c.before, c.edits) !== c.after)
+      throw new Error(`internal: edits of ${c.file} do not reproduce its new text`);
   return { changes: changes.filter((c) => c.create || c.after !== c.before), notes };
 }

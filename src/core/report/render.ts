@@ -88,7 +88,13 @@ function baseText(r: MilestoneReport): string {
   const b = r.changes.base;
   if (!b) return '';
   if (b.source === 'empty') return ' (no commits yet: against the empty tree)';
-  const why = { option: 'given', recorded: 'recorded at start', start: 'the start record', head: 'HEAD: no base commit was recorded', empty: '' }[b.source];
+  const why = {
+    option: 'given',
+    recorded: 'recorded at start',
+    start: 'the start record',
+    head: 'HEAD: no base commit was recorded',
+    empty: '',
+  }[b.source];
   return ` since base commit ${code(b.commit.slice(0, 12))} (${why})`;
 }
 
@@ -110,7 +116,10 @@ export function renderChanges(r: MilestoneReport): string[] {
     for (const f of c.files) out.push(`| ${cell(code(f.path))} | ${cell(changeText(f))} | ${linesText(f)} | ${cell(f.verdict.label)} |`);
   }
   if (r.forced) {
-    out.push('', `**Completed despite ${plural(r.forced.errors, 'scope error')}.** Reason given: ${r.forced.reason.replace(/\r?\n/g, ' ')}`);
+    out.push(
+      '',
+      `**Completed despite ${plural(r.forced.errors, 'scope error')}.** Reason given: ${r.forced.reason.replace(/\r?\n/g, ' ')}`,
+    );
   }
   return out;
 }
@@ -133,15 +142,22 @@ export function renderValidation(r: MilestoneReport): string[] {
 }
 
 function traceText(t: TraceInfo, side: 'baseline' | 'after' = 'after'): string {
-  const tree = t.tree === 'base-worktree' ? `, built at the base commit${t.commit ? ` ${code(t.commit.slice(0, 12))}` : ''}` : t.tree === 'current-tree' && side === 'baseline' ? ', built from the current working tree, not the base commit' : '';
-  const origin = t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}${tree}` : 'given';
+  const tree =
+    t.tree === 'base-worktree'
+      ? `, built at the base commit${t.commit ? ` ${code(t.commit.slice(0, 12))}` : ''}`
+      : t.tree === 'current-tree' && side === 'baseline'
+        ? ', built from the current working tree, not the base commit'
+        : '';
+  const origin =
+    t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}${tree}` : 'given';
   return `${code(t.file)} (${origin}; ${plural(t.runs, 'proof')})`;
 }
 
 function deltaRow(d: SpanDelta, multi: boolean): string {
   const base = d.baseNs === undefined ? '—' : duration(d.baseNs);
   const after = d.afterNs === undefined ? '—' : duration(d.afterNs);
-  const interval = d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
+  const interval =
+    d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
   const rel = d.relative === null ? 'new' : `${percent(d.relative)}${interval} (${direction(d.relative)})`;
   const verdict = d.verdict === 'only-base' ? ' (gone)' : d.verdict === 'only-after' ? ' (new)' : '';
   const cells = [cell(code(d.relPath)) + verdict, base, after, signedDuration(d.deltaNs), rel];
@@ -153,7 +169,10 @@ function counterCell(c: { base: number | undefined; after: number | undefined } 
   if (!c) return '—';
   const b = c.base === undefined ? '—' : count(c.base);
   const a = c.after === undefined ? '—' : count(c.after);
-  const diff = c.base !== undefined && c.after !== undefined && c.after !== c.base ? ` (${c.after > c.base ? '+' : ''}${count(c.after - c.base)})` : '';
+  const diff =
+    c.base !== undefined && c.after !== undefined && c.after !== c.base
+      ? ` (${c.after > c.base ? '+' : ''}${count(c.after - c.base)})`
+      : '';
   return `${b} → ${a}${diff}`;
 }
 
@@ -181,7 +200,9 @@ export function renderTiming(r: MilestoneReport): string[] {
     for (const d of t.changes) out.push(deltaRow(d, multi));
   }
   if (t.inherited.length) {
-    const shown = t.inherited.slice(0, 6).map((d) => `${code(d.name)} (${signedDuration(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
+    const shown = t.inherited
+      .slice(0, 6)
+      .map((d) => `${code(d.name)} (${signedDuration(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
     const more = t.inherited.length > shown.length ? `, and ${t.inherited.length - shown.length} more` : '';
     out.push('', `Enclosing spans that changed only through these: ${shown.join(', ')}${more}.`);
   }
@@ -224,7 +245,9 @@ export function renderResidual(r: MilestoneReport): string[] {
   ];
   for (const b of res.bottlenecks) {
     const calls = b.countPerRun > 1 ? ` ×${count(b.countPerRun)}` : '';
-    out.push(`| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b, r.milestone.id))} |`);
+    out.push(
+      `| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b, r.milestone.id))} |`,
+    );
   }
   return out;
 }

@@ -134,7 +134,8 @@ export interface TimingOptions {
   diff?: DiffOptions;
 }
 
-export type TimingResult = { ok: true; timing: TimingPart; baseAgg: TraceAggregate; afterAgg: TraceAggregate } | { ok: false; reason: string };
+export type TimingResult =
+  { ok: true; timing: TimingPart; baseAgg: TraceAggregate; afterAgg: TraceAggregate } | { ok: false; reason: string };
 
 /**
  * Root total and the spans whose change is called (faster, slower, or on one side only), counters
@@ -163,7 +164,9 @@ export function computeTiming(
   const diff = diffAggregates(baseList, afterList, baseAggs, afterAggs, opts.diff);
   const rows = diff.rows.filter((r) => under(r.path, root));
   const rootRow = rows.find((r) => r.path === root)!;
-  const own = rows.filter((r) => r.path !== root && (r.verdict === 'faster' || r.verdict === 'slower' || r.verdict === 'only-base' || r.verdict === 'only-after'));
+  const own = rows.filter(
+    (r) => r.path !== root && (r.verdict === 'faster' || r.verdict === 'slower' || r.verdict === 'only-base' || r.verdict === 'only-after'),
+  );
   own.sort((a, b) => Math.abs(b.deltaNs) - Math.abs(a.deltaNs) || a.path.localeCompare(b.path));
   const inherited = rows.filter((r) => r.path !== root && r.verdict === 'inherited');
   const runs = (agg: TraceAggregate) => agg.byPath.get(root)?.rootCount ?? 0;
@@ -196,7 +199,9 @@ export function residualBottlenecks(
   const rootStats = agg.byPath.get(root);
   if (!rootStats) return undefined;
   const runs = Math.max(1, rootStats.rootCount);
-  const ranked = agg.paths.filter((p) => under(p.path, root) && p.selfNs > 0).sort((a, b) => b.selfNs - a.selfNs || a.path.localeCompare(b.path));
+  const ranked = agg.paths
+    .filter((p) => under(p.path, root) && p.selfNs > 0)
+    .sort((a, b) => b.selfNs - a.selfNs || a.path.localeCompare(b.path));
   const bottlenecks: Bottleneck[] = ranked.slice(0, max).map((p) => {
     const b: Bottleneck = {
       path: p.path,

@@ -48,7 +48,9 @@ const blank = (text: string, s: { start: number; end: number }) => text.slice(s.
 /** The marked block for a body, without a trailing end of line. */
 function block(name: string, body: string, eol: string): string {
   const { start, end } = sectionMarkers(name);
-  const normalised = escapeMarkers(body).replace(/\r?\n/g, eol).replace(new RegExp(`(${eol})+$`), '');
+  const normalised = escapeMarkers(body)
+    .replace(/\r?\n/g, eol)
+    .replace(new RegExp(`(${eol})+$`), '');
   return `${start}${eol}${normalised}${eol}${end}`;
 }
 
@@ -78,7 +80,10 @@ export function placeSection(text: string, placement: SectionPlacement, body: st
     return text.slice(0, s.start) + eol + marked + eol + tail + text.slice(s.start);
   }
 
-  const anchor = placement.before?.map((re) => hs.find((h) => re.test(h.text))).filter((h): h is Heading => h !== undefined).sort((a, b) => a.index - b.index)[0];
+  const anchor = placement.before
+    ?.map((re) => hs.find((h) => re.test(h.text)))
+    .filter((h): h is Heading => h !== undefined)
+    .sort((a, b) => a.index - b.index)[0];
   const level = anchor?.level ?? hs.find((h) => h.level === 2)?.level ?? 2;
   const heading = `${'#'.repeat(level)} ${placement.newHeading}`;
   if (anchor) {

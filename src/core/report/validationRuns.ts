@@ -80,7 +80,14 @@ export function parseValidationRuns(text: string, file: string): { runs: Validat
     const command = at(/^command/);
     const result = at(/^result/);
     if (command === undefined || result === undefined || cells.length < columns.length - 1) {
-      problems.push(problem('warning', 'report/bad-validation-row', `validation row has ${cells.length} cells (expected ${columns.length}: ${columns.join(', ')}); not included in the report`, { file, line: i + 1 }));
+      problems.push(
+        problem(
+          'warning',
+          'report/bad-validation-row',
+          `validation row has ${cells.length} cells (expected ${columns.length}: ${columns.join(', ')}); not included in the report`,
+          { file, line: i + 1 },
+        ),
+      );
       continue;
     }
     const duration = at(/^duration/) ?? '';
@@ -95,8 +102,19 @@ export function parseValidationRuns(text: string, file: string): { runs: Validat
     };
     const ms = parseRecordedDuration(duration);
     if (ms !== undefined) entry.durationMs = ms;
-    else if (duration !== '') problems.push(problem('information', 'report/bad-validation-duration', `duration "${duration}" is not understood`, { file, line: i + 1 }));
-    if (entry.outcome === 'unknown') problems.push(problem('information', 'report/unknown-validation-result', `result "${result}" is not one of passed, failed, cancelled, could not start`, { file, line: i + 1 }));
+    else if (duration !== '')
+      problems.push(
+        problem('information', 'report/bad-validation-duration', `duration "${duration}" is not understood`, { file, line: i + 1 }),
+      );
+    if (entry.outcome === 'unknown')
+      problems.push(
+        problem(
+          'information',
+          'report/unknown-validation-result',
+          `result "${result}" is not one of passed, failed, cancelled, could not start`,
+          { file, line: i + 1 },
+        ),
+      );
     runs.push(entry);
   }
   return { runs, problems };

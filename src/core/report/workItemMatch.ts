@@ -41,7 +41,11 @@ export function backtickedNames(item: Pick<WorkItem, 'title' | 'writtenTitle' | 
 /** True when a backticked name refers to this span. */
 export function nameMatches(name: string, span: MatchableSpan): boolean {
   if (name.includes('>')) {
-    const want = name.split('>').map((s) => s.trim()).filter(Boolean).join(PATH_SEPARATOR);
+    const want = name
+      .split('>')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .join(PATH_SEPARATOR);
     return span.path === want || span.path.endsWith(PATH_SEPARATOR + want);
   }
   // `round0` names `prover.rap_constraints.round0` (dotted span names), never `ple_round0`.
@@ -124,7 +128,11 @@ export function workItemMatcher(catalog: Catalog): (span: MatchableSpan) => Work
     }
     if (best) {
       const { item, milestones } = best.entry;
-      return { workItem: { id: item.id, title: item.title }, milestones, via: `title words ${best.matched.map((w) => `\`${w}\``).join(', ')}` };
+      return {
+        workItem: { id: item.id, title: item.title },
+        milestones,
+        via: `title words ${best.matched.map((w) => `\`${w}\``).join(', ')}`,
+      };
     }
     return undefined;
   };

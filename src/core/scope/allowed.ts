@@ -63,7 +63,9 @@ export function parseAllowedFiles(text: string, file: string): AllowedFiles {
     }
   }
   if (marked && to < 0) {
-    problems.push(problem('warning', 'scope/allowed-unterminated', `the allowed-files section has no end marker (${end})`, { file, line: from }));
+    problems.push(
+      problem('warning', 'scope/allowed-unterminated', `the allowed-files section has no end marker (${end})`, { file, line: from }),
+    );
     to = spans.length;
   }
   if (!marked) {
@@ -85,11 +87,24 @@ export function parseAllowedFiles(text: string, file: string): AllowedFiles {
     const b = BULLET.exec(l);
     const entry = b ? readBullet(b[1]) : undefined;
     if (!entry) {
-      if (marked) problems.push(problem('warning', 'scope/allowed-unreadable', `cannot read this allowed-file entry; write "- \`path\`: reason"`, { file, line: n + 1 }));
+      if (marked)
+        problems.push(
+          problem('warning', 'scope/allowed-unreadable', `cannot read this allowed-file entry; write "- \`path\`: reason"`, {
+            file,
+            line: n + 1,
+          }),
+        );
       continue;
     }
     if (!entry.reason) {
-      problems.push(problem('warning', 'scope/allowed-without-reason', `allowed file ${entry.pattern} has no reason; write "- \`${entry.pattern}\`: why the milestone needs it"`, { file, line: n + 1 }));
+      problems.push(
+        problem(
+          'warning',
+          'scope/allowed-without-reason',
+          `allowed file ${entry.pattern} has no reason; write "- \`${entry.pattern}\`: why the milestone needs it"`,
+          { file, line: n + 1 },
+        ),
+      );
     }
     entries.push({ ...entry, line: n + 1 });
   }
@@ -110,7 +125,8 @@ export function parseAllowedFiles(text: string, file: string): AllowedFiles {
 
 /** One line of the list; backticks in a path cannot be quoted, so they are refused. */
 function entryLine(pattern: string, reason: string): string {
-  if (pattern.includes('`') || /[\r\n]/.test(pattern)) throw new Error(`cannot record ${JSON.stringify(pattern)}: a path with a backtick or a line break`);
+  if (pattern.includes('`') || /[\r\n]/.test(pattern))
+    throw new Error(`cannot record ${JSON.stringify(pattern)}: a path with a backtick or a line break`);
   const why = reason.replace(/\s*[\r\n]+\s*/g, ' ').trim();
   if (!why) throw new Error('a reason is required to allow a file');
   return `- \`${pattern}\`: ${why}`;

@@ -295,7 +295,10 @@ export function parseDependenciesTolerant(text: string): { entries: DependencyEn
     if (keySegs.length > 1) {
       e.pairs.set(keySegs.slice(1).join('.'), readValue(value).value);
     } else if (value.trimStart().startsWith('{')) {
-      const body = value.trim().replace(/^\{/, '').replace(/\}\s*$/, '');
+      const body = value
+        .trim()
+        .replace(/^\{/, '')
+        .replace(/\}\s*$/, '');
       for (const [k, v] of inlinePairs(body)) e.pairs.set(k, v);
     } else {
       const v = readValue(value).value;
@@ -373,7 +376,11 @@ function parseWithToml(text: string): { entries: DependencyEntry[]; problems: To
     else {
       const v = scalar(kv.value);
       if (typeof v === 'string') e.pairs.set('version', v);
-      else problems.push({ line: kv.loc.start.line, message: `dependency ${dep.key} has a value that is neither a version string nor a table` });
+      else
+        problems.push({
+          line: kv.loc.start.line,
+          message: `dependency ${dep.key} has a value that is neither a version string nor a table`,
+        });
     }
   };
   for (const node of ast.body[0].body) {
@@ -418,7 +425,8 @@ export function describeSource(s: DependencySource | undefined): string {
   const parts: string[] = [];
   if (s.workspace) parts.push('workspace = true');
   if (s.version !== undefined) parts.push(JSON.stringify(s.version));
-  for (const k of ['git', 'rev', 'tag', 'branch', 'path', 'registry'] as const) if (s[k] !== undefined) parts.push(`${k} ${JSON.stringify(s[k])}`);
+  for (const k of ['git', 'rev', 'tag', 'branch', 'path', 'registry'] as const)
+    if (s[k] !== undefined) parts.push(`${k} ${JSON.stringify(s[k])}`);
   return parts.length ? parts.join(', ') : '(no version)';
 }
 

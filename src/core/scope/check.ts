@@ -55,7 +55,11 @@ export async function resolveActiveMilestone(ws: LoadedWorkspace, choice: { mile
       // Not in the working tree's catalog: the check still runs when the base commit's catalog
       // has it (removing one's own mapping line does not switch the guard off).
       if (!/^[A-Za-z0-9][\w.-]*$/.test(choice.milestone.trim())) {
-        throw new InputError(`milestone ${choice.milestone} is not in the catalog`, { file: ws.catalog.file, line: 1 }, 'scope/unknown-milestone');
+        throw new InputError(
+          `milestone ${choice.milestone} is not in the catalog`,
+          { file: ws.catalog.file, line: 1 },
+          'scope/unknown-milestone',
+        );
       }
       milestone = { id: choice.milestone.trim(), title: choice.milestone.trim(), scope: { kind: 'other', description: '' }, line: 1 };
     }
@@ -65,17 +69,38 @@ export async function resolveActiveMilestone(ws: LoadedWorkspace, choice: { mile
     let ids = fromStatus.map((e) => e.id);
     if (ids.length === 0) {
       const tracked = await Promise.all(ws.catalog.milestones.map(async (m) => ({ m, t: await loadTrackingFor(ws, m.id) })));
-      ids = tracked.filter(({ t }) => t.status === 'in_progress' && sameOwner(t.fields.owner?.value, owner)).map(({ m }) => normaliseMilestoneId(m.id));
+      ids = tracked
+        .filter(({ t }) => t.status === 'in_progress' && sameOwner(t.fields.owner?.value, owner))
+        .map(({ m }) => normaliseMilestoneId(m.id));
     }
-    if (ids.length === 0) throw new InputError(`no milestone is in progress for ${owner ?? 'you'}; pass --milestone ID`, { file: ws.status.file, line: 1 }, 'scope/no-active-milestone');
-    if (ids.length > 1) throw new InputError(`several milestones are in progress for ${owner}: ${ids.join(', ')}; pass --milestone ID`, { file: ws.status.file, line: 1 }, 'scope/several-active');
+    if (ids.length === 0)
+      throw new InputError(
+        `no milestone is in progress for ${owner ?? 'you'}; pass --milestone ID`,
+        { file: ws.status.file, line: 1 },
+        'scope/no-active-milestone',
+      );
+    if (ids.length > 1)
+      throw new InputError(
+        `several milestones are in progress for ${owner}: ${ids.join(', ')}; pass --milestone ID`,
+        { file: ws.status.file, line: 1 },
+        'scope/several-active',
+      );
     milestone = ws.catalog.milestones.find((m) => normaliseMilestoneId(m.id) === ids[0]);
-    if (!milestone) throw new InputError(`milestone ${ids[0]} is in progress but not in the catalog`, { file: ws.status.file, line: 1 }, 'scope/unknown-milestone');
+    if (!milestone)
+      throw new InputError(
+        `milestone ${ids[0]} is in progress but not in the catalog`,
+        { file: ws.status.file, line: 1 },
+        'scope/unknown-milestone',
+      );
   }
   const tracking = await loadTrackingFor(ws, milestone.id);
   const entry = ws.status.entries.find((e) => e.id === normaliseMilestoneId(milestone!.id));
   if (tracking.fields.base?.value) {
-    return { milestone, recordedBase: tracking.fields.base.value, recordedBaseAt: { file: tracking.file, line: tracking.fields.base.line } };
+    return {
+      milestone,
+      recordedBase: tracking.fields.base.value,
+      recordedBaseAt: { file: tracking.file, line: tracking.fields.base.line },
+    };
   }
   if (entry?.base) return { milestone, recordedBase: entry.base, recordedBaseAt: { file: ws.status.file, line: entry.line } };
   return { milestone };
@@ -167,9 +192,22 @@ export class ScopeSession {
       startRecord: base.value.record,
     });
     if (!model.crate) {
-      problems.push(problem('warning', 'scope/crate-not-found', `no Cargo.toml declares package ${docs.config.crate}; every change counts as cross-crate`, { file: docs.configFile ?? docs.config.catalog, line: 1 }));
+      problems.push(
+        problem(
+          'warning',
+          'scope/crate-not-found',
+          `no Cargo.toml declares package ${docs.config.crate}; every change counts as cross-crate`,
+          { file: docs.configFile ?? docs.config.catalog, line: 1 },
+        ),
+      );
     }
-    const session = new ScopeSession(root, model, { commit: base.value.commit, source: base.value.source }, options.staged ?? false, problems);
+    const session = new ScopeSession(
+      root,
+      model,
+      { commit: base.value.commit, source: base.value.source },
+      options.staged ?? false,
+      problems,
+    );
     session.prefetched = prefetched;
     return session;
   }
@@ -180,13 +218,23 @@ export class ScopeSession {
    * start record is the base. Without one: `--base`, else the recorded base when it is an
    * ancestor of HEAD, else HEAD. Each probe also checks for git.
    */
-  private static async resolveBase(root: string, o: SessionOptions, problems: Problem[]): Promise<{ commit: string; source: BaseSource; record?: string }> {
-    const notGit = () => new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
+  private static async resolveBase(
+    root: string,
+    o: SessionOptions,
+    problems: Problem[],
+  ): Promise<{ commit: string; source: BaseSource; record?: string }> {
+    const notGit = () =>
+      new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
     const ref = startRef(o.milestone.id);
     // One git process resolves HEAD, the start record and the revisions given.
     let revs: Map<string, string | undefined>;
     try {
-      revs = await resolveCommits(root, ['HEAD', ref, ...(o.base !== undefined ? [o.base] : []), ...(o.recordedBase ? [o.recordedBase] : [])]);
+      revs = await resolveCommits(root, [
+        'HEAD',
+        ref,
+        ...(o.base !== undefined ? [o.base] : []),
+        ...(o.recordedBase ? [o.recordedBase] : []),
+      ]);
     } catch (err) {
       if (!(await isGitWorkTree(root))) throw notGit();
       throw err;
@@ -197,7 +245,12 @@ export class ScopeSession {
     if (record && head.commit && !(await isAncestor(root, record, head.commit))) {
       const common = await mergeBase(root, record, head.commit);
       problems.push(
-        problem('warning', 'scope/start-record-not-ancestor', `the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}, ${ref}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`, at),
+        problem(
+          'warning',
+          'scope/start-record-not-ancestor',
+          `the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}, ${ref}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`,
+          at,
+        ),
       );
       record = common;
     }
@@ -205,14 +258,25 @@ export class ScopeSession {
       const commit = revs.get(o.base);
       if (!commit) throw new InputError(`--base ${o.base} does not name a commit`, undefined, 'scope/bad-base');
       if (record && !(await isAncestor(root, commit, record))) {
-        throw new InputError(`--base ${o.base} is later than the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}); compare against that commit or an earlier one`, undefined, 'scope/base-after-start');
+        throw new InputError(
+          `--base ${o.base} is later than the base recorded when milestone ${o.milestone.id} started (${record.slice(0, 12)}); compare against that commit or an earlier one`,
+          undefined,
+          'scope/base-after-start',
+        );
       }
       return { commit, source: 'option', record };
     }
     if (o.recordedBase) {
       const commit = revs.get(o.recordedBase);
       if (!commit) {
-        problems.push(problem('warning', 'scope/recorded-base-missing', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not in this repository; comparing against ${record ? 'the start record' : 'HEAD'}`, at));
+        problems.push(
+          problem(
+            'warning',
+            'scope/recorded-base-missing',
+            `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not in this repository; comparing against ${record ? 'the start record' : 'HEAD'}`,
+            at,
+          ),
+        );
       } else if (record) {
         // Only the start record or an earlier commit; a later one would hide commits (recorded-base-changed says so).
         if (await isAncestor(root, commit, record)) return { commit, source: 'recorded', record };
@@ -222,7 +286,12 @@ export class ScopeSession {
       } else {
         const common = head.commit ? await mergeBase(root, commit, head.commit) : undefined;
         problems.push(
-          problem('warning', 'scope/recorded-base-not-ancestor', `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`, at),
+          problem(
+            'warning',
+            'scope/recorded-base-not-ancestor',
+            `the base commit recorded for milestone ${o.milestone.id} (${o.recordedBase}) is not an ancestor of HEAD; comparing against ${common ? `their common ancestor ${common.slice(0, 12)}` : 'HEAD'}`,
+            at,
+          ),
         );
         if (common) return { commit: common, source: 'recorded' };
       }
@@ -271,7 +340,9 @@ export class ScopeSession {
       readBlobs(this.root, [...baseSpecs, ...indexSpecs.map((p) => blobSpec(undefined, p))]),
       Promise.all(workPaths.map(async (p) => [p, await readWorkingFile(this.root, p)] as const)),
     ]);
-    for (const f of files) if (f.oldPath !== undefined && blobs.has(blobSpec(commit, f.oldPath))) this.baseTexts.set(f.oldPath, blobs.get(blobSpec(commit, f.oldPath)));
+    for (const f of files)
+      if (f.oldPath !== undefined && blobs.has(blobSpec(commit, f.oldPath)))
+        this.baseTexts.set(f.oldPath, blobs.get(blobSpec(commit, f.oldPath)));
     const current = new Map<string, string | undefined>(work);
     for (const p of indexSpecs) current.set(p, blobs.get(blobSpec(undefined, p)));
 
@@ -301,8 +372,21 @@ export class ScopeSession {
     const base = basePath !== undefined ? this.baseTexts.get(basePath) : undefined;
     const diff: FileDiff =
       base === undefined
-        ? { oldPath: undefined, newPath: file, kind: 'added', binary: false, untracked: this.diffs.get(file)?.untracked, hunks: addedFileHunks(text) }
-        : { oldPath: basePath, newPath: file, kind: basePath === file ? 'modified' : 'renamed', binary: false, hunks: diffTexts(base, text) };
+        ? {
+            oldPath: undefined,
+            newPath: file,
+            kind: 'added',
+            binary: false,
+            untracked: this.diffs.get(file)?.untracked,
+            hunks: addedFileHunks(text),
+          }
+        : {
+            oldPath: basePath,
+            newPath: file,
+            kind: basePath === file ? 'modified' : 'renamed',
+            binary: false,
+            hunks: diffTexts(base, text),
+          };
     if (diff.hunks.length === 0 && diff.kind === 'modified') return { findings: [], problems: [], diff };
     const r = classifyFile(this.model, diff, { base, current: text });
     return { ...r, diff };

@@ -138,7 +138,13 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
   const handled = new Set<Hunk>();
   let wholeFileHandled = false;
 
-  const emit = (code: ScopeCode, message: string, at: { line: number; endLine?: number; column?: number; endColumn?: number }, extra: Partial<ScopeFinding> = {}, h?: Hunk) => {
+  const emit = (
+    code: ScopeCode,
+    message: string,
+    at: { line: number; endLine?: number; column?: number; endColumn?: number },
+    extra: Partial<ScopeFinding> = {},
+    h?: Hunk,
+  ) => {
     const severity = severityOf(code, model.severity);
     if (h) handled.add(h);
     if (!severity) return;
@@ -162,7 +168,8 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
   // The milestone documents and the configuration: classified by what they change.
   const doc = documentKind(model, diff);
   if (doc) {
-    const found = doc === 'catalog' ? classifyCatalog(model, diff, texts.base, texts.current) : classifyConfig(model, diff, texts.base, texts.current);
+    const found =
+      doc === 'catalog' ? classifyCatalog(model, diff, texts.base, texts.current) : classifyConfig(model, diff, texts.base, texts.current);
     for (const f of found) emitDoc(f);
     return { findings, problems };
   }
@@ -187,7 +194,8 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
     const before = texts.base !== undefined ? parseStatus(texts.base, model.statusFile) : undefined;
     const after = texts.current !== undefined ? parseStatus(texts.current, model.statusFile) : undefined;
     // A row counts as changed when what it says changed; re-padding a table is formatting.
-    const says = (e: StatusEntry | undefined) => e && JSON.stringify([e.status ?? e.rawStatus.trim(), e.owner, e.started, e.completed, e.notes?.trim(), e.base]);
+    const says = (e: StatusEntry | undefined) =>
+      e && JSON.stringify([e.status ?? e.rawStatus.trim(), e.owner, e.started, e.completed, e.notes?.trim(), e.base]);
     const changed = new Set<string>();
     for (const id of new Set([...(before?.entries ?? []), ...(after?.entries ?? [])].map((e) => e.id))) {
       if (says(before?.entries.find((e) => e.id === id)) !== says(after?.entries.find((e) => e.id === id))) changed.add(id);
@@ -207,13 +215,27 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
           const now = after?.entries.find((e) => e.id === id)?.base;
           const moved = model.startRecord ? now !== undefined && !sameBase(now, model.startRecord) : was !== undefined && was !== now;
           if (moved) {
-            const since = model.startRecord ? `the base commit recorded when milestone ${active.id} started is ${model.startRecord.slice(0, 12)}` : `the base commit recorded at the base revision is ${was}`;
-            emit('recorded-base-changed', `Changes milestone ${active.id}'s base commit in its STATUS.md row to ${now ?? 'nothing'}, but ${since}; the guard keeps comparing against that commit. Restore the recorded base.`, hunkLocation(h), {}, h);
+            const since = model.startRecord
+              ? `the base commit recorded when milestone ${active.id} started is ${model.startRecord.slice(0, 12)}`
+              : `the base commit recorded at the base revision is ${was}`;
+            emit(
+              'recorded-base-changed',
+              `Changes milestone ${active.id}'s base commit in its STATUS.md row to ${now ?? 'nothing'}, but ${since}; the guard keeps comparing against that commit. Restore the recorded base.`,
+              hunkLocation(h),
+              {},
+              h,
+            );
           }
         }
         if (id === activeId || !changed.has(id)) continue;
         const other = model.milestoneById(id);
-        emit('other-milestone-tracking', `Changes the STATUS.md row of ${other ? milestoneLabel(other) : `milestone ${id}`}; only milestone ${active.id}'s row belongs to this milestone.`, hunkLocation(h), { milestone: other?.id ?? id }, h);
+        emit(
+          'other-milestone-tracking',
+          `Changes the STATUS.md row of ${other ? milestoneLabel(other) : `milestone ${id}`}; only milestone ${active.id}'s row belongs to this milestone.`,
+          hunkLocation(h),
+          { milestone: other?.id ?? id },
+          h,
+        );
       }
     }
   }
@@ -221,7 +243,8 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
   // Pinned dependency versions in any Cargo.toml.
   if (isManifest(diff.newPath) || isManifest(diff.oldPath)) {
     const { changes, problems: tomlProblems } = pinChanges(texts.base, texts.current, model.pins);
-    for (const p of tomlProblems) problems.push({ severity: 'information', code: 'scope/cargo-toml', message: p.message, file, line: p.line });
+    for (const p of tomlProblems)
+      problems.push({ severity: 'information', code: 'scope/cargo-toml', message: p.message, file, line: p.line });
     for (const c of changes) {
       const touching = hunks.filter(
         (h) =>
@@ -252,7 +275,12 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
     if (hunks.length === 0 && diff.kind === 'renamed' && regions.length > 0) {
       wholeFileHandled = true;
       for (const r of regions) {
-        emit('other-milestone-hotspot', `Renames the file of ${regionOwner(r)} hotspot ${regionText(baseFile!, r)}; milestone ${active.id} must not change other milestones' code.`, { line: 1 }, ownerExtra(r));
+        emit(
+          'other-milestone-hotspot',
+          `Renames the file of ${regionOwner(r)} hotspot ${regionText(baseFile!, r)}; milestone ${active.id} must not change other milestones' code.`,
+          { line: 1 },
+          ownerExtra(r),
+        );
       }
     }
     for (const h of hunks) {
@@ -281,10 +309,16 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
     for (const site of findUnsafe(texts.current)) {
       if (site.documented || !added.has(site.line)) continue;
       const what = site.kind === 'block' ? 'unsafe block' : `unsafe ${site.kind}`;
-      const hint = site.kind === 'fn' || site.kind === 'trait' ? 'a `// SAFETY:` comment or a `# Safety` doc section' : 'a `// SAFETY:` comment';
+      const hint =
+        site.kind === 'fn' || site.kind === 'trait' ? 'a `// SAFETY:` comment or a `# Safety` doc section' : 'a `// SAFETY:` comment';
       const h = hunks.find((x) => x.newLines > 0 && site.line >= x.newStart && site.line < x.newStart + x.newLines);
       const f: Partial<ScopeFinding> = h ? { hunk: range(h) } : {};
-      emit('unsafe-without-safety', `New ${what} without ${hint} stating why it is sound.`, { line: site.line, column: site.column, endColumn: site.column + 'unsafe'.length }, f);
+      emit(
+        'unsafe-without-safety',
+        `New ${what} without ${hint} stating why it is sound.`,
+        { line: site.line, column: site.column, endColumn: site.column + 'unsafe'.length },
+        f,
+      );
     }
   }
 

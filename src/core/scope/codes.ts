@@ -41,12 +41,15 @@ export const CODE_DESCRIPTIONS: Record<ScopeCode, string> = {
   'cross-crate': "a change outside the milestone's crate",
   'supporting-change': "a change inside the milestone's crate but outside its hotspot files",
   'unsafe-without-safety': 'new or moved `unsafe` code without a `// SAFETY:` comment next to it',
-  'other-milestone-entry': "a change to another milestone's catalog entry (or a work item mapped to no milestone): its title, hotspot lines, Problem or Target",
-  'milestone-mapping-changed': 'a change to the catalog\'s `Milestone N -> work item M` mapping',
+  'other-milestone-entry':
+    "a change to another milestone's catalog entry (or a work item mapped to no milestone): its title, hotspot lines, Problem or Target",
+  'milestone-mapping-changed': "a change to the catalog's `Milestone N -> work item M` mapping",
   'pin-rule-changed': 'a change to the `pins` rules of the configuration',
-  'scope-config-changed': 'a change to the configured crate or to where the milestone documents are (`crate`, `catalog`, `status`, `tracking`)',
+  'scope-config-changed':
+    'a change to the configured crate or to where the milestone documents are (`crate`, `catalog`, `status`, `tracking`)',
   'recorded-base-changed': 'a change to the base commit recorded for the active milestone (it must stay the commit recorded at Start)',
-  'milestone-docs': "an edit of the milestone documents or configuration that changes no other milestone's entry, mapping, pin rule, crate or recorded base (the milestone's own catalog entry, shared catalog or STATUS.md text, other configuration keys)",
+  'milestone-docs':
+    "an edit of the milestone documents or configuration that changes no other milestone's entry, mapping, pin rule, crate or recorded base (the milestone's own catalog entry, shared catalog or STATUS.md text, other configuration keys)",
 };
 
 export type SeverityLevel = Severity | 'off';

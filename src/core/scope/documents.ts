@@ -47,7 +47,9 @@ function entrySignature(w: WorkItem): string {
 }
 
 function mappingSignature(m: Milestone): string {
-  return JSON.stringify(m.scope.kind === 'work-items' ? ['work-items', [...m.scope.workItems].sort()] : [m.scope.kind, squash(m.scope.description)]);
+  return JSON.stringify(
+    m.scope.kind === 'work-items' ? ['work-items', [...m.scope.workItems].sort()] : [m.scope.kind, squash(m.scope.description)],
+  );
 }
 
 /** Line ranges of entries: a work item runs from its title to the line before the next entry. */
@@ -108,18 +110,28 @@ interface Change {
  * Classifies every hunk of the catalog: the most serious change it touches, else `milestone-docs`.
  * A change no hunk covers (an entry moved as a whole) is shown at its line.
  */
-export function classifyCatalog(model: ScopeModel, diff: FileDiff, baseText: string | undefined, currentText: string | undefined): DocFinding[] {
+export function classifyCatalog(
+  model: ScopeModel,
+  diff: FileDiff,
+  baseText: string | undefined,
+  currentText: string | undefined,
+): DocFinding[] {
   const file = model.config.catalog;
   const activeId = normaliseMilestoneId(model.milestone.id);
   const hunks = diff.hunks;
   if (!model.trusted || baseText === undefined) {
     // No trusted catalog to compare with: the edit is shown, its effect cannot be judged.
     const message = `Edits the milestone catalog, which is not in the base commit: the scope rules come from the working tree until it is committed.`;
-    return hunks.length ? hunks.map((h) => ({ code: 'milestone-docs', message, ...shownAt(h), hunk: h })) : [{ code: 'milestone-docs', message, line: 1 }];
+    return hunks.length
+      ? hunks.map((h) => ({ code: 'milestone-docs', message, ...shownAt(h), hunk: h }))
+      : [{ code: 'milestone-docs', message, line: 1 }];
   }
   const before = model.catalog;
   // The catalog renamed away or deleted: every entry is gone from where the configuration reads it.
-  const after: Catalog = diff.newPath === file && currentText !== undefined ? parseCatalog(currentText, file) : { file, workItems: [], milestones: [], problems: [] };
+  const after: Catalog =
+    diff.newPath === file && currentText !== undefined
+      ? parseCatalog(currentText, file)
+      : { file, workItems: [], milestones: [], problems: [] };
   const baseRanges = entryRanges(before, lineCount(baseText));
   const curRanges = entryRanges(after, lineCount(currentText));
   const owner = owners(before);
@@ -150,7 +162,14 @@ export function classifyCatalog(model: ScopeModel, diff: FileDiff, baseText: str
         related,
       });
     } else {
-      changes.push({ code: 'milestone-docs', rank: 1, message: `Edits milestone ${model.milestone.id}'s own catalog entry (work item ${id}); the scope is read from the base commit, so the edit applies from the next milestone on.`, workItem: id, ranges, line });
+      changes.push({
+        code: 'milestone-docs',
+        rank: 1,
+        message: `Edits milestone ${model.milestone.id}'s own catalog entry (work item ${id}); the scope is read from the base commit, so the edit applies from the next milestone on.`,
+        workItem: id,
+        ranges,
+        line,
+      });
     }
   }
 
@@ -158,7 +177,8 @@ export function classifyCatalog(model: ScopeModel, diff: FileDiff, baseText: str
     const b = before.milestones.find((m) => normaliseMilestoneId(m.id) === id);
     const a = after.milestones.find((m) => normaliseMilestoneId(m.id) === id);
     if (b && a && mappingSignature(b) === mappingSignature(a)) continue;
-    const describe = (m: Milestone | undefined) => (!m ? 'nothing' : m.scope.kind === 'work-items' ? `work item ${m.scope.workItems.join(', ')}` : m.scope.description);
+    const describe = (m: Milestone | undefined) =>
+      !m ? 'nothing' : m.scope.kind === 'work-items' ? `work item ${m.scope.workItems.join(', ')}` : m.scope.description;
     const shown = (a ?? b)!.id;
     changes.push({
       code: 'milestone-mapping-changed',
@@ -179,7 +199,9 @@ function placeChanges(changes: Change[], hunks: readonly Hunk[], rest: () => str
   const out: DocFinding[] = [];
   const placed = new Set<Change>();
   for (const h of hunks) {
-    const touched = changes.filter((c) => overlaps(h.oldStart, h.oldLines, c.ranges.base) || overlaps(h.newStart, h.newLines, c.ranges.current));
+    const touched = changes.filter(
+      (c) => overlaps(h.oldStart, h.oldLines, c.ranges.base) || overlaps(h.newStart, h.newLines, c.ranges.current),
+    );
     if (touched.length === 0) {
       out.push({ code: 'milestone-docs', message: rest(), ...shownAt(h), hunk: h });
       continue;
@@ -192,7 +214,16 @@ function placeChanges(changes: Change[], hunks: readonly Hunk[], rest: () => str
     const c = serious[0];
     const message = serious.length > 1 ? [c.message, ...serious.slice(1).map((x) => x.message)].join(' ') : c.message;
     const ms = [...new Set(serious.map((x) => x.milestone).filter((x): x is string => !!x))];
-    out.push({ code: c.code, message, ...shownAt(h), hunk: h, milestone: ms[0], ...(ms.length > 1 ? { milestones: ms } : {}), workItem: c.workItem, related: serious.flatMap((x) => x.related ?? []) });
+    out.push({
+      code: c.code,
+      message,
+      ...shownAt(h),
+      hunk: h,
+      milestone: ms[0],
+      ...(ms.length > 1 ? { milestones: ms } : {}),
+      workItem: c.workItem,
+      related: serious.flatMap((x) => x.related ?? []),
+    });
   }
   for (const c of changes) {
     if (placed.has(c) || c.code === 'milestone-docs') continue;
@@ -222,7 +253,12 @@ function keyRanges(text: string | undefined): Map<string, [number, number]> {
 const SCOPE_KEYS = ['crate', 'catalog', 'status', 'tracking'] as const;
 
 /** Classifies a change of the configuration file by the keys whose values change. */
-export function classifyConfig(model: ScopeModel, diff: FileDiff, baseText: string | undefined, currentText: string | undefined): DocFinding[] {
+export function classifyConfig(
+  model: ScopeModel,
+  diff: FileDiff,
+  baseText: string | undefined,
+  currentText: string | undefined,
+): DocFinding[] {
   const file = diff.newPath ?? diff.oldPath!;
   const before = model.config;
   const gone = diff.newPath === undefined || currentText === undefined;
@@ -232,7 +268,10 @@ export function classifyConfig(model: ScopeModel, diff: FileDiff, baseText: stri
   const changes: Change[] = [];
   const sortedPins = (p: Record<string, string>) => JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)));
   if (sortedPins(before.pins) !== sortedPins(after.pins)) {
-    const describe = (p: Record<string, string>) => Object.entries(p).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
+    const describe = (p: Record<string, string>) =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'none';
     changes.push({
       code: 'pin-rule-changed',
       rank: 3,
@@ -268,20 +307,35 @@ export function sameBase(written: string | undefined, commit: string): boolean {
  * The base commit written in the active milestone's tracking file: it must stay the commit of
  * the start record (or, without one, what the base commit's version of the file says).
  */
-export function trackingBaseFindings(model: ScopeModel, diff: FileDiff, baseText: string | undefined, currentText: string | undefined): DocFinding[] {
+export function trackingBaseFindings(
+  model: ScopeModel,
+  diff: FileDiff,
+  baseText: string | undefined,
+  currentText: string | undefined,
+): DocFinding[] {
   const file = diff.newPath ?? diff.oldPath!;
   const now = currentText !== undefined ? parseTracking(currentText, file, true).fields.base : undefined;
   const then = baseText !== undefined ? parseTracking(baseText, diff.oldPath ?? file, true).fields.base : undefined;
   const record = model.startRecord;
   let changed: string | undefined;
   if (record) {
-    if (!sameBase(now?.value, record)) changed = `the base commit recorded when milestone ${model.milestone.id} started is ${record.slice(0, 12)}`;
+    if (!sameBase(now?.value, record))
+      changed = `the base commit recorded when milestone ${model.milestone.id} started is ${record.slice(0, 12)}`;
   } else if (then?.value && squash(then.value) !== squash(now?.value ?? '')) {
     changed = `the base commit recorded at the base revision is ${squash(then.value).replace(/`/g, '')}`;
   }
   if (!changed) return [];
-  const what = now?.value ? `Records ${squash(now.value).replace(/`/g, '')} as milestone ${model.milestone.id}'s base commit` : `Removes milestone ${model.milestone.id}'s base commit`;
+  const what = now?.value
+    ? `Records ${squash(now.value).replace(/`/g, '')} as milestone ${model.milestone.id}'s base commit`
+    : `Removes milestone ${model.milestone.id}'s base commit`;
   const line = now?.line ?? 1;
   const hunk = diff.hunks.find((h) => h.newLines > 0 && line >= h.newStart && line < h.newStart + h.newLines);
-  return [{ code: 'recorded-base-changed', message: `${what}, but ${changed}; the guard keeps comparing against that commit. Restore the recorded base.`, line, hunk }];
+  return [
+    {
+      code: 'recorded-base-changed',
+      message: `${what}, but ${changed}; the guard keeps comparing against that commit. Restore the recorded base.`,
+      line,
+      hunk,
+    },
+  ];
 }

@@ -1,5 +1,15 @@
 import picomatch from 'picomatch';
-import { describeSource, normaliseReq, parseDependencies, sameSource, type DependencyEntry, type DependencySource, type ParsedDependencies, type TomlProblem, type TomlReader } from './cargoToml';
+import {
+  describeSource,
+  normaliseReq,
+  parseDependencies,
+  sameSource,
+  type DependencyEntry,
+  type DependencySource,
+  type ParsedDependencies,
+  type TomlProblem,
+  type TomlReader,
+} from './cargoToml';
 
 /** A change to a pinned dependency in one Cargo.toml. */
 export interface PinChange {
@@ -85,7 +95,11 @@ export function pinChanges(
     });
   }
   const problems = [...after.problems];
-  if (readers.afterError) problems.unshift({ line: readers.afterError.line, message: `not valid TOML (${readers.afterError.message}); dependencies read with the tolerant line reader` });
+  if (readers.afterError)
+    problems.unshift({
+      line: readers.afterError.line,
+      message: `not valid TOML (${readers.afterError.message}); dependencies read with the tolerant line reader`,
+    });
   return { changes, problems, readers };
 }
 
@@ -99,7 +113,12 @@ export function describePinChange(c: PinChange): string {
 
 /** `read by the TOML parser`, or which versions the tolerant reader read and why. */
 export function describeReaders(r: PinReaders): string {
-  const tolerant = [r.before === 'tolerant' ? `the base version (${r.beforeError?.message ?? 'not valid TOML'})` : undefined, r.after === 'tolerant' ? `the current version (line ${r.afterError?.line ?? 1}: ${r.afterError?.message ?? 'not valid TOML'})` : undefined].filter(Boolean);
+  const tolerant = [
+    r.before === 'tolerant' ? `the base version (${r.beforeError?.message ?? 'not valid TOML'})` : undefined,
+    r.after === 'tolerant'
+      ? `the current version (line ${r.afterError?.line ?? 1}: ${r.afterError?.message ?? 'not valid TOML'})`
+      : undefined,
+  ].filter(Boolean);
   if (tolerant.length === 0) return 'Cargo.toml read by the TOML parser';
   return `Cargo.toml read by the tolerant line reader for ${tolerant.join(' and ')}, which is not valid TOML`;
 }

@@ -81,13 +81,20 @@ function lineCount(text: string): number {
 }
 
 /** The last result per file: re-checks of one buffer ask for the same base text again and again. */
-const lastRegions = new Map<string, { text: string; hotspots: readonly BaseHotspot[]; result: { regions: Region[]; problems: Problem[] } }>();
+const lastRegions = new Map<
+  string,
+  { text: string; hotspots: readonly BaseHotspot[]; result: { regions: Region[]; problems: Problem[] } }
+>();
 
 /**
  * Regions of hotspots in one file, from its text at the base revision. Hotspots in the same item
  * share a region. Hotspot lines past the end of the file become problems.
  */
-export function hotspotRegions(file: string, baseText: string, hotspots: readonly BaseHotspot[]): { regions: Region[]; problems: Problem[] } {
+export function hotspotRegions(
+  file: string,
+  baseText: string,
+  hotspots: readonly BaseHotspot[],
+): { regions: Region[]; problems: Problem[] } {
   const key = `${file}\0${hotspots.length}`;
   const last = lastRegions.get(key);
   if (last && last.hotspots === hotspots && last.text === baseText) return last.result;
@@ -107,11 +114,16 @@ function computeRegions(file: string, baseText: string, hotspots: readonly BaseH
   for (const h of hotspots) {
     if (h.line > total) {
       problems.push(
-        problem('warning', 'scope/hotspot-past-end', `hotspot ${h.ref.path}:${h.ref.line} (work item ${h.workItem.id}) is past the end of ${file} (${total} lines at the base revision)`, {
-          file: h.ref.source.file,
-          line: h.ref.source.line,
-          column: h.ref.source.column,
-        }),
+        problem(
+          'warning',
+          'scope/hotspot-past-end',
+          `hotspot ${h.ref.path}:${h.ref.line} (work item ${h.workItem.id}) is past the end of ${file} (${total} lines at the base revision)`,
+          {
+            file: h.ref.source.file,
+            line: h.ref.source.line,
+            column: h.ref.source.column,
+          },
+        ),
       );
       continue;
     }
@@ -157,7 +169,9 @@ function computeRegions(file: string, baseText: string, hotspots: readonly BaseH
   }
   if (parsed) {
     for (const p of parsed.problems) {
-      problems.push(problem('information', 'scope/rust-syntax', `${p.message}; hotspot regions in this file may be imprecise`, { file, line: p.line }));
+      problems.push(
+        problem('information', 'scope/rust-syntax', `${p.message}; hotspot regions in this file may be imprecise`, { file, line: p.line }),
+      );
     }
   }
   return { regions: [...byRange.values()].sort((a, b) => a.start - b.start), problems };
@@ -184,7 +198,12 @@ export function hunkInRegion(file: string, h: Hunk, region: Region, baseText: st
 
 /** Whether a whole hunk stays inside a region (or only adds docs/attributes directly above its Rust item). */
 export function hunkWithinRegion(file: string, h: Hunk, region: Region, baseText: string | undefined): boolean {
-  if (h.oldLines === 0 ? region.start < h.oldStart && h.oldStart <= region.end : h.oldStart >= region.start && h.oldStart + h.oldLines - 1 <= region.end) return true;
+  if (
+    h.oldLines === 0
+      ? region.start < h.oldStart && h.oldStart <= region.end
+      : h.oldStart >= region.start && h.oldStart + h.oldLines - 1 <= region.end
+  )
+    return true;
   if (!region.item || region.item.kind === 'function' || !file.endsWith('.rs') || baseText === undefined) return false;
   return h.oldLines === 0 && attachesAbove(h, region.start, baseText);
 }

@@ -13,7 +13,8 @@ import { isAncestor, resolveCommits } from '../diff/history';
 export function startRef(id: string): string {
   const norm = normaliseMilestoneId(id);
   // Ref name rules (no "..", no ".lock" or "." ending, no control or special characters).
-  const safe = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/.test(norm) && !norm.endsWith('.lock') ? norm : Buffer.from(norm, 'utf8').toString('hex');
+  const safe =
+    /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/.test(norm) && !norm.endsWith('.lock') ? norm : Buffer.from(norm, 'utf8').toString('hex');
   return `refs/milestone-scope/${safe}/base`;
 }
 
@@ -26,7 +27,11 @@ export async function readStartRecord(root: string, id: string): Promise<string 
  * The base commit a Start records: an earlier record that is still an ancestor of HEAD is kept
  * (starting again never moves the base forward past the milestone's own commits); else HEAD.
  */
-export async function startBaseCommit(root: string, id: string, head: string | undefined): Promise<{ commit: string | undefined; kept: boolean }> {
+export async function startBaseCommit(
+  root: string,
+  id: string,
+  head: string | undefined,
+): Promise<{ commit: string | undefined; kept: boolean }> {
   if (!head) return { commit: undefined, kept: false };
   const earlier = await readStartRecord(root, id);
   if (earlier && (await isAncestor(root, earlier, head))) return { commit: earlier, kept: earlier !== head };

@@ -83,14 +83,21 @@ async function readBaseDocs(root: string, base: string, likelyCatalog: string): 
   const present = new Set(files);
   const configFile = CONFIG_FILES.find((f) => present.has(f));
   const manifests = files.filter(isManifest);
-  const first = await readBlobs(root, [...(configFile ? [configFile] : []), ...manifests, ...(present.has(likelyCatalog) ? [likelyCatalog] : [])].map((f) => blobSpec(base, f)));
+  const first = await readBlobs(
+    root,
+    [...(configFile ? [configFile] : []), ...manifests, ...(present.has(likelyCatalog) ? [likelyCatalog] : [])].map((f) =>
+      blobSpec(base, f),
+    ),
+  );
   let config: MilestoneScopeConfig = structuredClone(DEFAULT_CONFIG);
   if (configFile) {
     const text = first.get(blobSpec(base, configFile));
     if (text !== undefined) config = parseConfig(text, configFile, { root }).config;
   }
   if (!present.has(config.catalog)) return `the catalog ${config.catalog} is not in the base commit ${base.slice(0, 12)}`;
-  const catalogText = first.get(blobSpec(base, config.catalog)) ?? (await readBlobs(root, [blobSpec(base, config.catalog)])).get(blobSpec(base, config.catalog));
+  const catalogText =
+    first.get(blobSpec(base, config.catalog)) ??
+    (await readBlobs(root, [blobSpec(base, config.catalog)])).get(blobSpec(base, config.catalog));
   if (catalogText === undefined) return `the catalog ${config.catalog} could not be read at the base commit ${base.slice(0, 12)}`;
   const catalog = confineReferences(root, parseCatalog(catalogText, config.catalog), catalogText);
   const crates = cratesOf(new Map(manifests.map((m) => [m, first.get(blobSpec(base, m))] as [string, string | undefined])));
@@ -101,7 +108,11 @@ async function readBaseDocs(root: string, base: string, likelyCatalog: string): 
 /** The model from the working tree, as before there was a base to read it from. */
 async function workingTreeDocs(ws: LoadedWorkspace, why: string): Promise<TrustedDocs> {
   const manifests = await listFiles(ws.root, ['Cargo.toml', ':(glob)**/Cargo.toml']);
-  const texts = await Promise.all(manifests.map(async (m) => [m, await fs.readFile(path.join(ws.root, m), 'utf8').catch(() => undefined)] as [string, string | undefined]));
+  const texts = await Promise.all(
+    manifests.map(
+      async (m) => [m, await fs.readFile(path.join(ws.root, m), 'utf8').catch(() => undefined)] as [string, string | undefined],
+    ),
+  );
   return {
     source: 'working-tree',
     config: ws.config,
@@ -111,10 +122,15 @@ async function workingTreeDocs(ws: LoadedWorkspace, why: string): Promise<Truste
     crates: cratesOf(new Map(texts)),
     locate: undefined,
     problems: [
-      problem('warning', 'scope/model-not-at-base', `${why}: the scope model is read from the working tree, which the milestone's own changes can rewrite; commit the milestone documents`, {
-        file: ws.config.catalog,
-        line: 1,
-      }),
+      problem(
+        'warning',
+        'scope/model-not-at-base',
+        `${why}: the scope model is read from the working tree, which the milestone's own changes can rewrite; commit the milestone documents`,
+        {
+          file: ws.config.catalog,
+          line: 1,
+        },
+      ),
     ],
   };
 }
@@ -123,7 +139,12 @@ async function workingTreeDocs(ws: LoadedWorkspace, why: string): Promise<Truste
  * Locates each hotspot reference at the base: the line refers to its file as it was in the
  * commit that wrote the catalog line, and is followed from there to the base (renames included).
  */
-async function hotspotLocator(root: string, base: string, catalog: Catalog, blame: (file: string) => Promise<string[]>): Promise<((problems: Problem[]) => RefLocator) | undefined> {
+async function hotspotLocator(
+  root: string,
+  base: string,
+  catalog: Catalog,
+  blame: (file: string) => Promise<string[]>,
+): Promise<((problems: Problem[]) => RefLocator) | undefined> {
   const refs = catalog.workItems.flatMap((w) => w.hotspots).filter((r) => r.source.file === catalog.file);
   if (refs.length === 0) return undefined;
   const written = await blame(catalog.file);
@@ -157,13 +178,25 @@ async function hotspotLocator(root: string, base: string, catalog: Catalog, blam
     if (!rev || !index) return { path: ref.path, line: ref.line, endLine: ref.endLine };
     const first = mapFileLine(index, ref.path, ref.line);
     if (first.kind === 'file-deleted') {
-      problems.push(problem('warning', 'scope/hotspot-file-gone', `hotspot ${ref.path}:${ref.line} names a file deleted since the catalog line was written (${rev.slice(0, 12)})`, ref.source));
+      problems.push(
+        problem(
+          'warning',
+          'scope/hotspot-file-gone',
+          `hotspot ${ref.path}:${ref.line} names a file deleted since the catalog line was written (${rev.slice(0, 12)})`,
+          ref.source,
+        ),
+      );
       return undefined;
     }
     const last = ref.endLine === ref.line ? first : mapFileLine(index, ref.path, ref.endLine);
     if (first.kind === 'removed') {
       problems.push(
-        problem('information', 'scope/hotspot-line-gone', `the line of hotspot ${ref.path}:${ref.line} was deleted since the catalog line was written (${rev.slice(0, 12)}); its region is taken around line ${first.line}`, ref.source),
+        problem(
+          'information',
+          'scope/hotspot-line-gone',
+          `the line of hotspot ${ref.path}:${ref.line} was deleted since the catalog line was written (${rev.slice(0, 12)}); its region is taken around line ${first.line}`,
+          ref.source,
+        ),
       );
     }
     return { path: first.path, line: first.line, endLine: Math.max(first.line, last.kind === 'file-deleted' ? first.line : last.line) };

@@ -30,7 +30,13 @@ function sum(xs: readonly number[]): number {
  * `level` is the interval's coverage (0.95). With fewer than two values on a side the spread of
  * that side is unknown and the interval is unbounded (−∞, +∞).
  */
-export function bootstrapRelativeChange(base: readonly number[], after: readonly number[], seed: number, resamples: number, level = 0.95): BootstrapResult {
+export function bootstrapRelativeChange(
+  base: readonly number[],
+  after: readonly number[],
+  seed: number,
+  resamples: number,
+  level = 0.95,
+): BootstrapResult {
   const nb = base.length;
   const na = after.length;
   const mb = sum(base) / nb;
@@ -53,13 +59,20 @@ export function bootstrapRelativeChange(base: readonly number[], after: readonly
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();
+    s0 = sm();
+    s1 = sm();
+    s2 = sm();
+    s3 = sm();
     if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   }
   const next = (): number => {
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
     s3 = rotl(s3, 11);
     return r / 4294967296;
   };
@@ -69,7 +82,7 @@ export function bootstrapRelativeChange(base: readonly number[], after: readonly
     for (let i = 0; i < nb; i++) sb += b[(next() * nb) | 0]!;
     let sa = 0;
     for (let i = 0; i < na; i++) sa += a[(next() * na) | 0]!;
-    if (sb > 0) stats[k++] = (sa / na) / (sb / nb) - 1;
+    if (sb > 0) stats[k++] = sa / na / (sb / nb) - 1;
   }
   const s = stats.subarray(0, k).sort();
   const tail = expandedTail(base, after, level);
@@ -99,14 +112,20 @@ export function normalQuantile(p: number): number {
   let x: number;
   if (p < pl) {
     const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   } else if (p <= 1 - pl) {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+    x =
+      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   }
   const e = normalCdf(x) - p;
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
@@ -117,7 +136,10 @@ export function normalQuantile(p: number): number {
 export function tQuantile(p: number, df: number): number {
   const z = normalQuantile(p);
   if (!Number.isFinite(df) || df > 1e6) return z;
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7, z9 = z ** 9;
+  const z3 = z ** 3,
+    z5 = z ** 5,
+    z7 = z ** 7,
+    z9 = z ** 9;
   const g1 = (z3 + z) / 4;
   const g2 = (5 * z5 + 16 * z3 + 3 * z) / 96;
   const g3 = (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / 384;

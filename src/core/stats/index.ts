@@ -139,10 +139,7 @@ function plainPct(x: number): string {
  * With one run on a side nothing is known about noise: only a change of at least
  * `singleRunThreshold` is called, everything else is inconclusive.
  */
-export function judge(
-  c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>,
-  o: JudgeOptions,
-): Judgement {
+export function judge(c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>, o: JudgeOptions): Judgement {
   const alpha = o.alpha ?? DEFAULT_ALPHA;
   const useQ = o.fdr !== undefined && o.fdr > 0 && o.q !== undefined;
   const thr = o.threshold;
@@ -176,15 +173,23 @@ export function judge(
   const target = Math.abs(est) >= thr ? Math.abs(est) : thr - Math.abs(est);
   let why: string;
   if (excludesZero && Math.abs(est) < thr) why = `a real change, but below the ±${plainPct(thr)} threshold so far`;
-  else if (excludesZero && !sig) why = `the permutation test does not confirm it (${sigText}; needs p < ${alpha}${useQ ? ` and q < ${o.fdr}` : ''})`;
+  else if (excludesZero && !sig)
+    why = `the permutation test does not confirm it (${sigText}; needs p < ${alpha}${useQ ? ` and q < ${o.fdr}` : ''})`;
   else why = `the interval is too wide for ±${plainPct(thr)}`;
   const factor = target > 0 && half > 0 ? (half / target) ** 2 : Infinity;
   const needed = Math.ceil(n * factor * 1.2);
   if (Number.isFinite(needed) && needed - n <= 20 * n + 100) {
     const more = Math.max(1, needed - n);
-    return { verdict: 'inconclusive', reason: `${pct(est)} ${ci}: ${why}; about ${more} more run(s) per side would likely settle it`, moreRuns: more };
+    return {
+      verdict: 'inconclusive',
+      reason: `${pct(est)} ${ci}: ${why}; about ${more} more run(s) per side would likely settle it`,
+      moreRuns: more,
+    };
   }
-  return { verdict: 'inconclusive', reason: `${pct(est)} ${ci}: ${why}; the change is too close to the threshold to settle with a few more runs` };
+  return {
+    verdict: 'inconclusive',
+    reason: `${pct(est)} ${ci}: ${why}; the change is too close to the threshold to settle with a few more runs`,
+  };
 }
 
 export function fmtP(p: number): string {

@@ -68,7 +68,13 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -87,7 +93,7 @@ export function mannWhitney(x: readonly number[], y: readonly number[]): MannWhi
   const N = pooled.length;
   let r1 = 0;
   let tieTerm = 0;
-  for (let i = 0; i < N; ) {
+  for (let i = 0; i < N;) {
     let j = i;
     while (j + 1 < N && pooled[j + 1]!.v === pooled[i]!.v) j++;
     const rank = (i + j) / 2 + 1;

@@ -76,13 +76,29 @@ function normal(rng: Random): number {
 
 const FROZEN_EMPTY: Span[] = [];
 
-function buildRun(shape: Shape, path: string, rng: Random, runFactor: number, o: Required<Omit<SyntheticOptions, 'seed' | 'runs' | 'filesPerSide'>>, after: boolean, rootIndex: number): Span {
+function buildRun(
+  shape: Shape,
+  path: string,
+  rng: Random,
+  runFactor: number,
+  o: Required<Omit<SyntheticOptions, 'seed' | 'runs' | 'filesPerSide'>>,
+  after: boolean,
+  rootIndex: number,
+): Span {
   const children = (shape.children ?? []).map((c) => buildRun(c, `${path} > ${c.name}`, rng, runFactor, o, after, rootIndex));
   const truth = shape.selfMs * (after && path === CHANGED_LEAF ? 1 + o.change : 1);
   const selfNs = truth * 1e6 * runFactor * Math.exp(o.spanNoise * normal(rng));
   let total = selfNs;
   for (const c of children) total += c.durationNs;
-  return { name: shape.name, durationNs: total, selfNs, fields: {}, events: [], children: children.length ? children : FROZEN_EMPTY, rootIndex };
+  return {
+    name: shape.name,
+    durationNs: total,
+    selfNs,
+    fields: {},
+    events: [],
+    children: children.length ? children : FROZEN_EMPTY,
+    rootIndex,
+  };
 }
 
 function side(o: SyntheticOptions, rng: Random, after: boolean, label: string): Trace[] {

@@ -102,7 +102,8 @@ function rowEdits(text: string, layout: TableLayout, row: RowLayout, wanted: Map
     // A short row: add the cells it lacks, up to the last one needed, after its last cell.
     const upTo = Math.max(...missing);
     const parts: string[] = [];
-    for (let c = row.cells.length; c <= upTo; c++) parts.push(formatCell(layout.header.cells[c]?.raw ?? ' ', wanted.get(c) ?? '', layout.aligned));
+    for (let c = row.cells.length; c <= upTo; c++)
+      parts.push(formatCell(layout.header.cells[c]?.raw ?? ' ', wanted.get(c) ?? '', layout.aligned));
     // Inserted before the row's closing pipe (if any), so the row keeps its own ending.
     const at = row.cells.length ? row.cells[row.cells.length - 1]!.end : row.start + row.indent.length;
     edits.push(makeEdit(text, at, at, `|${parts.join('|')}`));
@@ -127,7 +128,11 @@ function insertRow(text: string, layout: TableLayout, id: string, wanted: Map<nu
   const trail = template.trailingPipe || cells[cells.length - 1]!.trim() === '';
   const row = template.indent + (lead ? '|' : '') + cells.join('|') + (trail ? '|' : '');
   const before = [...bodyRows].reverse().find((r) => r.entry && compareIds(r.entry.id, id) < 0);
-  const afterLine = before ? before.row.line : bodyRows.length > 0 && bodyRows.some((r) => r.entry) ? layout.delimiterLine : (bodyRows.at(-1)?.row.line ?? layout.delimiterLine);
+  const afterLine = before
+    ? before.row.line
+    : bodyRows.length > 0 && bodyRows.some((r) => r.entry)
+      ? layout.delimiterLine
+      : (bodyRows.at(-1)?.row.line ?? layout.delimiterLine);
   const next = lines[afterLine];
   if (next) return makeEdit(text, next.start, next.start, row + eol);
   const end = lines[afterLine - 1]!.end;
@@ -170,7 +175,10 @@ function listEdits(text: string, layout: ListLayout, id: string, value: (f: Fiel
   const status = value('status');
   if (item) {
     if (status !== undefined && item.spans.status) edits.push(makeEdit(text, item.spans.status.offset, item.spans.status.end, status));
-    for (const [f, label] of [['owner', 'owner'], ['started', 'started']] as const) {
+    for (const [f, label] of [
+      ['owner', 'owner'],
+      ['started', 'started'],
+    ] as const) {
       const v = value(f);
       if (v === undefined) continue;
       const span = item.spans[f];
@@ -189,7 +197,10 @@ function listEdits(text: string, layout: ListLayout, id: string, value: (f: Fiel
   const template = layout.items.at(-1)!;
   const sep = text.slice(template.start + template.prefix.length + template.idText.length, template.spans.status!.offset);
   const idText = template.idText.replace(new RegExp(`${template.entry.id}(?![\\w])`, 'i'), id);
-  for (const [f, label] of [['owner', 'owner'], ['started', 'started']] as const) {
+  for (const [f, label] of [
+    ['owner', 'owner'],
+    ['started', 'started'],
+  ] as const) {
     const v = value(f);
     if (v !== undefined) extras.push(`${label}: ${v}`);
   }

@@ -44,7 +44,15 @@ export interface TableLayout {
 
 export interface ListLayout {
   kind: 'list';
-  items: Array<{ entry: StatusEntry; line: number; start: number; end: number; spans: Partial<Record<'status' | 'owner' | 'started', Span>>; prefix: string; idText: string }>;
+  items: Array<{
+    entry: StatusEntry;
+    line: number;
+    start: number;
+    end: number;
+    spans: Partial<Record<'status' | 'owner' | 'started', Span>>;
+    prefix: string;
+    idText: string;
+  }>;
 }
 
 /** STATUS.md as parsed; `layout` holds what surgical edits need. */

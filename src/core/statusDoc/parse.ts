@@ -33,14 +33,36 @@ export function parseStatus(text: string, file: string, exists = true): StatusDo
     if (layout) {
       // A milestone table without a status column only matters when no other table qualifies.
       problems.splice(before, problems.length - before, ...problems.slice(before).filter((p) => p.code !== 'status/no-status-column'));
-      const entries = dedupe(layout.rows.flatMap((r) => (r.entry ? [r.entry] : [])), file, problems);
+      const entries = dedupe(
+        layout.rows.flatMap((r) => (r.entry ? [r.entry] : [])),
+        file,
+        problems,
+      );
       return finish({ file, exists, form: 'table', entries, problems, text, layout });
     }
   }
   const list = readList(text, lines, lists, file, problems);
-  if (list) return finish({ file, exists, form: 'list', entries: dedupe(list.items.map((i) => i.entry), file, problems), problems, text, layout: list });
+  if (list)
+    return finish({
+      file,
+      exists,
+      form: 'list',
+      entries: dedupe(
+        list.items.map((i) => i.entry),
+        file,
+        problems,
+      ),
+      problems,
+      text,
+      layout: list,
+    });
   if (exists && text.trim() !== '' && !problems.some((p) => p.severity === 'error')) {
-    problems.push(problem('warning', 'status/no-table', 'no status table (| Milestone | Status | Owner | ... |) or milestone list was found', { file, line: 1 }));
+    problems.push(
+      problem('warning', 'status/no-table', 'no status table (| Milestone | Status | Owner | ... |) or milestone list was found', {
+        file,
+        line: 1,
+      }),
+    );
   }
   return finish({ file, exists, form: 'none', entries: [], problems, text, layout: undefined });
 }
@@ -53,7 +75,13 @@ function dedupe(entries: StatusEntry[], file: string, problems: Problem[]): Stat
   const seen = new Map<string, StatusEntry>();
   for (const e of entries) {
     const first = seen.get(e.id);
-    if (first) problems.push(problem('warning', 'status/duplicate', `milestone ${e.id} has a second row (first at line ${first.line}); the first one counts`, { file, line: e.line }));
+    if (first)
+      problems.push(
+        problem('warning', 'status/duplicate', `milestone ${e.id} has a second row (first at line ${first.line}); the first one counts`, {
+          file,
+          line: e.line,
+        }),
+      );
     else seen.set(e.id, e);
   }
   return [...seen.values()];
@@ -86,27 +114,45 @@ function readTable(text: string, lines: LineSpan[], t: Table, file: string, prob
     const id = milestoneIdFromCell(idRaw);
     if (!id) {
       if (r.cells.some((c) => c.raw.trim() !== '')) {
-        problems.push(problem('warning', 'status/bad-milestone', `row's milestone cell "${idRaw.trim()}" is not a milestone id`, { file, line: n }));
+        problems.push(
+          problem('warning', 'status/bad-milestone', `row's milestone cell "${idRaw.trim()}" is not a milestone id`, { file, line: n }),
+        );
       }
       rows.push({ entry: undefined, row: r });
       continue;
     }
     if (r.cells.length < header.cells.length) {
-      problems.push(problem('information', 'status/short-row', `row has ${r.cells.length} cells, the header ${header.cells.length}`, { file, line: n }));
+      problems.push(
+        problem('information', 'status/short-row', `row has ${r.cells.length} cells, the header ${header.cells.length}`, { file, line: n }),
+      );
     }
     const entry = entryFrom(id, n, cell, file, problems);
-    if (entry.started && cell('started') === undefined && col('date') !== undefined) entry.dateColumn = stripMarkup(header.cells[col('date')!]!.raw);
+    if (entry.started && cell('started') === undefined && col('date') !== undefined)
+      entry.dateColumn = stripMarkup(header.cells[col('date')!]!.raw);
     rows.push({ entry, row: r });
   }
-  const aligned = rows.length > 0 && header.cells.every((h, i) => rows.every(({ row }) => row.cells[i] === undefined || row.cells[i]!.raw.length === h.raw.length));
+  const aligned =
+    rows.length > 0 &&
+    header.cells.every((h, i) => rows.every(({ row }) => row.cells[i] === undefined || row.cells[i]!.raw.length === h.raw.length));
   return { kind: 'table', header, delimiterLine: first + 1, columns, rows, aligned };
 }
 
-function entryFrom(id: string, line: number, cell: (c: StatusColumn) => string | undefined, file: string, problems: Problem[]): StatusEntry {
+function entryFrom(
+  id: string,
+  line: number,
+  cell: (c: StatusColumn) => string | undefined,
+  file: string,
+  problems: Problem[],
+): StatusEntry {
   const rawStatus = (cell('status') ?? '').trim();
   const { status, detail } = statusWithDetail(rawStatus);
   if (status === undefined) {
-    problems.push(problem('warning', 'status/unknown-status', `status "${rawStatus}" is not one of not_started, in_progress, blocked, completed`, { file, line }));
+    problems.push(
+      problem('warning', 'status/unknown-status', `status "${rawStatus}" is not one of not_started, in_progress, blocked, completed`, {
+        file,
+        line,
+      }),
+    );
   }
   const entry: StatusEntry = { id, line, status, rawStatus };
   // A pipe in a table cell is written `\|` (see escapeCell); the owner is the name without the escape.
@@ -135,7 +181,8 @@ function statusWithDetail(raw: string): { status: ReturnType<typeof normaliseSta
   return { status: undefined };
 }
 
-const LIST_ITEM = /^(\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?)((?:\*\*|__)?(?:milestone\s*|m)#?(\d+[A-Za-z]?)(?:\*\*|__)?)\s*(?:[:|—–]|\s-\s)\s*(.*)$/i;
+const LIST_ITEM =
+  /^(\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?)((?:\*\*|__)?(?:milestone\s*|m)#?(\d+[A-Za-z]?)(?:\*\*|__)?)\s*(?:[:|—–]|\s-\s)\s*(.*)$/i;
 
 /** The list form: `- Milestone 0: completed (alice, 2026-10-02)` or `- M1 — in_progress — @bob — 2026-11-20`. */
 function readList(text: string, lines: LineSpan[], lists: List[], file: string, problems: Problem[]): ListLayout | undefined {
@@ -155,7 +202,14 @@ function readList(text: string, lines: LineSpan[], lists: List[], file: string, 
   return items.length > 0 ? { kind: 'list', items } : undefined;
 }
 
-function listEntry(m: RegExpExecArray, line: number, span: LineSpan, restStart: number, file: string, problems: Problem[]): ListLayout['items'][number] {
+function listEntry(
+  m: RegExpExecArray,
+  line: number,
+  span: LineSpan,
+  restStart: number,
+  file: string,
+  problems: Problem[],
+): ListLayout['items'][number] {
   const rest = m[4]!;
   const spans: ListLayout['items'][number]['spans'] = {};
   const stop = /\s*(?:\(|,|;|\s[—–|]\s|\s-\s|$)/.exec(rest)!;
@@ -163,7 +217,12 @@ function listEntry(m: RegExpExecArray, line: number, span: LineSpan, restStart: 
   spans.status = { offset: restStart, end: restStart + statusText.length };
   const status = normaliseStatus(statusText);
   if (status === undefined) {
-    problems.push(problem('warning', 'status/unknown-status', `status "${statusText}" is not one of not_started, in_progress, blocked, completed`, { file, line }));
+    problems.push(
+      problem('warning', 'status/unknown-status', `status "${statusText}" is not one of not_started, in_progress, blocked, completed`, {
+        file,
+        line,
+      }),
+    );
   }
   const entry: StatusEntry = { id: normaliseMilestoneId(m[3]!), line, status, rawStatus: statusText };
   const tail = rest.slice(stop.index);

@@ -6,9 +6,37 @@ export const STATUSES: readonly MilestoneStatus[] = ['not_started', 'in_progress
 const SYNONYMS: Record<string, MilestoneStatus> = {};
 const add = (status: MilestoneStatus, words: string[]) => words.forEach((w) => (SYNONYMS[w] = status));
 add('completed', ['completed', 'complete', 'done', 'finished', 'closed', 'merged', 'shipped', 'landed', 'ok']);
-add('in_progress', ['in_progress', 'inprogress', 'wip', 'started', 'active', 'ongoing', 'doing', 'working', 'in_review', 'review', 'underway', 'in_flight']);
+add('in_progress', [
+  'in_progress',
+  'inprogress',
+  'wip',
+  'started',
+  'active',
+  'ongoing',
+  'doing',
+  'working',
+  'in_review',
+  'review',
+  'underway',
+  'in_flight',
+]);
 add('blocked', ['blocked', 'on_hold', 'hold', 'paused', 'waiting', 'stalled', 'parked']);
-add('not_started', ['not_started', 'notstarted', 'not_yet_started', 'todo', 'to_do', 'pending', 'planned', 'open', 'new', 'backlog', 'queued', 'none', 'available', 'unstarted']);
+add('not_started', [
+  'not_started',
+  'notstarted',
+  'not_yet_started',
+  'todo',
+  'to_do',
+  'pending',
+  'planned',
+  'open',
+  'new',
+  'backlog',
+  'queued',
+  'none',
+  'available',
+  'unstarted',
+]);
 
 /** Status words without markup: backticks, emphasis, emoji, brackets. */
 export function stripMarkup(raw: string): string {

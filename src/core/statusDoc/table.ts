@@ -60,12 +60,7 @@ const HEADERS: Array<[RegExp, StatusColumn]> = [
 ];
 
 export function classifyHeader(raw: string): StatusColumn | undefined {
-  const t = raw
-    .replace(/[`*_]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/:$/, '');
+  const t = raw.replace(/[`*_]/g, '').trim().toLowerCase().replace(/\s+/g, ' ').replace(/:$/, '');
   return HEADERS.find(([re]) => re.test(t))?.[1];
 }
 

@@ -1,14 +1,6 @@
 /** Shared pieces of every parser: span construction and the Trace being assembled. */
 import { InputError } from '../problems';
-import {
-  MAX_UNPARSED_KEPT,
-  type DurationKind,
-  type Span,
-  type Trace,
-  type TraceEvent,
-  type TraceFormat,
-  type UnparsedLine,
-} from './model';
+import { MAX_UNPARSED_KEPT, type DurationKind, type Span, type Trace, type TraceEvent, type TraceFormat, type UnparsedLine } from './model';
 import { excerpt } from './strings';
 
 export const NO_CHILDREN: Span[] = Object.freeze([]) as unknown as Span[];

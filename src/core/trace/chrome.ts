@@ -9,7 +9,18 @@
  * Phases: `B`/`E` (enter/exit on a thread), `X` (complete, with `dur`), `b`/`e` (nestable async,
  * by id), `i`/`I`/`n` (instant events), `M` (thread names). Others are counted and ignored.
  */
-import { addChild, addEvent, NO_CHILDREN, NO_EVENTS, NO_FIELDS, selfOf, setRootIndex, takeGathered, TraceBuilder, type FormatParser } from './build';
+import {
+  addChild,
+  addEvent,
+  NO_CHILDREN,
+  NO_EVENTS,
+  NO_FIELDS,
+  selfOf,
+  setRootIndex,
+  takeGathered,
+  TraceBuilder,
+  type FormatParser,
+} from './build';
 import { RawEvent, scanEvent } from './chromeScan';
 import type { Span, Trace, TraceEvent } from './model';
 import { detach, FrozenCache, SliceCache, StringPool, unquoteDebug } from './strings';
@@ -66,8 +77,19 @@ type Json = Record<string, unknown>;
 const LOCATION_KEYS = new Set(['[file]', '[line]', '.file', '.line']);
 
 const PHASE_NAMES: Record<string, string> = {
-  C: 'counter', s: 'flow start', t: 'flow step', f: 'flow end', P: 'sample', O: 'object snapshot',
-  N: 'object created', D: 'object destroyed', R: 'mark', c: 'clock sync', S: 'async step', T: 'async step', F: 'async end',
+  C: 'counter',
+  s: 'flow start',
+  t: 'flow step',
+  f: 'flow end',
+  P: 'sample',
+  O: 'object snapshot',
+  N: 'object created',
+  D: 'object destroyed',
+  R: 'mark',
+  c: 'clock sync',
+  S: 'async step',
+  T: 'async step',
+  F: 'async end',
 };
 
 /** Times are µs; beyond this they would not fit in ns as exact integers (and 1e308 would become Infinity). */
@@ -325,13 +347,24 @@ export class ChromeParser implements FormatParser {
         if (ph === 'n') {
           const a = this.asyncs.get(key);
           const into = a && a.open.length > 0 ? a.open[a.open.length - 1] : undefined;
-          return this.instant(undefined, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }), into);
+          return this.instant(
+            undefined,
+            ns,
+            target,
+            this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }),
+            into,
+          );
         }
         return this.async(key, name, target, args, e, t, ph, ns, text, lineNo);
       }
       case 'i':
       case 'I':
-        return this.instant(e.s === 'g' || e.s === 'p' ? undefined : t, ns, target, this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }));
+        return this.instant(
+          e.s === 'g' || e.s === 'p' ? undefined : t,
+          ns,
+          target,
+          this.withTopLocation(e, args ? this.eventArgs(args) : { message: '', ...NO_ARGS }),
+        );
       default:
         this.ignored.set(ph, (this.ignored.get(ph) ?? 0) + 1);
     }

@@ -178,7 +178,15 @@ export function scanEvent(s: string, a: number, b: number, e: RawEvent): number 
       } else if (klen === 2 && k0 === 105 && k1 === 100) {
         e.id = s.slice(vs, ve);
       }
-    } else if (c === 123 && klen === 4 && k0 === 97 && s.charCodeAt(b - 1) === 125 && s.charCodeAt(b - 2) === 125 && k1 === 114 && s.charCodeAt(ks + 3) === 115) {
+    } else if (
+      c === 123 &&
+      klen === 4 &&
+      k0 === 97 &&
+      s.charCodeAt(b - 1) === 125 &&
+      s.charCodeAt(b - 2) === 125 &&
+      k1 === 114 &&
+      s.charCodeAt(ks + 3) === 115
+    ) {
       // tracing-chrome writes args last: take the rest of the line as the args object without
       // scanning it. The caller validates it (a cache hit, or JSON.parse) and falls back if wrong.
       e.argsStart = i;

@@ -63,7 +63,7 @@ export function detectFormat(sample: string): TraceFormat | undefined {
   if ((c === 91 || c === 123) && /"(ph|traceEvents)"\s*:/.test(head.slice(0, DETECT_BYTES))) return 'chrome';
   const score = [0, 0, 0];
   let scored = 0;
-  for (let from = 0; from < head.length && scored < ENOUGH; ) {
+  for (let from = 0; from < head.length && scored < ENOUGH;) {
     let to = head.indexOf('\n', from);
     if (to < 0) to = head.length;
     const line = head.slice(from, to > from && head.charCodeAt(to - 1) === 13 ? to - 1 : to);

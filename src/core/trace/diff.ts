@@ -200,7 +200,13 @@ export function diffTraces(base: Trace, after: Trace, options: DiffOptions = {})
  * are that side's samples.
  */
 export function diffRunSets(base: readonly Trace[], after: readonly Trace[], options: DiffOptions = {}): TraceDiff {
-  return diffAggregates(base, after, base.map((t) => aggregate(t)), after.map((t) => aggregate(t)), options);
+  return diffAggregates(
+    base,
+    after,
+    base.map((t) => aggregate(t)),
+    after.map((t) => aggregate(t)),
+    options,
+  );
 }
 
 interface Pending {
@@ -336,10 +342,22 @@ export function diffAggregates(
     if (row.verdict === 'inconclusive' && via.length === 0) continue;
     const selfBase = x.b.selfNs / Math.max(1, x.b.rootCount);
     const selfThreshold = selfBase > 0 ? Math.max(opts.threshold, x.floor / selfBase) : opts.threshold;
-    const own = compareSamples(x.b.perRootSelfNs, x.a.perRootSelfNs, { seed: deriveSeed(opts.seed, 'self:' + row.path), resamples: opts.resamples, threshold: selfThreshold });
-    const ownVerdict = selfBase > 0
-      ? judge(own, { threshold: selfThreshold, p: own.p, alpha: opts.alpha, singleRunThreshold: Math.max(opts.singleRunThreshold, selfThreshold) }).verdict
-      : Math.abs(row.selfDeltaNs) > x.floor ? 'slower' : 'unchanged';
+    const own = compareSamples(x.b.perRootSelfNs, x.a.perRootSelfNs, {
+      seed: deriveSeed(opts.seed, 'self:' + row.path),
+      resamples: opts.resamples,
+      threshold: selfThreshold,
+    });
+    const ownVerdict =
+      selfBase > 0
+        ? judge(own, {
+            threshold: selfThreshold,
+            p: own.p,
+            alpha: opts.alpha,
+            singleRunThreshold: Math.max(opts.singleRunThreshold, selfThreshold),
+          }).verdict
+        : Math.abs(row.selfDeltaNs) > x.floor
+          ? 'slower'
+          : 'unchanged';
     if (ownVerdict === 'faster' || ownVerdict === 'slower') continue;
     const was = row.verdict;
     row.verdict = 'inherited';
@@ -361,7 +379,8 @@ export function diffAggregates(
 function counterDeltas(b: PathStats | undefined, a: PathStats | undefined): CounterDelta[] | undefined {
   const names = new Set([...Object.keys(b?.counters ?? {}), ...Object.keys(a?.counters ?? {})]);
   if (names.size === 0) return undefined;
-  const per = (p: PathStats | undefined, k: string) => (p && p.counters[k] !== undefined ? p.counters[k]! / Math.max(1, p.rootCount) : undefined);
+  const per = (p: PathStats | undefined, k: string) =>
+    p && p.counters[k] !== undefined ? p.counters[k]! / Math.max(1, p.rootCount) : undefined;
   return [...names].sort().map((name) => {
     const bv = per(b, name);
     const av = per(a, name);
@@ -381,9 +400,15 @@ function sideWarnings(
   aa: TraceAggregate,
 ): string[] {
   const w: string[] = [];
-  for (const [label, ts] of [['baseline', base], ['after', after]] as const) {
+  for (const [label, ts] of [
+    ['baseline', base],
+    ['after', after],
+  ] as const) {
     const kinds = new Set(ts.map((t) => t.durationKind));
-    if (kinds.size > 1) w.push(`The ${label} files measure different things (${[...kinds].map((k) => KIND_NAMES[k]).join('; ')}); their runs are pooled anyway.`);
+    if (kinds.size > 1)
+      w.push(
+        `The ${label} files measure different things (${[...kinds].map((k) => KIND_NAMES[k]).join('; ')}); their runs are pooled anyway.`,
+      );
   }
   const b0 = base[0]!;
   const a0 = after[0]!;
@@ -409,7 +434,10 @@ function sideWarnings(
     }
   }
   const many = base.length + after.length > 2;
-  for (const [label, ts, aggs] of [['baseline', base, baseAggs], ['after trace', after, afterAggs]] as const) {
+  for (const [label, ts, aggs] of [
+    ['baseline', base, baseAggs],
+    ['after trace', after, afterAggs],
+  ] as const) {
     for (const [i, t] of ts.entries()) {
       const name = many ? `${label} ${t.source ?? ''}`.trim() : label;
       const a = aggs[i]!;

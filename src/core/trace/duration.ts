@@ -39,12 +39,12 @@ export function parseDecimal(s: string, i: number, end = s.length): number {
 function unitAt(s: string, i: number, end: number): number {
   const c = s.charCodeAt(i);
   const next = i + 1 < end ? s.charCodeAt(i + 1) : 0;
-  if (c === 110 && next === 115) return (decimalEnd = i + 2), 1; // ns
-  if ((c === 0xb5 || c === 0x3bc || c === 117) && next === 115) return (decimalEnd = i + 2), 1e3; // µs
-  if (c === 0xc2 && next === 0xb5 && s.charCodeAt(i + 2) === 115) return (decimalEnd = i + 3), 1e3; // µs as UTF-8 bytes
-  if (c === 109 && next === 115) return (decimalEnd = i + 2), 1e6; // ms
-  if (c === 115) return (decimalEnd = i + 1), 1e9; // s
-  if (c === 109 && next === 105 && s.charCodeAt(i + 2) === 110) return (decimalEnd = i + 3), 6e10; // min
+  if (c === 110 && next === 115) return ((decimalEnd = i + 2), 1); // ns
+  if ((c === 0xb5 || c === 0x3bc || c === 117) && next === 115) return ((decimalEnd = i + 2), 1e3); // µs
+  if (c === 0xc2 && next === 0xb5 && s.charCodeAt(i + 2) === 115) return ((decimalEnd = i + 3), 1e3); // µs as UTF-8 bytes
+  if (c === 109 && next === 115) return ((decimalEnd = i + 2), 1e6); // ms
+  if (c === 115) return ((decimalEnd = i + 1), 1e9); // s
+  if (c === 109 && next === 105 && s.charCodeAt(i + 2) === 110) return ((decimalEnd = i + 3), 6e10); // min
   return NaN;
 }
 

@@ -12,7 +12,6 @@ import { isCargoLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
 import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug, utf8FromBytes } from './strings';
 
-
 /** Length of the level word at `i` (TRACE/DEBUG/INFO/WARN/ERROR), or 0. */
 export function levelAt(s: string, i: number): number {
   const a = s.charCodeAt(i);
@@ -20,23 +19,34 @@ export function levelAt(s: string, i: number): number {
   const c = s.charCodeAt(i + 2);
   const d = s.charCodeAt(i + 3);
   switch (a) {
-    case 73: return b === 78 && c === 70 && d === 79 ? 4 : 0; // INFO
-    case 87: return b === 65 && c === 82 && d === 78 ? 4 : 0; // WARN
-    case 69: return b === 82 && c === 82 && d === 79 && s.charCodeAt(i + 4) === 82 ? 5 : 0; // ERROR
-    case 68: return b === 69 && c === 66 && d === 85 && s.charCodeAt(i + 4) === 71 ? 5 : 0; // DEBUG
-    case 84: return b === 82 && c === 65 && d === 67 && s.charCodeAt(i + 4) === 69 ? 5 : 0; // TRACE
-    default: return 0;
+    case 73:
+      return b === 78 && c === 70 && d === 79 ? 4 : 0; // INFO
+    case 87:
+      return b === 65 && c === 82 && d === 78 ? 4 : 0; // WARN
+    case 69:
+      return b === 82 && c === 82 && d === 79 && s.charCodeAt(i + 4) === 82 ? 5 : 0; // ERROR
+    case 68:
+      return b === 69 && c === 66 && d === 85 && s.charCodeAt(i + 4) === 71 ? 5 : 0; // DEBUG
+    case 84:
+      return b === 82 && c === 65 && d === 67 && s.charCodeAt(i + 4) === 69 ? 5 : 0; // TRACE
+    default:
+      return 0;
   }
 }
 
 /** The level word at `i` as a constant string (no allocation per line). */
 function levelName(s: string, i: number): string {
   switch (s.charCodeAt(i)) {
-    case 73: return 'INFO';
-    case 87: return 'WARN';
-    case 69: return 'ERROR';
-    case 68: return 'DEBUG';
-    default: return 'TRACE';
+    case 73:
+      return 'INFO';
+    case 87:
+      return 'WARN';
+    case 69:
+      return 'ERROR';
+    case 68:
+      return 'DEBUG';
+    default:
+      return 'TRACE';
   }
 }
 
@@ -112,7 +122,10 @@ export class ForestParser implements FormatParser {
    * faster to produce than UTF-16); tree glyphs are matched as their UTF-8 bytes and kept strings
    * are decoded properly.
    */
-  constructor(source?: string, private readonly bytes = false) {
+  constructor(
+    source?: string,
+    private readonly bytes = false,
+  ) {
     this.b = new TraceBuilder(source);
   }
 
@@ -200,7 +213,8 @@ export class ForestParser implements FormatParser {
       open = s.indexOf(' [ ', open + 1);
     }
     if (open < 0) {
-      const why = s.indexOf(' [ ', pos) >= 0 ? 'span duration not understood' : 'neither a span (`name [ duration | percent ]`) nor an event';
+      const why =
+        s.indexOf(' [ ', pos) >= 0 ? 'span duration not understood' : 'neither a span (`name [ duration | percent ]`) nor an event';
       return this.bad(lineNo, s, why);
     }
     let i = lastEnd();

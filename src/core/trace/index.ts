@@ -13,5 +13,16 @@ export type { TraceDiff, DiffRow, DiffSide, DiffSideInfo, DiffOptions, Verdict, 
 export { aggregateRuns, mergeAggregates } from './runSet';
 export { formatDuration, parseDuration } from './duration';
 export { FORMAT_NAMES } from './build';
-export { diffMarkdown, diffView, summaryJson, summaryView, hottest, formatPercent, formatChange, changeWithInterval, formatP, KIND_LABELS } from './render';
+export {
+  diffMarkdown,
+  diffView,
+  summaryJson,
+  summaryView,
+  hottest,
+  formatPercent,
+  formatChange,
+  changeWithInterval,
+  formatP,
+  KIND_LABELS,
+} from './render';
 export type { SummaryView, DiffView, Table } from './render';

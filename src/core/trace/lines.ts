@@ -108,7 +108,8 @@ export function isBlank(line: string): boolean {
 
 const CARGO_STATUS =
   /^\s*(Compiling|Checking|Finished|Running|Fresh|Blocking|Updating|Downloading|Downloaded|Locking|Adding|Removing|Documenting|Doc-tests|Packaging|Packaged|Verifying|Archiving|Installing|Installed|Replacing|Removed|Unpacking|Waiting|Building|Executable|Summary|Starting|Cleaning|Vendoring|Migrating)\b/;
-const CARGO_DIAGNOSTIC = /^\s*(warning|error|note|help)(\[\w+\])?:|^\s*-->|^\s*\d*\s*\|(\s|$)|^\s*=\s|^test result:|^running \d+ tests?$|^test \S.* \.\.\. |^\s*thread '.*' panicked at|^note: run with `RUST_BACKTRACE/;
+const CARGO_DIAGNOSTIC =
+  /^\s*(warning|error|note|help)(\[\w+\])?:|^\s*-->|^\s*\d*\s*\|(\s|$)|^\s*=\s|^test result:|^running \d+ tests?$|^test \S.* \.\.\. |^\s*thread '.*' panicked at|^note: run with `RUST_BACKTRACE/;
 
 /** Lines cargo prints around a program's own output (`Compiling`, `Finished`, diagnostics, test harness). */
 export function isCargoLine(line: string): boolean {

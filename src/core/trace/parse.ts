@@ -90,9 +90,10 @@ interface NodeBufferApi {
 }
 
 /** Node's native (SIMD) check where the runtime offers it to platform-neutral code. */
-const nativeIsAscii = ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('buffer') as
-  | { isAscii?: (b: Uint8Array) => boolean }
-  | undefined)?.isAscii;
+const nativeIsAscii = (
+  (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('buffer') as
+    { isAscii?: (b: Uint8Array) => boolean } | undefined
+)?.isAscii;
 
 /** True when every byte is below 0x80. */
 export function isAsciiBytes(b: Uint8Array): boolean {
@@ -146,10 +147,7 @@ function abortError(signal: AbortSignal): TraceCancelledError {
  * Parses a trace from chunks (a Node Readable, a web ReadableStream, any (async) iterable of
  * bytes or strings). Only the current chunk and one partial line are held besides the Trace.
  */
-export async function parseTraceStream(
-  source: AsyncIterable<TraceChunk> | Iterable<TraceChunk>,
-  opts: StreamOptions = {},
-): Promise<Trace> {
+export async function parseTraceStream(source: AsyncIterable<TraceChunk> | Iterable<TraceChunk>, opts: StreamOptions = {}): Promise<Trace> {
   const { signal, onProgress } = opts;
   if (signal?.aborted) throw abortError(signal);
   const decode = chunkDecoder();

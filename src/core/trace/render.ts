@@ -199,7 +199,13 @@ export function notableRows(diff: TraceDiff, all = false): DiffRow[] {
 
 export function summaryLine(diff: TraceDiff): string {
   const s = diff.summary;
-  const parts = [`${s.faster} faster`, `${s.slower} slower`, `${s.inherited} moved with a descendant`, `${s.unchanged} unchanged`, `${s.inconclusive} inconclusive`];
+  const parts = [
+    `${s.faster} faster`,
+    `${s.slower} slower`,
+    `${s.inherited} moved with a descendant`,
+    `${s.unchanged} unchanged`,
+    `${s.inconclusive} inconclusive`,
+  ];
   if (s['only-base']) parts.push(`${s['only-base']} only in the baseline`);
   if (s['only-after']) parts.push(`${s['only-after']} only in the after trace`);
   return `${diff.rows.length} span paths compared: ${parts.join(', ')}.`;
@@ -233,7 +239,9 @@ export function rowNotes(rows: readonly DiffRow[]): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.countersChanged && r.counters) {
-      const changed = r.counters.filter((c) => c.delta !== 0).map((c) => `${c.name} ${count(c.base ?? 0)} → ${count(c.after ?? 0)} (${c.delta > 0 ? '+' : ''}${count(c.delta)})`);
+      const changed = r.counters
+        .filter((c) => c.delta !== 0)
+        .map((c) => `${c.name} ${count(c.base ?? 0)} → ${count(c.after ?? 0)} (${c.delta > 0 ? '+' : ''}${count(c.delta)})`);
       out.push(`counters per run: ${changed.join(', ')}: ${r.path}`);
     }
   }
@@ -259,14 +267,25 @@ export interface DiffView {
 export function diffView(diff: TraceDiff, all = false): DiffView {
   const rows = notableRows(diff, all);
   const notes = [summaryLine(diff), ...methodNotes(diff)];
-  if (diff.summary.inherited > 0) notes.push('inherited: the span\'s own time shows no change; its total moved with the changed span(s) inside it.');
+  if (diff.summary.inherited > 0)
+    notes.push("inherited: the span's own time shows no change; its total moved with the changed span(s) inside it.");
   const hidden = diff.rows.filter((r) => !rows.includes(r) && r.verdict === 'inconclusive').length;
-  if (hidden > 0) notes.push(`${hidden} inconclusive row(s) not shown (change below the threshold, or one run on a side); --all lists them.`);
+  if (hidden > 0)
+    notes.push(`${hidden} inconclusive row(s) not shown (change below the threshold, or one run on a side); --all lists them.`);
   notes.push(...rowNotes(rows));
-  for (const r of rows.filter((x) => x.verdict === 'inconclusive' && x.runs.base >= 2 && x.runs.after >= 2).slice(0, 10)) notes.push(`inconclusive: ${r.reason}: ${r.path}`);
+  for (const r of rows.filter((x) => x.verdict === 'inconclusive' && x.runs.base >= 2 && x.runs.after >= 2).slice(0, 10))
+    notes.push(`inconclusive: ${r.reason}: ${r.path}`);
   return {
-    header: [sideText('Baseline: ', diff.base), sideText('After:    ', diff.after), 'Values are per run of the root span (per proof).', ...diff.warnings.map((w) => `Warning: ${w}`)],
-    table: { headers: ['verdict', 'baseline', 'after', 'change', 'change % [95 % interval]', 'p', 'q', 'runs', 'span'], rows: rows.map(cells) },
+    header: [
+      sideText('Baseline: ', diff.base),
+      sideText('After:    ', diff.after),
+      'Values are per run of the root span (per proof).',
+      ...diff.warnings.map((w) => `Warning: ${w}`),
+    ],
+    table: {
+      headers: ['verdict', 'baseline', 'after', 'change', 'change % [95 % interval]', 'p', 'q', 'runs', 'span'],
+      rows: rows.map(cells),
+    },
     notes,
   };
 }
@@ -283,13 +302,22 @@ function sideLabel(s: TraceDiff['base'], fallback: string): string {
 /** A Markdown section for a milestone report: changed spans, the rest summarised. */
 export function diffMarkdown(diff: TraceDiff, all = false): string {
   const out: string[] = [];
-  out.push(`Baseline ${sideLabel(diff.base, 'baseline')} vs after ${sideLabel(diff.after, 'after')} (${KIND_LABELS[diff.after.durationKind]}, per run of the root span).`, '');
+  out.push(
+    `Baseline ${sideLabel(diff.base, 'baseline')} vs after ${sideLabel(diff.after, 'after')} (${KIND_LABELS[diff.after.durationKind]}, per run of the root span).`,
+    '',
+  );
   for (const w of diff.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
   const rows = notableRows(diff, all);
   if (rows.length > 0) {
-    out.push('| Span | Baseline | After | Change | Change % [95 % interval] | p | q | Runs | Verdict |', '|---|---:|---:|---:|---:|---:|---:|---:|---|');
+    out.push(
+      '| Span | Baseline | After | Change | Change % [95 % interval] | p | q | Runs | Verdict |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
     for (const r of rows) {
-      const verdict = r.verdict === 'inherited' && r.via ? `follows ${r.via.map((v) => `\`${mdEscape(v.split(' > ').pop()!)}\``).join(', ')}` : VERDICT_TEXT[r.verdict];
+      const verdict =
+        r.verdict === 'inherited' && r.via
+          ? `follows ${r.via.map((v) => `\`${mdEscape(v.split(' > ').pop()!)}\``).join(', ')}`
+          : VERDICT_TEXT[r.verdict];
       out.push(
         `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${changeWithInterval(r)} | ${pText(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
       );

@@ -15,13 +15,21 @@ function spec(line: number, endLine: number): string {
 }
 
 /** The edits that move one reference, computed against the current catalog text. */
-function moveEdits(session: Session, ref: Pick<HotspotRef, 'path' | 'source'>, from: { line: number; endLine: number }, to: { line: number; endLine: number }): TextEdit[] {
+function moveEdits(
+  session: Session,
+  ref: Pick<HotspotRef, 'path' | 'source'>,
+  from: { line: number; endLine: number },
+  to: { line: number; endLine: number },
+): TextEdit[] {
   const { text, lineIndex } = session.catalog;
   const s = ref.source;
   const start = lineIndex.offset(s.line, s.column);
   // YAML mapping references span lines: their end column counts characters from the start.
   const end = s.endColumn > s.column ? start + (s.endColumn - s.column) : lineIndex.offset(s.line + 1);
-  return rewriteReferenceLines(text, start, Math.min(end, text.length), ref.path, from, to).map((e) => ({ range: e.range, newText: e.newText }));
+  return rewriteReferenceLines(text, start, Math.min(end, text.length), ref.path, from, to).map((e) => ({
+    range: e.range,
+    newText: e.newText,
+  }));
 }
 
 function findingFor(session: Session, d: Diagnostic): RefFinding | undefined {
@@ -40,7 +48,12 @@ export function codeActions(session: Session, uri: string, diagnostics: readonly
       const finding = findingFor(session, d);
       if (!finding) continue;
       const data = d.data;
-      const edits = moveEdits(session, finding.ref, { line: data.oldLine, endLine: data.oldEndLine }, { line: data.line, endLine: data.endLine });
+      const edits = moveEdits(
+        session,
+        finding.ref,
+        { line: data.oldLine, endLine: data.oldEndLine },
+        { line: data.line, endLine: data.endLine },
+      );
       if (edits.length === 0) continue;
       actions.push({
         title: `Point the reference at line ${spec(data.line, data.endLine)}`,
@@ -55,7 +68,9 @@ export function codeActions(session: Session, uri: string, diagnostics: readonly
   // source action for "fix all").
   const moved = session.findings.filter((f) => f.moveTo?.preferred);
   if (moved.length > 1 && (wantFixAll || (wantQuickFix && diagnostics.some((d) => isMove(d.data))))) {
-    const edits = moved.flatMap((f) => moveEdits(session, f.ref, { line: f.ref.line, endLine: f.ref.endLine }, { line: f.moveTo!.line, endLine: f.moveTo!.endLine }));
+    const edits = moved.flatMap((f) =>
+      moveEdits(session, f.ref, { line: f.ref.line, endLine: f.ref.endLine }, { line: f.moveTo!.line, endLine: f.moveTo!.endLine }),
+    );
     if (edits.length > 0) {
       actions.push({
         title: `Point all ${moved.length} moved references at their code's new lines`,

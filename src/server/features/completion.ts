@@ -89,7 +89,8 @@ function statusDocCompletion(session: Session, pos: Position, prefix: string): C
     return [];
   }
   // List form: `- M2: in_progress (@owner)`.
-  if (/^\s*[-*+]\s+(?:\*\*)?(?:milestone\s+|m)?[\w.-]+(?:\*\*)?\s*[:—–-]\s*`?[\w ]*$/i.test(prefix)) return statusItems(session, pos, typed, backticked);
+  if (/^\s*[-*+]\s+(?:\*\*)?(?:milestone\s+|m)?[\w.-]+(?:\*\*)?\s*[:—–-]\s*`?[\w ]*$/i.test(prefix))
+    return statusItems(session, pos, typed, backticked);
   if (/^\s*[-*+]\s+(?:milestone\s+|m)?[\w]*$/i.test(prefix)) return milestoneItems(session, pos, typed.replace(/^[Mm]/, ''));
   return [];
 }

@@ -15,9 +15,29 @@ const CONTEXT = 2;
 const MAX_LINES = 16;
 
 const FENCE_LANGUAGE: Record<string, string> = {
-  rs: 'rust', metal: 'cpp', cu: 'cuda-cpp', cuh: 'cuda-cpp', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp',
-  toml: 'toml', py: 'python', sh: 'shellscript', ts: 'typescript', js: 'javascript', go: 'go', md: 'markdown',
-  yaml: 'yaml', yml: 'yaml', json: 'json', wgsl: 'wgsl', glsl: 'glsl', swift: 'swift', m: 'objective-c',
+  rs: 'rust',
+  metal: 'cpp',
+  cu: 'cuda-cpp',
+  cuh: 'cuda-cpp',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  hpp: 'cpp',
+  toml: 'toml',
+  py: 'python',
+  sh: 'shellscript',
+  ts: 'typescript',
+  js: 'javascript',
+  go: 'go',
+  md: 'markdown',
+  yaml: 'yaml',
+  yml: 'yaml',
+  json: 'json',
+  wgsl: 'wgsl',
+  glsl: 'glsl',
+  swift: 'swift',
+  m: 'objective-c',
 };
 
 export function fenceLanguage(path: string): string {
@@ -56,7 +76,8 @@ export function codeExcerpt(ref: HotspotRef, file: FileContent): string {
 function referenceHover(session: Session, ref: HotspotRef, label: string | undefined, itemTitle: string): string {
   const file = session.files.resolve(ref.path);
   const head = `**${formatRef(ref.path, ref.line, ref.endLine)}**${label ? ` · ${label}` : ''}  \nWork item: ${itemTitle}`;
-  if (file.kind !== 'file') return `${head}\n\n_${file.kind === 'missing' ? 'The file does not exist.' : file.kind === 'directory' ? 'A folder, not a file.' : 'Not readable.'}_`;
+  if (file.kind !== 'file')
+    return `${head}\n\n_${file.kind === 'missing' ? 'The file does not exist.' : file.kind === 'directory' ? 'A folder, not a file.' : 'Not readable.'}_`;
   if (ref.line > file.lines.length) return `${head}\n\n_Line ${ref.line} is past the end (${file.lines.length} lines)._`;
   const parts = [head];
   const finding = session.findings.find((f) => f.ref === ref && (f.code === 'ref/moved' || f.code === 'ref/changed'));

@@ -33,10 +33,12 @@ export function definition(session: Session, pos: Position): LocationLink[] {
   if (file.kind !== 'file') return [];
   const lineLength = session.catalog.lineIndex.lineText(session.catalog.text, hit.ref.source.line).length;
   const range = targetRange(hit.ref, file.lines);
-  return [{
-    originSelectionRange: refRange(hit.ref, lineLength),
-    targetUri: targetUri(session, hit.ref),
-    targetRange: range,
-    targetSelectionRange: { start: range.start, end: { line: range.start.line, character: file.lines[hit.ref.line - 1]?.length ?? 0 } },
-  }];
+  return [
+    {
+      originSelectionRange: refRange(hit.ref, lineLength),
+      targetUri: targetUri(session, hit.ref),
+      targetRange: range,
+      targetSelectionRange: { start: range.start, end: { line: range.start.line, character: file.lines[hit.ref.line - 1]?.length ?? 0 } },
+    },
+  ];
 }

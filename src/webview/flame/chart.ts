@@ -272,7 +272,14 @@ export class FlameChart {
     this.nodeSlot = slot;
     // Search matches (over dimmed slivers) and changed spans (over neutral ones).
     if (match) this.overlay = { index: subsetIndex(m.layout, match), runSlot: P };
-    else if (v.kind === 'compare') this.overlay = { index: subsetIndex(m.layout, slot.map((x) => (x === P + 1 ? 0 : 1))), runSlot: P + 1 };
+    else if (v.kind === 'compare')
+      this.overlay = {
+        index: subsetIndex(
+          m.layout,
+          slot.map((x) => (x === P + 1 ? 0 : 1)),
+        ),
+        runSlot: P + 1,
+      };
     else this.overlay = undefined;
   }
 
@@ -512,10 +519,14 @@ export class FlameChart {
   /** Moving the window between screens changes the ratio without a resize event. */
   private watchPixelRatio(): void {
     const query = window.matchMedia?.(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-    query?.addEventListener('change', () => {
-      this.resize();
-      this.watchPixelRatio();
-    }, { once: true });
+    query?.addEventListener(
+      'change',
+      () => {
+        this.resize();
+        this.watchPixelRatio();
+      },
+      { once: true },
+    );
   }
 
   private maxScroll(): number {
@@ -578,7 +589,14 @@ export class FlameChart {
     c.addEventListener('pointerdown', (e) => {
       if (e.button !== 0 || !this.model) return;
       c.setPointerCapture(e.pointerId);
-      this.drag = { pointerId: e.pointerId, startX: e.clientX, startY: e.clientY, range: { ...this.range }, scrollTop: this.scrollTop, moved: false };
+      this.drag = {
+        pointerId: e.pointerId,
+        startX: e.clientX,
+        startY: e.clientY,
+        range: { ...this.range },
+        scrollTop: this.scrollTop,
+        moved: false,
+      };
     });
     c.addEventListener('pointermove', (e) => {
       this.lastPointer = { x: e.clientX, y: e.clientY };

@@ -74,7 +74,9 @@ export class DeltaTable {
       });
       const button = h('button', { title: `${c.title}. Click to sort.` }, c.label, active ? (this.sort.descending ? ' ▼' : ' ▲') : '');
       button.addEventListener('click', () => {
-        this.sort = active ? { column: c.key, descending: !this.sort.descending } : { column: c.key, descending: c.numeric && c.key !== 'delta' && c.key !== 'change' };
+        this.sort = active
+          ? { column: c.key, descending: !this.sort.descending }
+          : { column: c.key, descending: c.numeric && c.key !== 'delta' && c.key !== 'change' };
         this.render();
         this.onSortChange();
       });
@@ -102,7 +104,11 @@ export class DeltaTable {
       if (this.stats.size > 0) {
         const ci = st && st.lo !== undefined && st.hi !== undefined ? `${pct(st.lo)}…${pct(st.hi)}` : '–';
         row.append(
-          h('td', { className: 'num', title: st ? `${st.verdict}${st.lo !== undefined ? `; 95% interval of the change ${ci}` : ''}` : '' }, ci),
+          h(
+            'td',
+            { className: 'num', title: st ? `${st.verdict}${st.lo !== undefined ? `; 95% interval of the change ${ci}` : ''}` : '' },
+            ci,
+          ),
           h('td', { className: 'num' }, st?.p === undefined ? '–' : st.p < 0.001 ? '<0.001' : st.p.toFixed(3)),
         );
       }
@@ -114,7 +120,9 @@ export class DeltaTable {
       this.body.appendChild(row);
     }
     this.footer.textContent =
-      sorted.length > MAX_ROWS ? `Showing ${MAX_ROWS} of ${sorted.length} span paths; sort or search to see others.` : `${sorted.length} span paths`;
+      sorted.length > MAX_ROWS
+        ? `Showing ${MAX_ROWS} of ${sorted.length} span paths; sort or search to see others.`
+        : `${sorted.length} span paths`;
   }
 }
 

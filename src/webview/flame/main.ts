@@ -98,10 +98,18 @@ class App {
     attrs: { type: 'search', placeholder: 'Search spans', 'aria-label': 'Search spans', spellcheck: 'false' },
   });
   private readonly searchSummary = h('span', { className: 'search-summary', attrs: { 'aria-live': 'polite' } });
-  private readonly resetButton = h('button', { className: 'reset', title: 'Show the whole trace (Escape zooms out one level)' }, 'Reset zoom');
+  private readonly resetButton = h(
+    'button',
+    { className: 'reset', title: 'Show the whole trace (Escape zooms out one level)' },
+    'Reset zoom',
+  );
   private readonly removedToggle = h(
     'button',
-    { className: 'removed-toggle', attrs: { hidden: '', 'aria-pressed': 'false' }, title: 'Draw the baseline widths, so paths that disappeared in the after run show' },
+    {
+      className: 'removed-toggle',
+      attrs: { hidden: '', 'aria-pressed': 'false' },
+      title: 'Draw the baseline widths, so paths that disappeared in the after run show',
+    },
     'Show removed',
   );
   private readonly notices = h('div', { className: 'notices' });
@@ -110,7 +118,11 @@ class App {
   private readonly chartHost = h('div', { className: 'chart' });
   private readonly tableHost = h('aside', { className: 'delta-table', attrs: { hidden: '', 'aria-label': 'Span path deltas' } });
   private readonly statusText = h('span', { className: 'status-text' });
-  private readonly sourceButton = h('button', { className: 'source', title: 'Open where this span is defined (Ctrl+Click a span)' }, 'Go to source');
+  private readonly sourceButton = h(
+    'button',
+    { className: 'source', title: 'Open where this span is defined (Ctrl+Click a span)' },
+    'Go to source',
+  );
   private readonly statusMessage = h('span', { className: 'status-message', attrs: { 'aria-live': 'polite' } });
   private readonly placeholder = h('div', { className: 'placeholder' }, 'Waiting for trace data…');
   private readonly tooltip = new Tooltip();
@@ -162,13 +174,17 @@ class App {
       onDrawn: () => this.onDrawn(),
     });
     this.minimap = new Minimap(this.minimapHost, this.chart, theme);
-    this.table = new DeltaTable(this.tableHost, (node) => {
-      // Rows name compare nodes; the baseline-width view has them in another order.
-      const origin = this.models.get(this.kind)?.origin;
-      const target = origin ? origin.indexOf(node) : node;
-      this.chart.select(target, false);
-      this.chart.zoomTo(target);
-    }, () => this.scheduleSave());
+    this.table = new DeltaTable(
+      this.tableHost,
+      (node) => {
+        // Rows name compare nodes; the baseline-width view has them in another order.
+        const origin = this.models.get(this.kind)?.origin;
+        const target = origin ? origin.indexOf(node) : node;
+        this.chart.select(target, false);
+        this.chart.zoomTo(target);
+      },
+      () => this.scheduleSave(),
+    );
     watchTheme(() => {
       theme = readTheme();
       this.chart.setTheme(theme);
@@ -201,7 +217,14 @@ class App {
         return;
       }
       const mode = MODE_KEYS[e.key];
-      if (mode && !e.ctrlKey && !e.metaKey && !e.altKey && !(document.activeElement instanceof HTMLInputElement) && this.modes().includes(mode)) {
+      if (
+        mode &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !(document.activeElement instanceof HTMLInputElement) &&
+        this.modes().includes(mode)
+      ) {
         e.preventDefault();
         this.switchView(mode);
         (mode === 'sandwich' ? this.sandwich.element.querySelector<HTMLElement>('tr[aria-selected="true"]') : this.chart.canvas)?.focus();
@@ -313,7 +336,12 @@ class App {
   private receivePiece(msg: Extract<ToWebview, { type: 'documentStart' | 'documentSlice' | 'documentEnd' }>): void {
     try {
       if (msg.type === 'documentStart') {
-        this.incoming = { id: msg.id, source: msg.source, title: msg.skeleton?.title ?? 'trace', assembler: new DocumentAssembler(msg.skeleton, msg.parts) };
+        this.incoming = {
+          id: msg.id,
+          source: msg.source,
+          title: msg.skeleton?.title ?? 'trace',
+          assembler: new DocumentAssembler(msg.skeleton, msg.parts),
+        };
         return;
       }
       const incoming = this.incoming;
@@ -356,8 +384,15 @@ class App {
     this.proofs = doc.views.merged ? proofCount(doc.views.merged) : 1;
     const kinds = this.modes();
     // Many proofs end to end are bands too thin to read on a timeline: open them merged, heaviest first.
-    const fallback = doc.views.compare ? 'compare' : this.proofs > 1 && kinds.includes('leftHeavy') ? 'leftHeavy' : kinds[0] ?? 'timeline';
-    this.kind = this.state.view && (kinds.includes(this.state.view) || (this.state.view === 'removed' && doc.views.compare)) ? this.state.view : fallback;
+    const fallback = doc.views.compare
+      ? 'compare'
+      : this.proofs > 1 && kinds.includes('leftHeavy')
+        ? 'leftHeavy'
+        : (kinds[0] ?? 'timeline');
+    this.kind =
+      this.state.view && (kinds.includes(this.state.view) || (this.state.view === 'removed' && doc.views.compare))
+        ? this.state.view
+        : fallback;
     this.titleEl.textContent = doc.title;
     this.titleEl.title = doc.compare ? `Baseline: ${doc.compare.baselineTitle}\nAfter: ${doc.compare.afterTitle}` : doc.title;
     this.renderTabs(kinds);
@@ -452,7 +487,10 @@ class App {
       this.sandwich.element.hidden = false;
       this.chart.setModel(undefined);
       this.minimap.setModel(undefined);
-      this.sandwich.setData(this.doc, merged.view, merged.layout, this.proofs, { sort: this.state.sandwich, name: this.state.sandwich?.name });
+      this.sandwich.setData(this.doc, merged.view, merged.layout, this.proofs, {
+        sort: this.state.sandwich,
+        name: this.state.sandwich?.name,
+      });
       this.markTabs();
       this.runSearch(false);
       this.statusText.textContent = 'Pick a span name to see its callers and callees; click a column to sort.';
@@ -468,7 +506,10 @@ class App {
     this.crumbs.hidden = false;
     this.sandwich.element.hidden = true;
     this.markTabs();
-    this.chart.setModel(m, restoring ? { range: this.state.ranges?.[kind], zoomed: this.state.zoomed?.[kind], scrollTop: this.state.scrollTop } : undefined);
+    this.chart.setModel(
+      m,
+      restoring ? { range: this.state.ranges?.[kind], zoomed: this.state.zoomed?.[kind], scrollTop: this.state.scrollTop } : undefined,
+    );
     this.minimap.setModel(m);
     this.applyHighlight();
     this.runSearch(false);
@@ -516,7 +557,8 @@ class App {
       // The root that ran most often (the heaviest of those): the proof itself.
       for (let i = 0; i < merged.count; i++) {
         if (merged.parent[i] >= 0) continue;
-        if (merged.calls[i] > merged.calls[root] || (merged.calls[i] === merged.calls[root] && merged.total[i] > merged.total[root])) root = i;
+        if (merged.calls[i] > merged.calls[root] || (merged.calls[i] === merged.calls[root] && merged.total[i] > merged.total[root]))
+          root = i;
       }
       this.notices.appendChild(
         h(
@@ -651,7 +693,8 @@ class App {
       const st = this.stats.get(spanPath(m.doc, view, at));
       if (st) {
         d.rows.splice(3, 0, ['Verdict', st.verdict]);
-        if (st.lo !== undefined && st.hi !== undefined) d.rows.splice(4, 0, ['95% interval of the change', `${formatSignedPercent(st.lo)} … ${formatSignedPercent(st.hi)}`]);
+        if (st.lo !== undefined && st.hi !== undefined)
+          d.rows.splice(4, 0, ['95% interval of the change', `${formatSignedPercent(st.lo)} … ${formatSignedPercent(st.hi)}`]);
         if (st.p !== undefined) d.rows.splice(5, 0, ['p', st.p < 0.001 ? '< 0.001' : st.p.toFixed(3)]);
       }
     }
@@ -659,7 +702,8 @@ class App {
   }
 
   private addPerProof(d: NodeDescription, view: FlameView, total: number): void {
-    if (this.proofs > 1 && view.kind === 'merged') d.rows.splice(1, 0, [`Total per proof (${formatCount(this.proofs)} proofs)`, formatDuration(total / this.proofs)]);
+    if (this.proofs > 1 && view.kind === 'merged')
+      d.rows.splice(1, 0, [`Total per proof (${formatCount(this.proofs)} proofs)`, formatDuration(total / this.proofs)]);
   }
 
   /** Sandwich graphs: their own totals (merged over every call site), names and counts. */
@@ -671,14 +715,19 @@ class App {
     const doc = this.doc;
     let id = this.derivedIds.get(d.view);
     if (id === undefined) this.derivedIds.set(d.view, (id = ++this.derivedCount));
-    this.tooltip.show(`sandwich:${id}:${node}`, () => {
-      const desc = describeNode(doc, d.view, node);
-      desc.rows = desc.rows.filter(([k]) => k !== 'Share of root');
-      const rootTotal = d.view.total[rootOf(d.view, node)];
-      desc.rows.push([`Share of ${doc.strings[d.view.name[0]]}`, rootTotal > 0 ? formatPercent(d.view.total[node] / rootTotal) : '–']);
-      this.addPerProof(desc, d.view, d.view.total[node]);
-      return desc;
-    }, x, y);
+    this.tooltip.show(
+      `sandwich:${id}:${node}`,
+      () => {
+        const desc = describeNode(doc, d.view, node);
+        desc.rows = desc.rows.filter(([k]) => k !== 'Share of root');
+        const rootTotal = d.view.total[rootOf(d.view, node)];
+        desc.rows.push([`Share of ${doc.strings[d.view.name[0]]}`, rootTotal > 0 ? formatPercent(d.view.total[node] / rootTotal) : '–']);
+        this.addPerProof(desc, d.view, d.view.total[node]);
+        return desc;
+      },
+      x,
+      y,
+    );
   }
   /** Tooltip keys of the sandwich graphs: one id per graph shown. */
   private readonly derivedIds = new WeakMap<FlameView, number>();
@@ -693,7 +742,10 @@ class App {
       return;
     }
     const d = this.describe(this.models.get(this.kind) ?? m, node);
-    this.statusText.textContent = `${d.name} — ${d.rows.slice(0, 3).map(([k, v]) => `${k} ${v}`).join(' · ')}`;
+    this.statusText.textContent = `${d.name} — ${d.rows
+      .slice(0, 3)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')}`;
   }
 
   /** Opens a node's source; nodes of derived views go as the document's node they stand for. */

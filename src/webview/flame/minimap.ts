@@ -139,7 +139,10 @@ export class Minimap {
     ctx.strokeStyle = this.theme.focus;
     ctx.lineWidth = 2;
     ctx.strokeRect(a + 1, 1, Math.max(1, b - a - 2), MINIMAP_HEIGHT - 2);
-    this.canvas.setAttribute('aria-valuetext', `${Math.round((100 * (this.chart.range.x1 - this.chart.range.x0)) / Math.max(1e-9, m.layout.domain.end - m.layout.domain.start))}% of the trace shown`);
+    this.canvas.setAttribute(
+      'aria-valuetext',
+      `${Math.round((100 * (this.chart.range.x1 - this.chart.range.x0)) / Math.max(1e-9, m.layout.domain.end - m.layout.domain.start))}% of the trace shown`,
+    );
   }
 
   private listen(): void {

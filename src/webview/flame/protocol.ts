@@ -125,9 +125,16 @@ export function parseFromWebview(value: unknown): Validated<FromWebview> {
 export function parsePanelSource(value: unknown): PanelSource | undefined {
   if (!isRecord(value)) return undefined;
   if (value.kind === 'trace' && isShortString(value.uri) && value.uri !== '') return { kind: 'trace', uri: value.uri };
-  if (value.kind === 'compare' && isShortString(value.baseline) && isShortString(value.after) && value.baseline !== '' && value.after !== '') {
+  if (
+    value.kind === 'compare' &&
+    isShortString(value.baseline) &&
+    isShortString(value.after) &&
+    value.baseline !== '' &&
+    value.after !== ''
+  ) {
     const runs = value.runs;
-    const list = (v: unknown) => (Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every((x) => isShortString(x) && x !== '') ? (v as string[]) : undefined);
+    const list = (v: unknown) =>
+      Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every((x) => isShortString(x) && x !== '') ? (v as string[]) : undefined;
     if (isRecord(runs)) {
       const baseline = list(runs.baseline);
       const after = list(runs.after);

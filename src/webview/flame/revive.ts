@@ -55,8 +55,10 @@ export function reviveView(raw: FlameView, strings: number, onWarning: (message:
   for (const k of ['parent', 'depth', 'start', 'total', 'self', 'name', 'calls', 'thread', 'file', 'line'] as const) {
     if (v[k].length !== n) throw new Error(`${k} has ${v[k].length} entries for ${n} spans`);
   }
-  if (v.fieldStart.length !== n + 1 || v.counterStart.length !== n + 1) throw new Error('field/counter offsets do not match the span count');
-  if (v.fieldData.length < 2 * (v.fieldStart[n] ?? 0) || v.counterName.length < (v.counterStart[n] ?? 0)) throw new Error('field/counter data is truncated');
+  if (v.fieldStart.length !== n + 1 || v.counterStart.length !== n + 1)
+    throw new Error('field/counter offsets do not match the span count');
+  if (v.fieldData.length < 2 * (v.fieldStart[n] ?? 0) || v.counterName.length < (v.counterStart[n] ?? 0))
+    throw new Error('field/counter data is truncated');
   for (let i = 0; i < n; i++) {
     if (v.name[i] >= strings) throw new Error(`span ${i} names string ${v.name[i]} of ${strings}`);
     if (v.parent[i] >= i) throw new Error(`span ${i} has parent ${v.parent[i]}, not an earlier span`);
@@ -94,14 +96,17 @@ export function reviveLayout(raw: FlameLayout, n: number): FlameLayout {
   for (const k of ['x0', 'x1', 'row', 'subtreeEnd', 'root', 'rowNodes', 'rowPos'] as const) {
     if (l[k].length !== n) throw new Error(`${k} has ${l[k].length} entries for ${n} spans`);
   }
-  if (l.rowStart.length !== rowCount + 1 || l.rowStart[0] !== 0 || l.rowStart[rowCount] !== n) throw new Error('row index does not cover the spans');
-  if (!(Number.isFinite(l.domain.start) && Number.isFinite(l.domain.end) && l.domain.end > l.domain.start)) throw new Error('domain is invalid');
+  if (l.rowStart.length !== rowCount + 1 || l.rowStart[0] !== 0 || l.rowStart[rowCount] !== n)
+    throw new Error('row index does not cover the spans');
+  if (!(Number.isFinite(l.domain.start) && Number.isFinite(l.domain.end) && l.domain.end > l.domain.start))
+    throw new Error('domain is invalid');
   for (let r = 0; r < rowCount; r++) {
     if (l.rowStart[r + 1] < l.rowStart[r]) throw new Error(`row ${r} ends before it starts`);
     for (let k = l.rowStart[r]; k < l.rowStart[r + 1]; k++) {
       const i = l.rowNodes[k];
       if (i >= n || l.rowPos[i] !== k || l.row[i] !== r) throw new Error(`row index entry ${k} is inconsistent`);
-      if (k > l.rowStart[r] && l.x0[i] < l.x1[l.rowNodes[k - 1]] - 1e-6 * Math.abs(l.x1[l.rowNodes[k - 1]])) throw new Error(`boxes overlap in row ${r}`);
+      if (k > l.rowStart[r] && l.x0[i] < l.x1[l.rowNodes[k - 1]] - 1e-6 * Math.abs(l.x1[l.rowNodes[k - 1]]))
+        throw new Error(`boxes overlap in row ${r}`);
     }
   }
   for (let i = 0; i < n; i++) {
@@ -113,7 +118,12 @@ export function reviveLayout(raw: FlameLayout, n: number): FlameLayout {
 
 function reviveLane(raw: Lane): Lane {
   const num = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : 0);
-  return { thread: num(raw?.thread), headerRow: typeof raw?.headerRow === 'number' ? raw.headerRow : -1, firstRow: num(raw?.firstRow), rows: num(raw?.rows) };
+  return {
+    thread: num(raw?.thread),
+    headerRow: typeof raw?.headerRow === 'number' ? raw.headerRow : -1,
+    firstRow: num(raw?.firstRow),
+    rows: num(raw?.rows),
+  };
 }
 
 export function reviveDocument(raw: FlameDocument, onWarning?: (message: string) => void): FlameDocument {

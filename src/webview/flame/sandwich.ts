@@ -4,7 +4,14 @@
  * as two small flame graphs.
  */
 import type { FlameDocument, FlameView } from '../../core/flame/data';
-import { sandwichOf, sandwichRows, sortSandwichRows, type DerivedView, type SandwichColumn, type SandwichRow } from '../../core/flame/derived';
+import {
+  sandwichOf,
+  sandwichRows,
+  sortSandwichRows,
+  type DerivedView,
+  type SandwichColumn,
+  type SandwichRow,
+} from '../../core/flame/derived';
 import { formatCount, formatDuration, formatPercent } from '../../core/flame/format';
 import { layoutFlame, type FlameLayout } from '../../core/flame/layout';
 import { FlameChart, type ChartCallbacks } from './chart';
@@ -48,7 +55,10 @@ export class SandwichView {
   selectedName = -1;
   private derived: { callers: DerivedView; callees: DerivedView } | undefined;
 
-  constructor(theme: Theme, private readonly callbacks: SandwichCallbacks) {
+  constructor(
+    theme: Theme,
+    private readonly callbacks: SandwichCallbacks,
+  ) {
     this.table.append(this.head, this.body);
     const tableHost = h('div', { className: 'sandwich-list', attrs: { 'aria-label': 'Span names' } }, this.table, this.footer);
     const graphs = h('div', { className: 'sandwich-graphs' }, this.callersLabel, this.callersHost, this.calleesLabel, this.calleesHost);
@@ -67,8 +77,16 @@ export class SandwichView {
       },
       onDrawn: () => undefined,
     });
-    this.callers = new FlameChart(this.callersHost, theme, chartCallbacks(() => this.derived?.callers));
-    this.callees = new FlameChart(this.calleesHost, theme, chartCallbacks(() => this.derived?.callees));
+    this.callers = new FlameChart(
+      this.callersHost,
+      theme,
+      chartCallbacks(() => this.derived?.callers),
+    );
+    this.callees = new FlameChart(
+      this.calleesHost,
+      theme,
+      chartCallbacks(() => this.derived?.callees),
+    );
     this.callers.canvas.setAttribute('aria-label', 'Callers of the selected span name: the name on top, its callers below');
     this.callees.canvas.setAttribute('aria-label', 'Callees of the selected span name');
   }
@@ -79,7 +97,13 @@ export class SandwichView {
   }
 
   /** The merged view the table and graphs come from, and how many proofs it stands for. */
-  setData(doc: FlameDocument, view: FlameView, layout: FlameLayout, proofs: number, restore?: { sort?: SandwichSort; name?: string }): void {
+  setData(
+    doc: FlameDocument,
+    view: FlameView,
+    layout: FlameLayout,
+    proofs: number,
+    restore?: { sort?: SandwichSort; name?: string },
+  ): void {
     this.doc = doc;
     this.view = view;
     this.layout = layout;
@@ -89,7 +113,7 @@ export class SandwichView {
     const name = restore?.name !== undefined ? doc.strings.indexOf(restore.name) : -1;
     this.selectedName = -1;
     this.renderTable();
-    const first = name >= 0 && this.rows.some((r) => r.name === name) ? name : this.sorted()[0]?.name ?? -1;
+    const first = name >= 0 && this.rows.some((r) => r.name === name) ? name : (this.sorted()[0]?.name ?? -1);
     this.select(first);
   }
 
@@ -142,14 +166,22 @@ export class SandwichView {
     const columns: Array<{ key: SandwichColumn; label: string; numeric: boolean; title: string }> = [
       { key: 'name', label: 'Span', numeric: false, title: 'Span name' },
       { key: 'self', label: `Self${perProof}`, numeric: true, title: `Time in spans of this name outside their children${perProof}` },
-      { key: 'total', label: `Total${perProof}`, numeric: true, title: `Time in spans of this name, children included (recursion once)${perProof}` },
+      {
+        key: 'total',
+        label: `Total${perProof}`,
+        numeric: true,
+        title: `Time in spans of this name, children included (recursion once)${perProof}`,
+      },
       { key: 'calls', label: 'Count', numeric: true, title: 'Number of spans of this name' },
     ];
     clear(this.head);
     const tr = h('tr');
     for (const c of columns) {
       const active = this.sort.column === c.key;
-      const th = h('th', { className: c.numeric ? 'num' : '', attrs: { scope: 'col', 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' } });
+      const th = h('th', {
+        className: c.numeric ? 'num' : '',
+        attrs: { scope: 'col', 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
+      });
       const button = h('button', { title: `${c.title}. Click to sort.` }, c.label, active ? (this.sort.descending ? ' ▼' : ' ▲') : '');
       button.addEventListener('click', () => {
         this.sort = active ? { column: c.key, descending: !this.sort.descending } : { column: c.key, descending: c.numeric };
@@ -171,8 +203,16 @@ export class SandwichView {
         'tr',
         { attrs: { tabindex: '0', 'data-name': String(r.name), 'aria-selected': String(r.name === this.selectedName) } },
         h('td', { className: 'path', title: doc.strings[r.name] }, doc.strings[r.name]),
-        h('td', { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.self / rootTotal)} of all roots` : '' }, formatDuration(r.self / p)),
-        h('td', { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.total / rootTotal)} of all roots` : '' }, formatDuration(r.total / p)),
+        h(
+          'td',
+          { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.self / rootTotal)} of all roots` : '' },
+          formatDuration(r.self / p),
+        ),
+        h(
+          'td',
+          { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.total / rootTotal)} of all roots` : '' },
+          formatDuration(r.total / p),
+        ),
         h('td', { className: 'num' }, formatCount(r.calls)),
       );
       row.addEventListener('click', () => this.select(r.name));
@@ -189,6 +229,8 @@ export class SandwichView {
       this.body.appendChild(row);
     }
     this.footer.textContent =
-      sorted.length > MAX_ROWS ? `Showing ${MAX_ROWS} of ${sorted.length} span names; sort or search to see others.` : `${sorted.length} span names${p > 1 ? `; times per proof (${formatCount(p)} proofs)` : ''}`;
+      sorted.length > MAX_ROWS
+        ? `Showing ${MAX_ROWS} of ${sorted.length} span names; sort or search to see others.`
+        : `${sorted.length} span names${p > 1 ? `; times per proof (${formatCount(p)} proofs)` : ''}`;
   }
 }

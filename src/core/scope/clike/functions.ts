@@ -202,8 +202,10 @@ function lex(text: string): Lexed {
       while (k < n) {
         const e = text.charCodeAt(k);
         if (isIdentContinue(e) || e === 46) k++;
-        else if (e === 39 && isIdentContinue(text.charCodeAt(k + 1))) k++; // digit separator
-        else if ((e === 43 || e === 45) && (/[pP]/.test(text[k - 1]) || (/[eE]/.test(text[k - 1]) && !/^0[xX]/.test(text.slice(i, k))))) k++;
+        else if (e === 39 && isIdentContinue(text.charCodeAt(k + 1)))
+          k++; // digit separator
+        else if ((e === 43 || e === 45) && (/[pP]/.test(text[k - 1]) || (/[eE]/.test(text[k - 1]) && !/^0[xX]/.test(text.slice(i, k)))))
+          k++;
         else break;
       }
       tokens.push({ kind: 'literal', value: '', line: startLine, endLine: startLine });
@@ -234,20 +236,44 @@ function conditionalProblem(directives: Lexed['directives']): { line: number; re
       const top = stack[stack.length - 1];
       if (!top) return { line: d.line, reason: `#${d.name} without #if at line ${d.line}` };
       top.ends.push(d.depth - top.start);
-      if (d.depth !== top.start) return { line: top.line, reason: `the #if at line ${top.line} opens or closes braces in one branch but not in another` };
+      if (d.depth !== top.start)
+        return { line: top.line, reason: `the #if at line ${top.line} opens or closes braces in one branch but not in another` };
     } else if (d.name === 'endif') {
       const top = stack.pop();
       if (!top) return { line: d.line, reason: `#endif without #if at line ${d.line}` };
-      if (top.ends.length > 0 && d.depth !== top.start) return { line: top.line, reason: `the #if at line ${top.line} opens or closes braces in one branch but not in another` };
+      if (top.ends.length > 0 && d.depth !== top.start)
+        return { line: top.line, reason: `the #if at line ${top.line} opens or closes braces in one branch but not in another` };
     }
   }
-  if (stack.length) return { line: stack[stack.length - 1].line, reason: `the #if at line ${stack[stack.length - 1].line} is never closed` };
+  if (stack.length)
+    return { line: stack[stack.length - 1].line, reason: `the #if at line ${stack[stack.length - 1].line} is never closed` };
   return undefined;
 }
 
 const NOT_A_NAME = new Set([
-  'if', 'for', 'while', 'switch', 'catch', 'return', 'sizeof', 'alignof', 'alignas', 'decltype', 'noexcept', 'throw', 'requires',
-  'static_assert', '__attribute__', '__declspec', '__launch_bounds__', '__align__', '__cluster_dims__', '__grid_constant__', 'defined', 'typeof', '__typeof__',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'return',
+  'sizeof',
+  'alignof',
+  'alignas',
+  'decltype',
+  'noexcept',
+  'throw',
+  'requires',
+  'static_assert',
+  '__attribute__',
+  '__declspec',
+  '__launch_bounds__',
+  '__align__',
+  '__cluster_dims__',
+  '__grid_constant__',
+  'defined',
+  'typeof',
+  '__typeof__',
 ]);
 
 /** Function-shaped headers that are not definitions: their braces are skipped, not scanned. */
@@ -275,7 +301,11 @@ class Finder {
         this.match[k] = open;
       }
     }
-    if (stack.length) this.problem = { line: t[stack[stack.length - 1]].line, reason: `'${t[stack[stack.length - 1]].value}' at line ${t[stack[stack.length - 1]].line} is never closed` };
+    if (stack.length)
+      this.problem = {
+        line: t[stack[stack.length - 1]].line,
+        reason: `'${t[stack[stack.length - 1]].value}' at line ${t[stack[stack.length - 1]].line} is never closed`,
+      };
   }
 
   private is(k: number, value: string): boolean {
@@ -288,7 +318,12 @@ class Finder {
     let i = from;
     while (i < to) {
       // Access labels end nothing but start the next declaration.
-      if (inClass && (this.is(i, 'public') || this.is(i, 'private') || this.is(i, 'protected')) && this.is(i + 1, ':') && !this.is(i + 2, ':')) {
+      if (
+        inClass &&
+        (this.is(i, 'public') || this.is(i, 'private') || this.is(i, 'protected')) &&
+        this.is(i + 1, ':') &&
+        !this.is(i + 2, ':')
+      ) {
         i += 2;
         continue;
       }
@@ -318,8 +353,18 @@ class Finder {
         if (v === ';') return k + 1;
         if (v === '(' || v === '[') {
           const prev = this.t[k - 1];
-          if (v === '(' && k > start && angle === 0 && !sawEquals && !afterArrow && prev.kind === 'ident' && !NOT_A_NAME.has(prev.value) && !TYPE_KEYWORDS.has(prev.value)) declarator = k;
-          else if (v === '(' && k > start && angle === 0 && !sawEquals && !afterArrow && prev.kind === 'punct' && prev.value === '>' ) {
+          if (
+            v === '(' &&
+            k > start &&
+            angle === 0 &&
+            !sawEquals &&
+            !afterArrow &&
+            prev.kind === 'ident' &&
+            !NOT_A_NAME.has(prev.value) &&
+            !TYPE_KEYWORDS.has(prev.value)
+          )
+            declarator = k;
+          else if (v === '(' && k > start && angle === 0 && !sawEquals && !afterArrow && prev.kind === 'punct' && prev.value === '>') {
             const name = this.beforeTemplateArgs(k - 1, start);
             if (name >= 0) declarator = k;
           } else if (v === '(' && this.operatorAt(k, start) >= 0 && !sawEquals) declarator = k;
@@ -328,9 +373,27 @@ class Finder {
         }
         if (v === '<' && this.templateContext(k, start)) angle++;
         else if (v === '>' && angle > 0) angle--;
-        else if (v === '=' && angle === 0 && !this.is(k + 1, '=') && !this.is(k - 1, '=') && !this.is(k - 1, '!') && !this.is(k - 1, '<') && !this.is(k - 1, '>') && this.operatorAt(k, start) < 0) sawEquals = true;
+        else if (
+          v === '=' &&
+          angle === 0 &&
+          !this.is(k + 1, '=') &&
+          !this.is(k - 1, '=') &&
+          !this.is(k - 1, '!') &&
+          !this.is(k - 1, '<') &&
+          !this.is(k - 1, '>') &&
+          this.operatorAt(k, start) < 0
+        )
+          sawEquals = true;
         else if (v === '-' && this.is(k + 1, '>') && declarator >= 0) afterArrow = true;
-        else if (v === ':' && !this.is(k + 1, ':') && !this.is(k - 1, ':') && declarator >= 0 && !sawEquals && !typeKeyword && angle === 0) {
+        else if (
+          v === ':' &&
+          !this.is(k + 1, ':') &&
+          !this.is(k - 1, ':') &&
+          declarator >= 0 &&
+          !sawEquals &&
+          !typeKeyword &&
+          angle === 0
+        ) {
           // Constructor initialiser list: `: a(x), b{y}` up to the body's `{`.
           const body = this.initialiserBody(k + 1, to);
           if (body >= 0) return this.define(start, declarator, body, to, out);
@@ -443,7 +506,12 @@ class Finder {
   private define(start: number, declarator: number, open: number, to: number, out: CFunction[]): number {
     const close = this.close(open, to);
     const nameTok = this.nameBefore(declarator, start);
-    out.push({ name: nameTok.name, startLine: this.t[start].line, headerLine: nameTok.line, endLine: this.t[Math.min(close, this.t.length - 1)].line });
+    out.push({
+      name: nameTok.name,
+      startLine: this.t[start].line,
+      headerLine: nameTok.line,
+      endLine: this.t[Math.min(close, this.t.length - 1)].line,
+    });
     // `try { … } catch (…) { … }` function-try-blocks: the handlers belong to the function too.
     let next = close + 1;
     while (this.is(next, 'catch') && this.is(next + 1, '(')) {
@@ -461,11 +529,16 @@ class Finder {
     let j = paren - 1;
     const op = this.operatorAt(paren, start);
     if (op >= 0 && this.t[paren - 1].kind === 'punct') {
-      const sym = this.t.slice(op + 1, paren).map((x) => x.value).join('');
+      const sym = this.t
+        .slice(op + 1, paren)
+        .map((x) => x.value)
+        .join('');
       return { name: this.qualifier(op, start) + 'operator' + sym, line: this.t[op].line };
     }
-    if (this.is(j, ')') && this.is(j - 1, '(') && this.is(j - 2, 'operator')) return { name: this.qualifier(j - 2, start) + 'operator()', line: this.t[j - 2].line };
-    if (this.is(j, ']') && this.is(j - 1, '[') && this.is(j - 2, 'operator')) return { name: this.qualifier(j - 2, start) + 'operator[]', line: this.t[j - 2].line };
+    if (this.is(j, ')') && this.is(j - 1, '(') && this.is(j - 2, 'operator'))
+      return { name: this.qualifier(j - 2, start) + 'operator()', line: this.t[j - 2].line };
+    if (this.is(j, ']') && this.is(j - 1, '[') && this.is(j - 2, 'operator'))
+      return { name: this.qualifier(j - 2, start) + 'operator[]', line: this.t[j - 2].line };
     if (this.is(j, '>')) {
       const n = this.beforeTemplateArgs(j, start);
       if (n >= 0) j = n;

@@ -1,6 +1,7 @@
 import { lexRust, type Comment, type Lexed, type LexProblem, type Token } from './lexer';
 
-export type RustItemKind = 'fn' | 'impl' | 'struct' | 'enum' | 'union' | 'trait' | 'mod' | 'macro_rules' | 'macro' | 'extern' | 'const' | 'static';
+export type RustItemKind =
+  'fn' | 'impl' | 'struct' | 'enum' | 'union' | 'trait' | 'mod' | 'macro_rules' | 'macro' | 'extern' | 'const' | 'static';
 
 /** A Rust item with a body (or a declaration such as `fn f();`), as found by structure alone. */
 export interface RustItem {
@@ -227,9 +228,17 @@ class ItemFinder {
   }
 
   /** Scans a header (generics, parameters, return type, where clause) up to its `{` or `;`. */
-  private headerThenBody(i: number, kw: number, from: number, to: number, kind: RustItemKind, name: string, children: Container | undefined) {
+  private headerThenBody(
+    i: number,
+    kw: number,
+    from: number,
+    to: number,
+    kind: RustItemKind,
+    name: string,
+    children: Container | undefined,
+  ) {
     let angle = 0;
-    for (let k = from; k < to; ) {
+    for (let k = from; k < to;) {
       const t = this.tokens[k];
       if (t.kind === 'punct') {
         const v = t.value;
@@ -259,7 +268,7 @@ class ItemFinder {
 
   /** An item ending at its `;` (groups in its type and value skipped). */
   private untilSemicolon(kw: number, from: number, to: number, kind: RustItemKind, name: string) {
-    for (let k = from; k < to; ) {
+    for (let k = from; k < to;) {
       const t = this.tokens[k];
       if (t.kind === 'punct') {
         if (t.value === '(' || t.value === '[' || t.value === '{') {
@@ -307,7 +316,13 @@ class ItemFinder {
         parts.push(t.value);
       }
     }
-    return parts.join(' ').replace(/ ?:: ?/g, '::').replace(/! /g, '!').replace(/& /g, '&') || 'impl';
+    return (
+      parts
+        .join(' ')
+        .replace(/ ?:: ?/g, '::')
+        .replace(/! /g, '!')
+        .replace(/& /g, '&') || 'impl'
+    );
   }
 }
 

@@ -54,7 +54,20 @@ function isIdentContinue(c: number): boolean {
 }
 
 function isWhitespace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0x85 || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029 || c === 0xfeff;
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 11 ||
+    c === 12 ||
+    c === 0x85 ||
+    c === 0x200e ||
+    c === 0x200f ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0xfeff
+  );
 }
 
 const OPEN: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
@@ -288,7 +301,10 @@ function matchDelimiters(tokens: Token[], problems: LexProblem[]): Int32Array {
     }
     while (stack.length - 1 > depth) {
       const lost = stack.pop()!;
-      problems.push({ line: tokens[lost].line, message: `'${tokens[lost].value}' is never closed (closed early by '${t.value}' at line ${t.line})` });
+      problems.push({
+        line: tokens[lost].line,
+        message: `'${tokens[lost].value}' is never closed (closed early by '${t.value}' at line ${t.line})`,
+      });
     }
     const open = stack.pop()!;
     match[open] = k;
