@@ -4,7 +4,6 @@
  * changes. The edits are computed purely (`computeStartEdits`) so the editor can apply them to
  * open documents; `startMilestone` applies them on disk with concurrent-change detection.
  */
-import * as path from 'node:path';
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';

@@ -3,7 +3,7 @@
  * catalog and STATUS.md, with every problem found on the way. Shared by the extension, the
  * language server and the CLI.
  */
-import { promises as fs, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from './config';
 import { readTextFile } from './files';

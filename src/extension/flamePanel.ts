@@ -2,7 +2,7 @@
  * Flame chart panels: Open Trace, Compare Traces, restore after reload. The host parses traces
  * through the trace core and posts the webview a flattened document once it reports ready.
  */
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone, milestoneWorkItems } from '../core/catalog/model';

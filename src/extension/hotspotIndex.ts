@@ -298,16 +298,14 @@ export function activateHotspotIndex(ctx: ExtensionContextHolder): void {
       await index.refresh();
       return {
         base: index.base,
-        hotspots: index
-          .all()
-          .map((e) => ({
-            key: e.key,
-            milestone: e.milestone.id,
-            path: e.path,
-            line: e.anchor.line,
-            state: e.anchor.state,
-            unresolved: e.unresolved,
-          })),
+        hotspots: index.all().map((e) => ({
+          key: e.key,
+          milestone: e.milestone.id,
+          path: e.path,
+          line: e.anchor.line,
+          state: e.anchor.state,
+          unresolved: e.unresolved,
+        })),
       };
     }),
   );

@@ -9,7 +9,6 @@
  * hint would push the code sideways and be cut at the end of the line), they carry a tooltip with
  * every path of the span, and they sit where this extension's hotspot lenses already are.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkItem } from '../core/catalog/model';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { EXIT } from '../cli/exitCodes';
 import type { CliIO } from '../cli/io';
-import { main } from '../cli/main';
+import { runCommand } from '../cli/commands';
 
 /** What a tool's exit code means for the agent. */
 export type ToolOutcome = 'ok' | 'noop' | 'conflict' | 'blocked' | 'scope-violations' | 'failed' | 'interrupted' | 'bad-input' | 'error';
@@ -250,7 +250,7 @@ export async function runTool(
   let stderr = '';
   // Files an agent names must stay inside the repository (docs/hardening.md).
   const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: root, env, confinePaths: true };
-  const exitCode = await main(argv, io);
+  const exitCode = await runCommand(argv, io);
   let result: unknown = null;
   try {
     result = stdout.trim() ? JSON.parse(stdout) : null;

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Catalog, HotspotRef } from '../core/catalog/model';
-import { parseCatalog } from '../core/catalog/parse';
 import { CONFIG_FILE, parseConfig } from '../core/config';
 import { resolveInside } from '../core/paths';
 import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/configTypes';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
+import { startFromPalette, startWorkbench, waitFor } from './lib';
 
 const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
 const TRACKING_2 = 'docs/metal-backend-optimization-tracking/milestone-2.md';

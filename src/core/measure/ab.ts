@@ -116,7 +116,6 @@ export function halfWidth(c: { estimate: number; ci95: { lo: number; hi: number 
 
 /** `cargo build` of the profiling run's target: the same package, example and cargo flags, nothing for the program. */
 export function buildInvocationFor(
-  runInv: CargoInvocation,
   spec: ValidationTarget['config']['profile'],
   defaultCrate: string,
   metadata: Parameters<typeof buildInvocation>[1]['metadata'],
@@ -170,7 +169,7 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
   try {
     const plan = await planValidation('profile', target, { signal });
     const runInv = plan.runs[0]!.invocation;
-    const buildInv = buildInvocationFor(runInv, target.config.profile, target.config.crate, plan.metadata);
+    const buildInv = buildInvocationFor(target.config.profile, target.config.crate, plan.metadata);
     const base = await baselinePlace(target, { signal, onNote: (text) => emit({ kind: 'note', text }) });
     prepared = { plan, runInv, buildInv, base };
   } catch (err) {

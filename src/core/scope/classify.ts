@@ -7,7 +7,7 @@ import { severityOf, type ScopeCode } from './codes';
 import { inMilestoneCrate, milestoneLabel, type ScopeModel } from './model';
 import { classifyCatalog, classifyConfig, documentKind, sameBase, trackingBaseFindings, type DocFinding } from './documents';
 import { describePinChange, describeReaders, pinChanges } from './pins';
-import { describeRegion, hotspotRegions, hunkInRegion, hunkTouches, hunkWithinRegion, type Region } from './regions';
+import { describeRegion, hotspotRegions, hunkInRegion, hunkWithinRegion, type Region } from './regions';
 import { findUnsafe } from './rust/unsafe';
 
 /** A hunk's position: old side at the base revision, new side in the current text. */
@@ -101,7 +101,7 @@ function regionOwner(region: Region): string {
   return `work item ${items.join(', ')}'s (mapped to no milestone)`;
 }
 
-function regionText(file: string, region: Region): string {
+function regionText(region: Region): string {
   const what = describeRegion(region);
   const refs = region.hotspots.map((h) => `${path.posix.basename(h.ref.path)}:${h.ref.line}`).join(', ');
   const items = [...new Map(region.hotspots.map((h) => [h.workItem.id, h.workItem])).values()];
@@ -277,7 +277,7 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
       for (const r of regions) {
         emit(
           'other-milestone-hotspot',
-          `Renames the file of ${regionOwner(r)} hotspot ${regionText(baseFile!, r)}; milestone ${active.id} must not change other milestones' code.`,
+          `Renames the file of ${regionOwner(r)} hotspot ${regionText(r)}; milestone ${active.id} must not change other milestones' code.`,
           { line: 1 },
           ownerExtra(r),
         );
@@ -294,7 +294,7 @@ export function classifyFile(model: ScopeModel, diff: FileDiff, texts: FileTexts
         }
         emit(
           'other-milestone-hotspot',
-          `Changes ${regionOwner(r)} hotspot ${regionText(baseFile!, r)}; milestone ${active.id} must not change other milestones' code.`,
+          `Changes ${regionOwner(r)} hotspot ${regionText(r)}; milestone ${active.id} must not change other milestones' code.`,
           hunkLocation(h),
           ownerExtra(r),
           h,

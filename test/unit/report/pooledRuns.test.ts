@@ -44,7 +44,7 @@ test('the report pools every run of each side: intervals, p and q per span, runs
   const text = readFileSync(path.join(TRACES, 'forest_multi.txt'), 'utf8');
   const slower = text.replace(/(rs_code_matrix \[ )([\d.]+)ms/g, (_, p: string, ms: string) => `${p}${(Number(ms) * 0.8).toPrecision(3)}ms`);
   const base = parts('forest_multi.txt', 2);
-  const after = parts('forest_multi.txt', 2).map((t, i) => ({ ...parseTrace(slower), roots: [] as Trace['roots'], source: `after#${i + 1}` }));
+  const after = parts('forest_multi.txt', 2).map((_, i) => ({ ...parseTrace(slower), roots: [] as Trace['roots'], source: `after#${i + 1}` }));
   const whole = parseTrace(slower);
   const seen = new Map<string, number>();
   for (const r of whole.roots) {

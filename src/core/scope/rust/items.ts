@@ -34,7 +34,7 @@ class ItemFinder {
   private readonly match: Int32Array;
   private readonly comments: Comment[];
 
-  constructor(private readonly lexed: Lexed) {
+  constructor(lexed: Lexed) {
     this.tokens = lexed.tokens;
     this.match = lexed.match;
     this.comments = lexed.comments;
