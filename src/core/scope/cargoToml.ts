@@ -219,6 +219,16 @@ function braceDelta(s: string): number {
   return d;
 }
 
+/** The dependency entries gathered by either reader, their source decided, in line order. */
+function entriesOf(gathered: Iterable<DependencyEntry & { pairs: Map<string, string | boolean | undefined> }>): DependencyEntry[] {
+  const entries: DependencyEntry[] = [];
+  for (const e of gathered) {
+    const { source, pkg } = sourceFrom(e.pairs);
+    entries.push({ table: e.table, key: e.key, crate: pkg ?? e.key, source, line: e.line, endLine: e.endLine });
+  }
+  return entries.sort((a, b) => a.line - b.line);
+}
+
 /**
  * The tolerant line reader: used for buffers that do not parse as TOML (half-typed edits), where
  * it still finds the entries written so far. It does not know multi-line strings.
@@ -306,13 +316,7 @@ export function parseDependenciesTolerant(text: string): { entries: DependencyEn
       else problems.push({ line: lineNo, message: `dependency ${keySegs[0]} has a value that is neither a version string nor a table` });
     }
   }
-  const entries: DependencyEntry[] = [];
-  for (const e of byKey.values()) {
-    const { source, pkg } = sourceFrom(e.pairs);
-    entries.push({ table: e.table, key: e.key, crate: pkg ?? e.key, source, line: e.line, endLine: e.endLine });
-  }
-  entries.sort((a, b) => a.line - b.line);
-  return { entries, problems };
+  return { entries: entriesOf(byKey.values()), problems };
 }
 
 type Pairs = Map<string, string | boolean | undefined>;
@@ -395,13 +399,7 @@ function parseWithToml(text: string): { entries: DependencyEntry[]; problems: To
     if (dep && dep.rest.length === 0) entryFor(dep.table, dep.key, node.loc.start.line, node.loc.end.line);
     for (const kv of node.body) keyValue(path, kv);
   }
-  const entries: DependencyEntry[] = [];
-  for (const e of byKey.values()) {
-    const { source, pkg } = sourceFrom(e.pairs);
-    entries.push({ table: e.table, key: e.key, crate: pkg ?? e.key, source, line: e.line, endLine: e.endLine });
-  }
-  entries.sort((a, b) => a.line - b.line);
-  return { entries, problems };
+  return { entries: entriesOf(byKey.values()), problems };
 }
 
 /**
