@@ -6,7 +6,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { loadConfig } from '../core/config';
+import { CONFIG_FILES, loadConfig } from '../core/config';
 import { DEFAULT_CONFIG } from '../core/configTypes';
 import {
   CLIENT_ID,
@@ -36,7 +36,7 @@ async function documentPaths(folder: vscode.WorkspaceFolder): Promise<DocumentPa
     catalog: config.catalog,
     status: config.status,
     tracking: config.tracking,
-    config: ['.milestone-scope.yaml', '.milestone-scope.yml'],
+    config: [...CONFIG_FILES],
   };
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { loadWorkspace, type LoadedWorkspace } from '../core/workspace';
 import { trackingPath } from '../core/configTypes';
+import { CONFIG_FILE, CONFIG_FILES } from '../core/config';
 import type { Problem } from '../core/problems';
 import type { ExtensionContextHolder } from './context';
 
@@ -24,7 +25,6 @@ export interface WorkspaceModel {
   readonly ready: Promise<LoadedWorkspace | undefined>;
 }
 
-const CONFIG_FILE = '.milestone-scope.yaml';
 /** Saves of several documents (a start edits STATUS.md and a tracking file) coalesce into one load. */
 const RELOAD_DELAY_MS = 150;
 
@@ -121,7 +121,8 @@ class WorkspaceModelImpl implements WorkspaceModel, vscode.Disposable {
     const root = this.ctx.root;
     if (!root) return;
     const config = this.loaded?.config;
-    const globs = [CONFIG_FILE];
+    // Either spelling of the configuration file reloads the model.
+    const globs = [...CONFIG_FILES];
     if (config) globs.push(config.catalog, config.status, trackingPath(config, '*'));
     const key = globs.join('\n');
     if (key === this.watchedKey) return;

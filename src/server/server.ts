@@ -28,7 +28,8 @@ import { hover } from './features/hover';
 import { definition, documentLinks } from './features/navigation';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { ReferencedDocumentNotification, ReferencedFilesNotification, trackingGlob } from './protocol';
-import { CONFIG_FILES, Session, type DocRole } from './session';
+import { CONFIG_FILES } from '../core/config';
+import { Session, type DocRole } from './session';
 import { relToUri, relativeTo, uriToPath } from './uris';
 import { LineIndex } from './catalogDocument';
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Catalog, HotspotRef } from '../core/catalog/model';
-import { CONFIG_FILE, parseConfig } from '../core/config';
+import { CONFIG_FILES, parseConfig } from '../core/config';
 import { resolveInside } from '../core/paths';
 import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/configTypes';
 import { catalogCommit, loadReferenceBaseline, readCommittedTexts, type ReferenceBaseline } from '../core/docChecks/baseline';
@@ -18,8 +18,6 @@ import { problem, type Problem } from '../core/problems';
 import { parseStatus, type StatusDocument } from '../core/status';
 import { parseTracking } from '../core/tracking';
 import { CatalogDocument } from './catalogDocument';
-
-export const CONFIG_FILES = [CONFIG_FILE, '.milestone-scope.yml'];
 
 export type DocRole = { role: 'config' } | { role: 'catalog' } | { role: 'status' } | { role: 'tracking'; id: string };
 
