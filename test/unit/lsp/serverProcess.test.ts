@@ -27,7 +27,7 @@ import {
 import { ReferencedDocumentNotification, ReferencedFilesNotification, type ReferencedFilesParams } from '../../../src/server/protocol';
 import { CATALOG, STARK, edit, gitCopy, read, removeDir } from './helpers';
 
-const SERVER = path.resolve(__dirname, '../../../src/server/server.ts');
+const SERVER = path.resolve(__dirname, 'runServer.ts');
 const PCS = 'crates/metal-backend/src/stacked_pcs.rs';
 
 test('the server process publishes diagnostics and follows unsaved edits of referenced files', async (t) => {
