@@ -34,6 +34,9 @@ for (const theme of ['Default Light Modern', 'Default Dark Modern']) {
       await waitFor(async () => (await icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)) === 128, 20_000, 'the icon image to load');
       assert.match((await icon.getAttribute('src')) ?? '', /icon\.png/);
       await wb.screenshot('extensions-icon');
+      // The walkthrough's pages (markdown in media/walkthrough/) are in the package: no read error.
+      const errors = (await wb.notifications()).filter((n) => /Error reading markdown|not found/i.test(n));
+      assert.deepEqual(errors, [], 'the walkthrough pages are read');
 
       // Without an active milestone, Stop Milestone and the scope commands are not offered.
       const commands = await wb.paletteCommands('Milestone Scope:');

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { repoRoot, retryPopup, startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
 
+/** The main chart (the sandwich view has two small flame graphs with the same class). */
+const MAIN_CANVAS = 'canvas.flame-canvas[aria-label^="Flame chart"]';
+
 const TRACES = join(repoRoot, 'test', 'fixtures', 'traces');
 /** Must match the chart's geometry (src/webview/flame/chart.ts). */
 const AXIS = 20;
@@ -31,7 +34,7 @@ interface CanvasStats {
 }
 
 async function canvasStats(frame: FrameLocator): Promise<CanvasStats> {
-  return frame.locator('canvas.flame-canvas').evaluate((c: HTMLCanvasElement) => {
+  return frame.locator(MAIN_CANVAS).evaluate((c: HTMLCanvasElement) => {
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let painted = 0;
     const colors = new Set<number>();
@@ -46,7 +49,7 @@ async function canvasStats(frame: FrameLocator): Promise<CanvasStats> {
 
 /** The pixel at CSS coordinates of the canvas. */
 async function pixel(frame: FrameLocator, x: number, y: number): Promise<Rgba> {
-  return frame.locator('canvas.flame-canvas').evaluate(
+  return frame.locator(MAIN_CANVAS).evaluate(
     (c: HTMLCanvasElement, at: { x: number; y: number }) => {
       const scale = c.width / c.getBoundingClientRect().width;
       return Array.from(c.getContext('2d')!.getImageData(Math.floor(at.x * scale), Math.floor(at.y * scale), 1, 1).data) as Rgba;
@@ -60,7 +63,7 @@ async function pixel(frame: FrameLocator, x: number, y: number): Promise<Rgba> {
  * search active, the matching boxes (others are drawn dimmed).
  */
 async function highlightedRuns(frame: FrameLocator, row: number): Promise<Array<{ x0: number; x1: number }>> {
-  return frame.locator('canvas.flame-canvas').evaluate(
+  return frame.locator(MAIN_CANVAS).evaluate(
     (c: HTMLCanvasElement, y: number) => {
       const scale = c.width / c.getBoundingClientRect().width;
       // Near the top of the box, above the label's glyphs.
@@ -87,13 +90,13 @@ async function highlightedRuns(frame: FrameLocator, row: number): Promise<Array<
 }
 
 async function canvasBox(frame: FrameLocator): Promise<{ x: number; y: number; width: number; height: number }> {
-  const box = await frame.locator('canvas.flame-canvas').boundingBox();
+  const box = await frame.locator(MAIN_CANVAS).boundingBox();
   assert.ok(box, 'the canvas has a box on the page');
   return box;
 }
 
 /** The chart frame once the canvas has drawn something substantial. */
-async function drawnChart(wb: Workbench, selector = 'canvas.flame-canvas'): Promise<FrameLocator> {
+async function drawnChart(wb: Workbench, selector = MAIN_CANVAS): Promise<FrameLocator> {
   const frame = await wb.webviewFrame({ selector, timeoutMs: 60_000 });
   await waitFor(
     async () => {
@@ -159,7 +162,7 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     // Eight proofs: the panel opens them merged, heaviest first, and says so; key 1 shows the timeline.
     assert.equal((await frame.locator('.views button[aria-selected="true"]').textContent())?.trim(), 'Left heavy');
     assert.match((await frame.locator('.notice.proofs').textContent()) ?? '', /^8 proofs merged \(runs of stark_prove_excluding_trace\)/);
-    await frame.locator('canvas.flame-canvas').press('1');
+    await frame.locator(MAIN_CANVAS).press('1');
     await waitFor(async () => (await frame.locator('.views button[aria-selected="true"]').textContent())?.trim() === 'Timeline', 10_000, 'key 1 to show the timeline');
     await waitFor(async () => (await canvasStats(frame)).painted > 0.1, 10_000, 'the timeline to be drawn');
     const stats = await canvasStats(frame);
@@ -214,19 +217,19 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     await wb.screenshot('zoomed-rs_code_matrix');
 
     // Escape zooms out one level; arrows move the selection; Enter zooms to it.
-    await frame.locator('canvas.flame-canvas').press('Escape');
+    await frame.locator(MAIN_CANVAS).press('Escape');
     await waitFor(async () => (await crumbs(frame)).at(-1) === 'stacked_commit', 10_000, 'Escape to zoom out to stacked_commit');
-    await frame.locator('canvas.flame-canvas').press('ArrowUp');
+    await frame.locator(MAIN_CANVAS).press('ArrowUp');
     await waitFor(async () => /^stacked_commit — /.test((await frame.locator('.status-text').textContent()) ?? ''), 10_000, 'ArrowUp to select the parent');
-    await frame.locator('canvas.flame-canvas').press('ArrowUp');
-    await frame.locator('canvas.flame-canvas').press('Enter');
+    await frame.locator(MAIN_CANVAS).press('ArrowUp');
+    await frame.locator(MAIN_CANVAS).press('Enter');
     await waitFor(async () => (await crumbs(frame)).at(-1) === 'prover.commit', 10_000, 'Enter to zoom to prover.commit');
-    await frame.locator('canvas.flame-canvas').press('ArrowDown');
-    await frame.locator('canvas.flame-canvas').press('ArrowDown');
+    await frame.locator(MAIN_CANVAS).press('ArrowDown');
+    await frame.locator(MAIN_CANVAS).press('ArrowDown');
     await waitFor(async () => /^rs_code_matrix — /.test((await frame.locator('.status-text').textContent()) ?? ''), 10_000, 'ArrowDown twice to reach rs_code_matrix');
-    await frame.locator('canvas.flame-canvas').press('ArrowRight');
+    await frame.locator(MAIN_CANVAS).press('ArrowRight');
     await waitFor(async () => /^merkle_tree — /.test((await frame.locator('.status-text').textContent()) ?? ''), 10_000, 'ArrowRight to the next sibling');
-    await frame.locator('canvas.flame-canvas').press('ArrowLeft');
+    await frame.locator(MAIN_CANVAS).press('ArrowLeft');
     await waitFor(async () => /^rs_code_matrix — /.test((await frame.locator('.status-text').textContent()) ?? ''), 10_000, 'ArrowLeft back');
 
     // Source action: forest traces carry no location, so the workspace is searched (fn rs_code_matrix).
@@ -263,8 +266,8 @@ test('flame chart: open, hover, search, zoom, keyboard, source, compare, hostile
     const cbox = await canvasBox(cmp);
     const blue = await pixel(cmp, cbox.width / 2, AXIS + RS_ROW * ROW + 3);
     assert.ok(blue[2] > blue[0] + 60 && blue[2] > blue[1], `rs_code_matrix is drawn blue (faster): rgba(${blue.join(', ')})`);
-    await cmp.locator('canvas.flame-canvas').press('Escape');
-    await cmp.locator('canvas.flame-canvas').press('Escape');
+    await cmp.locator(MAIN_CANVAS).press('Escape');
+    await cmp.locator(MAIN_CANVAS).press('Escape');
     await wb.page.mouse.move(cbox.x + 5, cbox.y + 5);
     await wb.screenshot('compare-dark');
 

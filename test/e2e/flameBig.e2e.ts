@@ -11,6 +11,9 @@ import { documentArrayBytes, SLICE_BYTES } from '../../src/core/flame/transfer';
 import { parseTraceFile } from '../../src/core/trace';
 import { startWorkbench, waitFor } from './lib';
 
+/** The main chart (the sandwich view has two small flame graphs with the same class). */
+const MAIN_CANVAS = 'canvas.flame-canvas[aria-label^="Flame chart"]';
+
 const MB = 1024 * 1024;
 const SAMPLE_BYTES = 36_745;
 const DIR = '.milestone-scope/traces/e2e';
@@ -31,7 +34,7 @@ test('flame chart: a big trace is drawn from slices; Cancel in the progress noti
     const frame = await wb.webviewFrame({ selector: '.toolbar .title:has-text("medium.txt")', timeoutMs: 120_000 });
     await waitFor(
       async () =>
-        frame.locator('canvas.flame-canvas').evaluate((c: HTMLCanvasElement) => {
+        frame.locator(MAIN_CANVAS).evaluate((c: HTMLCanvasElement) => {
           if (c.width < 200) return false;
           const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
           let painted = 0;
