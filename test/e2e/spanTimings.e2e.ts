@@ -146,9 +146,9 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
     await wb.screenshot('lens-compare');
 
     // The setting turns it off.
-    const settingsFile = join(wb.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(settingsFile, 'utf8') || '{}') as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'milestoneScope.spanTimings.enabled': false }, null, 2));
+    // Through the workspace's settings file: the server watches it (the browser keeps user settings).
+    mkdirSync(join(wb.workspaceDir, '.vscode'), { recursive: true });
+    writeFileSync(join(wb.workspaceDir, '.vscode', 'settings.json'), JSON.stringify({ 'milestoneScope.spanTimings.enabled': false }, null, 2));
     await wb.openFile(PCS, rsSite);
     await waitFor(async () => !(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 60_000, 'the lenses to go with the setting off');
   } finally {
