@@ -45,7 +45,7 @@ test('flame chart: a big trace is drawn from slices; Cancel in the progress noti
       'the chart of medium.txt to be drawn',
     );
     assert.equal((await frame.locator('.toolbar .title').textContent())?.trim(), `${DIR}/medium.txt`);
-    assert.deepEqual(await frame.locator('.views button').allTextContents(), ['Timeline', 'Merged']);
+    assert.deepEqual(await frame.locator('.views button').allTextContents(), ['Timeline', 'Merged', 'Left heavy', 'Sandwich']);
     await wb.screenshot('medium-drawn');
 
     // A bigger one: its notification shows the percentage read; its Cancel button stops the read.
