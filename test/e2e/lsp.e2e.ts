@@ -67,9 +67,18 @@ test('catalog: no false diagnostics; broken references are flagged where they ar
     assert.ok(hoverText.includes(code[128]!.trim()), `the hover shows line 129 (${code[128]}): ${hoverText}`);
     assert.ok(hoverText.includes(code[126]!.trim()) && hoverText.includes('◀ 129'), hoverText);
     // The fenced block is tokenized by the editor's Rust grammar: several token colours.
-    const colours = await page
-      .locator('.monaco-hover:not(.hidden) .monaco-tokenized-source span')
-      .evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).color))]);
+    // The Rust grammar loads on first use: the block is re-coloured once it has.
+    let colours: string[] = [];
+    await waitFor(
+      async () => {
+        colours = await page
+          .locator('.monaco-hover:not(.hidden) .monaco-tokenized-source span')
+          .evaluateAll((els) => [...new Set(els.map((el) => getComputedStyle(el).color))]);
+        return colours.length >= 3;
+      },
+      20_000,
+      'the code in the hover to be highlighted as Rust',
+    ).catch(() => undefined);
     assert.ok(colours.length >= 3, `the code in the hover is highlighted as Rust (${colours.length} colours: ${colours.join(', ')})`);
     await wb.screenshot('hover-reference');
     await page.mouse.move(10, 10);
