@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { gitTopLevel } from '../core/git';
+import { gitTopLevel } from '../core/git/repo';
 import { escapeMessage, isInside, realLocation, resolveInside } from '../core/paths';
 import { InputError } from '../core/problems';
 import type { CliIO } from './io';

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { gitUserName } from './git';
+import { gitUserName } from './git/repo';
 import { InputError } from './problems';
 
 export { ownerKey, sameOwner } from './statusDoc/statuses';

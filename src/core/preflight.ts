@@ -12,7 +12,7 @@ import { loadTrackingFor, type LoadedWorkspace } from './workspace';
 import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
 import type { StatusEntry } from './statusDoc/model';
 import type { TrackingDocument } from './tracking';
-import { readRemoteClaim, type RemoteLookup, type RemoteOptions } from './remoteClaim';
+import { readRemoteClaim, type RemoteLookup, type RemoteOptions } from './git/remoteClaim';
 
 export type Decision = 'ready' | 'resume' | 'noop' | 'conflict' | 'blocked';
 

@@ -8,11 +8,11 @@ import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } f
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';
 import { ConcurrentChangeError, readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from './files';
-import { gitHead } from './git';
+import { gitHead } from './git/repo';
 import { resolveOwner } from './owner';
 import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
 import { InputError, type Problem } from './problems';
-import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type RemoteOptions } from './remoteClaim';
+import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type RemoteOptions } from './git/remoteClaim';
 import { computeStatusEdits, isoDate, parseStatus, sameOwner, statusEntry, type StatusDocument } from './status';
 import type { TextEdit } from './textEdits';
 import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { applyChanges, resolveAnchor, type Anchor } from '../core/anchors';
 import { milestoneWorkItems, type HotspotRef, type Milestone, type WorkItem } from '../core/catalog/model';
 import { diffTexts } from '../core/diff/buffer';
-import { diffWorkingTree, type WorkingDiff } from '../core/diff/git';
+import { diffWorkingTree, type WorkingDiff } from '../core/git/diff';
 import { indexByOldPath } from '../core/diff/mapLine';
 import type { FileDiff } from '../core/diff/types';
 import type { ExtensionContextHolder } from './context';

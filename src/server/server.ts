@@ -18,7 +18,7 @@ import {
   type InitializeResult,
   type TextDocumentIdentifier,
 } from 'vscode-languageserver/node';
-import { runGit } from '../core/diff/git';
+import { runGit } from '../core/git/run';
 import { CrateIndex } from './crates';
 import { DocumentStore } from './documents';
 import { codeActions } from './features/codeActions';

@@ -4,7 +4,7 @@
  */
 import picomatch from 'picomatch';
 import type { CargoCommandSpec, MilestoneScopeConfig } from '../configTypes';
-import { runGit } from '../diff/git';
+import { runGit } from '../git/run';
 
 export interface TestSelection {
   /** Test targets to run, in configuration order. */

@@ -24,7 +24,7 @@ import {
 import { runProcess } from './run';
 import { changedFilesSince, configuredTestTargets, selectRelevantTests, testSpecFor } from './testSelection';
 import { recordRun, type RecordResult, type RunOutcome } from './validationRecord';
-import { gitHead } from '../git';
+import { gitHead } from '../git/repo';
 import { InputError } from '../problems';
 import { BASE_WORKTREE, ensureBaseWorktree, type BaselineSource } from '../measure/baseWorktree';
 

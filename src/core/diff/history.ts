@@ -4,7 +4,7 @@
  * (blame), and which files were renamed or deleted between two commits (rename detection over
  * the whole tree, not limited to some paths).
  */
-import { runGit } from './git';
+import { runGit } from '../git/run';
 
 const OID = /^[0-9a-f]{40,64}$/;
 

@@ -4,10 +4,9 @@ export { displayPath } from './types';
 export { mapLine, invertHunks, mapFileLine, indexByOldPath, type LineMapping, type FileLineMapping } from './mapLine';
 export { parseGitDiff, DiffParseError } from './parse';
 export { diffTexts } from './buffer';
+export { GitError, runGit } from '../git/run';
 export {
   EMPTY_TREE,
-  GitError,
-  runGit,
   resolveCommit,
   probeRevision,
   isGitWorkTree,
@@ -20,4 +19,4 @@ export {
   listFiles,
   type WorkingDiff,
   type WorkingDiffOptions,
-} from './git';
+} from '../git/diff';

@@ -24,7 +24,7 @@ import { addProfileRun, compactTime, ensureStateDirIgnored, newCapturePath, Trac
 import { buildInvocation, type CargoInvocation } from '../cargo/invocation';
 import { baselinePlace, executeCargo, planValidation, type OutputStream, type ValidationTarget } from '../cargo/validation';
 import { recordRun, type RunOutcome } from '../cargo/validationRecord';
-import { gitHead } from '../git';
+import { gitHead } from '../git/repo';
 import { largestRoot } from '../report/timing';
 import { compareSamples, createRandom, deriveSeed, type SampleComparison } from '../stats/index';
 import { aggregate, parseTraceFile, type TraceAggregate } from '../trace/index';

@@ -13,7 +13,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { runGit, resolveCommit, GitError } from '../diff/git';
+import { resolveCommit } from '../git/diff';
+import { GitError, runGit } from '../git/run';
 import { ensureStateDirIgnored, STATE_DIR } from '../cargo/profileRuns';
 import { InputError } from '../problems';
 

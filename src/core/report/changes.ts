@@ -2,7 +2,7 @@
  * Changed files since the milestone's base commit, each with the scope guard's verdict. The diff
  * and the findings come from the scope guard's session; this module only joins them per file.
  */
-import { diffWorkingTree } from '../diff/git';
+import { diffWorkingTree } from '../git/diff';
 import { displayPath, type FileDiff } from '../diff/types';
 import type { Problem, Severity } from '../problems';
 import type { ScopeFinding, ScopeSession } from '../scope';

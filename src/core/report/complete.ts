@@ -6,7 +6,7 @@
  * changed on disk since it was read.
  */
 import * as path from 'node:path';
-import { GitError } from '../diff/git';
+import { GitError } from '../git/run';
 import { readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from '../files';
 import { resolveOwner } from '../owner';
 import { requireMilestone } from '../preflight';

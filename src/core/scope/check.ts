@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { normaliseMilestoneId, type Milestone } from '../catalog/model';
 import { diffTexts } from '../diff/buffer';
-import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, isGitWorkTree, addedFileHunks } from '../diff/git';
+import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, isGitWorkTree, addedFileHunks } from '../git/diff';
 import { isAncestor, mergeBase, resolveCommits } from '../diff/history';
 import type { FileDiff } from '../diff/types';
 import { InputError, problem, type Problem, type Severity } from '../problems';

@@ -6,7 +6,7 @@
  * an ancestor of HEAD.
  */
 import { normaliseMilestoneId } from '../catalog/model';
-import { runGit } from '../diff/git';
+import { runGit } from '../git/run';
 import { isAncestor, resolveCommits } from '../diff/history';
 
 /** The ref holding milestone `id`'s start record. */

@@ -15,7 +15,7 @@ import type { Catalog, HotspotRef } from '../catalog/model';
 import { parseCatalog } from '../catalog/parse';
 import { CONFIG_FILES, parseConfig } from '../config';
 import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../configTypes';
-import { blobSpec, diffCommits, EMPTY_TREE, listFiles, readBlobs } from '../diff/git';
+import { blobSpec, diffCommits, EMPTY_TREE, listFiles, readBlobs } from '../git/diff';
 import { blameLines, pathFates, treeFiles } from '../diff/history';
 import { indexByOldPath, mapFileLine } from '../diff/mapLine';
 import { problem, type Problem } from '../problems';

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { gitHead, gitShowFile, gitTopLevel, gitUserName } from '../../../src/core/git';
+import { gitHead, gitShowFile, gitTopLevel, gitUserName } from '../../../src/core/git/repo';
+import { gitEnv, GitError, runGit, runGitBytes } from '../../../src/core/git/run';
 import { ownerKey, resolveOwner, sameOwner } from '../../../src/core/owner';
 import { METAL, STATUS, fixtureText, git, gitCopy } from './helpers';
 
@@ -13,7 +14,7 @@ test('git wrappers: top level, HEAD, user.name and a file at a revision', async 
   assert.equal(realpathSync(await gitTopLevel(sub) ?? ''), realpathSync(dir));
   assert.equal(await gitHead(dir), git(dir, 'rev-parse', 'HEAD'));
   assert.equal(await gitUserName(dir), 'Bob Builder');
-  assert.equal(await gitShowFile(dir, 'HEAD', STATUS), fixtureText(METAL, STATUS).replace(/\n$/, ''));
+  assert.equal(await gitShowFile(dir, 'HEAD', STATUS), fixtureText(METAL, STATUS), 'the file as stored, final newline included');
   assert.equal(await gitShowFile(dir, 'HEAD', 'no/such/file'), undefined);
 });
 
@@ -44,4 +45,33 @@ test('owner: --owner, else git user.name, else the login; compared without case 
   assert.equal(sameOwner('bob', 'bobby'), false);
   assert.equal(sameOwner(undefined, 'bob'), false);
   assert.equal(sameOwner('@', ''), false);
+});
+
+test('the git runner: one environment, argument arrays, a GitError naming the command and git\'s message', async () => {
+  const env = gitEnv();
+  assert.equal(env.GIT_OPTIONAL_LOCKS, '0');
+  assert.equal(env.LC_ALL, 'C');
+  assert.equal(env.GIT_TERMINAL_PROMPT, '0');
+  const dir = gitCopy(METAL, 'Bob Builder');
+  // The environment reaches git: an alias running `env` prints what git was given.
+  const seen = (await runGit(dir, ['-c', 'alias.showenv=!env', 'showenv'])).stdout;
+  assert.match(seen, /^GIT_OPTIONAL_LOCKS=0$/m);
+  assert.match(seen, /^LC_ALL=C$/m);
+  // An argument with shell metacharacters is one argument, never run by a shell.
+  const odd = 'x; echo pwned $(id)';
+  await assert.rejects(runGit(dir, ['rev-parse', '--verify', odd]), (err: unknown) => {
+    assert.ok(err instanceof GitError);
+    assert.equal(err.message.startsWith(`git rev-parse --verify ${odd} failed: `), true, err.message);
+    assert.match(err.stderr, /fatal: /);
+    assert.equal(err.exitCode, 128);
+    assert.deepEqual(err.args, ['rev-parse', '--verify', odd]);
+    return true;
+  });
+  // Exit codes given as answers are not failures.
+  const quiet = await runGit(dir, ['rev-parse', '--verify', '--quiet', 'no-such-ref'], { okCodes: [1] });
+  assert.equal(quiet.exitCode, 1);
+  // Bytes in, bytes out.
+  const head = git(dir, 'rev-parse', 'HEAD');
+  const bytes = await runGitBytes(dir, ['cat-file', '--batch-check'], { input: `${head}\n` });
+  assert.equal(bytes.stdout.toString('utf8'), `${head} commit ${git(dir, 'cat-file', '-s', 'HEAD')}\n`);
 });

@@ -158,7 +158,7 @@ test('--push needs a remote; a repository without one is checked locally without
 
 test('a claim pushed against a branch that moved since the fetch is rejected, not forced', async () => {
   const { bare, alice, bob } = team();
-  const { readRemoteClaim, pushClaim } = await import('../../../src/core/remoteClaim');
+  const { readRemoteClaim, pushClaim } = await import('../../../src/core/git/remoteClaim');
   const stale = await readRemoteClaim(bob, { status: STATUS, tracking: tracking('6') });
   assert.equal(stale.kind, 'ok');
   if (stale.kind !== 'ok') return;

@@ -1,73 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { parseGitDiff } from '../diff/parse';
+import type { FileDiff, Hunk } from '../diff/types';
 import { isOwnArtifact } from '../files';
-import { parseGitDiff } from './parse';
-import type { FileDiff, Hunk } from './types';
-
-// execa is ESM-only; loading it on first use keeps this module importable from CommonJS
-// (tests run through tsx, the extension bundle) and off the extension's activation path.
-let execaModule: Promise<typeof import('execa')> | undefined;
-function loadExeca(): Promise<typeof import('execa')> {
-  return (execaModule ??= import('execa'));
-}
+import { GitError, runGit, runGitBytes } from './run';
 
 /** The empty tree's id: the base of a repository without commits. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
-
-export class GitError extends Error {
-  constructor(
-    message: string,
-    readonly args: readonly string[],
-    readonly stderr = '',
-  ) {
-    super(message);
-    this.name = 'GitError';
-  }
-}
-
-/**
- * Options that make git output the same whatever the user's configuration: no colour, no
- * external diff or text conversion, `a/` `b/` prefixes, unquoted UTF-8 paths.
- */
-const STABLE = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'color.ui=false'];
-
-interface RunOptions {
-  input?: string;
-  /** Exit codes that are not failures (e.g. 1 for "not found"). */
-  okCodes?: number[];
-}
-
-/** Runs git in `cwd` with an argument array; never through a shell. */
-export async function runGit(
-  cwd: string,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<{ stdout: string; exitCode: number }> {
-  const full = [...STABLE, ...args];
-  const { execa } = await loadExeca();
-  try {
-    const r = await execa('git', full, {
-      cwd,
-      input: options.input,
-      stripFinalNewline: false,
-      reject: false,
-      // Read-only commands must not take the index lock the user's own git commands need.
-      env: { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      maxBuffer: 512 * 1024 * 1024,
-    });
-    const exitCode = r.exitCode ?? -1;
-    if (exitCode !== 0 && !(options.okCodes ?? []).includes(exitCode)) {
-      const stderr = String(r.stderr ?? '').trim();
-      throw new GitError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ` (exit ${exitCode})`}`, args, stderr);
-    }
-    return { stdout: String(r.stdout ?? ''), exitCode };
-  } catch (err) {
-    if (err instanceof GitError) throw err;
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new GitError('git was not found on PATH', args);
-    throw new GitError(`git ${args.join(' ')} failed: ${e.message}`, args);
-  }
-}
 
 /** The commit a revision names, or undefined when it does not name one. */
 export async function resolveCommit(cwd: string, rev: string): Promise<string | undefined> {
@@ -205,23 +144,7 @@ export async function readBlobs(cwd: string, specs: readonly string[]): Promise<
   const out = new Map<string, string | undefined>();
   const unique = [...new Set(specs)].filter((s) => !s.includes('\n'));
   if (unique.length === 0) return out;
-  const { execa } = await loadExeca();
-  const r = await execa('git', [...STABLE, 'cat-file', '--batch'], {
-    cwd,
-    input: unique.join('\n') + '\n',
-    encoding: 'buffer',
-    reject: false,
-    env: { GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  if (r.exitCode !== 0)
-    throw new GitError(
-      `git cat-file --batch failed: ${Buffer.from(r.stderr as Uint8Array)
-        .toString('utf8')
-        .trim()}`,
-      ['cat-file', '--batch'],
-    );
-  const buf = Buffer.from(r.stdout as Uint8Array);
+  const { stdout: buf } = await runGitBytes(cwd, ['cat-file', '--batch'], { input: unique.join('\n') + '\n' });
   let pos = 0;
   for (const spec of unique) {
     const nl = buf.indexOf(0x0a, pos);

@@ -6,8 +6,10 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { parseStatus, type StatusDocument } from './status';
-import { parseTracking, type TrackingDocument } from './tracking';
+import { parseStatus, type StatusDocument } from '../status';
+import { parseTracking, type TrackingDocument } from '../tracking';
+import { gitShowFile } from './repo';
+import { GitError, runGit, type GitRunOptions } from './run';
 
 /** How long a `git fetch` / `git push` may take before the remote counts as unreachable. */
 export const DEFAULT_REMOTE_TIMEOUT_MS = 15_000;
@@ -19,30 +21,14 @@ interface GitRun {
   timedOut: boolean;
 }
 
-async function git(
-  cwd: string,
-  args: string[],
-  opts: { timeoutMs?: number; env?: Record<string, string>; input?: string } = {},
-): Promise<GitRun> {
-  // Loaded lazily: execa is ESM-only, and this module is also loaded by CommonJS test runners.
-  const { execa } = await import('execa');
+/** The runner's answer as a value: a failed command here is a decision (a warning, a refusal), not an error. */
+async function git(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<GitRun> {
   try {
-    const r = await execa('git', args, {
-      cwd,
-      reject: false,
-      stripFinalNewline: true,
-      timeout: opts.timeoutMs,
-      input: opts.input,
-      env: { GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes', ...opts.env },
-    });
-    return {
-      ok: r.exitCode === 0 && !r.timedOut,
-      stdout: String(r.stdout ?? ''),
-      stderr: String(r.stderr ?? ''),
-      timedOut: r.timedOut === true,
-    };
+    const r = await runGit(cwd, args, opts);
+    return { ok: true, stdout: r.stdout.replace(/\n$/, ''), stderr: r.stderr, timedOut: false };
   } catch (err) {
-    return { ok: false, stdout: '', stderr: (err as Error).message, timedOut: false };
+    if (!(err instanceof GitError)) throw err;
+    return { ok: false, stdout: err.stdout, stderr: err.stderr || err.message, timedOut: err.timedOut };
   }
 }
 
@@ -100,8 +86,8 @@ export interface RemoteOptions {
 }
 
 async function showFile(root: string, rev: string, file: string): Promise<string | undefined> {
-  const r = await git(root, ['show', `${rev}:${file.replace(/\\/g, '/')}`]);
-  return r.ok ? r.stdout + (r.stdout.endsWith('\n') || r.stdout === '' ? '' : '\n') : undefined;
+  const text = await gitShowFile(root, rev, file);
+  return text === undefined || text === '' || text.endsWith('\n') ? text : text + '\n';
 }
 
 /** Fetches the remote (bounded by a timeout) and reads both documents on its default branch. */
