@@ -7,7 +7,7 @@ import { loadWorkspace } from '../core/workspace';
 import { RefusedCommand } from '../core/cargo/invocation';
 import { CargoMetadataError } from '../core/cargo/metadata';
 import { myMilestoneInProgress } from '../core/cargo/target';
-import { formatDuration } from '../core/trace/index';
+import { formatSpanTime } from '../core/trace/index';
 import { AB_DEFAULTS, abTargetFor, formatChange, halfWidth, runAbSession, type AbResult } from '../core/measure/ab';
 import { BASE_TARGET_DIR, BASE_WORKTREE, baseWorktreeInfo, removeBaseWorktree } from '../core/measure/baseWorktree';
 import { diffSessionRuns } from '../core/measure/spans';
@@ -169,7 +169,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
             case 'run': {
               const r = e.run;
               const side = r.side === 'baseline' ? 'A baseline' : 'B after   ';
-              const time = r.rootNs !== undefined ? `${e.root} ${formatDuration(r.rootNs)}` : r.warmup ? 'warm-up, not counted' : r.outcome;
+              const time = r.rootNs !== undefined ? `${e.root} ${formatSpanTime(r.rootNs)}` : r.warmup ? 'warm-up, not counted' : r.outcome;
               const ci = e.interval
                 ? `  change ${formatChange(e.interval.estimate, e.interval.lo, e.interval.hi)} (n=${e.interval.n.base}+${e.interval.n.after})`
                 : '';
@@ -191,7 +191,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
     const summary: string[] = [];
     if (c && result.root) {
       summary.push(
-        `${result.root}: ${formatDuration(c.base.mean)} → ${formatDuration(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)} (95% interval, ${c.n.base} + ${c.n.after} runs): ${c.verdict}`,
+        `${result.root}: ${formatSpanTime(c.base.mean)} → ${formatSpanTime(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)} (95% interval, ${c.n.base} + ${c.n.after} runs): ${c.verdict}`,
       );
       const outliers = c.outliers.base.length + c.outliers.after.length;
       if (outliers)

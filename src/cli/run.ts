@@ -7,7 +7,7 @@ import { InputError } from '../core/problems';
 import { loadWorkspace } from '../core/workspace';
 import { RefusedCommand } from '../core/cargo/invocation';
 import { CargoMetadataError } from '../core/cargo/metadata';
-import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
+import { formatElapsed, formatOutcome } from '../core/cargo/validationRecord';
 import {
   executePlan,
   overallOutcome,
@@ -157,7 +157,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
       const counts =
         errors + warnings ? ` (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})` : '';
-      say(`${r.invocation.display}: ${formatOutcome(r)}${counts} in ${formatDuration(r.durationMs)}${capture}${where}`);
+      say(`${r.invocation.display}: ${formatOutcome(r)}${counts} in ${formatElapsed(r.durationMs)}${capture}${where}`);
       if (r.spawnError) say(`  cargo could not be started: ${r.spawnError}`);
     }
     if (values.json) {

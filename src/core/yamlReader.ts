@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { problem, type Problem, type Severity } from './problems';
+import { closestName } from './text';
 
 /**
  * A YAML document read with positions, and typed accessors that report wrong types as problems
@@ -153,20 +154,6 @@ export class YamlReader {
 const MAX_UNKNOWN_KEYS = 20;
 
 function closest(key: string, known: readonly string[]): string | undefined {
-  // Within two edits only: a key much longer than every known one cannot be near any.
-  if (key.length > Math.max(0, ...known.map((c) => c.length)) + 2) return undefined;
   const k = key.toLowerCase().replace(/[_-]/g, '');
-  return (
-    known.find((c) => c.toLowerCase().replace(/[_-]/g, '') === k) ?? known.find((c) => distance(c.toLowerCase(), key.toLowerCase()) <= 2)
-  );
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
+  return known.find((c) => c.toLowerCase().replace(/[_-]/g, '') === k) ?? closestName(key, known, { maxDistance: 2, ignoreCase: true });
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { RefusedCommand } from '../core/cargo/invocation';
 import { CargoMetadataError } from '../core/cargo/metadata';
 import { InputError } from '../core/problems';
-import { formatDuration, formatOutcome } from '../core/cargo/validationRecord';
+import { formatElapsed, formatOutcome } from '../core/cargo/validationRecord';
 import { executePlan, overallOutcome, type Plan, type ValidationRunResult, type ValidationTarget } from '../core/cargo/validation';
 import type { CargoDiagnostics } from './cargoDiagnostics';
 import { trackRun, type LiveRun } from './liveRuns';
@@ -134,11 +134,9 @@ export class CargoPseudoterminal implements vscode.Pseudoterminal {
       const colour = r.outcome === 'passed' ? GREEN : r.outcome === 'cancelled' ? YELLOW : RED;
       const where = r.record?.recorded ? ` · recorded in ${r.record.file}` : r.record ? ` · not recorded: ${r.record.reason}` : '';
       const capture = r.capture ? ` · ${r.capture.label} trace ${r.capture.file}` : '';
-      this.line(
-        `${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatDuration(r.durationMs)}${capture}${where}`,
-      );
+      this.line(`${colour}${BOLD}${r.invocation.display}: ${formatOutcome(r)}${RESET} in ${formatElapsed(r.durationMs)}${capture}${where}`);
       if (r.spawnError) this.line(`${RED}cargo could not be started: ${r.spawnError}${RESET}`);
-      this.note('info', `${r.invocation.display}: ${r.outcome} in ${formatDuration(r.durationMs)}${capture}${where}`);
+      this.note('info', `${r.invocation.display}: ${r.outcome} in ${formatElapsed(r.durationMs)}${capture}${where}`);
     }
     const outcome = this.abort.signal.aborted ? 'cancelled' : overallOutcome(results);
     this.run.onFinished?.(results);

@@ -2,20 +2,17 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { findMilestone, normaliseMilestoneId, type Milestone } from '../core/catalog/model';
 import { ConcurrentChangeError } from '../core/files';
-import { resolveOwner } from '../core/owner';
 import { InputError } from '../core/problems';
 import { applyCompletion, decideOwnership, planCompletion, recordedSummary, type CompletionPlan, type Refusal } from '../core/report';
-import { parseSeverityOverrides } from '../core/scope';
 import { decidePreflight } from '../core/preflight';
 import { statusEntry } from '../core/status';
 import { loadTrackingFor, trackingFileFor } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
+import { currentOwner, settings } from './settings';
 import { traceSizeLimit } from './traceLoad';
 
 const SCHEME = 'milestone-scope-report';
-const OWNER_SETTING = 'milestoneScope.owner';
-const SEVERITY_SETTING = 'milestoneScope.scope.severity';
 const REPORT_CONTEXT = 'milestoneScope.reportAvailable';
 
 /** Arguments for scripted use (tests, other commands): anything given is not asked for. */
@@ -101,16 +98,6 @@ export function activateCompleteMilestone(ctx: ExtensionContextHolder): void {
   );
 }
 
-async function me(ws: LoadedWorkspace): Promise<string> {
-  const configured = vscode.workspace.getConfiguration().get<string>(OWNER_SETTING, '');
-  return (await resolveOwner(ws.root, configured || undefined)).name;
-}
-
-function severity() {
-  const raw = vscode.workspace.getConfiguration().get<unknown>(SEVERITY_SETTING);
-  return parseSeverityOverrides(raw).overrides;
-}
-
 /** The milestone to complete: the argument, the active one, else a pick of those in progress by the user. */
 async function chooseMilestone(
   ctx: ExtensionContextHolder,
@@ -190,7 +177,7 @@ async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, ar
         planCompletion(ws.root, milestone.id, {
           owner,
           summary: args.summary,
-          severity: severity(),
+          severity: settings.get('scopeSeverity'),
           force: args.force,
           reason: args.reason,
           baseline: args.baseline,
@@ -272,7 +259,7 @@ async function completeCommand(
     void vscode.window.showErrorMessage('Milestone Scope: open a folder with a milestone catalog first.');
     return undefined;
   }
-  const owner = await me(ws);
+  const owner = await currentOwner(ws.root);
   const milestone = await chooseMilestone(ctx, ws, owner, args.milestoneId);
   if (!milestone) return undefined;
   if (!(await saveDocuments(ws, milestone.id))) return undefined;

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { hotspotRange } from './hotspotRanges';
+import { settings } from './settings';
 import { hotspotHeat, onDidChangeHotspotHeat } from './spanTimings';
 
-const SETTING = 'milestoneScope.hotspots.enabled';
 /** Re-applying while typing is only bookkeeping (the editor moves decorations with the text). */
 const TYPING_DELAY_MS = 120;
 
@@ -67,7 +67,7 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
     }),
   );
   const applied = new Map<vscode.TextEditor, Applied[]>();
-  let enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+  let enabled = settings.get('hotspotsEnabled');
   let timer: ReturnType<typeof setTimeout> | undefined;
   const pending = new Set<string>();
 
@@ -122,8 +122,8 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
     vscode.window.onDidChangeVisibleTextEditors(() => paintAll()),
     vscode.window.onDidChangeActiveTextEditor((editor) => editor && paint(editor)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(SETTING)) return;
-      enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+      if (!settings.affects(e, 'hotspotsEnabled')) return;
+      enabled = settings.get('hotspotsEnabled');
       paintAll();
     }),
     vscode.commands.registerCommand('milestoneScope.toggleHotspots', () => toggleSetting(!enabled)),
@@ -136,17 +136,8 @@ export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
   paintAll();
 }
 
-/** Writes the setting where it is currently decided (workspace if set there, else user). */
 async function toggleSetting(value: boolean): Promise<void> {
-  const config = vscode.workspace.getConfiguration();
-  const inspected = config.inspect<boolean>(SETTING);
-  const target =
-    inspected?.workspaceFolderValue !== undefined
-      ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-  await config.update(SETTING, value, target);
+  await settings.update('hotspotsEnabled', value);
   vscode.window.setStatusBarMessage(value ? 'Milestone Scope: hotspot highlights on' : 'Milestone Scope: hotspot highlights off', 3000);
 }
 

@@ -3,11 +3,11 @@ import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry, type HotspotIndex } from './hotspotIndex';
 import { hotspotLine, hotspotRange } from './hotspotRanges';
 import { escapeMarkdown, shortTitle } from './milestoneMarkdown';
+import { settings } from './settings';
 
 const LENS_TITLE_CHARS = 60;
 
 const RUN_CHECK = 'milestoneScope.runCheck';
-const LENS_SETTING = 'milestoneScope.codeLens.enabled';
 
 /**
  * CodeLens above each hotspot line of the active milestone (every milestone's when none is
@@ -22,7 +22,7 @@ export function activateHotspotLens(ctx: ExtensionContextHolder): void {
   const provider: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
     async provideCodeLenses(doc) {
-      if (!vscode.workspace.getConfiguration().get<boolean>(LENS_SETTING, true)) return [];
+      if (!settings.get('codeLensEnabled')) return [];
       const entries = shown(index, ctx, doc.uri);
       if (entries.length === 0) return [];
       const canCheck = ctx.active.current !== undefined && (await checkAvailable());
@@ -44,7 +44,7 @@ export function activateHotspotLens(ctx: ExtensionContextHolder): void {
     vscode.languages.registerHoverProvider(selector, hover),
     index.onDidChange(() => changed.fire()),
     ctx.active.onDidChange(() => changed.fire()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(LENS_SETTING) && changed.fire()),
+    vscode.workspace.onDidChangeConfiguration((e) => settings.affects(e, 'codeLensEnabled') && changed.fire()),
     vscode.extensions.onDidChange(() => changed.fire()),
   );
 }

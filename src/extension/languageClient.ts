@@ -18,8 +18,8 @@ import {
   type DocumentPaths,
 } from '../server/protocol';
 import type { ExtensionContextHolder } from './context';
+import { settings } from './settings';
 
-const ENABLED = 'milestoneScope.languageServer.enabled';
 /** Unsaved edits of referenced files are forwarded after this pause in typing. */
 const FORWARD_DELAY_MS = 150;
 
@@ -89,7 +89,7 @@ export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged
   /** The last unsaved texts forwarded (length, or null for "use the disk"), for tests. */
   const forwarded: Array<{ uri: string; text: number | null; version: number }> = [];
 
-  const enabled = () => vscode.workspace.getConfiguration().get<boolean>(ENABLED, true);
+  const enabled = () => settings.get('languageServerEnabled');
   const matches = (doc: vscode.TextDocument) => selector.length > 0 && vscode.languages.match(selector, doc) > 0;
 
   /** Sends the unsaved text of a referenced file (null: the disk is the truth again). */
@@ -178,7 +178,7 @@ export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged
     vscode.workspace.onDidChangeWorkspaceFolders(() => void refresh()),
     modelChanged(() => void refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(ENABLED)) return;
+      if (!settings.affects(e, 'languageServerEnabled')) return;
       if (enabled()) void refresh().then(() => (vscode.workspace.textDocuments.some(matches) ? start() : undefined));
       else void stop();
     }),

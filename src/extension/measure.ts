@@ -7,9 +7,10 @@
 import * as vscode from 'vscode';
 import { abTargetFor, formatChange, runAbSession, type AbOptions, type AbResult } from '../core/measure/ab';
 import { removeBaseWorktree, BASE_WORKTREE } from '../core/measure/baseWorktree';
-import { formatDuration } from '../core/trace/index';
+import { formatSpanTime } from '../core/trace/index';
 import type { ExtensionContextHolder } from './context';
 import { trackRun } from './liveRuns';
+import { settings } from './settings';
 import { getWorkspaceModel } from './workspaceModel';
 import { loadWorkspace } from '../core/workspace';
 
@@ -42,7 +43,7 @@ function summaryText(r: AbResult): string {
   const c = r.comparison;
   const head =
     c && r.root
-      ? `${r.root}: ${formatDuration(c.base.mean)} → ${formatDuration(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)}, ${c.verdict} (${c.n.base} + ${c.n.after} runs)`
+      ? `${r.root}: ${formatSpanTime(c.base.mean)} → ${formatSpanTime(c.after.mean)}, ${formatChange(c.estimate, c.ci95.lo, c.ci95.hi)}, ${c.verdict} (${c.n.base} + ${c.n.after} runs)`
       : 'no runs were compared';
   const why = {
     converged: 'the interval is narrow enough',
@@ -68,8 +69,7 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   }
   const active = ctx.active.current;
   const id = args.milestoneId ?? active?.id;
-  const owner =
-    active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
+  const owner = active && active.id === id ? active.owner : settings.get('owner');
   let target;
   try {
     target = (await abTargetFor(ws, id, owner)).target;
@@ -114,7 +114,7 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
                   const runs = `baseline ${e.counted.base}, after ${e.counted.after} runs`;
                   progress.report({ message: `${runs}${ci}` });
                   return out.info(
-                    `Measure Before/After: ${e.run.side} run ${e.run.n}${e.run.warmup ? ' (warm-up)' : ''}: ${e.run.rootNs !== undefined ? formatDuration(e.run.rootNs) : e.run.outcome}${ci}`,
+                    `Measure Before/After: ${e.run.side} run ${e.run.n}${e.run.warmup ? ' (warm-up)' : ''}: ${e.run.rootNs !== undefined ? formatSpanTime(e.run.rootNs) : e.run.outcome}${ci}`,
                   );
                 }
               }

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
 import { ConcurrentChangeError, FileLockedError, hashText, writeAllIfUnchanged, type FileSnapshot } from '../core/files';
 import { gitHead } from '../core/git/repo';
-import { resolveOwner } from '../core/owner';
 import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
 import { readRemoteClaim, type RemoteLookup } from '../core/git/remoteClaim';
 import { startBaseCommit, writeStartRecord } from '../core/scope/startRecord';
@@ -14,11 +13,11 @@ import { parseTracking } from '../core/tracking';
 import { loadTrackingFor, trackingFileFor, workspaceFile } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
+import { currentOwner } from './settings';
 import { openMilestoneDocument } from './milestoneDocument';
 import { OPEN_TRACKING_FILE, pickDetail, refusalActions, refusalMessage } from './startMessages';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
 
-const OWNER_SETTING = 'milestoneScope.owner';
 /** How often a start is recomputed when a document changes between reading and applying. */
 const START_ATTEMPTS = 3;
 /** How long to wait for the editor to reload a document that changed on disk. */
@@ -62,11 +61,6 @@ async function currentWorkspace(ctx: ExtensionContextHolder): Promise<LoadedWork
     );
   }
   return ws;
-}
-
-async function owner(ws: LoadedWorkspace): Promise<string> {
-  const configured = vscode.workspace.getConfiguration().get<string>(OWNER_SETTING, '');
-  return (await resolveOwner(ws.root, configured || undefined)).name;
 }
 
 interface MilestonePick extends vscode.QuickPickItem {
@@ -244,7 +238,7 @@ function toWorkspaceEdit(changes: readonly FileChange[], sources: readonly Sourc
 async function startCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<PreflightResult | undefined> {
   const ws = await currentWorkspace(ctx);
   if (!ws) return undefined;
-  const me = await owner(ws);
+  const me = await currentOwner(ws.root);
   const milestone = requested ? findMilestone(ws.catalog, requested) : await pickMilestone(ctx, ws, me, 'Start Milestone', true);
   if (!milestone) {
     if (requested) void vscode.window.showErrorMessage(`Milestone ${requested} is not in ${ws.config.catalog}.`);
@@ -442,7 +436,7 @@ async function showCommand(ctx: ExtensionContextHolder, requested: string | unde
   if (!id) {
     const ws = await currentWorkspace(ctx);
     if (!ws) return;
-    id = (await pickMilestone(ctx, ws, await owner(ws), 'Show Milestone', false))?.id;
+    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), 'Show Milestone', false))?.id;
   }
   if (id) await openMilestoneDocument(id);
 }
@@ -451,7 +445,7 @@ async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefi
   const ws = getWorkspaceModel(ctx).current ?? (await currentWorkspace(ctx));
   if (!ws) return;
   if (!id) {
-    id = (await pickMilestone(ctx, ws, await owner(ws), 'Open Tracking File', false))?.id;
+    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), 'Open Tracking File', false))?.id;
     if (!id) return;
   }
   const file = trackingFileFor(ws, id);

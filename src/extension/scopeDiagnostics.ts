@@ -13,7 +13,6 @@ import {
   allowFileEdit,
   mergeSeverity,
   minimalReplacement,
-  parseSeverityOverrides,
   resolveActiveMilestone,
   revertHunk,
   ScopeSession,
@@ -22,11 +21,10 @@ import {
   type SeverityOverrides,
 } from '../core/scope';
 import type { ExtensionContextHolder } from './context';
+import { settings } from './settings';
 import { getWorkspaceModel } from './workspaceModel';
 
 const SOURCE = 'milestone-scope';
-const SETTING_ENABLED = 'milestoneScope.scope.enabled';
-const SETTING_SEVERITY = 'milestoneScope.scope.severity';
 /** Unsaved buffers are re-checked this long after the last keystroke. */
 const TYPING_DELAY_MS = 200;
 /** Saves, git operations and file events are coalesced into one full check. */
@@ -44,13 +42,6 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,
 };
-
-function readSeverity(ctx: ExtensionContextHolder): SeverityOverrides {
-  const raw = vscode.workspace.getConfiguration().get<unknown>(SETTING_SEVERITY, {});
-  const { overrides, errors } = parseSeverityOverrides(raw);
-  for (const e of errors) ctx.output.warn(`${SETTING_SEVERITY}: ${e}`);
-  return overrides;
-}
 
 class ScopeGuard implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
@@ -76,8 +67,8 @@ class ScopeGuard implements vscode.Disposable {
   private again = false;
 
   constructor(private readonly ctx: ExtensionContextHolder) {
-    this.severity = readSeverity(ctx);
-    this.enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING_ENABLED, true);
+    this.severity = settings.get('scopeSeverity');
+    this.enabled = settings.get('scopeEnabled');
     this.statusItem.name = 'Milestone Scope: Scope Guard';
     this.statusItem.command = 'workbench.actions.view.problems';
   }
@@ -111,8 +102,8 @@ class ScopeGuard implements vscode.Disposable {
   }
 
   settingsChanged(): void {
-    this.severity = readSeverity(this.ctx);
-    this.enabled = vscode.workspace.getConfiguration().get<boolean>(SETTING_ENABLED, true);
+    this.severity = settings.get('scopeSeverity');
+    this.enabled = settings.get('scopeEnabled');
     this.invalidate();
   }
 
@@ -581,7 +572,7 @@ export function activateScopeDiagnostics(ctx: ExtensionContextHolder): void {
     }),
     model.onDidChange(() => guard.invalidate()),
     ctx.active.onDidChange(() => guard.invalidate()),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('milestoneScope.scope') && guard.settingsChanged()),
+    vscode.workspace.onDidChangeConfiguration((e) => settings.affects(e, 'scopeEnabled', 'scopeSeverity') && guard.settingsChanged()),
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && guard.documentChanged(e.document)),
     vscode.workspace.onDidSaveTextDocument((doc) => guard.documentSaved(doc)),
     vscode.workspace.onDidCloseTextDocument((doc) => guard.documentClosed(doc)),

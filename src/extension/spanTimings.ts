@@ -23,15 +23,15 @@ import {
   type SpanSite,
 } from '../core/flame/spanSites';
 import { timingsByName, type SpanTiming, type SpanTimings } from '../core/flame/spanTimings';
-import { formatDuration } from '../core/trace/duration';
+import { formatSpanTime } from '../core/trace/duration';
 import { share } from '../core/trace/render';
 import type { ExtensionContextHolder } from './context';
 import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { hotspotRange } from './hotspotRanges';
+import { settings } from './settings';
 import { getWorkspaceModel } from './workspaceModel';
 
-const SETTING = 'milestoneScope.spanTimings.enabled';
 const RUST: vscode.DocumentSelector = { scheme: 'file', pattern: '**/*.rs' };
 const PAINT_DELAY_MS = 150;
 
@@ -87,7 +87,7 @@ class SpanTimingsStore {
 export const spanTimingsStore = new SpanTimingsStore();
 
 function enabled(): boolean {
-  return vscode.workspace.getConfiguration().get<boolean>(SETTING, true);
+  return settings.get('spanTimingsEnabled');
 }
 
 /** Span sites per document, kept until the document changes (its version) or the timings do. */
@@ -162,7 +162,7 @@ export function hotspotHeat(entry: HotspotEntry, doc: vscode.TextDocument): { le
   if (level === 0) return undefined;
   return {
     level,
-    message: `${why}: ${formatDuration(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).`,
+    message: `${why}: ${formatSpanTime(p.totalPerRunNs)} per proof, ${share(p.shareOfRoot)} of the root (${spanTimingsStore.current?.title ?? 'trace'}).`,
   };
 }
 
@@ -190,7 +190,7 @@ export function activateSpanTimings(ctx: ExtensionContextHolder): void {
     spanTimingsStore.onDidChange(refresh),
     getWorkspaceModel(ctx).onDidChange(refresh),
     vscode.workspace.onDidCloseTextDocument((d) => siteCache.delete(d.uri.toString())),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(SETTING) && refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => settings.affects(e, 'spanTimingsEnabled') && refresh()),
     vscode.commands.registerCommand('milestoneScope.nextHotspot', () => stepHotspot(ctx, 1)),
     vscode.commands.registerCommand('milestoneScope.previousHotspot', () => stepHotspot(ctx, -1)),
     vscode.commands.registerCommand('milestoneScope.goToSlowestSpanSite', () => goToSlowestSpanSite()),
@@ -252,7 +252,7 @@ async function goToSlowestSpanSite(): Promise<void> {
       const target = await chooseSourceTarget(s.name, targets);
       if (!target) return;
       await openSourceTarget(target, vscode.ViewColumn.Active);
-      vscode.window.setStatusBarMessage(`Slowest span: ${s.path} (${formatDuration(s.selfPerRunNs)} self per proof)`, 6000);
+      vscode.window.setStatusBarMessage(`Slowest span: ${s.path} (${formatSpanTime(s.selfPerRunNs)} self per proof)`, 6000);
       return;
     }
     void vscode.window.showInformationMessage(

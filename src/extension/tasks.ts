@@ -16,6 +16,7 @@ import { loadWorkspace, type LoadedWorkspace } from '../core/workspace';
 import { CargoDiagnostics } from './cargoDiagnostics';
 import { CargoPseudoterminal, type TerminalRun } from './cargoTerminal';
 import { abortLiveRuns } from './liveRuns';
+import { settings } from './settings';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel } from './workspaceModel';
 
@@ -237,10 +238,7 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     const run: TerminalRun = {
       title: `Milestone Scope: ${label ?? taskName(def, getWorkspaceModel(this.ctx).current)}`,
       baseline: def.baseline === true,
-      baselineTree:
-        vscode.workspace.getConfiguration('milestoneScope').get<string>('baseline.tree') === 'currentTree'
-          ? 'current-tree'
-          : 'base-worktree',
+      baselineTree: settings.get('baselineTree') === 'currentTree' ? 'current-tree' : 'base-worktree',
       plan: (signal) => this.plan(def, milestoneId, signal),
       onFinished: (results) => this.afterRun(results),
     };
@@ -252,8 +250,7 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     if (!ws) throw new Error('No milestone workspace is open (a folder with the milestone documents).');
     const active = this.ctx.active.current;
     const id = milestoneId ?? active?.id;
-    const owner =
-      active && active.id === id ? active.owner : vscode.workspace.getConfiguration('milestoneScope').get<string>('owner') || undefined;
+    const owner = active && active.id === id ? active.owner : settings.get('owner');
     const { target, notRecorded } = await validationTargetFor(ws, id, owner);
     const metadata = await this.cargoMetadata(ws.root);
     let plan: Plan;

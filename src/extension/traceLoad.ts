@@ -7,11 +7,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlameJob, FlameLoadResult, TraceInput } from '../core/flame/load';
-import { DEFAULT_MAX_TRACE_MB, formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
+import { formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
 import type { ExtensionContextHolder } from './context';
+import { settings } from './settings';
 import { startFlameWorker, type FlameWorkerTask } from './traceWorkerClient';
-
-export const MAX_SIZE_SETTING = 'milestoneScope.trace.maxFileSizeMB';
 
 /**
  * How a load ended; the Open Trace and Compare Traces commands return it. Small on purpose: a
@@ -37,8 +36,10 @@ export function displayPath(uri: vscode.Uri): string {
 
 /** The configured limit in bytes (Infinity when the setting is 0), and how to change it. */
 export function traceSizeLimit(): { maxBytes: number; hint: string } {
-  const mb = vscode.workspace.getConfiguration().get<number>(MAX_SIZE_SETTING, DEFAULT_MAX_TRACE_MB);
-  return { maxBytes: limitBytes(mb), hint: `raise the setting ${MAX_SIZE_SETTING} (0 for no limit) to open it` };
+  return {
+    maxBytes: limitBytes(settings.get('traceMaxFileSizeMB')),
+    hint: `raise the setting ${settings.key('traceMaxFileSizeMB')} (0 for no limit) to open it`,
+  };
 }
 
 /** The first file over the limit, from the file system's sizes alone; nothing is read. */
@@ -68,7 +69,7 @@ async function inputOf(uri: vscode.Uri): Promise<TraceInput> {
 
 export function showTooLarge(message: string): void {
   void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', MAX_SIZE_SETTING);
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', settings.key('traceMaxFileSizeMB'));
   });
 }
 

@@ -179,6 +179,12 @@ export function activateWorkspaceModel(ctx: ExtensionContextHolder): void {
   ctx.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(() => void model.reload()),
     vscode.commands.registerCommand('milestoneScope.reloadWorkspace', () => model.reload()),
+    // For tests: which configuration file and catalog the model was last loaded from.
+    vscode.commands.registerCommand('milestoneScope.internal.workspaceModel', () => ({
+      configFile: model.current?.configFile,
+      catalog: model.current?.config.catalog,
+      problems: model.problems.map((p) => `${p.file}:${p.line}: ${p.code}`),
+    })),
   );
   setTimeout(() => void model.reload(), 0);
 }

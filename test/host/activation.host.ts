@@ -4,7 +4,17 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { extension, git, readWorkspaceFile, resetWorkspace, test, waitForActivation, workspacePath, workspaceRoot } from './framework';
+import {
+  extension,
+  git,
+  readWorkspaceFile,
+  resetWorkspace,
+  test,
+  waitFor,
+  waitForActivation,
+  workspacePath,
+  workspaceRoot,
+} from './framework';
 
 const CATALOG = 'docs/metal-backend-optimization-milestones.md';
 
@@ -51,4 +61,31 @@ test('resetWorkspace restores edited, deleted and added files', async () => {
 test('a contributed command runs without throwing', async () => {
   await waitForActivation();
   await vscode.commands.executeCommand('milestoneScope.reloadWorkspace');
+});
+
+test('saving a .milestone-scope.yml reloads the workspace model, as a .yaml does', async () => {
+  await waitForActivation();
+  type ModelState = { configFile?: string; catalog?: string; problems: string[] };
+  const state = () => vscode.commands.executeCommand<ModelState>('milestoneScope.internal.workspaceModel');
+  await vscode.commands.executeCommand('milestoneScope.reloadWorkspace');
+  assert.equal((await state()).configFile, undefined, 'the fixture has no configuration file');
+  try {
+    // The same catalog under another name: only a reload from the .yml can know it.
+    await writeFile(workspacePath('docs/renamed-catalog.md'), await readWorkspaceFile(CATALOG));
+    await writeFile(workspacePath('.milestone-scope.yml'), 'catalog: docs/renamed-catalog.md\n');
+    const loaded = await waitFor(
+      async () => {
+        const s = await state();
+        return s.configFile === '.milestone-scope.yml' && s.catalog === 'docs/renamed-catalog.md' && s;
+      },
+      10_000,
+      'the model to load .milestone-scope.yml without a reload command',
+    );
+    assert.deepEqual(
+      loaded.problems.filter((p) => p.startsWith('.milestone-scope')),
+      [],
+    );
+  } finally {
+    await resetWorkspace();
+  }
 });

@@ -6,6 +6,7 @@
  */
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { CargoCommandSpec } from '../configTypes';
+import { closestName } from '../text';
 import { findPackage, targetsOfKind, type CargoWorkspace, type TargetKind } from './metadata';
 
 export const MESSAGE_FORMAT = '--message-format=json-diagnostic-rendered-ansi';
@@ -66,18 +67,10 @@ export function displayCommand(args: readonly string[]): string {
   return ['cargo', ...args.filter((a) => a !== MESSAGE_FORMAT)].map(quoteForDisplay).join(' ');
 }
 
-/** Closest names by edit distance, for "did you mean". */
+/** The closest name by edit distance, for "did you mean". */
 function suggest(name: string, known: readonly string[]): string {
-  const dist = (a: string, b: string) => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
-  const best = [...known].sort((x, y) => dist(name, x) - dist(name, y))[0];
-  return best !== undefined && dist(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean "${best}"?` : '';
+  const best = closestName(name, known, { maxDistance: Math.max(2, Math.floor(name.length / 3)) });
+  return best !== undefined ? ` Did you mean "${best}"?` : '';
 }
 
 export interface BuildOptions {

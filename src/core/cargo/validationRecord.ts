@@ -27,7 +27,8 @@ export interface ValidationRun {
 
 const HEADER = ['| Date (UTC) | Command | Result | Duration | Notes |', '| --- | --- | --- | --- | --- |'];
 
-export function formatDuration(ms: number): string {
+/** How long a command ran, wall clock, for people: `850 ms`, `12.3 s`, `2 min 5 s`. */
+export function formatElapsed(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
@@ -61,7 +62,7 @@ export function formatOutcome(run: Pick<ValidationRun, 'outcome' | 'exitCode'>):
 }
 
 export function formatRunRow(run: ValidationRun): string {
-  const cells = [formatUtc(run.date), code(run.command), formatOutcome(run), formatDuration(run.durationMs), run.note ?? ''];
+  const cells = [formatUtc(run.date), code(run.command), formatOutcome(run), formatElapsed(run.durationMs), run.note ?? ''];
   return `| ${cells.map(cell).join(' | ')} |`;
 }
 

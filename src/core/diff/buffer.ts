@@ -1,18 +1,6 @@
 import { structuredPatch } from 'diff';
+import { splitKeepingEol } from '../text';
 import type { Hunk } from './types';
-
-/** Splits text into lines that keep their terminators, so equal elements mean equal bytes. */
-function splitKeepingEol(text: string): string[] {
-  if (text.length === 0) return [];
-  const out: string[] = [];
-  let from = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
-    out.push(text.slice(from, i + 1));
-    from = i + 1;
-  }
-  if (from < text.length) out.push(text.slice(from));
-  return out;
-}
 
 /**
  * Hunks (no context lines) turning `oldText` into `newText`, e.g. a file's base text into an

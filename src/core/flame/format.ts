@@ -1,28 +1,4 @@
-/** Number formatting shared by the flame chart's tooltip, axis and delta table. */
-
-/** `950ns`, `12.3µs`, `4.56ms`, `1.20s`: three significant digits. */
-export function formatDuration(ns: number): string {
-  if (!Number.isFinite(ns)) return '–';
-  if (ns === 0) return '0';
-  const a = Math.abs(ns);
-  const sign = ns < 0 ? '-' : '';
-  if (a < 1e3) return `${sign}${round3(a)}ns`;
-  if (a < 1e6) return `${sign}${round3(a / 1e3)}µs`;
-  if (a < 1e9) return `${sign}${round3(a / 1e6)}ms`;
-  return `${sign}${round3(a / 1e9)}s`;
-}
-
-function round3(v: number): string {
-  if (v >= 100) return v.toFixed(0);
-  if (v >= 10) return v.toFixed(1);
-  return v.toFixed(2);
-}
-
-/** A signed change: `+1.20ms`, `-56.0ms`. */
-export function formatDelta(ns: number): string {
-  if (ns === 0) return '±0';
-  return ns > 0 ? `+${formatDuration(ns)}` : formatDuration(ns);
-}
+/** Number formatting shared by the flame chart's tooltip, axis and delta table (times: `trace/duration`). */
 
 /** `37.1%`, `0.05%`, `<0.01%`. */
 export function formatPercent(fraction: number): string {

@@ -3,7 +3,7 @@
  * trace (`info_span!`/`debug_span!`/`span!`, `#[instrument]`, or the location the trace records),
  * what the CodeLens above each says, and how hot a hotspot line under a span is. Pure.
  */
-import { formatDuration } from '../trace/duration';
+import { formatSpanTime } from '../trace/duration';
 import { formatPercent, share } from '../trace/render';
 import { matchesHighlight } from './highlight';
 import { findSpanDefinitions, pickLocationCandidate, type DefinitionKind } from './sourceSearch';
@@ -72,7 +72,7 @@ export function lensTitle(paths: readonly SpanTiming[]): string {
   const runs = Math.max(1, p.runs);
   const per = runs > 1 ? `per proof (${runs} proofs)` : 'per proof';
   const parts = [
-    `⏱ ${formatDuration(p.totalPerRunNs)} total, ${formatDuration(p.selfPerRunNs)} self ${per}`,
+    `⏱ ${formatSpanTime(p.totalPerRunNs)} total, ${formatSpanTime(p.selfPerRunNs)} self ${per}`,
     `${share(p.shareOfRoot)} of root`,
   ];
   const change = changeText(p);
@@ -85,7 +85,7 @@ export function lensTitle(paths: readonly SpanTiming[]): string {
 export function lensTooltip(paths: readonly SpanTiming[], source: string): string {
   const lines = paths.map((p) => {
     const change = changeText(p);
-    return `${p.path}: ${formatDuration(p.totalPerRunNs)} total, ${formatDuration(p.selfPerRunNs)} self per run, ${share(p.shareOfRoot)} of root${change ? `, ${change}` : ''}`;
+    return `${p.path}: ${formatSpanTime(p.totalPerRunNs)} total, ${formatSpanTime(p.selfPerRunNs)} self per run, ${share(p.shareOfRoot)} of root${change ? `, ${change}` : ''}`;
   });
   return `${source}\n${lines.join('\n')}`;
 }

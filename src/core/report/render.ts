@@ -2,7 +2,7 @@
  * Markdown for the report: the whole document (preview, copy, `report` command) and the bodies
  * of the sections written into the tracking file. Pure; the same model gives the same text.
  */
-import { formatDuration } from '../trace/duration';
+import { formatSpanTime, formatSpanTimeChange } from '../trace/duration';
 import type { Spread } from '../trace/aggregate';
 import type { Bottleneck, ChangedFile, MilestoneReport, ResidualPart, SpanDelta, TimingPart, TraceInfo } from './model';
 
@@ -21,14 +21,6 @@ export function code(text: string): string {
 
 export function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
-
-export function duration(ns: number): string {
-  return formatDuration(ns);
-}
-
-export function signedDuration(ns: number): string {
-  return ns > 0 ? `+${formatDuration(ns)}` : ns < 0 ? `-${formatDuration(-ns)}` : formatDuration(0);
 }
 
 export function percent(x: number, digits = 1): string {
@@ -154,13 +146,13 @@ function traceText(t: TraceInfo, side: 'baseline' | 'after' = 'after'): string {
 }
 
 function deltaRow(d: SpanDelta, multi: boolean): string {
-  const base = d.baseNs === undefined ? '—' : duration(d.baseNs);
-  const after = d.afterNs === undefined ? '—' : duration(d.afterNs);
+  const base = d.baseNs === undefined ? '—' : formatSpanTime(d.baseNs);
+  const after = d.afterNs === undefined ? '—' : formatSpanTime(d.afterNs);
   const interval =
     d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
   const rel = d.relative === null ? 'new' : `${percent(d.relative)}${interval} (${direction(d.relative)})`;
   const verdict = d.verdict === 'only-base' ? ' (gone)' : d.verdict === 'only-after' ? ' (new)' : '';
-  const cells = [cell(code(d.relPath)) + verdict, base, after, signedDuration(d.deltaNs), rel];
+  const cells = [cell(code(d.relPath)) + verdict, base, after, formatSpanTimeChange(d.deltaNs), rel];
   if (multi) cells.push(`${spreadText(d.baseSpread)} → ${spreadText(d.afterSpread)}`);
   return `| ${cells.join(' | ')} |`;
 }
@@ -186,10 +178,10 @@ export function renderTiming(r: MilestoneReport): string[] {
     `Times are per proof (per run of ${code(root.path)})${t.baseline.durationKind === 'busy' ? ', busy time as tracing reports it' : ''}.`,
     '',
   ];
-  const rootLine = `**${code(root.path)}: ${root.baseNs === undefined ? '—' : duration(root.baseNs)} → ${root.afterNs === undefined ? '—' : duration(root.afterNs)}, ${signedDuration(root.deltaNs)} (${root.relative === null ? 'new' : percent(root.relative)}), ${direction(root.relative)}.**`;
+  const rootLine = `**${code(root.path)}: ${root.baseNs === undefined ? '—' : formatSpanTime(root.baseNs)} → ${root.afterNs === undefined ? '—' : formatSpanTime(root.afterNs)}, ${formatSpanTimeChange(root.deltaNs)} (${root.relative === null ? 'new' : percent(root.relative)}), ${direction(root.relative)}.**`;
   out.push(rootLine);
   if (multi) {
-    const range = (s: Spread | undefined) => (s ? `${duration(s.min)}–${duration(s.max)} (${spreadText(s)})` : '—');
+    const range = (s: Spread | undefined) => (s ? `${formatSpanTime(s.min)}–${formatSpanTime(s.max)} (${spreadText(s)})` : '—');
     out.push('', `Spread across proofs: baseline ${range(root.baseSpread)}; after ${range(root.afterSpread)}.`);
   }
   out.push('', 'Spans that changed most:', '');
@@ -202,7 +194,7 @@ export function renderTiming(r: MilestoneReport): string[] {
   if (t.inherited.length) {
     const shown = t.inherited
       .slice(0, 6)
-      .map((d) => `${code(d.name)} (${signedDuration(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
+      .map((d) => `${code(d.name)} (${formatSpanTimeChange(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
     const more = t.inherited.length > shown.length ? `, and ${t.inherited.length - shown.length} more` : '';
     out.push('', `Enclosing spans that changed only through these: ${shown.join(', ')}${more}.`);
   }
@@ -238,7 +230,7 @@ export function renderResidual(r: MilestoneReport): string[] {
   const res: ResidualPart | undefined = r.residual;
   if (!res) return [`_No residual bottlenecks: ${r.residualUnavailable ?? 'no after trace'}._`];
   const out = [
-    `Largest self time in the after trace ${code(res.trace.file)}, per proof (${code(res.root)}: ${duration(res.rootNs)}):`,
+    `Largest self time in the after trace ${code(res.trace.file)}, per proof (${code(res.root)}: ${formatSpanTime(res.rootNs)}):`,
     '',
     '| Span | Self time | Share of root | Work item |',
     '| --- | --- | --- | --- |',
@@ -246,7 +238,7 @@ export function renderResidual(r: MilestoneReport): string[] {
   for (const b of res.bottlenecks) {
     const calls = b.countPerRun > 1 ? ` ×${count(b.countPerRun)}` : '';
     out.push(
-      `| ${cell(code(b.relPath))}${calls} | ${duration(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b, r.milestone.id))} |`,
+      `| ${cell(code(b.relPath))}${calls} | ${formatSpanTime(b.selfNs)} | ${(b.shareOfRoot * 100).toFixed(1)}% | ${cell(workItemText(b, r.milestone.id))} |`,
     );
   }
   return out;

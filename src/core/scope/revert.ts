@@ -1,16 +1,5 @@
+import { splitKeepingEol } from '../text';
 import type { Hunk } from '../diff/types';
-
-/** Lines with their end-of-line sequences, so equal elements mean equal bytes. */
-function splitKeepingEol(text: string): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
-    out.push(text.slice(from, i + 1));
-    from = i + 1;
-  }
-  if (from < text.length) out.push(text.slice(from));
-  return out;
-}
 
 function eolOf(text: string): string {
   return /\r\n/.test(text) ? '\r\n' : '\n';

@@ -66,9 +66,13 @@ export function parseDuration(text: string): number {
   return decimalEnd === t.length ? ns : NaN;
 }
 
-/** Formats ns with 3 significant digits, like the tracing libraries do (`25.7ms`, `959µs`). */
-export function formatDuration(ns: number): string {
-  if (!Number.isFinite(ns)) return String(ns);
+/**
+ * A measured time in ns (a span's, a run's root) with 3 significant digits, as the tracing
+ * libraries print it (`25.7ms`, `959µs`, `1.20s`); `0` for nothing, `–` when not a number.
+ */
+export function formatSpanTime(ns: number): string {
+  if (!Number.isFinite(ns)) return '–';
+  if (ns === 0) return '0';
   const sign = ns < 0 ? '-' : '';
   let t = Math.abs(ns);
   for (const unit of ['ns', 'µs', 'ms']) {
@@ -80,4 +84,10 @@ export function formatDuration(ns: number): string {
   if (t < 9.995) return `${sign}${t.toFixed(2)}s`;
   if (t < 99.95) return `${sign}${t.toFixed(1)}s`;
   return `${sign}${t.toFixed(0)}s`;
+}
+
+/** A change of a measured time, always signed: `+1.20ms`, `-56.0ms`, `±0`. */
+export function formatSpanTimeChange(ns: number): string {
+  if (ns === 0) return '±0';
+  return ns > 0 ? `+${formatSpanTime(ns)}` : formatSpanTime(ns);
 }

@@ -11,7 +11,7 @@ export type { TraceAggregate, PathStats, Spread, AggregateOptions } from './aggr
 export { diffTraces, diffRunSets, diffAggregates, DIFF_DEFAULTS, VERDICTS } from './diff';
 export type { TraceDiff, DiffRow, DiffSide, DiffSideInfo, DiffOptions, Verdict, CounterDelta } from './diff';
 export { aggregateRuns, mergeAggregates } from './runSet';
-export { formatDuration, parseDuration } from './duration';
+export { formatSpanTime, formatSpanTimeChange, parseDuration } from './duration';
 export { FORMAT_NAMES } from './build';
 export {
   diffMarkdown,

@@ -2,7 +2,7 @@
 import type { FieldValue, PathStats, TraceAggregate } from './aggregate';
 import { FORMAT_NAMES } from './build';
 import type { DiffRow, TraceDiff, Verdict } from './diff';
-import { formatDuration } from './duration';
+import { formatSpanTime, formatSpanTimeChange } from './duration';
 import type { DurationKind, Trace } from './model';
 
 export const KIND_LABELS: Record<DurationKind, string> = {
@@ -22,10 +22,6 @@ export function share(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-function delta(ns: number): string {
-  return `${ns > 0 ? '+' : ''}${formatDuration(ns)}`;
-}
-
 function count(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
@@ -40,7 +36,7 @@ function rootsLine(agg: TraceAggregate): string {
     .map((r) => {
       const p = agg.byPath.get(r.name)!;
       const spreadText = p.spread ? `, spread ±${(p.spread.cv * 100).toFixed(1)}%` : '';
-      return `${r.name} ×${r.count} (${formatDuration(p.perRootMeanNs)} per run${spreadText})`;
+      return `${r.name} ×${r.count} (${formatSpanTime(p.perRootMeanNs)} per run${spreadText})`;
     })
     .join(', ');
 }
@@ -79,7 +75,7 @@ export function summaryView(trace: Trace, agg: TraceAggregate, top: number): Sum
     headers: ['self/run', 'of root', 'total/run', 'calls/run', 'span'],
     rows: hot.map((p) => {
       const runs = Math.max(1, p.rootCount);
-      return [formatDuration(p.selfNs / runs), share(p.selfShareOfRoot), formatDuration(p.perRootMeanNs), count(p.count / runs), p.path];
+      return [formatSpanTime(p.selfNs / runs), share(p.selfShareOfRoot), formatSpanTime(p.perRootMeanNs), count(p.count / runs), p.path];
     }),
   };
   const withCounters = agg.paths.filter((p) => Object.keys(p.counters).length > 0 || p.fieldValues !== undefined);
@@ -172,9 +168,9 @@ function runsText(r: DiffRow): string {
 function cells(r: DiffRow): string[] {
   return [
     VERDICT_TEXT[r.verdict],
-    r.base ? formatDuration(r.base.perRunNs) : '-',
-    r.after ? formatDuration(r.after.perRunNs) : '-',
-    delta(r.deltaNs),
+    r.base ? formatSpanTime(r.base.perRunNs) : '-',
+    r.after ? formatSpanTime(r.after.perRunNs) : '-',
+    formatSpanTimeChange(r.deltaNs),
     changeWithInterval(r),
     pText(r),
     qText(r),
@@ -319,7 +315,7 @@ export function diffMarkdown(diff: TraceDiff, all = false): string {
           ? `follows ${r.via.map((v) => `\`${mdEscape(v.split(' > ').pop()!)}\``).join(', ')}`
           : VERDICT_TEXT[r.verdict];
       out.push(
-        `| \`${mdEscape(r.path)}\` | ${r.base ? formatDuration(r.base.perRunNs) : '–'} | ${r.after ? formatDuration(r.after.perRunNs) : '–'} | ${delta(r.deltaNs)} | ${changeWithInterval(r)} | ${pText(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
+        `| \`${mdEscape(r.path)}\` | ${r.base ? formatSpanTime(r.base.perRunNs) : '–'} | ${r.after ? formatSpanTime(r.after.perRunNs) : '–'} | ${formatSpanTimeChange(r.deltaNs)} | ${changeWithInterval(r)} | ${pText(r)} | ${qText(r)} | ${runsText(r)} | ${verdict} |`,
       );
     }
     out.push('');

@@ -1,6 +1,7 @@
 /** The compare view's table of span-path deltas, sortable by any column. */
 import type { FlameDocument, FlameView } from '../../core/flame/data';
-import { formatChange, formatDelta, formatDuration } from '../../core/flame/format';
+import { formatChange } from '../../core/flame/format';
+import { formatSpanTime, formatSpanTimeChange } from '../../core/trace/duration';
 import { deltaRows, sortDeltaRows, type DeltaColumn, type DeltaRow } from './describe';
 import { clear, h } from './dom';
 import type { SpanStat } from './protocol';
@@ -96,9 +97,9 @@ export class DeltaTable {
         'tr',
         { className: cls, attrs: { tabindex: '0', 'data-node': String(r.node) } },
         h('td', { className: 'path', title: r.path }, r.name, h('span', { className: 'parent-path' }, parentPath(r))),
-        h('td', { className: 'num' }, formatDuration(r.baseline)),
-        h('td', { className: 'num' }, formatDuration(r.after)),
-        h('td', { className: 'num delta' }, formatDelta(r.delta)),
+        h('td', { className: 'num' }, formatSpanTime(r.baseline)),
+        h('td', { className: 'num' }, formatSpanTime(r.after)),
+        h('td', { className: 'num delta' }, formatSpanTimeChange(r.delta)),
         h('td', { className: 'num delta' }, formatChange(r.baseline, r.after)),
       );
       if (this.stats.size > 0) {

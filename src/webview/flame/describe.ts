@@ -1,6 +1,7 @@
 /** What the tooltip, status line and delta table say about a span. Pure; strings only. */
 import type { FlameDocument, FlameView } from '../../core/flame/data';
-import { formatChange, formatCount, formatDelta, formatDuration, formatPercent } from '../../core/flame/format';
+import { formatChange, formatCount, formatPercent } from '../../core/flame/format';
+import { formatSpanTime, formatSpanTimeChange } from '../../core/trace/duration';
 import { PATH_SEPARATOR } from '../../core/trace/model';
 
 export interface NodeDescription {
@@ -33,10 +34,10 @@ export function describeNode(doc: FlameDocument, view: FlameView, node: number):
   const perRun = view.kind === 'compare' ? ' per run' : '';
   if (view.kind === 'compare' && view.baseTotal) {
     const base = view.baseTotal[node];
-    rows.push(['Baseline' + perRun, formatDuration(base)]);
-    rows.push(['After' + perRun, formatDuration(total)]);
-    rows.push(['Change', `${formatDelta(total - base)} (${formatChange(base, total)})`]);
-    rows.push(['Self (baseline → after)', `${formatDuration(view.baseSelf?.[node] ?? 0)} → ${formatDuration(view.self[node])}`]);
+    rows.push(['Baseline' + perRun, formatSpanTime(base)]);
+    rows.push(['After' + perRun, formatSpanTime(total)]);
+    rows.push(['Change', `${formatSpanTimeChange(total - base)} (${formatChange(base, total)})`]);
+    rows.push(['Self (baseline → after)', `${formatSpanTime(view.baseSelf?.[node] ?? 0)} → ${formatSpanTime(view.self[node])}`]);
     const rootBase = view.baseTotal[root];
     const rootAfter = view.total[root];
     rows.push([
@@ -45,12 +46,12 @@ export function describeNode(doc: FlameDocument, view: FlameView, node: number):
     ]);
     rows.push(['Count (baseline → after)', `${formatCount(view.baseCalls?.[node] ?? 0)} → ${formatCount(view.calls[node])}`]);
   } else {
-    rows.push(['Total', formatDuration(total)]);
-    rows.push(['Self', formatDuration(view.self[node])]);
+    rows.push(['Total', formatSpanTime(total)]);
+    rows.push(['Self', formatSpanTime(view.self[node])]);
     const rootTotal = view.total[root];
     rows.push(['Share of root', rootTotal > 0 ? formatPercent(total / rootTotal) : '–']);
     rows.push(['Count', formatCount(view.calls[node])]);
-    if (view.kind === 'timeline' && view.timed) rows.push(['Start', formatDuration(view.start[node])]);
+    if (view.kind === 'timeline' && view.timed) rows.push(['Start', formatSpanTime(view.start[node])]);
   }
   const fields: Array<[string, string]> = [];
   for (let k = view.fieldStart[node]; k < view.fieldStart[node + 1]; k++) {

@@ -4,7 +4,8 @@
  */
 import type { FlameDocument, FlameView, FlameViewKind } from '../../core/flame/data';
 import { baselineWidthView, leftHeavyView, proofCount, type DerivedView } from '../../core/flame/derived';
-import { formatCount, formatDuration, formatPercent } from '../../core/flame/format';
+import { formatCount, formatPercent } from '../../core/flame/format';
+import { formatSpanTime } from '../../core/trace/duration';
 import { matchesHighlight } from '../../core/flame/highlight';
 import { FlameChart, type ChartModel } from './chart';
 import { describeNode, rootOf, spanPath, type NodeDescription } from './describe';
@@ -627,7 +628,7 @@ class App {
     if (result.matchCount === 0) this.searchSummary.textContent = 'No matches';
     else {
       const share = result.rootTotalNs > 0 ? ` (${formatPercent(result.totalNs / result.rootTotalNs)})` : '';
-      this.searchSummary.textContent = `${result.matchCount} match${result.matchCount === 1 ? '' : 'es'} · ${formatDuration(result.totalNs)}${share}`;
+      this.searchSummary.textContent = `${result.matchCount} match${result.matchCount === 1 ? '' : 'es'} · ${formatSpanTime(result.totalNs)}${share}`;
     }
     this.table.setFilter(q);
     this.state.search = q;
@@ -703,7 +704,7 @@ class App {
 
   private addPerProof(d: NodeDescription, view: FlameView, total: number): void {
     if (this.proofs > 1 && view.kind === 'merged')
-      d.rows.splice(1, 0, [`Total per proof (${formatCount(this.proofs)} proofs)`, formatDuration(total / this.proofs)]);
+      d.rows.splice(1, 0, [`Total per proof (${formatCount(this.proofs)} proofs)`, formatSpanTime(total / this.proofs)]);
   }
 
   /** Sandwich graphs: their own totals (merged over every call site), names and counts. */

@@ -12,7 +12,8 @@ import {
   type SandwichColumn,
   type SandwichRow,
 } from '../../core/flame/derived';
-import { formatCount, formatDuration, formatPercent } from '../../core/flame/format';
+import { formatCount, formatPercent } from '../../core/flame/format';
+import { formatSpanTime } from '../../core/trace/duration';
 import { layoutFlame, type FlameLayout } from '../../core/flame/layout';
 import { FlameChart, type ChartCallbacks } from './chart';
 import { clear, h } from './dom';
@@ -206,12 +207,12 @@ export class SandwichView {
         h(
           'td',
           { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.self / rootTotal)} of all roots` : '' },
-          formatDuration(r.self / p),
+          formatSpanTime(r.self / p),
         ),
         h(
           'td',
           { className: 'num', title: rootTotal > 0 ? `${formatPercent(r.total / rootTotal)} of all roots` : '' },
-          formatDuration(r.total / p),
+          formatSpanTime(r.total / p),
         ),
         h('td', { className: 'num' }, formatCount(r.calls)),
       );

@@ -8,7 +8,7 @@ import {
   recordRunInText,
   recordRun,
   recordedRows,
-  formatDuration,
+  formatElapsed,
   formatRunRow,
   MAX_RECORDED_RUNS,
   type ValidationRun,
@@ -99,7 +99,7 @@ test('only the newest runs are kept', () => {
 });
 
 test('durations and rows format for people', () => {
-  assert.deepEqual([0, 999, 1000, 59_940, 60_000, 3_725_000].map(formatDuration), ['0 ms', '999 ms', '1.0 s', '59.9 s', '1 min 0 s', '62 min 5 s']);
+  assert.deepEqual([0, 999, 1000, 59_940, 60_000, 3_725_000].map(formatElapsed), ['0 ms', '999 ms', '1.0 s', '59.9 s', '1 min 0 s', '62 min 5 s']);
   assert.equal(formatRunRow(run({ command: 'cargo run -- `x`' })).split(' | ')[1], '`` cargo run -- `x` ``');
 });
 

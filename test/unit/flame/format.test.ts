@@ -1,22 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatChange, formatCount, formatDelta, formatDuration, formatPercent, formatTick, niceTickStep } from '../../../src/core/flame/format';
+import { formatChange, formatCount, formatPercent, formatTick, niceTickStep } from '../../../src/core/flame/format';
 
-test('durations use three significant digits and the largest fitting unit', () => {
-  assert.equal(formatDuration(0), '0');
-  assert.equal(formatDuration(950), '950ns');
-  assert.equal(formatDuration(12_340), '12.3µs');
-  assert.equal(formatDuration(4_560_000), '4.56ms');
-  assert.equal(formatDuration(149_000_000), '149ms');
-  assert.equal(formatDuration(1_200_000_000), '1.20s');
-  assert.equal(formatDuration(-60_000_000), '-60.0ms');
-  assert.equal(formatDuration(NaN), '–');
-});
-
-test('deltas, percentages, changes and counts', () => {
-  assert.equal(formatDelta(0), '±0');
-  assert.equal(formatDelta(1_200_000), '+1.20ms');
-  assert.equal(formatDelta(-56_000_000), '-56.0ms');
+test('percentages, changes and counts', () => {
   assert.equal(formatPercent(0.371), '37.1%');
   assert.equal(formatPercent(0.0005), '0.05%');
   assert.equal(formatPercent(0.00001), '<0.01%');

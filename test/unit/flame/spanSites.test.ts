@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { aggregate } from '../../../src/core/trace/aggregate';
 import { diffTraces } from '../../../src/core/trace/diff';
-import { formatDuration } from '../../../src/core/trace/duration';
+import { formatSpanTime } from '../../../src/core/trace/duration';
 import { spanTimingsOfDiff, spanTimingsOfTrace, timingsByName } from '../../../src/core/flame/spanTimings';
 import { findSpanSites, heatLevel, lensTitle, namedSpanTiming, siteAbove, slowestSpans } from '../../../src/core/flame/spanSites';
 import { loadTrace } from './helpers';
@@ -61,7 +61,7 @@ test('lens text: total and self per proof, share of root, change and verdict aga
   const byName = timingsByName(spanTimingsOfTrace(loadTrace('forest_multi.txt'), 'f'));
   const rs = byName.get('rs_code_matrix')!;
   assert.equal(rs.length, 1);
-  assert.equal(lensTitle(rs), `⏱ ${formatDuration(rs[0].totalPerRunNs)} total, ${formatDuration(rs[0].selfPerRunNs)} self per proof (8 proofs) · ${(rs[0].shareOfRoot * 100).toFixed(1)}% of root`);
+  assert.equal(lensTitle(rs), `⏱ ${formatSpanTime(rs[0].totalPerRunNs)} total, ${formatSpanTime(rs[0].selfPerRunNs)} self per proof (8 proofs) · ${(rs[0].shareOfRoot * 100).toFixed(1)}% of root`);
   assert.match(lensTitle(byName.get('merkle_tree')!), / · \+1 more path$/);
 
   const base = loadTrace('forest_baseline.txt');

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { parseCatalog } from '../../../src/core/catalog/parse';
 import { recordRunInText } from '../../../src/core/cargo/validationRecord';
 import { backtickedNames, changedFiles, completionRefusals, fileVerdict, parseValidationRuns, placeSection, renderReport, workItemMatcher, PLACEMENTS, type MilestoneReport } from '../../../src/core/report';
-import { code, direction, percent, signedDuration } from '../../../src/core/report/render';
+import { code, direction, percent } from '../../../src/core/report/render';
+import { formatSpanTimeChange } from '../../../src/core/trace/duration';
 import { SectionError } from '../../../src/core/sections';
 import type { ScopeFinding } from '../../../src/core/scope';
 import type { FileDiff } from '../../../src/core/diff/types';
@@ -200,8 +201,8 @@ test('numbers and code are written the way the report reads', () => {
   assert.equal(direction(0.2), '20.0% slower');
   assert.equal(direction(0), 'unchanged');
   assert.equal(direction(null), 'new');
-  assert.equal(signedDuration(-59.6e6), '-59.6ms');
-  assert.equal(signedDuration(1.5e3), '+1.50µs');
+  assert.equal(formatSpanTimeChange(-59.6e6), '-59.6ms');
+  assert.equal(formatSpanTimeChange(1.5e3), '+1.50µs');
   assert.equal(code('a`b'), '`` a`b ``');
 });
 
