@@ -3,7 +3,7 @@ import type { FlameDocument, FlameView } from '../../core/flame/data';
 import { formatChange } from '../../core/flame/format';
 import { formatSpanTime, formatSpanTimeChange } from '../../core/trace/duration';
 import { deltaRows, sortDeltaRows, type DeltaColumn, type DeltaRow } from './describe';
-import { clear, h } from './dom';
+import { clear, h, sortableHeader } from './dom';
 import type { SpanStat } from './protocol';
 
 /** Rows rendered at once; the rest are a sort or a search away. */
@@ -68,21 +68,13 @@ export class DeltaTable {
         tr.appendChild(h('th', { className: 'num stat', title: c.title, attrs: { scope: 'col' } }, c.label));
         continue;
       }
-      const active = this.sort.column === c.key;
-      const th = h('th', {
-        className: c.numeric ? 'num' : '',
-        attrs: { scope: 'col', 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
-      });
-      const button = h('button', { title: `${c.title}. Click to sort.` }, c.label, active ? (this.sort.descending ? ' ▼' : ' ▲') : '');
-      button.addEventListener('click', () => {
-        this.sort = active
-          ? { column: c.key, descending: !this.sort.descending }
-          : { column: c.key, descending: c.numeric && c.key !== 'delta' && c.key !== 'change' };
-        this.render();
-        this.onSortChange();
-      });
-      th.appendChild(button);
-      tr.appendChild(th);
+      tr.appendChild(
+        sortableHeader(c, this.sort, c.numeric && c.key !== 'delta' && c.key !== 'change', (next) => {
+          this.sort = next;
+          this.render();
+          this.onSortChange();
+        }),
+      );
     }
     this.head.appendChild(tr);
 

@@ -28,3 +28,31 @@ export function append(parent: Node, ...children: Child[]): void {
 export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
+
+export interface SortState<K extends string> {
+  column: K;
+  descending: boolean;
+}
+
+/**
+ * A column header that sorts its table: a button showing the direction (`aria-sort` for screen
+ * readers). A click on the active column flips it; on another column, `firstDescending` decides.
+ */
+export function sortableHeader<K extends string>(
+  column: { key: K; label: string; title: string; numeric: boolean },
+  sort: SortState<K>,
+  firstDescending: boolean,
+  onSort: (next: SortState<K>) => void,
+): HTMLTableCellElement {
+  const active = sort.column === column.key;
+  const th = h('th', {
+    className: column.numeric ? 'num' : '',
+    attrs: { scope: 'col', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none' },
+  });
+  const button = h('button', { title: `${column.title}. Click to sort.` }, column.label, active ? (sort.descending ? ' ▼' : ' ▲') : '');
+  button.addEventListener('click', () =>
+    onSort(active ? { column: column.key, descending: !sort.descending } : { column: column.key, descending: firstDescending }),
+  );
+  th.appendChild(button);
+  return th;
+}

@@ -16,7 +16,7 @@ import { formatCount, formatPercent } from '../../core/flame/format';
 import { formatSpanTime } from '../../core/trace/duration';
 import { layoutFlame, type FlameLayout } from '../../core/flame/layout';
 import { FlameChart, type ChartCallbacks } from './chart';
-import { clear, h } from './dom';
+import { clear, h, sortableHeader } from './dom';
 import type { Theme } from './theme';
 
 const MAX_ROWS = 400;
@@ -178,19 +178,13 @@ export class SandwichView {
     clear(this.head);
     const tr = h('tr');
     for (const c of columns) {
-      const active = this.sort.column === c.key;
-      const th = h('th', {
-        className: c.numeric ? 'num' : '',
-        attrs: { scope: 'col', 'aria-sort': active ? (this.sort.descending ? 'descending' : 'ascending') : 'none' },
-      });
-      const button = h('button', { title: `${c.title}. Click to sort.` }, c.label, active ? (this.sort.descending ? ' ▼' : ' ▲') : '');
-      button.addEventListener('click', () => {
-        this.sort = active ? { column: c.key, descending: !this.sort.descending } : { column: c.key, descending: c.numeric };
-        this.renderTable();
-        this.callbacks.onChange();
-      });
-      th.appendChild(button);
-      tr.appendChild(th);
+      tr.appendChild(
+        sortableHeader(c, this.sort, c.numeric, (next) => {
+          this.sort = next;
+          this.renderTable();
+          this.callbacks.onChange();
+        }),
+      );
     }
     this.head.appendChild(tr);
     clear(this.body);
