@@ -7,8 +7,10 @@
 import { InputError } from './problems';
 import { findMilestone, type Milestone } from './catalog/model';
 import { resolveOwner } from './owner';
-import { statusEntry } from './status';
-import { loadTrackingFor, type LoadedWorkspace } from './workspace';
+import { readSnapshot, recoverInterruptedWrites, type FileSnapshot } from './files';
+import { parseStatus, statusEntry, type StatusDocument } from './status';
+import { parseTracking } from './tracking';
+import { loadTrackingFor, loadWorkspace, trackingFileFor, workspaceFile, type LoadedWorkspace } from './workspace';
 import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
 import type { StatusEntry } from './statusDoc/model';
 import type { TrackingDocument } from './tracking';
@@ -260,6 +262,41 @@ export async function teamPreflight(
   const local = await preflight(ws, milestoneId, owner);
   const lookup = await readRemoteClaim(ws.root, { status: ws.status.file, tracking: local.sources.tracking.file }, opts);
   return withRemote(local, lookup);
+}
+
+/** A milestone's two claim documents as read for a change: their snapshots (for a write-if-unchanged) and parses. */
+export interface ClaimDocuments {
+  ws: LoadedWorkspace;
+  milestone: Milestone;
+  /** Repository-relative path of the tracking file. */
+  trackingFile: string;
+  statusAbs: string;
+  trackingAbs: string;
+  /** Files whose interrupted write was completed first. */
+  recovered: string[];
+  statusSnap: FileSnapshot;
+  trackingSnap: FileSnapshot;
+  status: StatusDocument;
+  tracking: TrackingDocument;
+}
+
+/**
+ * Loads the workspace and reads STATUS.md and the milestone's tracking file, after completing a
+ * start or completion that stopped between its two files. Throws InputError for an unknown milestone.
+ */
+export async function readClaimDocuments(root: string, milestoneId: string): Promise<ClaimDocuments> {
+  const ws = await loadWorkspace(root);
+  const milestone = requireMilestone(ws, milestoneId);
+  const trackingFile = trackingFileFor(ws, milestone.id);
+  const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
+  const trackingAbs = workspaceFile(ws, trackingFile);
+  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) =>
+    abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs,
+  );
+  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(statusAbs), readSnapshot(trackingAbs)]);
+  const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
+  const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
+  return { ws, milestone, trackingFile, statusAbs, trackingAbs, recovered, statusSnap, trackingSnap, status, tracking };
 }
 
 export function requireMilestone(ws: Pick<LoadedWorkspace, 'catalog'>, milestoneId: string): Milestone {

@@ -7,16 +7,15 @@
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
 import { cargoCommandLine } from './cargoCommand';
 import type { MilestoneScopeConfig } from './configTypes';
-import { ConcurrentChangeError, readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from './files';
+import { ConcurrentChangeError, writeAllIfUnchanged, type FileSnapshot } from './files';
 import { gitHead } from './git/repo';
 import { resolveOwner } from './owner';
-import { decidePreflight, requireMilestone, withRemote, type PreflightResult } from './preflight';
+import { decidePreflight, readClaimDocuments, withRemote, type PreflightResult } from './preflight';
 import { InputError, type Problem } from './problems';
 import { adoptClaimCommit, pushClaim, readRemoteClaim, type PushResult, type RemoteOptions } from './git/remoteClaim';
-import { computeStatusEdits, isoDate, parseStatus, sameOwner, statusEntry, type StatusDocument } from './status';
+import { computeStatusEdits, isoDate, sameOwner, statusEntry, type StatusDocument } from './status';
 import type { TextEdit } from './textEdits';
-import { computeTrackingEdits, parseTracking, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
-import { loadWorkspace, trackingFileFor, workspaceFile } from './workspace';
+import { computeTrackingEdits, trackingTemplate, type TrackingChange, type TrackingDocument } from './tracking';
 import { startBaseCommit, writeStartRecord } from './scope/startRecord';
 
 /** One file's change: its new text and the minimal edits from the old one. */
@@ -186,17 +185,10 @@ export async function startMilestone(root: string, milestoneId: string, opts: St
 }
 
 async function startOnce(root: string, milestoneId: string, opts: StartOptions): Promise<StartResult> {
-  const ws = await loadWorkspace(root);
-  const milestone = requireMilestone(ws, milestoneId);
-  const trackingFile = trackingFileFor(ws, milestone.id);
-  const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
-  const trackingAbs = workspaceFile(ws, trackingFile);
-  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) =>
-    abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs,
+  const { ws, milestone, trackingFile, recovered, statusSnap, trackingSnap, status, tracking } = await readClaimDocuments(
+    root,
+    milestoneId,
   );
-  const [statusSnap, trackingSnap] = await Promise.all([readSnapshot(statusAbs), readSnapshot(trackingAbs)]);
-  const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
-  const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
   const owner = (await resolveOwner(ws.root, opts.owner)).name;
   const base = await startBaseCommit(ws.root, milestone.id, await gitHead(ws.root));
   const startInput = {

@@ -7,19 +7,19 @@
  */
 import * as path from 'node:path';
 import { GitError } from '../git/run';
-import { readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileSnapshot } from '../files';
+import { writeAllIfUnchanged, type FileSnapshot } from '../files';
 import { resolveOwner } from '../owner';
-import { requireMilestone } from '../preflight';
+import { readClaimDocuments } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
 import { readSection } from '../sections';
-import { isoDate, parseStatus, statusEntry, type StatusDocument } from '../status';
+import { isoDate, statusEntry, type StatusDocument } from '../status';
 import { comparedRuns, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
 import { ScopeSession, type SeverityOverrides } from '../scope';
 import type { FileChange } from '../start';
 import { parseTraceFile } from '../trace/file';
 import type { Trace } from '../trace/model';
-import { parseTracking, type TrackingDocument } from '../tracking';
-import { loadWorkspace, trackingFileFor, workspaceFile, type LoadedWorkspace } from '../workspace';
+import type { TrackingDocument } from '../tracking';
+import type { LoadedWorkspace } from '../workspace';
 import type { Milestone } from '../catalog/model';
 import { analyseTraces, reportHeader, type LoadedTrace } from './analyse';
 import { collectChanges, withFileText, type CollectedChanges } from './changes';
@@ -205,23 +205,9 @@ function summaryPart(tracking: TrackingDocument, given: string | undefined): Sum
 
 /** Reads everything the report needs and builds it. Throws InputError for a milestone the catalog lacks or an unreadable named trace. */
 export async function prepareReport(root: string, milestoneId: string, opts: ReportOptions = {}): Promise<PreparedReport> {
-  const ws = await loadWorkspace(root);
-  const milestone = requireMilestone(ws, milestoneId);
-  const trackingFile = trackingFileFor(ws, milestone.id);
-  const statusAbs = workspaceFile(ws, ws.config.status, 'the status document');
-  const trackingAbs = workspaceFile(ws, trackingFile);
   // A start or completion that stopped between its two files is completed before anything is read.
-  const recovered = await recoverInterruptedWrites([statusAbs, trackingAbs], (abs) =>
-    abs === statusAbs ? ws.config.status : abs === trackingAbs ? trackingFile : abs,
-  );
-  const [statusSnap, trackingSnap, owner] = await Promise.all([
-    readSnapshot(statusAbs),
-    readSnapshot(trackingAbs),
-    resolveOwner(ws.root, opts.owner),
-  ]);
-  const status = parseStatus(statusSnap.text ?? '', ws.config.status, statusSnap.text !== undefined);
-  const tracking = parseTracking(trackingSnap.text ?? '', trackingFile, trackingSnap.text !== undefined);
-  const me = owner.name;
+  const { ws, milestone, recovered, statusSnap, trackingSnap, status, tracking } = await readClaimDocuments(root, milestoneId);
+  const me = (await resolveOwner(ws.root, opts.owner)).name;
   const problems: Problem[] = [...ws.problems, ...tracking.problems];
 
   let session: ScopeSession | undefined;
