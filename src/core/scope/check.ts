@@ -140,6 +140,8 @@ export class ScopeSession {
   private diffs = new Map<string, FileDiff>();
   /** The diff started by open() with `prefetchDiff`, for the first checkAll() only. */
   private prefetched: Promise<Awaited<ReturnType<typeof diffWorkingTree>>> | undefined;
+  /** Base texts read beside the documents with `prefetchDiff` (likelyBaseSpecs), for the first checkAll() only. */
+  private prefetchedBase: Promise<Map<string, string | undefined>> | undefined;
 
   private constructor(
     readonly root: string,
@@ -160,6 +162,10 @@ export class ScopeSession {
       : undefined;
     // Awaited by checkAll() (or never, when open() fails): no unhandled rejection meanwhile.
     prefetched?.catch(() => undefined);
+    // The base texts the check will likely read, read as soon as the diff is known, beside the
+    // reads of the documents at the base (the model that says which are needed comes from those).
+    const prefetchedBase = prefetched?.then((wd) => readBlobs(root, likelyBaseSpecs(ws, wd.base, wd.files)));
+    prefetchedBase?.catch(() => undefined);
     const [base, tracking] = await Promise.allSettled([resolvingBase, loadTrackingFor(ws, options.milestone.id)]);
     if (base.status === 'rejected') throw base.reason;
     if (tracking.status === 'rejected') throw tracking.reason;
@@ -209,6 +215,7 @@ export class ScopeSession {
       problems,
     );
     session.prefetched = prefetched;
+    session.prefetchedBase = prefetchedBase;
     return session;
   }
 
@@ -226,6 +233,10 @@ export class ScopeSession {
     const notGit = () =>
       new InputError(`${root} is not inside a git work tree; the scope check compares against a git revision`, undefined, 'scope/not-git');
     const ref = startRef(o.milestone.id);
+    // The start record's common ancestor with HEAD, asked by name beside the lookup of the
+    // revisions: the record is an ancestor of HEAD exactly when it is that common ancestor. No
+    // record (or no HEAD): git refuses, and the answer is not used.
+    const meeting = mergeBase(root, ref, 'HEAD').catch(() => undefined);
     // One git process resolves HEAD, the start record and the revisions given.
     let revs: Map<string, string | undefined>;
     try {
@@ -242,8 +253,9 @@ export class ScopeSession {
     const head = { commit: revs.get('HEAD') };
     let record = revs.get(ref);
     const at = o.recordedBaseAt ?? { file: '.', line: 1 };
-    if (record && head.commit && !(await isAncestor(root, record, head.commit))) {
-      const common = await mergeBase(root, record, head.commit);
+    // Asked again by id only when the names moved in between.
+    const common = record && head.commit ? ((await meeting) ?? (await mergeBase(root, record, head.commit))) : undefined;
+    if (record && head.commit && common !== record) {
       problems.push(
         problem(
           'warning',
@@ -328,6 +340,14 @@ export class ScopeSession {
     this.prefetched = undefined;
     const wd = await (prefetched ?? diffWorkingTree(this.root, { base: commit, staged: this.staged }));
     const files = wd.files;
+    const early = this.prefetchedBase;
+    this.prefetchedBase = undefined;
+    if (early && wd.base === commit) {
+      const blobs = await early;
+      for (const f of files)
+        if (f.oldPath !== undefined && blobs.has(blobSpec(commit, f.oldPath)))
+          this.baseTexts.set(f.oldPath, blobs.get(blobSpec(commit, f.oldPath)));
+    }
     const baseSpecs: string[] = [];
     const indexSpecs: string[] = [];
     const workPaths: string[] = [];
@@ -412,6 +432,24 @@ export class ScopeSession {
       filesChecked,
     };
   }
+}
+
+/**
+ * The base texts a one-shot check of these changes is likely to read, guessed before the model
+ * is built (from the working tree's catalog): files with hotspots, manifests and the milestone
+ * documents. A wrong guess costs a second read of the missing texts, never a wrong result.
+ */
+export function likelyBaseSpecs(ws: LoadedWorkspace, base: string, files: readonly FileDiff[]): string[] {
+  const hotspotFiles = new Set(ws.catalog.workItems.flatMap((w) => w.hotspots.map((h) => h.path)));
+  const docs = new Set([ws.config.catalog, ws.config.status, ...(ws.configFile ? [ws.configFile] : [])]);
+  const tracking = ws.config.tracking.split('{id}');
+  const isDoc = (p: string) =>
+    docs.has(p) ||
+    (tracking.length === 2 && p.startsWith(tracking[0]) && p.endsWith(tracking[1])) ||
+    path.posix.basename(p) === 'Cargo.toml';
+  return files
+    .filter((f) => f.oldPath !== undefined && !f.binary && (hotspotFiles.has(f.oldPath) || isDoc(f.oldPath)))
+    .map((f) => blobSpec(base, f.oldPath!));
 }
 
 function dedupeProblems(problems: Problem[]): Problem[] {
