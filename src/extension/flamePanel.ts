@@ -12,6 +12,7 @@ import type { FlameDocument, FlameViewKind } from '../core/flame/data';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';
 import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
 import type { TraceNotes } from '../core/flame/load';
+import { formatPhases, type PhaseMark } from '../core/flame/phases';
 import {
   assertNever,
   FLAME_VIEW_TYPE,
@@ -68,6 +69,8 @@ class FlamePanel implements vscode.Disposable {
   private fileWait: { id: number; file: string; done: (ok: boolean) => void } | undefined;
   /** How the last document went to the webview (for the log). */
   private lastTransfer: 'one message' | 'a file' | 'slices' = 'one message';
+  /** The phases of the latest load so far, logged with the webview's once it has drawn the chart. */
+  private marks: { id: number; title: string; marks: PhaseMark[] } | undefined;
   private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
@@ -136,6 +139,8 @@ class FlamePanel implements vscode.Disposable {
         this.timings = load.result!.timings;
         if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
+        const marks: PhaseMark[] = [['command', started], ...(load.result!.marks ?? []).map(([n, at]): PhaseMark => [`worker ${n}`, at]), ['host received', read]];
+        this.marks = { id: this.sendId + 1, title, marks };
         await this.sendDocument();
         out.info(
           `Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`,
@@ -196,7 +201,7 @@ class FlamePanel implements vscode.Disposable {
   private async postDocument(doc: FlameDocument, id: number): Promise<void> {
     if (documentArrayBytes(doc) <= SLICE_BYTES) {
       this.lastTransfer = 'one message';
-      this.post({ type: 'document', source: this.source, doc });
+      this.post({ type: 'document', id, source: this.source, doc });
       return;
     }
     this.lastTransfer = 'a file';
@@ -215,13 +220,14 @@ class FlamePanel implements vscode.Disposable {
       inFlight.push(this.panel.webview.postMessage({ type: 'documentSlice', id, ...slice } satisfies ToWebview));
     }
     await Promise.all(inFlight);
+    this.mark(id, 'slices sent');
     if (!stale()) await this.panel.webview.postMessage({ type: 'documentEnd', id } satisfies ToWebview);
   }
 
   /** Sends `doc` as a file the webview fetches; false when that failed (nothing shown yet). */
   private async postDocumentFile(doc: FlameDocument, id: number): Promise<boolean> {
     this.endFileWait(false);
-    const { skeleton, parts, chunks } = documentFile(doc);
+    const { skeleton, parts, chunks, totalBytes } = documentFile(doc);
     const folder = flameDataFolder(this.manager.ctx);
     const file = vscode.Uri.joinPath(folder, `chart-${process.pid}-${++FlamePanel.fileCount}.bin`);
     try {
@@ -243,12 +249,29 @@ class FlamePanel implements vscode.Disposable {
       await rm(file.fsPath, { force: true });
       return true;
     }
+    this.mark(id, `file written (${(totalBytes / 1e6).toFixed(1)} MB)`);
     const fetched = new Promise<boolean>((done) => (this.fileWait = { id, file: file.fsPath, done }));
     const url = this.panel.webview.asWebviewUri(file).toString();
     this.post({ type: 'documentFile', id, source: this.source, skeleton, parts, url });
     const ok = await fetched;
     // Stale (replaced, disposed): nothing more to send for this id.
     return ok || this.disposed || this.sendId !== id;
+  }
+
+  /** Notes the end of a phase of send `id` (when it is the latest load's). */
+  private mark(id: number, name: string): void {
+    if (this.marks?.id === id) this.marks.marks.push([name, Date.now()]);
+  }
+
+  /** The webview drew the chart of send `id`: the load's phases, from the command on, go to the log. */
+  private logPhases(id: number, webviewMarks: readonly PhaseMark[]): void {
+    const m = this.marks;
+    if (!m || m.id !== id) return;
+    this.marks = undefined;
+    const all = [...m.marks, ...webviewMarks.map(([n, at]): PhaseMark => [`webview ${n}`, at])];
+    this.manager.ctx.output.info(
+      `Flame chart: ${m.title}: phases: ${formatPhases(all)}; command to chart drawn ${all.at(-1)![1] - all[0]![1]} ms.`,
+    );
   }
 
   /** The webview has fetched the file (or failed to), or the send was replaced: the file goes. */
@@ -303,6 +326,9 @@ class FlamePanel implements vscode.Disposable {
         return;
       case 'documentFileDone':
         this.endFileWait(msg.ok, msg.id);
+        return;
+      case 'drawn':
+        this.logPhases(msg.id, msg.marks);
         return;
       case 'error':
         this.manager.ctx.output.error(`Flame chart webview: ${msg.message}`);

@@ -5,6 +5,7 @@
 import type { Span, Trace } from '../trace/model';
 import { numericValue, StringTable, ViewBuilder, type FlameDocument, type FlameView } from './data';
 import { layoutFlame } from './layout';
+import type { PhaseMark } from './phases';
 
 /** At most this many unparsed lines travel to the webview; the count is always exact. */
 const MAX_UNPARSED = 50;
@@ -204,10 +205,12 @@ export function withLayout(view: FlameView): FlameView {
 }
 
 /** The document for one trace: both views with their layouts, and a shared string table. */
-export function buildFlameDocument(trace: Trace, title: string): FlameDocument {
+export function buildFlameDocument(trace: Trace, title: string, marks?: PhaseMark[]): FlameDocument {
   const strings = new StringTable();
   const timeline = withLayout(timelineView(trace, strings));
+  marks?.push(['timeline', Date.now()]);
   const merged = withLayout(mergedView(mergeByPath(trace.roots), strings));
+  marks?.push(['merged', Date.now()]);
   return {
     title,
     format: trace.format,

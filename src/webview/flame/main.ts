@@ -25,6 +25,7 @@ import {
 } from './protocol';
 import { reviveDocument } from './revive';
 import { DocumentAssembler, DocumentFileReader } from '../../core/flame/transfer';
+import type { PhaseMark } from '../../core/flame/phases';
 import { markNames, searchView } from './search';
 import { readTheme, watchTheme } from './theme';
 import { Tooltip } from './tooltip';
@@ -81,6 +82,8 @@ class App {
   /** Whether the statistics carry intervals (several runs per side): then only significant changes are coloured. */
   private statsHaveIntervals = false;
   private awaitingFirstPaint = false;
+  /** When the phases of the document being received and drawn ended, for the host's log (src/core/flame/phases.ts). */
+  private marks: { id: number; marks: PhaseMark[] } | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly titleEl = h('span', { className: 'title' });
@@ -248,6 +251,7 @@ class App {
         return;
       case 'document':
         this.incoming = undefined;
+        this.marks = msg.id === undefined ? undefined : { id: msg.id, marks: [['delivered', Date.now()]] };
         performance.mark('flame:data');
         this.showDocument(msg.source, msg.doc);
         return;
@@ -296,6 +300,7 @@ class App {
     }
     // A marker for this load: a newer document (in any form) replaces it.
     const incoming = (this.incoming = { id: msg.id, source: msg.source, title, assembler });
+    const marks = (this.marks = { id: msg.id, marks: [['delivered', Date.now()]] });
     let doc: FlameDocument;
     try {
       const response = await fetch(msg.url);
@@ -303,8 +308,9 @@ class App {
       const reader = new DocumentFileReader(assembler, msg.parts);
       const stream = response.body.getReader();
       let shown = -1;
-      for (;;) {
+      for (let first = true; ; first = false) {
         const { done, value } = await stream.read();
+        if (first) marks.marks.push(['first bytes', Date.now()]);
         if (done) break;
         if (this.incoming !== incoming) {
           void stream.cancel();
@@ -318,6 +324,7 @@ class App {
           this.placeholder.textContent = `Receiving ${title}… ${percent}%`;
         }
       }
+      marks.marks.push(['fetched', Date.now()]);
       doc = assembler.finish();
     } catch (err) {
       if (this.incoming === incoming) this.incoming = undefined;
@@ -336,6 +343,7 @@ class App {
   private receivePiece(msg: Extract<ToWebview, { type: 'documentStart' | 'documentSlice' | 'documentEnd' }>): void {
     try {
       if (msg.type === 'documentStart') {
+        this.marks = { id: msg.id, marks: [['delivered', Date.now()]] };
         this.incoming = {
           id: msg.id,
           source: msg.source,
@@ -356,6 +364,7 @@ class App {
         return;
       }
       this.incoming = undefined;
+      this.marks?.marks.push(['received', Date.now()]);
       const doc = incoming.assembler.finish();
       performance.mark('flame:data');
       this.showDocument(incoming.source, doc);
@@ -375,6 +384,7 @@ class App {
       this.onMessage({ type: 'error', title: raw?.title ?? 'trace', message: String(err) });
       return;
     }
+    this.marks?.marks.push(['revived', Date.now()]);
     const sameSource = JSON.stringify(this.state.source) === JSON.stringify(source);
     if (!sameSource) this.state = { version: 1, source };
     this.doc = doc;
@@ -406,6 +416,7 @@ class App {
     this.awaitingFirstPaint = true;
     this.switchView(this.kind, true);
     if (doc.compare) this.table.setData(doc, doc.views.compare!, this.state.sort);
+    this.marks?.marks.push([`${this.kind} laid out`, Date.now()]);
   }
 
   /**
@@ -770,6 +781,9 @@ class App {
     this.awaitingFirstPaint = false;
     performance.mark('flame:first-paint');
     performance.measure('flame:first-paint', 'flame:data', 'flame:first-paint');
+    const m = this.marks;
+    this.marks = undefined;
+    if (m) this.post({ type: 'drawn', id: m.id, marks: [...m.marks, ['drawn', Date.now()]] });
   }
 
   private scheduleSave(): void {
