@@ -13,6 +13,9 @@ import { highlightNamesForWorkItems } from '../core/flame/highlight';
 import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
 import type { TraceNotes } from '../core/flame/load';
 import { formatPhases, type PhaseMark } from '../core/flame/phases';
+import { joinParts } from '../core/flame/flatten';
+
+const workerPhases = (marks: readonly PhaseMark[]): PhaseMark[] => marks.map(([n, at]): PhaseMark => [`worker ${n}`, at]);
 import {
   assertNever,
   FLAME_VIEW_TYPE,
@@ -69,8 +72,8 @@ class FlamePanel implements vscode.Disposable {
   private fileWait: { id: number; file: string; done: (ok: boolean) => void } | undefined;
   /** How the last document went to the webview (for the log). */
   private lastTransfer: 'one message' | 'a file' | 'slices' = 'one message';
-  /** The phases of the latest load so far, logged with the webview's once it has drawn the chart. */
-  private marks: { id: number; title: string; marks: PhaseMark[] } | undefined;
+  /** The phases of the latest sends so far (by send id), logged with the webview's once it has drawn the chart. */
+  private readonly marks = new Map<number, { title: string; label: string; marks: PhaseMark[] }>();
   private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
@@ -119,7 +122,24 @@ class FlamePanel implements vscode.Disposable {
     const title = runs ? `${runs.baseline.length} baseline ↔ ${runs.after.length} after runs` : this.uris.map(displayPath).join(' ↔ ');
     this.post({ type: 'loading', title });
     const started = Date.now();
-    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title, runs?.baseline.length));
+    // A big trace's merged view arrives first (see FIRST_PART_MIN_BYTES): it goes to the chart at
+    // once, while the worker builds the timeline.
+    let first: { doc: FlameDocument; at: number; sent: Promise<void>; sentAt?: number } | undefined;
+    const onFirst = (doc: FlameDocument, workerMarks: PhaseMark[]) => {
+      if (gen !== this.generation || this.disposed) return;
+      const at = Date.now();
+      this.doc = doc;
+      this.error = undefined;
+      this.marks.set(this.sendId + 1, {
+        title,
+        label: 'first screen',
+        marks: [['command', started], ...workerPhases(workerMarks), ['host received', at]],
+      });
+      const sent = this.sendDocument().then(() => void (f.sentAt = Date.now()));
+      const f: NonNullable<typeof first> = { doc, at, sent };
+      first = f;
+    };
+    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title, runs?.baseline.length, onFirst));
     const outcome = await load.run();
     if (this.running === load) this.running = undefined;
     if (gen !== this.generation || this.disposed || outcome.status === 'superseded') return { status: 'superseded' };
@@ -134,13 +154,29 @@ class FlamePanel implements vscode.Disposable {
             `Flame chart: ${title}: ${called.length} span path(s) faster or slower over ${runDiff.base.sources.length} + ${runDiff.after.sources.length} runs${called.length ? `: ${called.map((r) => `${r.name} ${r.verdict}`).join(', ')}` : ''}.`,
           );
         }
-        this.doc = doc;
         this.error = undefined;
         this.timings = load.result!.timings;
         if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
-        const marks: PhaseMark[] = [['command', started], ...(load.result!.marks ?? []).map(([n, at]): PhaseMark => [`worker ${n}`, at]), ['host received', read]];
-        this.marks = { id: this.sendId + 1, title, marks };
+        const marks: PhaseMark[] = [['command', started], ...workerPhases(load.result!.marks ?? []), ['host received', read]];
+        if (first && doc.adds) {
+          // The chart has (or is getting) the first part: the rest goes once that is delivered.
+          await first.sent;
+          if (gen !== this.generation || this.disposed) return { status: 'superseded' };
+          const firstPart = { readMs: first.at - started, sendMs: (first.sentAt ?? first.at) - first.at, transfer: this.lastTransfer };
+          this.doc = joinParts(first.doc, doc);
+          const restAt = Date.now();
+          const id = ++this.sendId;
+          this.marks.set(id, { title, label: 'timeline', marks: [...marks, ['first part sent', restAt]] });
+          this.endFileWait(false);
+          await this.postDocument(doc, id);
+          out.info(
+            `Flame chart: ${title}: ${doc.spanCount} spans; first screen (merged view) read in ${firstPart.readMs} ms, sent to the chart in ${firstPart.sendMs} ms (${firstPart.transfer}); timeline read in ${read - started} ms, sent to the chart in ${Date.now() - restAt} ms (${this.lastTransfer}).`,
+          );
+          return { ...outcome, readMs: read - started, sendMs: Date.now() - read, firstPart };
+        }
+        this.doc = doc;
+        this.marks.set(this.sendId + 1, { title, label: 'chart', marks });
         await this.sendDocument();
         out.info(
           `Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`,
@@ -260,17 +296,17 @@ class FlamePanel implements vscode.Disposable {
 
   /** Notes the end of a phase of send `id` (when it is the latest load's). */
   private mark(id: number, name: string): void {
-    if (this.marks?.id === id) this.marks.marks.push([name, Date.now()]);
+    this.marks.get(id)?.marks.push([name, Date.now()]);
   }
 
   /** The webview drew the chart of send `id`: the load's phases, from the command on, go to the log. */
   private logPhases(id: number, webviewMarks: readonly PhaseMark[]): void {
-    const m = this.marks;
-    if (!m || m.id !== id) return;
-    this.marks = undefined;
+    const m = this.marks.get(id);
+    if (!m) return;
+    for (const k of [...this.marks.keys()]) if (k <= id) this.marks.delete(k);
     const all = [...m.marks, ...webviewMarks.map(([n, at]): PhaseMark => [`webview ${n}`, at])];
     this.manager.ctx.output.info(
-      `Flame chart: ${m.title}: phases: ${formatPhases(all)}; command to chart drawn ${all.at(-1)![1] - all[0]![1]} ms.`,
+      `Flame chart: ${m.title}: phases (${m.label}): ${formatPhases(all)}; command to ${m.label} shown ${all.at(-1)![1] - all[0]![1]} ms.`,
     );
   }
 

@@ -65,6 +65,11 @@ export interface FlameLoadResult {
 
 export interface FlameLoadOptions {
   onProgress?: (p: FlameLoadProgress) => void;
+  /**
+   * One trace: called with the merged view as a document of its own (`pending`) as soon as it is
+   * laid out; the result's document then holds the rest (`adds`; see buildFlameDocument).
+   */
+  onFirst?: (first: FlameDocument, marks: PhaseMark[]) => void;
   signal?: AbortSignal;
   /** Per file; see parseTraceFile. */
   maxBytes?: number;
@@ -136,7 +141,10 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
   let timings: SpanTimings;
   let runDiff: TraceDiff | undefined;
   if (job.kind === 'trace') {
-    doc = buildFlameDocument(traces[0]!, job.trace.title, marks);
+    doc = buildFlameDocument(traces[0]!, job.trace.title, {
+      marks,
+      onFirst: opts.onFirst && ((first) => opts.onFirst!(first, marks.slice())),
+    });
     timings = spanTimingsOfTrace(traces[0]!, job.trace.title);
   } else if (job.kind === 'compare') {
     doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
