@@ -12,6 +12,10 @@ import type { FlameDocument, FlameViewKind } from '../core/flame/data';
 import { highlightNamesForWorkItems } from '../core/flame/highlight';
 import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
 import type { TraceNotes } from '../core/flame/load';
+import { formatPhases, type PhaseMark } from '../core/flame/phases';
+import { joinParts } from '../core/flame/flatten';
+
+const workerPhases = (marks: readonly PhaseMark[]): PhaseMark[] => marks.map(([n, at]): PhaseMark => [`worker ${n}`, at]);
 import {
   assertNever,
   FLAME_VIEW_TYPE,
@@ -68,6 +72,8 @@ class FlamePanel implements vscode.Disposable {
   private fileWait: { id: number; file: string; done: (ok: boolean) => void } | undefined;
   /** How the last document went to the webview (for the log). */
   private lastTransfer: 'one message' | 'a file' | 'slices' = 'one message';
+  /** The phases of the latest sends so far (by send id), logged with the webview's once it has drawn the chart. */
+  private readonly marks = new Map<number, { title: string; label: string; marks: PhaseMark[] }>();
   private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
@@ -116,7 +122,24 @@ class FlamePanel implements vscode.Disposable {
     const title = runs ? `${runs.baseline.length} baseline ↔ ${runs.after.length} after runs` : this.uris.map(displayPath).join(' ↔ ');
     this.post({ type: 'loading', title });
     const started = Date.now();
-    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title, runs?.baseline.length));
+    // A big trace's merged view arrives first (see FIRST_PART_MIN_BYTES): it goes to the chart at
+    // once, while the worker builds the timeline.
+    let first: { doc: FlameDocument; at: number; sent: Promise<void>; sentAt?: number } | undefined;
+    const onFirst = (doc: FlameDocument, workerMarks: PhaseMark[]) => {
+      if (gen !== this.generation || this.disposed) return;
+      const at = Date.now();
+      this.doc = doc;
+      this.error = undefined;
+      this.marks.set(this.sendId + 1, {
+        title,
+        label: 'first screen',
+        marks: [['command', started], ...workerPhases(workerMarks), ['host received', at]],
+      });
+      const sent = this.sendDocument().then(() => void (f.sentAt = Date.now()));
+      const f: NonNullable<typeof first> = { doc, at, sent };
+      first = f;
+    };
+    const load = (this.running = new TraceLoad(this.manager.ctx, this.uris, title, runs?.baseline.length, onFirst));
     const outcome = await load.run();
     if (this.running === load) this.running = undefined;
     if (gen !== this.generation || this.disposed || outcome.status === 'superseded') return { status: 'superseded' };
@@ -131,11 +154,29 @@ class FlamePanel implements vscode.Disposable {
             `Flame chart: ${title}: ${called.length} span path(s) faster or slower over ${runDiff.base.sources.length} + ${runDiff.after.sources.length} runs${called.length ? `: ${called.map((r) => `${r.name} ${r.verdict}`).join(', ')}` : ''}.`,
           );
         }
-        this.doc = doc;
         this.error = undefined;
         this.timings = load.result!.timings;
         if (this.timings) spanTimingsStore.set(sourceKey(this.source), this.timings);
         const read = Date.now();
+        const marks: PhaseMark[] = [['command', started], ...workerPhases(load.result!.marks ?? []), ['host received', read]];
+        if (first && doc.adds) {
+          // The chart has (or is getting) the first part: the rest goes once that is delivered.
+          await first.sent;
+          if (gen !== this.generation || this.disposed) return { status: 'superseded' };
+          const firstPart = { readMs: first.at - started, sendMs: (first.sentAt ?? first.at) - first.at, transfer: this.lastTransfer };
+          this.doc = joinParts(first.doc, doc);
+          const restAt = Date.now();
+          const id = ++this.sendId;
+          this.marks.set(id, { title, label: 'timeline', marks: [...marks, ['first part sent', restAt]] });
+          this.endFileWait(false);
+          await this.postDocument(doc, id);
+          out.info(
+            `Flame chart: ${title}: ${doc.spanCount} spans; first screen (merged view) read in ${firstPart.readMs} ms, sent to the chart in ${firstPart.sendMs} ms (${firstPart.transfer}); timeline read in ${read - started} ms, sent to the chart in ${Date.now() - restAt} ms (${this.lastTransfer}).`,
+          );
+          return { ...outcome, readMs: read - started, sendMs: Date.now() - read, firstPart };
+        }
+        this.doc = doc;
+        this.marks.set(this.sendId + 1, { title, label: 'chart', marks });
         await this.sendDocument();
         out.info(
           `Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`,
@@ -196,7 +237,7 @@ class FlamePanel implements vscode.Disposable {
   private async postDocument(doc: FlameDocument, id: number): Promise<void> {
     if (documentArrayBytes(doc) <= SLICE_BYTES) {
       this.lastTransfer = 'one message';
-      this.post({ type: 'document', source: this.source, doc });
+      this.post({ type: 'document', id, source: this.source, doc });
       return;
     }
     this.lastTransfer = 'a file';
@@ -215,13 +256,14 @@ class FlamePanel implements vscode.Disposable {
       inFlight.push(this.panel.webview.postMessage({ type: 'documentSlice', id, ...slice } satisfies ToWebview));
     }
     await Promise.all(inFlight);
+    this.mark(id, 'slices sent');
     if (!stale()) await this.panel.webview.postMessage({ type: 'documentEnd', id } satisfies ToWebview);
   }
 
   /** Sends `doc` as a file the webview fetches; false when that failed (nothing shown yet). */
   private async postDocumentFile(doc: FlameDocument, id: number): Promise<boolean> {
     this.endFileWait(false);
-    const { skeleton, parts, chunks } = documentFile(doc);
+    const { skeleton, parts, chunks, totalBytes } = documentFile(doc);
     const folder = flameDataFolder(this.manager.ctx);
     const file = vscode.Uri.joinPath(folder, `chart-${process.pid}-${++FlamePanel.fileCount}.bin`);
     try {
@@ -243,12 +285,29 @@ class FlamePanel implements vscode.Disposable {
       await rm(file.fsPath, { force: true });
       return true;
     }
+    this.mark(id, `file written (${(totalBytes / 1e6).toFixed(1)} MB)`);
     const fetched = new Promise<boolean>((done) => (this.fileWait = { id, file: file.fsPath, done }));
     const url = this.panel.webview.asWebviewUri(file).toString();
     this.post({ type: 'documentFile', id, source: this.source, skeleton, parts, url });
     const ok = await fetched;
     // Stale (replaced, disposed): nothing more to send for this id.
     return ok || this.disposed || this.sendId !== id;
+  }
+
+  /** Notes the end of a phase of send `id` (when it is the latest load's). */
+  private mark(id: number, name: string): void {
+    this.marks.get(id)?.marks.push([name, Date.now()]);
+  }
+
+  /** The webview drew the chart of send `id`: the load's phases, from the command on, go to the log. */
+  private logPhases(id: number, webviewMarks: readonly PhaseMark[]): void {
+    const m = this.marks.get(id);
+    if (!m) return;
+    for (const k of [...this.marks.keys()]) if (k <= id) this.marks.delete(k);
+    const all = [...m.marks, ...webviewMarks.map(([n, at]): PhaseMark => [`webview ${n}`, at])];
+    this.manager.ctx.output.info(
+      `Flame chart: ${m.title}: phases (${m.label}): ${formatPhases(all)}; command to ${m.label} shown ${all.at(-1)![1] - all[0]![1]} ms.`,
+    );
   }
 
   /** The webview has fetched the file (or failed to), or the send was replaced: the file goes. */
@@ -303,6 +362,9 @@ class FlamePanel implements vscode.Disposable {
         return;
       case 'documentFileDone':
         this.endFileWait(msg.ok, msg.id);
+        return;
+      case 'drawn':
+        this.logPhases(msg.id, msg.marks);
         return;
       case 'error':
         this.manager.ctx.output.error(`Flame chart webview: ${msg.message}`);

@@ -6,6 +6,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { FlameDocument } from '../core/flame/data';
+import type { PhaseMark } from '../core/flame/phases';
 import type { FlameJob, FlameLoadResult, TraceInput } from '../core/flame/load';
 import { formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
 import type { ExtensionContextHolder } from './context';
@@ -17,7 +19,16 @@ import { startFlameWorker, type FlameWorkerTask } from './traceWorkerClient';
  * command's result travels to whoever ran it (the document does not).
  */
 export type TraceLoadOutcome =
-  | { status: 'loaded'; spanCount: number; progress: number[]; worker: WorkerEnd; readMs?: number; sendMs?: number }
+  | {
+      status: 'loaded';
+      spanCount: number;
+      progress: number[];
+      worker: WorkerEnd;
+      readMs?: number;
+      sendMs?: number;
+      /** A big trace's first screen (its merged view), sent before the rest was built (see FIRST_PART_MIN_BYTES). */
+      firstPart?: { readMs: number; sendMs: number; transfer: string };
+    }
   | { status: 'cancelled'; message: string; progress: number[]; worker?: WorkerEnd }
   | { status: 'too-large'; message: string }
   | { status: 'failed'; message: string; progress: number[]; worker?: WorkerEnd }
@@ -42,12 +53,15 @@ export function traceSizeLimit(): { maxBytes: number; hint: string } {
   };
 }
 
-/** The first file over the limit, from the file system's sizes alone; nothing is read. */
-async function firstTooLarge(
+/**
+ * The first file over the limit, from the file system's sizes alone (nothing is read), and the
+ * size of them all.
+ */
+async function checkSizes(
   uris: readonly vscode.Uri[],
   limit: { maxBytes: number; hint: string },
-): Promise<TraceTooLargeError | undefined> {
-  if (limit.maxBytes === Infinity) return undefined;
+): Promise<{ tooLarge?: TraceTooLargeError; totalBytes: number }> {
+  let totalBytes = 0;
   for (const uri of uris) {
     let size: number;
     try {
@@ -55,10 +69,17 @@ async function firstTooLarge(
     } catch {
       continue; // The worker reports a missing or unreadable file with the parser's message.
     }
-    if (size > limit.maxBytes) return new TraceTooLargeError(displayPath(uri), size, limit.maxBytes, limit.hint);
+    totalBytes += size;
+    if (size > limit.maxBytes) return { tooLarge: new TraceTooLargeError(displayPath(uri), size, limit.maxBytes, limit.hint), totalBytes };
   }
-  return undefined;
+  return { totalBytes };
 }
+
+/**
+ * A trace at least this big is charted in two parts: the merged view (the first screen of a
+ * many-proof run) is sent as soon as it is laid out, the timeline after it.
+ */
+export const FIRST_PART_MIN_BYTES = 4 << 20;
 
 /** A local file is read by the worker itself; a file of another file system is read here, then handed over. */
 async function inputOf(uri: vscode.Uri): Promise<TraceInput> {
@@ -87,6 +108,8 @@ export class TraceLoad {
     private readonly title: string,
     /** With several runs per side: how many of `uris` (the first ones) are baseline runs. */
     private readonly baselineRuns?: number,
+    /** Called with the first part of a big one-trace document, before the rest is built (see FIRST_PART_MIN_BYTES). */
+    private readonly onFirst?: (doc: FlameDocument, workerMarks: PhaseMark[]) => void,
   ) {}
 
   cancel(): void {
@@ -99,7 +122,7 @@ export class TraceLoad {
 
   async run(): Promise<TraceLoadOutcome> {
     const limit = traceSizeLimit();
-    const tooLarge = await firstTooLarge(this.uris, limit);
+    const { tooLarge, totalBytes } = await checkSizes(this.uris, limit);
     if (tooLarge) return { status: 'too-large', message: tooLarge.message };
     const progress: number[] = [];
     return vscode.window.withProgress(
@@ -123,7 +146,7 @@ export class TraceLoad {
           let shown = 0;
           task = this.task = startFlameWorker(
             path.join(this.ctx.extension.extensionPath, 'dist', 'traceWorker.js'),
-            { job, maxBytes: limit.maxBytes, limitHint: limit.hint },
+            { job, maxBytes: limit.maxBytes, limitHint: limit.hint, parts: job.kind === 'trace' && totalBytes >= FIRST_PART_MIN_BYTES },
             (p) => {
               const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;
               if (p.phase === 'read') {
@@ -134,6 +157,9 @@ export class TraceLoad {
                 report.report({ increment: 100 - shown, message: `laying out ${p.spans.toLocaleString('en-US')} spans` });
                 shown = 100;
               }
+            },
+            (first, marks) => {
+              if (!this.stopped) this.onFirst?.(first, marks);
             },
           );
           if (this.stopped) void task.cancel();

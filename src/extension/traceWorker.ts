@@ -5,6 +5,8 @@
  * terminating the thread, which also closes the file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FlameDocument } from '../core/flame/data';
+import type { PhaseMark } from '../core/flame/phases';
 import { documentBuffers, loadFlameDocument, type FlameLoadProgress } from '../core/flame/load';
 import { serializeError, type WorkerMessage, type WorkerRequest } from './traceWorkerProtocol';
 
@@ -24,7 +26,12 @@ function onProgress(progress: FlameLoadProgress): void {
   post({ type: 'progress', progress });
 }
 
-loadFlameDocument(request.job, { onProgress, maxBytes: request.maxBytes, limitHint: request.limitHint }).then(
+// The first part of a big document goes at once: the chart draws it while the rest is built.
+const onFirst = request.parts
+  ? (doc: FlameDocument, marks: PhaseMark[]) => post({ type: 'first', doc, marks }, documentBuffers(doc))
+  : undefined;
+
+loadFlameDocument(request.job, { onProgress, onFirst, maxBytes: request.maxBytes, limitHint: request.limitHint }).then(
   (result) => post({ type: 'done', result }, documentBuffers(result.doc)),
   (err: unknown) => post({ type: 'error', error: serializeError(err) }),
 );

@@ -4,6 +4,8 @@
  * here, so the benchmark and the unit tests drive the same code.
  */
 import { Worker } from 'node:worker_threads';
+import type { FlameDocument } from '../core/flame/data';
+import type { PhaseMark } from '../core/flame/phases';
 import type { FlameLoadProgress, FlameLoadResult } from '../core/flame/load';
 import { TraceCancelledError } from '../core/trace/limits';
 import { reviveError, type WorkerMessage, type WorkerRequest } from './traceWorkerProtocol';
@@ -35,7 +37,12 @@ function transferables(request: WorkerRequest): ArrayBuffer[] {
   return out;
 }
 
-export function startFlameWorker(script: string, request: WorkerRequest, onProgress?: (p: FlameLoadProgress) => void): FlameWorkerTask {
+export function startFlameWorker(
+  script: string,
+  request: WorkerRequest,
+  onProgress?: (p: FlameLoadProgress) => void,
+  onFirst?: (doc: FlameDocument, marks: PhaseMark[]) => void,
+): FlameWorkerTask {
   const worker = new Worker(script, { workerData: request, transferList: transferables(request) });
   let settled = false;
   let resolve!: (r: FlameLoadResult) => void;
@@ -59,6 +66,9 @@ export function startFlameWorker(script: string, request: WorkerRequest, onProgr
     switch (m.type) {
       case 'progress':
         onProgress?.(m.progress);
+        return;
+      case 'first':
+        onFirst?.(m.doc, m.marks);
         return;
       case 'done':
         resolve(m.result);

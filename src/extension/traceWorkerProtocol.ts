@@ -2,6 +2,8 @@
  * Messages between the extension host and the trace worker (src/extension/traceWorker.ts), and
  * errors in a form that survives the thread boundary. No `vscode` here: the worker imports it.
  */
+import type { FlameDocument } from '../core/flame/data';
+import type { PhaseMark } from '../core/flame/phases';
 import type { FlameJob, FlameLoadProgress, FlameLoadResult } from '../core/flame/load';
 import { InputError, type SourceLocation } from '../core/problems';
 import { TraceCancelledError, TraceTooLargeError } from '../core/trace/limits';
@@ -12,10 +14,16 @@ export interface WorkerRequest {
   /** Per file; Infinity for no limit. */
   maxBytes: number;
   limitHint?: string;
+  /** Post the first part of a one-trace document as soon as it is ready (see buildFlameDocument). */
+  parts?: boolean;
 }
 
 export type WorkerMessage =
-  { type: 'progress'; progress: FlameLoadProgress } | { type: 'done'; result: FlameLoadResult } | { type: 'error'; error: SerializedError };
+  | { type: 'progress'; progress: FlameLoadProgress }
+  /** The first part of the document, and when the worker's phases so far ended. */
+  | { type: 'first'; doc: FlameDocument; marks: PhaseMark[] }
+  | { type: 'done'; result: FlameLoadResult }
+  | { type: 'error'; error: SerializedError };
 
 export interface SerializedError {
   name: string;

@@ -27,7 +27,15 @@ const MB = 1024 * 1024;
 
 /** What the Open Trace command returns (src/extension/traceLoad.ts). */
 type Outcome =
-  | { status: 'loaded'; spanCount: number; progress: number[]; worker: { threadId: number; exitCode: number }; readMs: number; sendMs: number }
+  | {
+      status: 'loaded';
+      spanCount: number;
+      progress: number[];
+      worker: { threadId: number; exitCode: number };
+      readMs: number;
+      sendMs: number;
+      firstPart?: { readMs: number; sendMs: number; transfer: string };
+    }
   | { status: 'cancelled'; message: string; progress: number[]; worker?: { threadId: number; exitCode: number } }
   | { status: 'too-large'; message: string }
   | { status: 'failed'; message: string }
@@ -97,6 +105,9 @@ test('big trace: 150 MB opens through a worker while the extension host keeps ru
     assertProgress(outcome.progress, true);
     assert.ok(outcome.progress.length >= 50, `a progress step per percent or so (${outcome.progress.length})`);
     assert.equal(typeof outcome.worker.exitCode, 'number', 'the worker thread stopped after its answer');
+    // A big trace goes in two parts: the first screen (its merged view) before the timeline was built.
+    assert.ok(outcome.firstPart, 'the first part was sent before the rest');
+    assert.ok(outcome.firstPart.readMs <= outcome.readMs!, 'the first part came before the timeline');
     assert.ok(stats.ticks > 100, 'the monitor ran throughout');
   } finally {
     await rm(big.dir, { recursive: true, force: true });

@@ -72,6 +72,13 @@ export interface FlameDocument {
   /** Lines the parser did not understand (the first few) and how many there were in all. */
   unparsed: FlameUnparsed[];
   unparsedCount: number;
+  /**
+   * A document sent in two parts (a big trace: the merged view draws the first screen while the
+   * timeline is still being built and sent): the first part names the views still to come...
+   */
+  pending?: FlameViewKind[];
+  /** ...and the second part holds them (with the whole string table), to be added to the first. */
+  adds?: boolean;
   /** Compare documents: what each side was and how many root instances it had per root name. */
   compare?: { baselineTitle: string; afterTitle: string; baselineRuns: number; afterRuns: number };
 }

@@ -5,6 +5,7 @@
 import type { Span, Trace } from '../trace/model';
 import { numericValue, StringTable, ViewBuilder, type FlameDocument, type FlameView } from './data';
 import { layoutFlame } from './layout';
+import type { PhaseMark } from './phases';
 
 /** At most this many unparsed lines travel to the webview; the count is always exact. */
 const MAX_UNPARSED = 50;
@@ -203,19 +204,40 @@ export function withLayout(view: FlameView): FlameView {
   return view;
 }
 
-/** The document for one trace: both views with their layouts, and a shared string table. */
-export function buildFlameDocument(trace: Trace, title: string): FlameDocument {
+/**
+ * The document for one trace: both views with their layouts, and a shared string table. With
+ * `onFirst`, the merged view (small: one node per span path) is handed to it as a document of its
+ * own (`pending: ['timeline']`) before the timeline (one node per span) is built; the document
+ * returned then holds the timeline alone (`adds`, without its layout), with the whole string table.
+ */
+export function buildFlameDocument(
+  trace: Trace,
+  title: string,
+  options: { marks?: PhaseMark[]; onFirst?: (first: FlameDocument) => void } = {},
+): FlameDocument {
+  const { marks, onFirst } = options;
   const strings = new StringTable();
-  const timeline = withLayout(timelineView(trace, strings));
-  const merged = withLayout(mergedView(mergeByPath(trace.roots), strings));
-  return {
+  const base = {
     title,
     format: trace.format,
     durationKind: trace.durationKind,
-    strings: strings.strings,
-    views: { timeline, merged },
     spanCount: trace.spanCount,
     unparsed: trace.unparsed.slice(0, MAX_UNPARSED),
     unparsedCount: trace.unparsedCount ?? trace.unparsed.length,
   };
+  const merged = withLayout(mergedView(mergeByPath(trace.roots), strings));
+  marks?.push(['merged', Date.now()]);
+  if (onFirst) onFirst({ ...base, strings: strings.strings.slice(), views: { merged }, pending: ['timeline'] });
+  // Sent in parts, the timeline goes without its layout: a third of its bytes, which the webview
+  // recomputes faster than they travel through a remote workbench's resource route.
+  const timeline = onFirst ? timelineView(trace, strings) : withLayout(timelineView(trace, strings));
+  marks?.push(['timeline', Date.now()]);
+  if (onFirst) return { ...base, strings: strings.strings, views: { timeline }, adds: true };
+  return { ...base, strings: strings.strings, views: { timeline, merged } };
+}
+
+/** The first part of a document and the views that complete it, as one document. */
+export function joinParts(first: FlameDocument, rest: FlameDocument): FlameDocument {
+  const { pending: _pending, ...head } = first;
+  return { ...head, strings: rest.strings, views: { ...first.views, ...rest.views } };
 }

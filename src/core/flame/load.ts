@@ -12,6 +12,7 @@ import type { FlameDocument } from './data';
 import { buildFlameDocument } from './flatten';
 import { spanTimingsOfDiff, spanTimingsOfTrace, type SpanTimings } from './spanTimings';
 import { diffRunSets, type TraceDiff } from '../trace/diff';
+import type { PhaseMark } from './phases';
 
 /** One trace to read: a local file, or bytes already read (a file of a remote file system). */
 export interface TraceInput {
@@ -55,10 +56,20 @@ export interface FlameLoadResult {
    * span path), for the Compare view's colours and tooltips.
    */
   runDiff?: TraceDiff;
+  /**
+   * When each phase of the load ended (`Date.now()`, in order, the first one the start): what the
+   * panel logs as the load's phases, next to the transfer's (src/core/flame/phases.ts).
+   */
+  marks?: PhaseMark[];
 }
 
 export interface FlameLoadOptions {
   onProgress?: (p: FlameLoadProgress) => void;
+  /**
+   * One trace: called with the merged view as a document of its own (`pending`) as soon as it is
+   * laid out; the result's document then holds the rest (`adds`; see buildFlameDocument).
+   */
+  onFirst?: (first: FlameDocument, marks: PhaseMark[]) => void;
   signal?: AbortSignal;
   /** Per file; see parseTraceFile. */
   maxBytes?: number;
@@ -85,6 +96,7 @@ function notesOf(title: string, trace: Trace): TraceNotes {
 
 export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = {}): Promise<FlameLoadResult> {
   const { signal, onProgress } = opts;
+  const marks: PhaseMark[] = [['start', Date.now()]];
   const inputs = job.kind === 'trace' ? [job.trace] : job.kind === 'compare' ? [job.baseline, job.after] : [...job.baseline, ...job.after];
   if (job.kind === 'compare-runs' && (job.baseline.length === 0 || job.after.length === 0))
     throw new Error('a comparison of runs needs at least one trace per side');
@@ -123,12 +135,16 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
     spansBefore += trace.spanCount;
   }
   if (signal?.aborted) throw new TraceCancelledError(signal.reason);
+  marks.push(['parsed', Date.now()]);
   onProgress?.({ phase: 'build', bytes: before, totalBytes, spans: spansBefore });
   let doc: FlameDocument;
   let timings: SpanTimings;
   let runDiff: TraceDiff | undefined;
   if (job.kind === 'trace') {
-    doc = buildFlameDocument(traces[0]!, job.trace.title);
+    doc = buildFlameDocument(traces[0]!, job.trace.title, {
+      marks,
+      onFirst: opts.onFirst && ((first) => opts.onFirst!(first, marks.slice())),
+    });
     timings = spanTimingsOfTrace(traces[0]!, job.trace.title);
   } else if (job.kind === 'compare') {
     doc = buildCompareDocument(traces[0]!, traces[1]!, { baseline: job.baseline.title, after: job.after.title });
@@ -145,7 +161,8 @@ export async function loadFlameDocument(job: FlameJob, opts: FlameLoadOptions = 
     doc = buildCompareDocument(base, after, titles);
     timings = spanTimingsOfDiff(base, after, `${titles.baseline} ↔ ${titles.after}`);
   }
-  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings, ...(runDiff ? { runDiff } : {}) };
+  marks.push(['built', Date.now()]);
+  return { doc, notes: inputs.map((t, i) => notesOf(t.title, traces[i]!)), timings, ...(runDiff ? { runDiff } : {}), marks };
 }
 
 /**

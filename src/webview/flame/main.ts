@@ -26,6 +26,7 @@ import {
 } from './protocol';
 import { reviveDocument } from './revive';
 import { DocumentAssembler, DocumentFileReader } from '../../core/flame/transfer';
+import type { PhaseMark } from '../../core/flame/phases';
 import { markNames, searchView } from './search';
 import { readTheme, watchTheme } from './theme';
 import { Tooltip } from './tooltip';
@@ -82,6 +83,10 @@ class App {
   /** Whether the statistics carry intervals (several runs per side): then only significant changes are coloured. */
   private statsHaveIntervals = false;
   private awaitingFirstPaint = false;
+  /** The placeholder stands for a view still on its way (see addViews). */
+  private waitingForView = false;
+  /** When the phases of the document being received and drawn ended, for the host's log (src/core/flame/phases.ts). */
+  private marks: { id: number; marks: PhaseMark[] } | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly titleEl = h('span', { className: 'title' });
@@ -249,6 +254,7 @@ class App {
         return;
       case 'document':
         this.incoming = undefined;
+        this.marks = msg.id === undefined ? undefined : { id: msg.id, marks: [['delivered', Date.now()]] };
         performance.mark('flame:data');
         this.showDocument(msg.source, msg.doc);
         return;
@@ -297,6 +303,7 @@ class App {
     }
     // A marker for this load: a newer document (in any form) replaces it.
     const incoming = (this.incoming = { id: msg.id, source: msg.source, title, assembler });
+    const marks = (this.marks = { id: msg.id, marks: [['delivered', Date.now()]] });
     let doc: FlameDocument;
     try {
       const response = await fetch(msg.url);
@@ -304,8 +311,9 @@ class App {
       const reader = new DocumentFileReader(assembler, msg.parts);
       const stream = response.body.getReader();
       let shown = -1;
-      for (;;) {
+      for (let first = true; ; first = false) {
         const { done, value } = await stream.read();
+        if (first) marks.marks.push(['first bytes', Date.now()]);
         if (done) break;
         if (this.incoming !== incoming) {
           void stream.cancel();
@@ -319,6 +327,7 @@ class App {
           this.placeholder.textContent = `Receiving ${title}… ${percent}%`;
         }
       }
+      marks.marks.push(['fetched', Date.now()]);
       doc = assembler.finish();
     } catch (err) {
       if (this.incoming === incoming) this.incoming = undefined;
@@ -337,6 +346,7 @@ class App {
   private receivePiece(msg: Extract<ToWebview, { type: 'documentStart' | 'documentSlice' | 'documentEnd' }>): void {
     try {
       if (msg.type === 'documentStart') {
+        this.marks = { id: msg.id, marks: [['delivered', Date.now()]] };
         this.incoming = {
           id: msg.id,
           source: msg.source,
@@ -357,6 +367,7 @@ class App {
         return;
       }
       this.incoming = undefined;
+      this.marks?.marks.push(['received', Date.now()]);
       const doc = incoming.assembler.finish();
       performance.mark('flame:data');
       this.showDocument(incoming.source, doc);
@@ -368,6 +379,10 @@ class App {
   }
 
   private showDocument(source: PanelSource, raw: FlameDocument): void {
+    if (raw?.adds) {
+      this.addViews(source, raw);
+      return;
+    }
     this.tooltip.hide();
     let doc: FlameDocument;
     try {
@@ -376,6 +391,7 @@ class App {
       this.onMessage({ type: 'error', title: raw?.title ?? 'trace', message: String(err) });
       return;
     }
+    this.marks?.marks.push(['revived', Date.now()]);
     const sameSource = JSON.stringify(this.state.source) === JSON.stringify(source);
     if (!sameSource) this.state = { version: 1, source };
     this.doc = doc;
@@ -405,8 +421,45 @@ class App {
     this.placeholder.hidden = doc.spanCount > 0 || (['timeline', 'merged', 'compare'] as const).some((k) => (doc.views[k]?.count ?? 0) > 0);
     this.placeholder.textContent = this.placeholder.hidden ? '' : `${doc.title} contains no spans.`;
     this.awaitingFirstPaint = true;
+    this.waitingForView = false;
     this.switchView(this.kind, true);
     if (doc.compare) this.table.setData(doc, doc.views.compare!, this.state.sort);
+    this.marks?.marks.push([`${this.kind} laid out`, Date.now()]);
+  }
+
+  /**
+   * The second part of a document sent in two (flatten.ts buildFlameDocument): its views join the
+   * document shown, its string table (the first part's, extended) replaces the first part's. A
+   * part for another document (the panel was reloaded in between) is dropped: the host sends the
+   * whole document to a reloaded webview.
+   */
+  private addViews(source: PanelSource, raw: FlameDocument): void {
+    const doc = this.doc;
+    if (!doc?.pending || JSON.stringify(source) !== JSON.stringify(this.source)) {
+      this.marks = undefined;
+      return;
+    }
+    let rest: FlameDocument;
+    try {
+      rest = reviveDocument(raw, (message) => this.post({ type: 'error', message }));
+      if (rest.strings.length < doc.strings.length)
+        throw new Error('the rest of the document has a shorter string table than its first part');
+    } catch (err) {
+      this.onMessage({ type: 'error', title: raw?.title ?? 'trace', message: String(err) });
+      return;
+    }
+    doc.strings = rest.strings;
+    this.lowerStrings = [];
+    Object.assign(doc.views, rest.views);
+    doc.pending = undefined;
+    this.marks?.marks.push(['added', Date.now()]);
+    this.renderTabs(this.modes());
+    this.markTabs();
+    if (rest.views[this.kind as FlameViewKind]) {
+      // The view on screen was waiting for this part.
+      this.awaitingFirstPaint = true;
+      this.switchView(this.kind, true);
+    } else this.onDrawn(true);
   }
 
   /**
@@ -445,7 +498,7 @@ class App {
     if (!doc) return [];
     if (doc.views.compare) return ['compare'];
     const out: ChartMode[] = [];
-    if (doc.views.timeline) out.push('timeline');
+    if (doc.views.timeline || doc.pending?.includes('timeline')) out.push('timeline');
     if (doc.views.merged) out.push('merged', 'leftHeavy', 'sandwich');
     return out;
   }
@@ -478,6 +531,10 @@ class App {
   }
 
   private switchView(kind: ChartMode, restoring = false): void {
+    if (this.waitingForView) {
+      this.waitingForView = false;
+      this.placeholder.hidden = true;
+    }
     if (kind === 'sandwich') {
       const merged = this.model('merged');
       if (!merged || !this.doc) return;
@@ -500,7 +557,21 @@ class App {
       return;
     }
     const m = this.model(kind);
-    if (!m) return;
+    if (!m) {
+      if (!this.doc?.pending?.includes(kind as FlameViewKind)) return;
+      // A view still on its way: shown when it arrives (addViews).
+      this.kind = kind;
+      this.chart.setModel(undefined);
+      this.minimap.setModel(undefined);
+      this.sandwich.element.hidden = true;
+      this.chartHost.hidden = true;
+      this.placeholder.hidden = false;
+      this.placeholder.textContent = `Receiving the ${kind} of ${this.doc.title}…`;
+      this.waitingForView = true;
+      this.markTabs();
+      this.scheduleSave();
+      return;
+    }
     this.kind = kind;
     this.chartHost.hidden = false;
     this.minimapHost.hidden = false;
@@ -766,11 +837,15 @@ class App {
     this.post({ type: 'openSource', view, node: at, toSide });
   }
 
-  private onDrawn(): void {
-    if (!this.awaitingFirstPaint) return;
+  /** The chart has drawn a frame (or, `added`, a document's second part arrived for a view not on screen). */
+  private onDrawn(added = false): void {
+    if (!this.awaitingFirstPaint && !added) return;
     this.awaitingFirstPaint = false;
     performance.mark('flame:first-paint');
     performance.measure('flame:first-paint', 'flame:data', 'flame:first-paint');
+    const m = this.marks;
+    this.marks = undefined;
+    if (m) this.post({ type: 'drawn', id: m.id, marks: [...m.marks, ['drawn', Date.now()]] });
   }
 
   private scheduleSave(): void {

@@ -5,6 +5,7 @@
  */
 import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
 import type { DocumentSlice, PartInfo } from '../../core/flame/transfer';
+import { parseMarks, type PhaseMark } from '../../core/flame/phases';
 
 export const FLAME_VIEW_TYPE = 'milestoneScope.flame';
 
@@ -16,7 +17,7 @@ export type PanelSource =
 
 export type ToWebview =
   | { type: 'loading'; title: string }
-  | { type: 'document'; source: PanelSource; doc: FlameDocument }
+  | { type: 'document'; id?: number; source: PanelSource; doc: FlameDocument }
   /**
    * A big document in pieces (src/core/flame/transfer.ts): the skeleton, then its arrays' bytes
    * in slices, then the end. A newer `id` (or a whole document) replaces one still arriving.
@@ -50,6 +51,8 @@ export type FromWebview =
   | { type: 'openSource'; view: FlameViewKind; node: number; toSide: boolean }
   /** A `documentFile` was fetched (ok) or could not be (the host then sends it in slices). */
   | { type: 'documentFileDone'; id: number; ok: boolean }
+  /** The chart of document `id` is drawn; `marks`: when the webview's phases ended (src/core/flame/phases.ts). */
+  | { type: 'drawn'; id: number; marks: PhaseMark[] }
   | { type: 'error'; message: string };
 
 /**
@@ -114,6 +117,12 @@ export function parseFromWebview(value: unknown): Validated<FromWebview> {
     case 'documentFileDone':
       if (!isIndex(value.id)) return { ok: false, error: 'documentFileDone: id is not an index' };
       return { ok: true, value: { type, id: value.id, ok: value.ok === true } };
+    case 'drawn': {
+      if (!isIndex(value.id)) return { ok: false, error: 'drawn: id is not an index' };
+      const marks = parseMarks(value.marks);
+      if (!marks) return { ok: false, error: 'drawn: marks are malformed' };
+      return { ok: true, value: { type, id: value.id, marks } };
+    }
     case 'error':
       if (typeof value.message !== 'string') return { ok: false, error: 'error: message is not a string' };
       return { ok: true, value: { type, message: value.message.slice(0, MAX_STRING) } };
