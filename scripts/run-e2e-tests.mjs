@@ -40,7 +40,8 @@ if (files.length === 0) {
   console.error(`no e2e test file matches ${filter.join(' ')}`);
   process.exit(1);
 }
-const run = await execa(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/file-times-reporter.mjs', '--test-reporter-destination=stdout'];
+const run = await execa(process.execPath, ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=1', ...files], {
   stdio: 'inherit',
   reject: false,
 });

@@ -2,7 +2,7 @@
 // Debian chromium, driven with playwright-core. Each workbench gets a fresh temporary git copy
 // of a fixture, its own user data folder and a free port, so tests can run side by side.
 // Every wait is for an explicit condition with a timeout.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { provision } from '../../scripts/provision.mjs';
@@ -164,6 +164,34 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/**
+ * Appends one line of phase timings (seconds) to test-results/timings.jsonl: where a workbench's
+ * time goes (fixture copy, packaging, server start, browser, workbench load, the test itself, close).
+ */
+export function recordTimings(name: string, phases: Record<string, number>): void {
+  try {
+    mkdirSync(resultsRoot, { recursive: true });
+    const rounded = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v / 100) / 10]));
+    appendFileSync(join(resultsRoot, 'timings.jsonl'), JSON.stringify({ name, ...rounded }) + '\n');
+  } catch {
+    /* timings are informative only */
+  }
+}
+
+/** Measures phases: `lap(phase)` charges the time since the previous lap to `phase`. */
+export function stopwatch(): { lap(phase: string): void; phases: Record<string, number> } {
+  let last = Date.now();
+  const phases: Record<string, number> = {};
+  return {
+    phases,
+    lap(phase) {
+      const now = Date.now();
+      phases[phase] = (phases[phase] ?? 0) + (now - last);
+      last = now;
+    },
+  };
+}
+
 const usedNames = new Map<string, number>();
 
 function defaultName(): string {
@@ -186,6 +214,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
 
+  const watch = stopwatch();
   const paths = await provision({ log: (line) => console.error(line) });
   const tmp = makeTempDir(name);
   let server: ServerHandle | undefined;
@@ -194,6 +223,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   // Whatever fails on the way, nothing is left running or on disk (but a screenshot, if a page opened).
   try {
     const workspaceDir = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+    watch.lap('fixture');
     const userDataDir = join(tmp, 'user-data');
     const extensionsDir = join(tmp, 'extensions');
     writeUserSettings(userDataDir, { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings });
@@ -203,6 +233,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
       const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
       if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
       await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+      watch.lap('vsix');
       server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
       url = workbenchUrl(server, workspaceDir);
     } else {
@@ -218,12 +249,15 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
       url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
     }
 
+    watch.lap('server');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    watch.lap('browser');
     // A loaded machine can take long to serve the workbench: wait for it rather than fail.
     await page.goto(url, { timeout: 180_000 });
     await waitForWorkbench(page, basename(workspaceDir), options.theme);
-    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme });
+    watch.lap('workbench');
+    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme, name, watch });
   } catch (err) {
     await page?.screenshot({ path: join(resultsDir, 'startup-failed.png') }).catch(() => undefined);
     await browser?.close().catch(() => undefined);
@@ -273,6 +307,8 @@ interface HandleParts {
   server: ServerHandle;
   tmp: string;
   theme?: string;
+  name: string;
+  watch: ReturnType<typeof stopwatch>;
 }
 
 const QUICK_INPUT = '.quick-input-widget';
@@ -492,10 +528,12 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async reloadWindow() {
+      parts.watch.lap('test');
       const loaded = page.waitForEvent('load', { timeout: 60_000 });
       await handle.runCommand('Developer: Reload Window');
       await loaded;
       await waitForWorkbench(page, basename(parts.workspaceDir), parts.theme);
+      parts.watch.lap('reload');
     },
 
     async dialogs() {
@@ -534,11 +572,14 @@ function makeHandle(parts: HandleParts): Workbench {
     async close() {
       if (closed) return;
       closed = true;
+      parts.watch.lap('test');
       // The last state, also when the test failed half way.
       await handle.screenshot('at-close').catch(() => undefined);
       await parts.browser.close().catch(() => undefined);
       await parts.server.stop();
       removeTempDir(parts.tmp);
+      parts.watch.lap('close');
+      recordTimings(parts.name, parts.watch.phases);
     },
   };
   return handle;
