@@ -2,8 +2,10 @@
 // Debian chromium, driven with playwright-core. Each workbench gets a fresh temporary git copy
 // of a fixture, its own user data folder and a free port, so tests can run side by side.
 // Every wait is for an explicit condition with a timeout.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { provision } from '../../scripts/provision.mjs';
 import {
@@ -41,8 +43,24 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Headless Debian chromium (playwright's own browser download is not used). */
+/** The chromium the test runner shares between test files (a Playwright browser server's endpoint). */
+export const BROWSER_ENDPOINT_ENV = 'MILESTONE_SCOPE_BROWSER_WS';
+
+/**
+ * Headless Debian chromium (playwright's own browser download is not used). Under
+ * scripts/run-e2e-tests.mjs this is a connection to the run's one browser: closing it closes this
+ * connection's contexts (pages, storage, cache) and leaves the browser to the next test. A test
+ * file run on its own launches its own.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const endpoint = process.env[BROWSER_ENDPOINT_ENV];
+  if (endpoint) {
+    try {
+      return await chromium.connect(endpoint, { timeout: 60_000 });
+    } catch (err) {
+      console.error(`# could not connect to the shared browser (${err instanceof Error ? err.message : String(err)}); launching one`);
+    }
+  }
   const paths = await provision({ log: () => undefined });
   return chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS });
 }
@@ -207,6 +225,37 @@ function uniqueName(name: string): string {
   return n === 1 ? name : `${name}-${n}`;
 }
 
+/** Where this run keeps what its test files share: $MILESTONE_SCOPE_RUN_CACHE (set by the runner), else a folder of this process. */
+let processCache: string | undefined;
+function runCache(): string {
+  const shared = process.env.MILESTONE_SCOPE_RUN_CACHE;
+  if (shared) return shared;
+  if (!processCache) {
+    const dir = makeTempDir('cache');
+    process.on('exit', () => removeTempDir(dir));
+    processCache = dir;
+  }
+  return processCache;
+}
+
+/**
+ * An extensions folder with the current build of `extensionPath()` packaged and installed, made
+ * once per run (test files run one at a time) and reused by every `installVsix: true` workbench:
+ * the package is the same for all of them, and packaging and installing take seconds each.
+ */
+async function installedBuild(paths: Awaited<ReturnType<typeof provision>>): Promise<string> {
+  const dir = join(runCache(), `vsix-${createHash('sha256').update(extensionPath()).digest('hex').slice(0, 12)}`);
+  const extensionsDir = join(dir, 'extensions');
+  const ready = join(dir, 'ready');
+  if (existsSync(ready)) return extensionsDir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const vsix = await packageVsix(join(dir, 'milestone-scope.vsix'), extensionPath());
+  await installVsixInto(vsix, { userDataDir: join(dir, 'user-data'), extensionsDir, paths });
+  writeFileSync(ready, '');
+  return extensionsDir;
+}
+
 /** Opens a fresh workbench on a fresh copy of the fixture. Always `close()` it (use try/finally or t.after). */
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const name = uniqueName(options.name ?? defaultName());
@@ -230,11 +279,16 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 
     let url: string;
     if (options.installVsix) {
-      const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
-      if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
-      await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+      let installedDir = extensionsDir;
+      if (options.installVsix === true) {
+        installedDir = await installedBuild(paths);
+      } else {
+        const vsix = options.installVsix;
+        if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
+        await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+      }
       watch.lap('vsix');
-      server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
+      server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir: installedDir, logFile: join(resultsDir, 'server.log'), paths });
       url = workbenchUrl(server, workspaceDir);
     } else {
       const devPath = options.devPath ?? extensionPath();
@@ -265,6 +319,34 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
     removeTempDir(tmp);
     throw err;
   }
+}
+
+/**
+ * One workbench for the tests of a file that do not interfere with each other: it is started
+ * before the file's first test and closed after its last (node:test hooks), which saves a
+ * workbench start (the largest fixed cost of a UI test) per further test. After each test the
+ * editors are closed and the notifications cleared; the workspace copy is the same for all, so
+ * a test must leave it as it found it (or come last). Returns a getter for the handle.
+ */
+export function sharedWorkbench(options: WorkbenchOptions = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  const name = options.name ?? defaultName();
+  before(async () => {
+    wb = await startWorkbench({ ...options, name });
+  }, { timeout: 300_000 });
+  afterEach(async () => {
+    if (!wb) return;
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  }, { timeout: 120_000 });
+  after(async () => {
+    await wb?.close();
+  }, { timeout: 120_000 });
+  return () => {
+    if (!wb) throw new Error('the shared workbench did not start');
+    return wb;
+  };
 }
 
 /**
@@ -404,9 +486,13 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async quickPickItems(options = {}) {
-      await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: options.timeoutMs ?? 15_000 }).catch(async () => {
-        throw new Error(`no quick pick opened${await shownMessages()}`);
-      });
+      // A modal dialog (e.g. "Command '…' resulted in an error") means no quick pick is coming.
+      const opened = await waitFor(
+        async () => ((await page.locator(QUICK_INPUT).isVisible()) ? 'quick pick' : (await page.locator('.monaco-dialog-box').count()) > 0 ? 'dialog' : undefined),
+        options.timeoutMs ?? 15_000,
+        'a quick pick',
+      ).catch(() => 'nothing');
+      if (opened !== 'quick pick') throw new Error(`no quick pick opened${await shownMessages()}`);
       await page.locator(QUICK_INPUT_ROW).first().waitFor({ timeout: options.timeoutMs ?? 15_000 });
       return (await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents()).map((l) => l.trim());
     },
@@ -461,16 +547,23 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async openFile(relPath, line) {
-      await openQuickInput(line === undefined ? relPath : `${relPath}:${line}`);
       const file = basename(relPath);
       const row = page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: file }) });
-      await row
-        .first()
-        .waitFor({ timeout: 20_000 })
-        .catch(async () => {
+      // Quick Open searches the server's file index, which can miss a file written a moment ago
+      // (or while the workspace is still indexed): ask again, as a person would.
+      await waitFor(
+        async () => {
+          await openQuickInput(line === undefined ? relPath : `${relPath}:${line}`);
+          if (await row.first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) return true;
           await closeQuickInput();
-          throw new Error(`Quick Open did not find ${relPath}`);
-        });
+          return false;
+        },
+        60_000,
+        `Quick Open to list ${relPath}`,
+      ).catch(async () => {
+        await closeQuickInput().catch(() => undefined);
+        throw new Error(`Quick Open did not find ${relPath}`);
+      });
       await page.keyboard.press('Enter');
       await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
       await page.locator('.tab.active').filter({ hasText: file, visible: true }).first().waitFor({ timeout: 15_000 });
