@@ -354,12 +354,15 @@ export function sharedWorkbench(options: WorkbenchOptions = {}): () => Workbench
  * are loaded: the color theme comes from a built-in extension, so its class on the workbench shows
  * that the extension registry has been processed (before that, the palette lacks extension commands).
  */
+const WORKBENCH_LOAD_MS = 180_000;
+
 async function waitForWorkbench(page: Page, folderName: string, theme?: string): Promise<void> {
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // Generous: a workbench load took 90 s on the 2-core machine with a load average of 30.
+  await page.locator('.monaco-workbench').waitFor({ timeout: WORKBENCH_LOAD_MS });
   await page
     .locator('.explorer-folders-view .monaco-list-row')
     .first()
-    .waitFor({ timeout: 60_000 })
+    .waitFor({ timeout: WORKBENCH_LOAD_MS })
     .catch(() => {
       throw new Error('the Explorer never showed the workspace folder');
     });
@@ -374,7 +377,7 @@ async function waitForWorkbench(page: Page, folderName: string, theme?: string):
       const cls = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
       return /\bvscode-theme-/.test(cls) && (!kind || kind.test(cls));
     },
-    60_000,
+    WORKBENCH_LOAD_MS,
     theme ? `the ${theme} theme to be applied` : 'the extensions\' contributions (the color theme) to load',
   );
 }
@@ -622,7 +625,7 @@ function makeHandle(parts: HandleParts): Workbench {
 
     async reloadWindow() {
       parts.watch.lap('test');
-      const loaded = page.waitForEvent('load', { timeout: 60_000 });
+      const loaded = page.waitForEvent('load', { timeout: WORKBENCH_LOAD_MS });
       await handle.runCommand('Developer: Reload Window');
       await loaded;
       await waitForWorkbench(page, basename(parts.workspaceDir), parts.theme);
