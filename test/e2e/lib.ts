@@ -333,7 +333,7 @@ export function sharedWorkbench(options: WorkbenchOptions = {}): () => Workbench
   const name = options.name ?? defaultName();
   before(async () => {
     wb = await startWorkbench({ ...options, name });
-  }, { timeout: 300_000 });
+  }, { timeout: 420_000 });
   afterEach(async () => {
     if (!wb) return;
     await wb.page.keyboard.press('Escape');
