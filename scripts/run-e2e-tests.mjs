@@ -3,12 +3,16 @@
 // file at a time (each starts a VS Code server and a browser). Provisions the tools first.
 //
 //   node scripts/run-e2e-tests.mjs [--host] [substring-filter...]
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { chromium } from 'playwright-core';
 import { provision } from './provision.mjs';
 
 const HOST_SUITE = join('test', 'e2e', 'hostSuite.e2e.ts');
+// As test/e2e/lib.ts launches it when run on its own.
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -22,8 +26,9 @@ const args = process.argv.slice(2);
 const host = args.includes('--host');
 const filter = args.filter((a) => a !== '--host');
 
+let paths;
 try {
-  await provision();
+  paths = await provision();
 } catch (err) {
   console.error(err.message ?? err);
   process.exit(1);
@@ -40,8 +45,17 @@ if (files.length === 0) {
   console.error(`no e2e test file matches ${filter.join(' ')}`);
   process.exit(1);
 }
-const run = await execa(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+// One chromium for the whole run: each workbench connects to it and gets its own browser context
+// (its own storage and cache), which saves a browser start per workbench. And one folder for what
+// every test file can reuse (the packaged and installed .vsix).
+const browserServer = await chromium.launchServer({ executablePath: paths.chromium, args: CHROMIUM_ARGS });
+const runCache = mkdtempSync(join(tmpdir(), 'milestone-scope-run-'));
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/file-times-reporter.mjs', '--test-reporter-destination=stdout'];
+const run = await execa(process.execPath, ['--import', 'tsx', '--test', ...reporters, '--test-concurrency=1', ...files], {
   stdio: 'inherit',
   reject: false,
+  env: { MILESTONE_SCOPE_BROWSER_WS: browserServer.wsEndpoint(), MILESTONE_SCOPE_RUN_CACHE: runCache },
 });
+await browserServer.close().catch(() => undefined);
+rmSync(runCache, { recursive: true, force: true, maxRetries: 3 });
 process.exit(run.exitCode ?? 1);

@@ -17,7 +17,7 @@ import {
   type ServerHandle,
 } from '../../scripts/workbench.mjs';
 import { FILTER_ENV, RESULTS_ENV, parseHostRecords, type HostRecord } from '../host/report';
-import { extensionPath, launchBrowser, resultsRoot } from './lib';
+import { extensionPath, launchBrowser, recordTimings, resultsRoot, stopwatch } from './lib';
 
 export type HostResult = Extract<HostRecord, { type: 'result' }>;
 
@@ -54,6 +54,7 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
 
+  const watch = stopwatch();
   const paths = await provision({ log: (line) => console.error(line) });
   const tmp = makeTempDir('host-suite');
   const resultsFile = join(tmp, 'host-results.jsonl');
@@ -62,6 +63,7 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
   const seen: HostRecord[] = [];
   try {
     const workspace = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+    watch.lap('fixture');
     const userDataDir = join(tmp, 'user-data');
     writeUserSettings(userDataDir);
     server = await startVsCodeServer({
@@ -76,8 +78,10 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
       paths,
     });
     const serverLog = server.logFile;
+    watch.lap('server');
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watch.lap('browser');
     const consoleLines: string[] = [];
     // MILESTONE_SCOPE_HOST_VERBOSE=1 echoes the workbench console (the extension host's
     // console.log output is forwarded there for an extension under development).
@@ -100,6 +104,7 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
     await until(() => read().length > 0, options.startTimeoutMs ?? 120_000, 'the extension-host suite to start reporting').catch((err) => {
       throw new Error(`${err.message}\nNo report: the suite never ran. Browser console tail:\n${consoleLines.slice(-30).join('\n')}`);
     });
+    watch.lap('workbench');
     // Each test announces itself with its timeout; a suite that goes silent beyond it (a crashed
     // or hung extension host) fails the run instead of waiting for the overall timeout.
     const overallDeadline = pageStarted + (options.timeoutMs ?? 20 * 60_000);
@@ -125,11 +130,14 @@ export async function runHostSuite(options: HostSuiteOptions = {}): Promise<Host
     ).catch((err) => {
       throw new Error(`${err.message}\nResults so far:\n${seen.map((r) => JSON.stringify(r)).join('\n')}\nServer log: ${serverLog}`);
     });
+    watch.lap('test');
     await page.screenshot({ path: join(resultsDir, 'final.png') });
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     removeTempDir(tmp);
+    watch.lap('close');
+    recordTimings(options.name ?? 'host-suite', watch.phases);
   }
 
   const start = seen.find((r): r is Extract<HostRecord, { type: 'start' }> => r.type === 'start');

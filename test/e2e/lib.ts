@@ -2,8 +2,10 @@
 // Debian chromium, driven with playwright-core. Each workbench gets a fresh temporary git copy
 // of a fixture, its own user data folder and a free port, so tests can run side by side.
 // Every wait is for an explicit condition with a timeout.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { after, afterEach, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { provision } from '../../scripts/provision.mjs';
 import {
@@ -41,8 +43,24 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Headless Debian chromium (playwright's own browser download is not used). */
+/** The chromium the test runner shares between test files (a Playwright browser server's endpoint). */
+export const BROWSER_ENDPOINT_ENV = 'MILESTONE_SCOPE_BROWSER_WS';
+
+/**
+ * Headless Debian chromium (playwright's own browser download is not used). Under
+ * scripts/run-e2e-tests.mjs this is a connection to the run's one browser: closing it closes this
+ * connection's contexts (pages, storage, cache) and leaves the browser to the next test. A test
+ * file run on its own launches its own.
+ */
 export async function launchBrowser(): Promise<Browser> {
+  const endpoint = process.env[BROWSER_ENDPOINT_ENV];
+  if (endpoint) {
+    try {
+      return await chromium.connect(endpoint, { timeout: 60_000 });
+    } catch (err) {
+      console.error(`# could not connect to the shared browser (${err instanceof Error ? err.message : String(err)}); launching one`);
+    }
+  }
   const paths = await provision({ log: () => undefined });
   return chromium.launch({ executablePath: paths.chromium, args: CHROMIUM_ARGS });
 }
@@ -164,6 +182,34 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/**
+ * Appends one line of phase timings (seconds) to test-results/timings.jsonl: where a workbench's
+ * time goes (fixture copy, packaging, server start, browser, workbench load, the test itself, close).
+ */
+export function recordTimings(name: string, phases: Record<string, number>): void {
+  try {
+    mkdirSync(resultsRoot, { recursive: true });
+    const rounded = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v / 100) / 10]));
+    appendFileSync(join(resultsRoot, 'timings.jsonl'), JSON.stringify({ name, ...rounded }) + '\n');
+  } catch {
+    /* timings are informative only */
+  }
+}
+
+/** Measures phases: `lap(phase)` charges the time since the previous lap to `phase`. */
+export function stopwatch(): { lap(phase: string): void; phases: Record<string, number> } {
+  let last = Date.now();
+  const phases: Record<string, number> = {};
+  return {
+    phases,
+    lap(phase) {
+      const now = Date.now();
+      phases[phase] = (phases[phase] ?? 0) + (now - last);
+      last = now;
+    },
+  };
+}
+
 const usedNames = new Map<string, number>();
 
 function defaultName(): string {
@@ -179,6 +225,37 @@ function uniqueName(name: string): string {
   return n === 1 ? name : `${name}-${n}`;
 }
 
+/** Where this run keeps what its test files share: $MILESTONE_SCOPE_RUN_CACHE (set by the runner), else a folder of this process. */
+let processCache: string | undefined;
+function runCache(): string {
+  const shared = process.env.MILESTONE_SCOPE_RUN_CACHE;
+  if (shared) return shared;
+  if (!processCache) {
+    const dir = makeTempDir('cache');
+    process.on('exit', () => removeTempDir(dir));
+    processCache = dir;
+  }
+  return processCache;
+}
+
+/**
+ * An extensions folder with the current build of `extensionPath()` packaged and installed, made
+ * once per run (test files run one at a time) and reused by every `installVsix: true` workbench:
+ * the package is the same for all of them, and packaging and installing take seconds each.
+ */
+async function installedBuild(paths: Awaited<ReturnType<typeof provision>>): Promise<string> {
+  const dir = join(runCache(), `vsix-${createHash('sha256').update(extensionPath()).digest('hex').slice(0, 12)}`);
+  const extensionsDir = join(dir, 'extensions');
+  const ready = join(dir, 'ready');
+  if (existsSync(ready)) return extensionsDir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const vsix = await packageVsix(join(dir, 'milestone-scope.vsix'), extensionPath());
+  await installVsixInto(vsix, { userDataDir: join(dir, 'user-data'), extensionsDir, paths });
+  writeFileSync(ready, '');
+  return extensionsDir;
+}
+
 /** Opens a fresh workbench on a fresh copy of the fixture. Always `close()` it (use try/finally or t.after). */
 export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const name = uniqueName(options.name ?? defaultName());
@@ -186,6 +263,7 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
 
+  const watch = stopwatch();
   const paths = await provision({ log: (line) => console.error(line) });
   const tmp = makeTempDir(name);
   let server: ServerHandle | undefined;
@@ -194,16 +272,23 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
   // Whatever fails on the way, nothing is left running or on disk (but a screenshot, if a page opened).
   try {
     const workspaceDir = await copyFixture(options.fixture ?? DEFAULT_FIXTURE, tmp);
+    watch.lap('fixture');
     const userDataDir = join(tmp, 'user-data');
     const extensionsDir = join(tmp, 'extensions');
     writeUserSettings(userDataDir, { ...(options.theme ? { 'workbench.colorTheme': options.theme } : {}), ...options.settings });
 
     let url: string;
     if (options.installVsix) {
-      const vsix = options.installVsix === true ? await packageVsix(join(tmp, 'milestone-scope.vsix'), extensionPath()) : options.installVsix;
-      if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
-      await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
-      server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir, logFile: join(resultsDir, 'server.log'), paths });
+      let installedDir = extensionsDir;
+      if (options.installVsix === true) {
+        installedDir = await installedBuild(paths);
+      } else {
+        const vsix = options.installVsix;
+        if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
+        await installVsixInto(vsix, { userDataDir, extensionsDir, paths });
+      }
+      watch.lap('vsix');
+      server = await startCodeServer({ folder: workspaceDir, userDataDir, extensionsDir: installedDir, logFile: join(resultsDir, 'server.log'), paths });
       url = workbenchUrl(server, workspaceDir);
     } else {
       const devPath = options.devPath ?? extensionPath();
@@ -218,12 +303,15 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
       url = workbenchUrl(server, workspaceDir, { extensionDevelopmentPath: devPath });
     }
 
+    watch.lap('server');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
+    watch.lap('browser');
     // A loaded machine can take long to serve the workbench: wait for it rather than fail.
     await page.goto(url, { timeout: 180_000 });
     await waitForWorkbench(page, basename(workspaceDir), options.theme);
-    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme });
+    watch.lap('workbench');
+    return makeHandle({ page, browser, url, workspaceDir, userDataDir, resultsDir, server, tmp, theme: options.theme, name, watch });
   } catch (err) {
     await page?.screenshot({ path: join(resultsDir, 'startup-failed.png') }).catch(() => undefined);
     await browser?.close().catch(() => undefined);
@@ -234,16 +322,47 @@ export async function startWorkbench(options: WorkbenchOptions = {}): Promise<Wo
 }
 
 /**
+ * One workbench for the tests of a file that do not interfere with each other: it is started
+ * before the file's first test and closed after its last (node:test hooks), which saves a
+ * workbench start (the largest fixed cost of a UI test) per further test. After each test the
+ * editors are closed and the notifications cleared; the workspace copy is the same for all, so
+ * a test must leave it as it found it (or come last). Returns a getter for the handle.
+ */
+export function sharedWorkbench(options: WorkbenchOptions = {}): () => Workbench {
+  let wb: Workbench | undefined;
+  const name = options.name ?? defaultName();
+  before(async () => {
+    wb = await startWorkbench({ ...options, name });
+  }, { timeout: 420_000 });
+  afterEach(async () => {
+    if (!wb) return;
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('View: Close All Editors').catch(() => undefined);
+    await wb.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+  }, { timeout: 120_000 });
+  after(async () => {
+    await wb?.close();
+  }, { timeout: 120_000 });
+  return () => {
+    if (!wb) throw new Error('the shared workbench did not start');
+    return wb;
+  };
+}
+
+/**
  * The workbench has rendered, the folder is open in the Explorer, and the extensions' contributions
  * are loaded: the color theme comes from a built-in extension, so its class on the workbench shows
  * that the extension registry has been processed (before that, the palette lacks extension commands).
  */
+const WORKBENCH_LOAD_MS = 180_000;
+
 async function waitForWorkbench(page: Page, folderName: string, theme?: string): Promise<void> {
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // Generous: a workbench load took 90 s on the 2-core machine with a load average of 30.
+  await page.locator('.monaco-workbench').waitFor({ timeout: WORKBENCH_LOAD_MS });
   await page
     .locator('.explorer-folders-view .monaco-list-row')
     .first()
-    .waitFor({ timeout: 60_000 })
+    .waitFor({ timeout: WORKBENCH_LOAD_MS })
     .catch(() => {
       throw new Error('the Explorer never showed the workspace folder');
     });
@@ -258,7 +377,7 @@ async function waitForWorkbench(page: Page, folderName: string, theme?: string):
       const cls = (await page.locator('.monaco-workbench').getAttribute('class')) ?? '';
       return /\bvscode-theme-/.test(cls) && (!kind || kind.test(cls));
     },
-    60_000,
+    WORKBENCH_LOAD_MS,
     theme ? `the ${theme} theme to be applied` : 'the extensions\' contributions (the color theme) to load',
   );
 }
@@ -273,6 +392,8 @@ interface HandleParts {
   server: ServerHandle;
   tmp: string;
   theme?: string;
+  name: string;
+  watch: ReturnType<typeof stopwatch>;
 }
 
 const QUICK_INPUT = '.quick-input-widget';
@@ -368,9 +489,13 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async quickPickItems(options = {}) {
-      await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: options.timeoutMs ?? 15_000 }).catch(async () => {
-        throw new Error(`no quick pick opened${await shownMessages()}`);
-      });
+      // A modal dialog (e.g. "Command '…' resulted in an error") means no quick pick is coming.
+      const opened = await waitFor(
+        async () => ((await page.locator(QUICK_INPUT).isVisible()) ? 'quick pick' : (await page.locator('.monaco-dialog-box').count()) > 0 ? 'dialog' : undefined),
+        options.timeoutMs ?? 15_000,
+        'a quick pick',
+      ).catch(() => 'nothing');
+      if (opened !== 'quick pick') throw new Error(`no quick pick opened${await shownMessages()}`);
       await page.locator(QUICK_INPUT_ROW).first().waitFor({ timeout: options.timeoutMs ?? 15_000 });
       return (await page.locator(`${QUICK_INPUT_ROW} .label-name`).allTextContents()).map((l) => l.trim());
     },
@@ -425,16 +550,23 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async openFile(relPath, line) {
-      await openQuickInput(line === undefined ? relPath : `${relPath}:${line}`);
       const file = basename(relPath);
       const row = page.locator(QUICK_INPUT_ROW).filter({ has: page.locator('.label-name', { hasText: file }) });
-      await row
-        .first()
-        .waitFor({ timeout: 20_000 })
-        .catch(async () => {
+      // Quick Open searches the server's file index, which can miss a file written a moment ago
+      // (or while the workspace is still indexed): ask again, as a person would.
+      await waitFor(
+        async () => {
+          await openQuickInput(line === undefined ? relPath : `${relPath}:${line}`);
+          if (await row.first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) return true;
           await closeQuickInput();
-          throw new Error(`Quick Open did not find ${relPath}`);
-        });
+          return false;
+        },
+        60_000,
+        `Quick Open to list ${relPath}`,
+      ).catch(async () => {
+        await closeQuickInput().catch(() => undefined);
+        throw new Error(`Quick Open did not find ${relPath}`);
+      });
       await page.keyboard.press('Enter');
       await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 10_000 });
       await page.locator('.tab.active').filter({ hasText: file, visible: true }).first().waitFor({ timeout: 15_000 });
@@ -492,10 +624,12 @@ function makeHandle(parts: HandleParts): Workbench {
     },
 
     async reloadWindow() {
-      const loaded = page.waitForEvent('load', { timeout: 60_000 });
+      parts.watch.lap('test');
+      const loaded = page.waitForEvent('load', { timeout: WORKBENCH_LOAD_MS });
       await handle.runCommand('Developer: Reload Window');
       await loaded;
       await waitForWorkbench(page, basename(parts.workspaceDir), parts.theme);
+      parts.watch.lap('reload');
     },
 
     async dialogs() {
@@ -534,11 +668,14 @@ function makeHandle(parts: HandleParts): Workbench {
     async close() {
       if (closed) return;
       closed = true;
+      parts.watch.lap('test');
       // The last state, also when the test failed half way.
       await handle.screenshot('at-close').catch(() => undefined);
       await parts.browser.close().catch(() => undefined);
       await parts.server.stop();
       removeTempDir(parts.tmp);
+      parts.watch.lap('close');
+      recordTimings(parts.name, parts.watch.phases);
     },
   };
   return handle;

@@ -82,7 +82,9 @@ test('span timings: CodeLens at span sites against trace summary, compare verdic
 
     // No trace loaded: no span lens. (Quick Open can miss a file while the workspace is still indexed.)
     await retryPopup(wb, 'Quick Open to find stacked_pcs.rs', () => wb.openFile(PCS, rsSite), 90_000);
-    await wb.page.waitForTimeout(1500);
+    // VS Code asks every CodeLens provider in one pass and draws their lenses together: once the
+    // hotspot lenses (line 146, in view) are drawn, a span lens would be drawn with them.
+    await waitFor(async () => (await lensTexts(wb.page)).some((t) => t.includes('Problem & Target')), 60_000, 'the hotspot lenses above rs_code_matrix');
     assert.ok(!(await lensTexts(wb.page)).some((t) => t.includes('⏱')), 'no timings without a trace');
 
     // Open the trace; back in the source the lenses carry the summary's figures.

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
-import { startFromPalette, startWorkbench, waitFor, type Workbench } from './lib';
+import { sharedWorkbench, startFromPalette, waitFor, type Workbench } from './lib';
 
 const STATUS = 'docs/metal-backend-optimization-tracking/STATUS.md';
 const STACKED = 'crates/metal-backend/src/stacked_pcs.rs';
@@ -131,43 +131,42 @@ async function expectAllHotspots(wb: Workbench, lines: number[]): Promise<void> 
   }
 }
 
+// The two tests share a workbench: the refusals change nothing (they check it), then M2 starts.
+const workbench = sharedWorkbench({ name: 'startMilestone', settings: SETTINGS });
+
 test('a completed milestone and one in progress by another owner change nothing and say why', { timeout: 5 * 60_000 }, async () => {
-  const wb = await startWorkbench({ name: 'startMilestone-refusals', settings: SETTINGS });
-  try {
-    const statusBefore = wb.readFile(STATUS);
-    await waitFor(async () => (await wb.paletteCommands('Milestone Scope: Start Milestone')).includes('Milestone Scope: Start Milestone'), 60_000, 'the command in the palette');
+  const wb = workbench();
+  const statusBefore = wb.readFile(STATUS);
+  await waitFor(async () => (await wb.paletteCommands('Milestone Scope: Start Milestone')).includes('Milestone Scope: Start Milestone'), 60_000, 'the command in the palette');
 
-    await wb.runCommand('Milestone Scope: Start Milestone');
-    await wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'M1 ·' }).first().waitFor({ timeout: 20_000 });
-    const labels = (await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
-    assert.ok(labels.some((l) => /M0 ·.*Completed \(alice, completed 2026-10-09\): starting it changes nothing/.test(l)), `M0 marked completed: ${labels.join(' | ')}`);
-    assert.ok(labels.some((l) => /M1 ·.*In progress by @bob since 2026-11-20: starting it changes nothing/.test(l)), `M1 marked as a conflict: ${labels.join(' | ')}`);
-    await wb.screenshot('quick-pick-marks-completed-and-conflicting');
-    await wb.page.keyboard.press('Escape');
+  await wb.runCommand('Milestone Scope: Start Milestone');
+  await wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'M1 ·' }).first().waitFor({ timeout: 20_000 });
+  const labels = (await wb.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  assert.ok(labels.some((l) => /M0 ·.*Completed \(alice, completed 2026-10-09\): starting it changes nothing/.test(l)), `M0 marked completed: ${labels.join(' | ')}`);
+  assert.ok(labels.some((l) => /M1 ·.*In progress by @bob since 2026-11-20: starting it changes nothing/.test(l)), `M1 marked as a conflict: ${labels.join(' | ')}`);
+  await wb.screenshot('quick-pick-marks-completed-and-conflicting');
+  await wb.page.keyboard.press('Escape');
 
-    await startFromPalette(wb, '0');
-    const noop = await waitFor(async () => (await notificationCenter(wb.page)).find((m) => m.includes('Milestone 0')), 15_000, 'the M0 message');
-    assert.match(noop, /Milestone 0 is already completed \(alice, completed 2026-10-09\)\. Nothing was changed\./);
-    await wb.screenshot('m0-completed-nothing-changed');
-    assert.equal(gitStatus(wb), '', 'no file changed for M0');
-    await closeNotificationCenter(wb.page);
+  await startFromPalette(wb, '0');
+  const noop = await waitFor(async () => (await notificationCenter(wb.page)).find((m) => m.includes('Milestone 0')), 15_000, 'the M0 message');
+  assert.match(noop, /Milestone 0 is already completed \(alice, completed 2026-10-09\)\. Nothing was changed\./);
+  await wb.screenshot('m0-completed-nothing-changed');
+  assert.equal(gitStatus(wb), '', 'no file changed for M0');
+  await closeNotificationCenter(wb.page);
 
-    await startFromPalette(wb, '1');
-    const conflict = await waitFor(async () => (await notificationCenter(wb.page)).find((m) => m.includes('Milestone 1')), 15_000, 'the M1 message');
-    assert.match(conflict, /Milestone 1 is in progress by @bob since 2026-11-20 \(.*\)\. Nothing was changed\./);
-    await wb.screenshot('m1-conflict-nothing-changed');
-    assert.equal(gitStatus(wb), '', 'no file changed for M1');
-    assert.equal(wb.readFile(STATUS), statusBefore);
-    assert.ok(!(await wb.statusBarText()).some((t) => /^M\d+ ·/.test(t)), 'no milestone became active');
-  } finally {
-    await wb.close();
-  }
+  await startFromPalette(wb, '1');
+  const conflict = await waitFor(async () => (await notificationCenter(wb.page)).find((m) => m.includes('Milestone 1')), 15_000, 'the M1 message');
+  assert.match(conflict, /Milestone 1 is in progress by @bob since 2026-11-20 \(.*\)\. Nothing was changed\./);
+  await wb.screenshot('m1-conflict-nothing-changed');
+  assert.equal(gitStatus(wb), '', 'no file changed for M1');
+  assert.equal(wb.readFile(STATUS), statusBefore);
+  assert.ok(!(await wb.statusBarText()).some((t) => /^M\d+ ·/.test(t)), 'no milestone became active');
 });
 
 test('Start Milestone 2 marks its row and shows its hotspots; anchors follow insertions and a reload', { timeout: 8 * 60_000 }, async () => {
-  const wb = await startWorkbench({ name: 'startMilestone-m2', settings: SETTINGS });
+  const wb = workbench();
   wb.page.on('dialog', (d) => void d.accept());
-  try {
+  {
     const before = wb.readFile(STATUS).split('\n');
     await waitFor(async () => (await wb.paletteCommands('Milestone Scope: Start Milestone')).includes('Milestone Scope: Start Milestone'), 60_000, 'the command in the palette');
     await startFromPalette(wb, '2');
@@ -242,7 +241,5 @@ test('Start Milestone 2 marks its row and shows its hotspots; anchors follow ins
     await wb.openFile(STACKED, final[1]);
     await expectHotspotAt(wb, final[1]!, 2, BLIT);
     await wb.screenshot('after-reload-134');
-  } finally {
-    await wb.close();
   }
 });
