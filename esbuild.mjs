@@ -77,6 +77,8 @@ export const cliEntries = [
 /** Every entry point; add new ones here. */
 export const entries = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  // Required by extension.js once activate() has returned: the client is most of the code.
+  { ...node, entryPoints: { languageClient: 'src/extension/languageClient.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/launch.ts', serverMain: 'src/server/server.ts' }, outdir: 'dist' },
   ...cliEntries,
   // Started by the flame chart for each load: parses traces off the extension host's thread.
