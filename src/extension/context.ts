@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { ActiveMilestoneStore } from './activeMilestone';
-import { settings } from './settings';
 
 /**
  * The extension's shared state. Features receive it in `activateX(ctx)` and push
@@ -13,7 +12,6 @@ export class ExtensionContextHolder {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Milestone Scope', { log: true });
     this.active = new ActiveMilestoneStore(extension.workspaceState);
-    settings.reportTo((message) => this.output.warn(message));
     extension.subscriptions.push(this.output, this.active);
   }
   get subscriptions(): vscode.Disposable[] {

@@ -3,6 +3,7 @@
  * an ES module chunk shared with the CLI: see esbuild.mjs).
  */
 import type { ExtensionContextHolder } from './context';
+import { settings } from './settings';
 import { getWorkspaceModel } from './workspaceModel';
 import { activateWorkspaceModel } from './workspaceModel';
 import { activateMilestoneCommands } from './milestoneCommands';
@@ -40,6 +41,8 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
 
 /** Runs every feature's activation (called by extension.ts once this module is loaded). */
 export async function activateFeatures(ctx: ExtensionContextHolder): Promise<void> {
+  // Each bundle (this chunk, dist/languageClient.js) has its own copy of the settings module.
+  settings.reportTo((message) => ctx.output.warn(message));
   for (const activateFeature of features) await activateFeature(ctx);
 }
 

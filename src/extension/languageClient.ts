@@ -79,6 +79,8 @@ function toProtocolSelector(filters: readonly vscode.DocumentFilter[]): Document
  */
 /** `modelChanged`: the workspace model's change event (features.ts), so the documents' paths are re-read. */
 export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged: vscode.Event<unknown>): void {
+  // This bundle has its own copy of the settings module (see features.ts).
+  settings.reportTo((message) => ctx.output.warn(message));
   let client: LanguageClient | undefined;
   let starting: Promise<void> | undefined;
   let selector: vscode.DocumentFilter[] = [];

@@ -57,5 +57,5 @@ export async function currentOwner(root: string): Promise<string> {
   return (await resolveOwner(root, settings.get('owner'))).name;
 }
 
-/** The extension's settings; `ExtensionContextHolder` points its reports at the output channel. */
+/** The extension's settings; features.ts and languageClient.ts point its reports at the output channel. */
 export const settings = new ExtensionSettings();

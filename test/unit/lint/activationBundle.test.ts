@@ -1,0 +1,23 @@
+// VS Code counts loading dist/extension.js as the extension's activation time: the entry may hold
+// only the context and the registration of the language-model tools. The features, the language
+// client and everything they pull in (yaml, markdown-it, execa, the core) load after activate()
+// has returned. This builds the entry as the real build does and lists what went into it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const ALLOWED = new Set(['src/extension/extension.ts', 'src/extension/context.ts', 'src/extension/activeMilestone.ts', 'src/extension/lmTools.ts']);
+
+test('dist/extension.js bundles only the activation code', async () => {
+  const { entries } = (await import(join(root, 'esbuild.mjs'))) as { entries: Array<{ entryPoints: Record<string, string> }> };
+  const entry = entries.find((e) => e.entryPoints.extension === 'src/extension/extension.ts');
+  assert.ok(entry, 'the extension entry point is in esbuild.mjs');
+  const result = await esbuild.build({ ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, outdir: 'unused' });
+  const inputs = Object.keys(result.metafile.inputs);
+  const extra = inputs.filter((i) => !ALLOWED.has(i));
+  assert.deepEqual(extra, [], `dist/extension.js pulls in ${extra.join(', ')}: load it from features.ts or languageClient.ts instead`);
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
+  assert.ok(bytes < 32 * 1024, `dist/extension.js is ${bytes} bytes`);
+});
