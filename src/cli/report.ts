@@ -212,6 +212,17 @@ export function reportJson(r: MilestoneReport, markdown: string) {
 
 // ---- commands -----------------------------------------------------------------------------------
 
+/** What `report` and `complete` read from their shared options (TRACE_OPTIONS). */
+async function reportInputs(io: CliIO, root: string, values: Record<string, unknown>) {
+  return {
+    owner: values.owner as string | undefined,
+    summary: await readSummary(io, root, values),
+    baseline: traceOption(io, root, 'baseline', values.baseline),
+    after: traceOption(io, root, 'after', values.after),
+    traceLimit: traceLimitOption(values['max-trace-mb'] as string | undefined),
+  };
+}
+
 export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, { name: 'report', positionals: ['ID'], options: TRACE_OPTIONS });
   if (values.help) {
@@ -219,14 +230,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const root = await resolveRoot(io, values.root);
-  const summary = await readSummary(io, root, values);
-  const prepared = await prepareReport(root, positionals[0]!, {
-    owner: values.owner,
-    summary,
-    baseline: traceOption(io, root, 'baseline', values.baseline),
-    after: traceOption(io, root, 'after', values.after),
-    traceLimit: traceLimitOption(values['max-trace-mb'] as string | undefined),
-  });
+  const prepared = await prepareReport(root, positionals[0]!, await reportInputs(io, root, values));
   if (values.json) printJson(io, { version: JSON_VERSION, ...reportJson(prepared.report, prepared.markdown) });
   else {
     io.stdout(prepared.markdown);
@@ -282,16 +286,7 @@ export async function runComplete(argv: string[], io: CliIO): Promise<number> {
     throw new InputError('--force needs --reason TEXT: the report records why the completion was forced', undefined, 'input/usage');
   if (!force && reason !== undefined) throw new InputError('--reason is only used with --force', undefined, 'input/usage');
   const root = await resolveRoot(io, values.root);
-  const summary = await readSummary(io, root, values);
-  const r = await completeMilestone(root, positionals[0]!, {
-    owner: values.owner,
-    summary,
-    baseline: traceOption(io, root, 'baseline', values.baseline),
-    after: traceOption(io, root, 'after', values.after),
-    traceLimit: traceLimitOption(values['max-trace-mb'] as string | undefined),
-    force,
-    reason,
-  });
+  const r = await completeMilestone(root, positionals[0]!, { ...(await reportInputs(io, root, values)), force, reason });
   const exit = r.refusals.length ? REFUSAL_EXIT[r.refusals[0]!.code] : EXIT.ok;
   if (values.json) {
     printJson(io, {

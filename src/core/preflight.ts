@@ -22,7 +22,7 @@ export type Decision = 'ready' | 'resume' | 'noop' | 'conflict' | 'blocked';
 export const DECISION_RANK: Record<Decision, number> = { ready: 0, resume: 1, noop: 2, blocked: 3, conflict: 4 };
 
 /** What one document says about the milestone. */
-export interface SourceView {
+export interface SourceView extends Facts {
   source: 'status' | 'tracking';
   file: string;
   exists: boolean;
@@ -30,14 +30,6 @@ export interface SourceView {
   line?: number;
   /** True when the document records a status for the milestone at all. */
   recorded: boolean;
-  status?: MilestoneStatus;
-  rawStatus?: string;
-  owner?: string;
-  date?: string;
-  /** The header of the column `date` was read from when it is not a start date (`Updated`). */
-  dateColumn?: string;
-  completed?: string;
-  reason?: string;
   decision: Decision;
   explanation: string;
 }
@@ -75,7 +67,8 @@ export interface RemotePreflight {
   sources: { status: SourceView; tracking: SourceView };
 }
 
-interface Facts {
+/** What a document records about the milestone. */
+export interface Facts {
   status?: MilestoneStatus;
   rawStatus?: string;
   owner?: string;

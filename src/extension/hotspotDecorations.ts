@@ -25,47 +25,34 @@ interface Applied {
 export function activateHotspotDecorations(ctx: ExtensionContextHolder): void {
   const index = getHotspotIndex(ctx);
   const media = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', name);
+  const color = (id: string) => new vscode.ThemeColor(`milestoneScope.${id}`);
+  const note = (id: string) => ({ color: color(id), margin: '0 0 0 2em', fontStyle: 'italic' });
+  /** A whole-line hotspot highlight; `icon` names the gutter icons (media/<icon>-light.svg and -dark.svg). */
+  const hotspotType = (background: string, icon: string, iconSize: string, extra: vscode.DecorationRenderOptions = {}) =>
+    vscode.window.createTextEditorDecorationType({
+      isWholeLine: true,
+      backgroundColor: color(background),
+      overviewRulerColor: color('hotspotOverviewRuler'),
+      overviewRulerLane: vscode.OverviewRulerLane.Full,
+      light: { gutterIconPath: media(`${icon}-light.svg`) },
+      dark: { gutterIconPath: media(`${icon}-dark.svg`) },
+      gutterIconSize: iconSize,
+      ...extra,
+    });
   const types: Record<Kind, vscode.TextEditorDecorationType> = {
-    active: vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('milestoneScope.hotspotBackground'),
-      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
-      overviewRulerLane: vscode.OverviewRulerLane.Full,
-      light: { gutterIconPath: media('hotspot-light.svg') },
-      dark: { gutterIconPath: media('hotspot-dark.svg') },
-      gutterIconSize: '70%',
-    }),
-    edited: vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('milestoneScope.editedHotspotBackground'),
-      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
-      overviewRulerLane: vscode.OverviewRulerLane.Full,
-      light: { gutterIconPath: media('hotspot-edited-light.svg') },
-      dark: { gutterIconPath: media('hotspot-edited-dark.svg') },
-      gutterIconSize: '70%',
-      after: { color: new vscode.ThemeColor('milestoneScope.editedHotspotForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
-    }),
+    active: hotspotType('hotspotBackground', 'hotspot', '70%'),
+    edited: hotspotType('editedHotspotBackground', 'hotspot-edited', '70%', { after: note('editedHotspotForeground') }),
     other: vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('milestoneScope.otherHotspotBackground'),
-      overviewRulerColor: new vscode.ThemeColor('milestoneScope.otherHotspotOverviewRuler'),
+      backgroundColor: color('otherHotspotBackground'),
+      overviewRulerColor: color('otherHotspotOverviewRuler'),
       overviewRulerLane: vscode.OverviewRulerLane.Left,
-      after: { color: new vscode.ThemeColor('milestoneScope.otherHotspotForeground'), margin: '0 0 0 2em', fontStyle: 'italic' },
+      after: note('otherHotspotForeground'),
     }),
   };
   // The active hotspot icon with a heat bar: the span timings of the trace in the flame chart
   // (src/extension/spanTimings.ts). One icon per line: the glyph margin shows one per line.
-  const heatTypes = ([1, 2, 3] as const).map((level) =>
-    vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('milestoneScope.hotspotBackground'),
-      overviewRulerColor: new vscode.ThemeColor('milestoneScope.hotspotOverviewRuler'),
-      overviewRulerLane: vscode.OverviewRulerLane.Full,
-      light: { gutterIconPath: media(`hotspot-heat-${level}-light.svg`) },
-      dark: { gutterIconPath: media(`hotspot-heat-${level}-dark.svg`) },
-      gutterIconSize: '100%',
-    }),
-  );
+  const heatTypes = ([1, 2, 3] as const).map((level) => hotspotType('hotspotBackground', `hotspot-heat-${level}`, '100%'));
   const applied = new Map<vscode.TextEditor, Applied[]>();
   let enabled = settings.get('hotspotsEnabled');
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -106,16 +106,19 @@ interface Change {
   related?: Array<{ file: string; line: number; message: string }>;
 }
 
-/**
- * Classifies every hunk of the catalog: the most serious change it touches, else `milestone-docs`.
- * A change no hunk covers (an entry moved as a whole) is shown at its line.
- */
-export function classifyCatalog(
+/** Findings for one changed milestone document, from its text at the base and now (undefined: absent). */
+export type DocClassifier = (
   model: ScopeModel,
   diff: FileDiff,
   baseText: string | undefined,
   currentText: string | undefined,
-): DocFinding[] {
+) => DocFinding[];
+
+/**
+ * Classifies every hunk of the catalog: the most serious change it touches, else `milestone-docs`.
+ * A change no hunk covers (an entry moved as a whole) is shown at its line.
+ */
+export const classifyCatalog: DocClassifier = (model, diff, baseText, currentText) => {
   const file = model.config.catalog;
   const activeId = normaliseMilestoneId(model.milestone.id);
   const hunks = diff.hunks;
@@ -192,7 +195,7 @@ export function classifyCatalog(
   }
 
   return placeChanges(changes, hunks, () => `Edits the catalog's shared text (not a work item or the mapping).`);
-}
+};
 
 /** One finding per hunk (the most serious change it touches); changes no hunk touches at their line. */
 function placeChanges(changes: Change[], hunks: readonly Hunk[], rest: () => string): DocFinding[] {
@@ -253,12 +256,7 @@ function keyRanges(text: string | undefined): Map<string, [number, number]> {
 const SCOPE_KEYS = ['crate', 'catalog', 'status', 'tracking'] as const;
 
 /** Classifies a change of the configuration file by the keys whose values change. */
-export function classifyConfig(
-  model: ScopeModel,
-  diff: FileDiff,
-  baseText: string | undefined,
-  currentText: string | undefined,
-): DocFinding[] {
+export const classifyConfig: DocClassifier = (model, diff, baseText, currentText) => {
   const file = diff.newPath ?? diff.oldPath!;
   const before = model.config;
   const gone = diff.newPath === undefined || currentText === undefined;
@@ -295,7 +293,7 @@ export function classifyConfig(
     found.push({ code: 'milestone-docs', message: 'Moves or removes the configuration file.', line: 1 });
   }
   return found;
-}
+};
 
 /** Whether a written base (full or abbreviated id, in backticks or not) names `commit`. */
 export function sameBase(written: string | undefined, commit: string): boolean {
@@ -307,12 +305,7 @@ export function sameBase(written: string | undefined, commit: string): boolean {
  * The base commit written in the active milestone's tracking file: it must stay the commit of
  * the start record (or, without one, what the base commit's version of the file says).
  */
-export function trackingBaseFindings(
-  model: ScopeModel,
-  diff: FileDiff,
-  baseText: string | undefined,
-  currentText: string | undefined,
-): DocFinding[] {
+export const trackingBaseFindings: DocClassifier = (model, diff, baseText, currentText) => {
   const file = diff.newPath ?? diff.oldPath!;
   const now = currentText !== undefined ? parseTracking(currentText, file, true).fields.base : undefined;
   const then = baseText !== undefined ? parseTracking(baseText, diff.oldPath ?? file, true).fields.base : undefined;
@@ -338,4 +331,4 @@ export function trackingBaseFindings(
       hunk,
     },
   ];
-}
+};
