@@ -9,8 +9,8 @@ import { findMilestone, type Milestone } from './catalog/model';
 import { resolveOwner } from './owner';
 import { statusEntry } from './status';
 import { loadTrackingFor, type LoadedWorkspace } from './workspace';
-import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
-import type { StatusEntry } from './statusDoc/model';
+import { sameOwner, type MilestoneStatus } from './status/statuses';
+import type { StatusEntry } from './status/model';
 import type { TrackingDocument } from './tracking';
 import { readRemoteClaim, type RemoteLookup, type RemoteOptions } from './remoteClaim';
 

@@ -11,7 +11,7 @@ import { statusEntry } from '../core/status';
 import { loadTrackingFor, trackingFileFor } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
-import { traceSizeLimit } from './traceLoad';
+import { traceSizeLimit } from './flame/traceLoad';
 
 const SCHEME = 'milestone-scope-report';
 const OWNER_SETTING = 'milestoneScope.owner';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { milestoneWorkItems, normaliseMilestoneId, type Milestone, type WorkItem } from '../core/catalog/model';
 import type { Problem } from '../core/problems';
-import { sameOwner } from '../core/statusDoc/statuses';
+import { sameOwner } from '../core/status/statuses';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { placementText, escapeMarkdown } from './milestoneMarkdown';

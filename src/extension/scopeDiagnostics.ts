@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone } from '../core/catalog/model';
-import { trackingPath } from '../core/configTypes';
+import { trackingPath } from '../core/config/types';
 import type { FileDiff, Hunk } from '../core/diff/types';
 import type { Problem, Severity } from '../core/problems';
 import {

@@ -26,7 +26,7 @@ import { timingsByName, type SpanTiming, type SpanTimings } from '../core/flame/
 import { formatDuration } from '../core/trace/duration';
 import { share } from '../core/trace/render';
 import type { ExtensionContextHolder } from './context';
-import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flame/source';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { hotspotRange } from './hotspotRanges';
 import { getWorkspaceModel } from './workspaceModel';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { findMilestone, normaliseMilestoneId } from '../core/catalog/model';
-import { sameOwner } from '../core/statusDoc/statuses';
+import { sameOwner } from '../core/status/statuses';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex } from './hotspotIndex';
 import { escapeMarkdown, shortTitle } from './milestoneMarkdown';

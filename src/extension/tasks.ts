@@ -6,9 +6,9 @@
  * its whole process tree. Nothing runs in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import type { CargoCommandSpec } from '../core/configTypes';
+import type { CargoCommandSpec } from '../core/config/types';
 import { buildInvocation } from '../core/cargo/invocation';
-import { cargoCommandLine } from '../core/cargoCommand';
+import { cargoCommandLine } from '../core/cargo/command';
 import { loadCargoMetadata, findPackage, metadataFallbackMessage, targetsOfKind, type CargoWorkspace } from '../core/cargo/metadata';
 import { validationTargetFor } from '../core/cargo/target';
 import { planValidation, VALIDATION_KINDS, type Plan, type ValidationKind, type ValidationRunResult } from '../core/cargo/validation';

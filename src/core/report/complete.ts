@@ -11,7 +11,7 @@ import { readSnapshot, recoverInterruptedWrites, writeAllIfUnchanged, type FileS
 import { resolveOwner } from '../owner';
 import { requireMilestone } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
-import { readSection } from '../sections';
+import { readSection } from '../markdown/sections';
 import { isoDate, parseStatus, statusEntry, type StatusDocument } from '../status';
 import { comparedRuns, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
 import { ScopeSession, type SeverityOverrides } from '../scope';

@@ -7,7 +7,7 @@ import { parseCatalog } from '../../../src/core/catalog/parse';
 import { recordRunInText } from '../../../src/core/cargo/validationRecord';
 import { backtickedNames, changedFiles, completionRefusals, fileVerdict, parseValidationRuns, placeSection, renderReport, workItemMatcher, PLACEMENTS, type MilestoneReport } from '../../../src/core/report';
 import { code, direction, percent, signedDuration } from '../../../src/core/report/render';
-import { SectionError } from '../../../src/core/sections';
+import { SectionError } from '../../../src/core/markdown/sections';
 import type { ScopeFinding } from '../../../src/core/scope';
 import type { FileDiff } from '../../../src/core/diff/types';
 import { CATALOG, METAL } from '../core/helpers';

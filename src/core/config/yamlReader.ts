@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { problem, type Problem, type Severity } from './problems';
+import { problem, type Problem, type Severity } from '../problems';
 
 /**
  * A YAML document read with positions, and typed accessors that report wrong types as problems

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFINITION_RANK, findSpanDefinitions, pickLocationCandidate, type SpanDefinition } from '../core/flame/sourceSearch';
+import { DEFINITION_RANK, findSpanDefinitions, pickLocationCandidate, type SpanDefinition } from '../../core/flame/sourceSearch';
 
 const EXCLUDE = '{**/target/**,**/node_modules/**,**/.git/**,**/.milestone-scope/**}';
 const MAX_RUST_FILES = 20000;

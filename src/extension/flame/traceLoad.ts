@@ -6,9 +6,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FlameJob, FlameLoadResult, TraceInput } from '../core/flame/load';
-import { DEFAULT_MAX_TRACE_MB, formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
-import type { ExtensionContextHolder } from './context';
+import type { FlameJob, FlameLoadResult, TraceInput } from '../../core/flame/load';
+import { DEFAULT_MAX_TRACE_MB, formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../../core/trace/limits';
+import type { ExtensionContextHolder } from '../context';
 import { startFlameWorker, type FlameWorkerTask } from './traceWorkerClient';
 
 export const MAX_SIZE_SETTING = 'milestoneScope.trace.maxFileSizeMB';

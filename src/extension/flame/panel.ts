@@ -5,13 +5,13 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
-import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../core/cargo/profileRuns';
-import { isInside } from '../core/paths';
-import type { FlameDocument, FlameViewKind } from '../core/flame/data';
-import { highlightNamesForWorkItems } from '../core/flame/highlight';
-import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
-import type { TraceNotes } from '../core/flame/load';
+import { findMilestone, milestoneWorkItems } from '../../core/catalog/model';
+import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../../core/cargo/profileRuns';
+import { isInside } from '../../core/paths';
+import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
+import { highlightNamesForWorkItems } from '../../core/flame/highlight';
+import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../../core/flame/transfer';
+import type { TraceNotes } from '../../core/flame/load';
 import {
   assertNever,
   FLAME_VIEW_TYPE,
@@ -20,14 +20,14 @@ import {
   type FromWebview,
   type PanelSource,
   type ToWebview,
-} from '../webview/flame/protocol';
-import type { ExtensionContextHolder } from './context';
-import { flameHtml, makeNonce } from './flameHtml';
-import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+} from '../../webview/flame/protocol';
+import type { ExtensionContextHolder } from '../context';
+import { flameHtml, makeNonce } from './html';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './source';
 import { displayPath, showTooLarge, TraceLoad, type TraceLoadOutcome } from './traceLoad';
-import { getWorkspaceModel } from './workspaceModel';
-import { spanTimingsStore } from './spanTimings';
-import type { SpanTimings } from '../core/flame/spanTimings';
+import { getWorkspaceModel } from '../workspaceModel';
+import { spanTimingsStore } from '../spanTimings';
+import type { SpanTimings } from '../../core/flame/spanTimings';
 
 const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
 /** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */

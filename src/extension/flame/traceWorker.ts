@@ -5,7 +5,7 @@
  * terminating the thread, which also closes the file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { documentBuffers, loadFlameDocument, type FlameLoadProgress } from '../core/flame/load';
+import { documentBuffers, loadFlameDocument, type FlameLoadProgress } from '../../core/flame/load';
 import { serializeError, type WorkerMessage, type WorkerRequest } from './traceWorkerProtocol';
 
 const port = parentPort;
