@@ -1,18 +1,17 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
-import { ConcurrentChangeError, FileLockedError, hashText, writeAllIfUnchanged, type FileSnapshot } from '../core/files';
 import { gitHead } from '../core/git';
 import { resolveOwner } from '../core/owner';
 import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
 import { readRemoteClaim, type RemoteLookup } from '../core/remoteClaim';
 import { startBaseCommit, writeStartRecord } from '../core/scope/startRecord';
-import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
+import { computeStartEdits, type StartPlan } from '../core/start';
 import { isoDate, parseStatus, statusEntry } from '../core/status';
 import { parseTracking } from '../core/tracking';
 import { loadTrackingFor, trackingFileFor, workspaceFile } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
+import { nextChange, readSource, unchanged, writeChanges, type Source } from './editorDisk';
 import { getHotspotIndex } from './hotspotIndex';
 import { openMilestoneDocument } from './milestoneDocument';
 import { OPEN_TRACKING_FILE, pickDetail, refusalActions, refusalMessage } from './startMessages';
@@ -136,67 +135,6 @@ async function preflightQuiet(ws: LoadedWorkspace, m: Milestone, me: string): Pr
   }
 }
 
-/** A document's text for the start: the open buffer when there is one (what the user sees), else disk. */
-interface Source {
-  file: string;
-  uri: vscode.Uri;
-  text: string | undefined;
-  doc: vscode.TextDocument | undefined;
-  version: number | undefined;
-  wasDirty: boolean;
-  /**
-   * An open document without unsaved changes whose text is not the file on disk: the editor has
-   * not reloaded it yet (e.g. just after a checkout). Editing and saving it would write old text.
-   */
-  stale: boolean;
-}
-
-async function readDisk(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return undefined;
-  }
-}
-
-async function readSource(root: string, file: string): Promise<Source> {
-  const uri = vscode.Uri.file(path.join(root, file));
-  const find = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  let doc = find();
-  const disk = await readDisk(uri.fsPath);
-  doc = find(); // the document may have opened or closed while the disk was read
-  // A document without unsaved changes whose file is gone (deleted, or removed by a checkout) is
-  // a leftover: the file on disk, absent, is what counts.
-  if (!doc || (!doc.isDirty && disk === undefined))
-    return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
-  const text = doc.getText();
-  return { file, uri, text, doc, version: doc.version, wasDirty: doc.isDirty, stale: !doc.isDirty && disk !== undefined && disk !== text };
-}
-
-/** Resolves when `doc` changes (a reload from disk), or after `ms`. */
-function nextChange(doc: vscode.TextDocument, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === doc && done());
-  });
-}
-
-/** True when nothing changed the sources since they were read. */
-async function unchanged(sources: readonly Source[]): Promise<boolean> {
-  for (const s of sources) {
-    const now = await readSource(path.dirname(s.uri.fsPath), path.basename(s.uri.fsPath));
-    if (now.stale || (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text))
-      return false;
-  }
-  return true;
-}
-
 async function planStart(
   ws: LoadedWorkspace,
   milestone: Milestone,
@@ -221,23 +159,6 @@ async function planStart(
     baseCommit,
   });
   return { plan, sources: [statusSrc, trackingSrc], baseCommit };
-}
-
-function toWorkspaceEdit(changes: readonly FileChange[], sources: readonly Source[], label: string): vscode.WorkspaceEdit {
-  const edit = new vscode.WorkspaceEdit();
-  const meta: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: false };
-  for (const c of changes) {
-    const src = sources.find((s) => s.file === c.file)!;
-    if (c.create && !src.doc) {
-      edit.createFile(src.uri, { contents: new TextEncoder().encode(c.after), overwrite: false }, meta);
-      continue;
-    }
-    for (const e of c.edits) {
-      const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
-      edit.replace(src.uri, range, e.newText, meta);
-    }
-  }
-  return edit;
 }
 
 /** Resolves with the pre-flight result (undefined when nothing was chosen or the start failed). */
@@ -328,11 +249,9 @@ export async function startMilestone(
 }
 
 /**
- * Writes the start. Documents without unsaved changes (open or not) are written on disk by the
- * core's atomic writer under the same locks as the CLI, each only if still as read; VS Code reloads
- * open ones from disk. Only a document open with unsaved edits gets a WorkspaceEdit (the user's
- * edits stay, unsaved; the start is one undoable step). Returns 'retry' when a file changed on disk
- * since it was read (nothing was written), false when the editor refused the edit.
+ * Writes the start (on disk, or in the editor for documents with unsaved edits: see
+ * writeChanges). Returns 'retry' when a file changed on disk since it was read (nothing was
+ * written), false when the start could not be written.
  */
 async function applyStart(
   ctx: ExtensionContextHolder,
@@ -343,38 +262,21 @@ async function applyStart(
   milestone: Milestone,
   base: string | undefined,
 ): Promise<boolean | 'retry'> {
-  const sourceOf = (c: FileChange) => sources.find((s) => s.file === c.file)!;
-  const onDisk = plan.changes.filter((c) => !sourceOf(c).wasDirty);
-  const inEditor = plan.changes.filter((c) => sourceOf(c).wasDirty);
-  const snapshots = new Map<string, FileSnapshot>(
-    onDisk.map((c) => {
-      const src = sourceOf(c);
-      // Not stale and not dirty: the text read is the file on disk (undefined: the file is absent).
-      return [c.file, { path: src.uri.fsPath, text: src.text, hash: src.text === undefined ? undefined : hashText(src.text) }];
-    }),
-  );
-  try {
-    await writeAllIfUnchanged(onDisk, snapshots);
-  } catch (err) {
-    if (err instanceof ConcurrentChangeError) return 'retry';
-    if (err instanceof FileLockedError) {
-      void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: ${err.message}`);
-      return false;
-    }
-    throw err;
+  const outcome = await writeChanges(plan.changes, sources, `Start milestone ${milestone.id}`);
+  if (outcome.kind === 'changed') return 'retry';
+  if (outcome.kind === 'locked') {
+    void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: ${outcome.message}`);
+    return false;
   }
-  if (inEditor.length > 0) {
-    const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(inEditor, sources, `Start milestone ${milestone.id}`));
-    if (!ok) {
-      const written = onDisk.map((c) => c.file);
-      void vscode.window.showErrorMessage(
-        `Milestone ${milestone.id} was started only in part: the editor refused the changes to ${inEditor.map((c) => c.file).join(' and ')}` +
-          (written.length ? ` (${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written).` : '.'),
-      );
-      return false;
-    }
+  if (outcome.kind === 'refused') {
+    const written = outcome.written;
+    void vscode.window.showErrorMessage(
+      `Milestone ${milestone.id} was started only in part: the editor refused the changes to ${outcome.inEditor.join(' and ')}` +
+        (written.length ? ` (${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written).` : '.'),
+    );
+    return false;
   }
-  const unsaved = inEditor.map((c) => c.file);
+  const unsaved = outcome.unsaved;
   // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
   if (base)
     await writeStartRecord(root, milestone.id, base).catch((err: unknown) =>
