@@ -56,8 +56,8 @@ async function currentWorkspace(ctx: ExtensionContextHolder): Promise<LoadedWork
     const problem = model.problems[0];
     void vscode.window.showErrorMessage(
       problem
-        ? `Milestone Scope: ${problem.message} (${problem.file}:${problem.line})`
-        : 'Milestone Scope: open a folder with a milestone catalog first.',
+        ? vscode.l10n.t('Milestone Scope: {0} ({1}:{2})', problem.message, problem.file, problem.line)
+        : vscode.l10n.t('Milestone Scope: open a folder with a milestone catalog first.'),
     );
   }
   return ws;
@@ -81,7 +81,7 @@ async function pickMilestone(
   withDecisions: boolean,
 ): Promise<Milestone | undefined> {
   if (ws.catalog.milestones.length === 0) {
-    void vscode.window.showWarningMessage(`No milestones found in ${ws.config.catalog}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('No milestones found in {0}.', ws.config.catalog));
     return undefined;
   }
   const active = ctx.active.current;
@@ -105,15 +105,17 @@ async function pickMilestone(
             : d?.decision === 'resume'
               ? '$(play-circle)'
               : '$(circle-large-outline)';
-    const description = [status, row?.owner, `${count} hotspot${count === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+    const description = [status, row?.owner, count === 1 ? vscode.l10n.t('1 hotspot') : vscode.l10n.t('{0} hotspots', count)]
+      .filter(Boolean)
+      .join(' · ');
     const scopeNote =
       m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase() ? m.scope.description : undefined;
-    const detail = isActive ? 'Active in this window' : (pickDetail(d) ?? scopeNote);
+    const detail = isActive ? vscode.l10n.t('Active in this window') : (pickDetail(d) ?? scopeNote);
     return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
   });
   const picked = await vscode.window.showQuickPick(items, {
     title,
-    placeHolder: 'Choose a milestone',
+    placeHolder: vscode.l10n.t('Choose a milestone'),
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -166,9 +168,11 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
   const ws = await currentWorkspace(ctx);
   if (!ws) return undefined;
   const me = await owner(ws);
-  const milestone = requested ? findMilestone(ws.catalog, requested) : await pickMilestone(ctx, ws, me, 'Start Milestone', true);
+  const milestone = requested
+    ? findMilestone(ws.catalog, requested)
+    : await pickMilestone(ctx, ws, me, vscode.l10n.t('Start Milestone'), true);
   if (!milestone) {
-    if (requested) void vscode.window.showErrorMessage(`Milestone ${requested} is not in ${ws.config.catalog}.`);
+    if (requested) void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} is not in {1}.', requested, ws.config.catalog));
     return undefined;
   }
   return startMilestone(ctx, ws, milestone, me);
@@ -177,8 +181,9 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
 /** The milestone's documents on the remote's default branch (fetched with a timeout; offline is a warning). */
 async function remoteClaim(ctx: ExtensionContextHolder, ws: LoadedWorkspace, trackingFile: string): Promise<RemoteLookup> {
   return vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Window, title: 'Milestone Scope: checking claims on the remote' }, () =>
-      readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
+    .withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Milestone Scope: checking claims on the remote') },
+      () => readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
     )
     .then(undefined, (err: unknown) => {
       ctx.output.warn(`remote claim check failed: ${String(err)}`);
@@ -225,7 +230,13 @@ export async function startMilestone(
         const base = recorded ?? (previous && previous.id === milestone.id ? previous.baseCommit : undefined) ?? (await gitHead(ws.root));
         await ctx.active.set({ id: milestone.id, owner: me, baseCommit: base, startedAt: pre.date ?? new Date().toISOString() });
         void vscode.window.showInformationMessage(
-          `Resumed milestone ${milestone.id} (${pre.reason}).${base ? ` Base commit ${base.slice(0, 10)}.` : ''}${recorded ? '' : ' No base commit was recorded; using the current HEAD.'}`,
+          [
+            vscode.l10n.t('Resumed milestone {0} ({1}).', milestone.id, pre.reason),
+            base ? vscode.l10n.t('Base commit {0}.', base.slice(0, 10)) : '',
+            recorded ? '' : vscode.l10n.t('No base commit was recorded; using the current HEAD.'),
+          ]
+            .filter(Boolean)
+            .join(' '),
         );
         return pre;
       }
@@ -242,8 +253,15 @@ export async function startMilestone(
   }
   void vscode.window.showErrorMessage(
     stale
-      ? `Milestone ${milestone.id} was not started: ${stale.file} is open with text that differs from the file on disk and has not been reloaded. Nothing was changed; revert or reopen it, then start again.`
-      : `Milestone ${milestone.id} was not started: its documents kept changing while the start was computed. Nothing was changed; try again.`,
+      ? vscode.l10n.t(
+          'Milestone {0} was not started: {1} is open with text that differs from the file on disk and has not been reloaded. Nothing was changed; revert or reopen it, then start again.',
+          milestone.id,
+          stale.file,
+        )
+      : vscode.l10n.t(
+          'Milestone {0} was not started: its documents kept changing while the start was computed. Nothing was changed; try again.',
+          milestone.id,
+        ),
   );
   return undefined;
 }
@@ -262,17 +280,34 @@ async function applyStart(
   milestone: Milestone,
   base: string | undefined,
 ): Promise<boolean | 'retry'> {
-  const outcome = await writeChanges(plan.changes, sources, `Start milestone ${milestone.id}`);
+  const outcome = await writeChanges(plan.changes, sources, vscode.l10n.t('Start milestone {0}', milestone.id));
   if (outcome.kind === 'changed') return 'retry';
   if (outcome.kind === 'locked') {
-    void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: ${outcome.message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} was not started: {1}', milestone.id, outcome.message));
     return false;
   }
   if (outcome.kind === 'refused') {
     const written = outcome.written;
     void vscode.window.showErrorMessage(
-      `Milestone ${milestone.id} was started only in part: the editor refused the changes to ${outcome.inEditor.join(' and ')}` +
-        (written.length ? ` (${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written).` : '.'),
+      written.length === 0
+        ? vscode.l10n.t(
+            'Milestone {0} was started only in part: the editor refused the changes to {1}.',
+            milestone.id,
+            outcome.inEditor.join(' and '),
+          )
+        : written.length === 1
+          ? vscode.l10n.t(
+              'Milestone {0} was started only in part: the editor refused the changes to {1} ({2} was written).',
+              milestone.id,
+              outcome.inEditor.join(' and '),
+              written[0]!,
+            )
+          : vscode.l10n.t(
+              'Milestone {0} was started only in part: the editor refused the changes to {1} ({2} were written).',
+              milestone.id,
+              outcome.inEditor.join(' and '),
+              written.join(' and '),
+            ),
     );
     return false;
   }
@@ -290,18 +325,20 @@ async function applyStart(
   const count = milestoneHotspots(catalog, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
   const pending = unsaved.length
-    ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.`
+    ? ` ${vscode.l10n.t('{0} had unsaved changes: the start is applied in the editor; save to record it.', unsaved.join(' and '))}`
     : '';
+  const started = base
+    ? vscode.l10n.t('Milestone {0} started: in progress by {1}, base commit {2}.', milestone.id, plan.preflight.me, base.slice(0, 10))
+    : vscode.l10n.t('Milestone {0} started: in progress by {1}.', milestone.id, plan.preflight.me);
+  const hotspots = count === 1 ? vscode.l10n.t('1 hotspot.') : vscode.l10n.t('{0} hotspots.', count);
+  const goToFirst = vscode.l10n.t('Go to First Hotspot');
+  const showMilestone = vscode.l10n.t('Show Milestone');
   // Not awaited: the command completes when the milestone has started, not when the message closes.
   void vscode.window
-    .showInformationMessage(
-      `Milestone ${milestone.id} started: in progress by ${plan.preflight.me}${base ? `, base commit ${base.slice(0, 10)}` : ''}. ${count} hotspot${count === 1 ? '' : 's'}.${notes}${pending}`,
-      ...(count ? ['Go to First Hotspot'] : []),
-      'Show Milestone',
-    )
+    .showInformationMessage(`${started} ${hotspots}${notes}${pending}`, ...(count ? [goToFirst] : []), showMilestone)
     .then(async (choice) => {
-      if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
-      if (choice === 'Go to First Hotspot') {
+      if (choice === showMilestone) await openMilestoneDocument(milestone.id);
+      if (choice === goToFirst) {
         const first = getHotspotIndex(ctx)
           .forMilestone(milestone.id)
           .find((h) => !h.unresolved);
@@ -316,9 +353,9 @@ async function confirmSwitch(ctx: ExtensionContextHolder, next: Milestone): Prom
   const active = ctx.active.current;
   if (!active || normaliseMilestoneId(active.id) === normaliseMilestoneId(next.id)) return true;
   const choice = await vscode.window.showWarningMessage(
-    `Milestone ${active.id} is active in this window. Work on one milestone at a time: switch to milestone ${next.id}?`,
-    { modal: true, detail: `Milestone ${active.id} stays in progress in STATUS.md until it is completed.` },
-    `Switch to Milestone ${next.id}`,
+    vscode.l10n.t('Milestone {0} is active in this window. Work on one milestone at a time: switch to milestone {1}?', active.id, next.id),
+    { modal: true, detail: vscode.l10n.t('Milestone {0} stays in progress in STATUS.md until it is completed.', active.id) },
+    vscode.l10n.t('Switch to Milestone {0}', next.id),
   );
   return choice !== undefined;
 }
@@ -330,12 +367,16 @@ async function offerTracking(ctx: ExtensionContextHolder, id: string, shown: The
 async function stopCommand(ctx: ExtensionContextHolder): Promise<void> {
   const active = ctx.active.current;
   if (!active) {
-    void vscode.window.showInformationMessage('No milestone is active in this window.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No milestone is active in this window.'));
     return;
   }
   await ctx.active.set(undefined);
   void vscode.window.showInformationMessage(
-    `Stopped milestone ${active.id} in this window. STATUS.md still shows it in progress by ${active.owner}; Start Milestone ${active.id} resumes it.`,
+    vscode.l10n.t(
+      'Stopped milestone {0} in this window. STATUS.md still shows it in progress by {1}; Start Milestone {0} resumes it.',
+      active.id,
+      active.owner,
+    ),
   );
 }
 
@@ -344,7 +385,7 @@ async function showCommand(ctx: ExtensionContextHolder, requested: string | unde
   if (!id) {
     const ws = await currentWorkspace(ctx);
     if (!ws) return;
-    id = (await pickMilestone(ctx, ws, await owner(ws), 'Show Milestone', false))?.id;
+    id = (await pickMilestone(ctx, ws, await owner(ws), vscode.l10n.t('Show Milestone'), false))?.id;
   }
   if (id) await openMilestoneDocument(id);
 }
@@ -353,7 +394,7 @@ async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefi
   const ws = getWorkspaceModel(ctx).current ?? (await currentWorkspace(ctx));
   if (!ws) return;
   if (!id) {
-    id = (await pickMilestone(ctx, ws, await owner(ws), 'Open Tracking File', false))?.id;
+    id = (await pickMilestone(ctx, ws, await owner(ws), vscode.l10n.t('Open Tracking File'), false))?.id;
     if (!id) return;
   }
   const file = trackingFileFor(ws, id);
@@ -361,6 +402,6 @@ async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefi
   try {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   } catch {
-    void vscode.window.showInformationMessage(`${file} does not exist yet; it is created when milestone ${id} starts.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} does not exist yet; it is created when milestone {1} starts.', file, id));
   }
 }

@@ -324,8 +324,9 @@ class FlamePanel implements vscode.Disposable {
     this.sourceSearch?.cancel();
     const cts = (this.sourceSearch = new vscode.CancellationTokenSource());
     try {
-      const targets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding ${name}` }, () =>
-        findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
+      const targets = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Finding {0}', name) },
+        () => findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
       );
       if (cts.token.isCancellationRequested) return;
       if (targets.length === 0) {
@@ -479,7 +480,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
     : [];
   // Offered without asking: only captures that really are inside the workspace (no links out of it).
   const recorded = found.filter((uri) => uri.scheme === 'file' && root?.scheme === 'file' && isInside(root.fsPath, uri.fsPath));
-  const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+  const browse = { label: vscode.l10n.t('$(folder-opened) Browse…'), uri: undefined as vscode.Uri | undefined };
   if (recorded.length > 0) {
     const stats = await Promise.all(recorded.map(async (uri) => ({ uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime })));
     stats.sort((a, b) => b.mtime - a.mtime);
@@ -492,7 +493,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
         })),
         browse,
       ],
-      { title, placeHolder: 'Recorded profiling runs, newest first' },
+      { title, placeHolder: vscode.l10n.t('Recorded profiling runs, newest first') },
     );
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
@@ -501,7 +502,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
     title,
     canSelectMany: false,
     defaultUri: root ? vscode.Uri.joinPath(root, TRACES_DIR) : undefined,
-    filters: { 'Trace files': TRACE_EXTENSIONS, 'All files': ['*'] },
+    filters: { [vscode.l10n.t('Trace files')]: TRACE_EXTENSIONS, [vscode.l10n.t('All files')]: ['*'] },
   });
   return chosen?.[0];
 }
@@ -543,7 +544,7 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
       if (!uri) {
         const doc = vscode.window.activeTextEditor?.document;
         const ext = doc ? path.extname(doc.uri.path).slice(1) : '';
-        uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, 'Open Trace');
+        uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, vscode.l10n.t('Open Trace'));
       }
       if (!uri) return;
       return panels.show({ kind: 'trace', uri: uri.toString() }, { preserveFocus: options?.preserveFocus === true }).loading;
@@ -573,20 +574,20 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
           const choice = await vscode.window.showQuickPick(
             [
               {
-                label: `Milestone ${pair.milestone}: recorded baseline ↔ latest after run`,
+                label: vscode.l10n.t('Milestone {0}: recorded baseline ↔ latest after run', pair.milestone),
                 detail: `${displayPath(pair.baseline)} ↔ ${displayPath(pair.after)}`,
                 recorded: true,
               },
-              { label: 'Choose two trace files…', recorded: false },
+              { label: vscode.l10n.t('Choose two trace files…'), recorded: false },
             ],
-            { title: 'Compare Traces' },
+            { title: vscode.l10n.t('Compare Traces') },
           );
           if (!choice) return;
           if (choice.recorded) [baseline, after] = [pair.baseline, pair.after];
         }
-        baseline ??= await pickTraceFile(ctx, 'Compare Traces: choose the baseline');
+        baseline ??= await pickTraceFile(ctx, vscode.l10n.t('Compare Traces: choose the baseline'));
         if (!baseline) return;
-        after ??= await pickTraceFile(ctx, 'Compare Traces: choose the after trace');
+        after ??= await pickTraceFile(ctx, vscode.l10n.t('Compare Traces: choose the after trace'));
         if (!after) return;
       }
       return panels.show({ kind: 'compare', baseline: baseline.toString(), after: after.toString() }).loading;

@@ -124,7 +124,7 @@ export async function chooseSourceTarget(name: string, targets: SourceTarget[]):
       description: t.how,
       target: t,
     })),
-    { title: `Definitions of ${name}`, placeHolder: 'Several places define this span; choose one' },
+    { title: vscode.l10n.t('Definitions of {0}', name), placeHolder: vscode.l10n.t('Several places define this span; choose one') },
   );
   return picked?.target;
 }

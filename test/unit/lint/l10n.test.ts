@@ -2,8 +2,8 @@
 // of package.json with the display language's package.nls.<lang>.json, else package.nls.json).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -81,4 +81,87 @@ test('the user-visible strings of contributes are %key% references', () => {
 test('the package ships package.nls.json', () => {
   const rules = readFileSync(join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
   assert.ok(rules.includes('!package.nls.json'), '.vscodeignore must re-include package.nls.json');
+});
+
+// Runtime strings: what the extension shows goes through vscode.l10n.t, which returns the English
+// message itself (placeholders filled) while no translation bundle is installed.
+const SHOWN = [
+  // The message of a notification or a status bar message.
+  /\b(?:showInformationMessage|showWarningMessage|showErrorMessage|setStatusBarMessage)\(\s*/g,
+  // Quick pick, input box, progress, CodeLens and tree item texts.
+  /\b(?:title|placeHolder|prompt|tooltip|label|description|detail):\s*/g,
+  /\.(?:text|tooltip|description|placeholder|title) = /g,
+  /new vscode\.TreeItem\(\s*/g,
+];
+
+/** Not prose: a cargo command's name given as a configuration label. */
+const NOT_PROSE = new Set(["'check'"]);
+
+/**
+ * The string or template literal starting at `i`, and its own text: placeholders (`${…}`, which
+ * may hold nested literals) and codicons (`$(name)`) are not prose.
+ */
+function literalAt(s: string, i: number): { end: number; own: string } | undefined {
+  const q = s[i];
+  if (q !== "'" && q !== '"' && q !== '`') return undefined;
+  let own = '';
+  let j = i + 1;
+  while (j < s.length && s[j] !== q) {
+    if (s[j] === '\\') {
+      j += 2;
+    } else if (q === '`' && s[j] === '$' && s[j + 1] === '{') {
+      let depth = 1;
+      j += 2;
+      while (j < s.length && depth > 0) {
+        const inner = literalAt(s, j);
+        if (inner) {
+          j = inner.end;
+          continue;
+        }
+        if (s[j] === '{') depth++;
+        if (s[j] === '}') depth--;
+        j++;
+      }
+    } else {
+      own += s[j];
+      j++;
+    }
+  }
+  return { end: j + 1, own: own.replace(/\$\([a-z-]+\)/g, '') };
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Shown texts of src/extension written as literals with words in them (`file:line: literal`). */
+function literalTexts(): string[] {
+  const found: string[] = [];
+  for (const file of sources(join(root, 'src', 'extension'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of SHOWN) {
+      for (const m of text.matchAll(re)) {
+        const at = m.index + m[0].length;
+        const literal = literalAt(text, at);
+        if (!literal || !/[A-Za-z]{2}/.test(literal.own)) continue;
+        const written = text.slice(at, literal.end);
+        if (NOT_PROSE.has(written)) continue;
+        found.push(`${relative(root, file)}:${text.slice(0, m.index).split('\n').length}: ${written.slice(0, 80)}`);
+      }
+    }
+  }
+  return found;
+}
+
+test('messages, pick, input, progress, lens and tree texts of src/extension go through vscode.l10n.t', () => {
+  assert.deepEqual(literalTexts(), []);
+});
+
+test('the literal check sees prose past placeholders and nested templates, not codicons', () => {
+  const own = (s: string) => literalAt(s, 0)!.own;
+  assert.equal(own("`${a ? `x ${b}` : ''} Milestone ${c}`"), ' Milestone ');
+  assert.equal(own("'$(check) Run check'"), ' Run check');
+  assert.equal(own('`${warning ? \'$(warning)\' : \'$(target)\'} M${id}`'), ' M');
 });
