@@ -82,7 +82,7 @@ export const entries = [
   { ...node, entryPoints: { server: 'src/server/launch.ts', serverMain: 'src/server/server.ts' }, outdir: 'dist' },
   ...cliEntries,
   // Started by the flame chart for each load: parses traces off the extension host's thread.
-  { ...node, entryPoints: { traceWorker: 'src/extension/traceWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { traceWorker: 'src/extension/flame/traceWorker.ts' }, outdir: 'dist' },
   // Flame chart webview app (browser code; media/flame.css sits beside it).
   {
     bundle: true, platform: 'browser', format: 'iife', target: 'chrome114', sourcemap: !production, minify: production,

@@ -4,7 +4,7 @@
  * reload or a catalog change costs per document). Targets: live < 0.05 ms per event, re-derive
  * < 5 ms per 5,000-line document.
  */
-import { applyChanges, resolveAnchor, type Anchor, type LineChange } from '../src/core/anchors';
+import { applyChanges, resolveAnchor, type Anchor, type LineChange } from '../src/core/diff/anchors';
 import { diffTexts } from '../src/core/diff/buffer';
 import type { FileDiff } from '../src/core/diff/types';
 

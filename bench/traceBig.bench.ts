@@ -1,7 +1,7 @@
 /**
  * A 500 MB trace the way the flame chart opens it: the sample tracing-forest trace scaled to
  * 500 MB (`TRACE_BIG_MB` changes it), parsed and laid out in the trace worker
- * (src/extension/traceWorker.ts, bundled as the extension ships it) while this thread stands in
+ * (src/extension/flame/traceWorker.ts, bundled as the extension ships it) while this thread stands in
  * for the extension host: it receives the progress messages and the document, then cuts the
  * document into the slices the panel posts to the webview, one per task.
  *
@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import { loadFlameDocument, type FlameLoadProgress } from '../src/core/flame/load';
 import { documentArrayBytes, splitDocument } from '../src/core/flame/transfer';
 import { MB } from '../src/core/trace/limits';
-import { startFlameWorker } from '../src/extension/traceWorkerClient';
+import { startFlameWorker } from '../src/extension/flame/traceWorkerClient';
 import { formatLoopStats, LoopMonitor, type LoopStats } from '../test/host/loopMonitor';
 import { SPANS_PER_COPY, writeScaled } from './traceScale';
 
@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ms-trace-big-'));
   try {
     const script = path.join(dir, 'traceWorker.js');
-    await build({ entryPoints: [path.join(__dirname, '..', 'src', 'extension', 'traceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: script, logLevel: 'warning' });
+    await build({ entryPoints: [path.join(__dirname, '..', 'src', 'extension', 'flame', 'traceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: script, logLevel: 'warning' });
     const file = path.join(dir, 'big.forest.txt');
     const reps = Math.ceil((SIZE_MB * MB) / SAMPLE_BYTES);
     let t = performance.now();

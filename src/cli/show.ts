@@ -1,5 +1,5 @@
 import { milestoneWorkItems } from '../core/catalog/model';
-import { cargoCommandLine } from '../core/cargoCommand';
+import { cargoCommandLine } from '../core/cargo/command';
 import { requireMilestone } from '../core/preflight';
 import { statusEntry } from '../core/status';
 import { loadTrackingFor, loadWorkspace } from '../core/workspace';

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { gitUserName } from './git/repo';
 import { InputError } from './problems';
 
-export { ownerKey, sameOwner } from './statusDoc/statuses';
+export { ownerKey, sameOwner } from './status/statuses';
 
 export interface ResolvedOwner {
   name: string;

@@ -11,8 +11,8 @@ import { readSnapshot, recoverInterruptedWrites, type FileSnapshot } from './fil
 import { parseStatus, statusEntry, type StatusDocument } from './status';
 import { parseTracking } from './tracking';
 import { loadTrackingFor, loadWorkspace, trackingFileFor, workspaceFile, type LoadedWorkspace } from './workspace';
-import { sameOwner, type MilestoneStatus } from './statusDoc/statuses';
-import type { StatusEntry } from './statusDoc/model';
+import { sameOwner, type MilestoneStatus } from './status/statuses';
+import type { StatusEntry } from './status/model';
 import type { TrackingDocument } from './tracking';
 import { readRemoteClaim, type RemoteLookup, type RemoteOptions } from './git/remoteClaim';
 

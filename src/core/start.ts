@@ -5,8 +5,8 @@
  * open documents; `startMilestone` applies them on disk with concurrent-change detection.
  */
 import { milestoneHotspots, milestoneWorkItems, type Catalog, type Milestone } from './catalog/model';
-import { cargoCommandLine } from './cargoCommand';
-import type { MilestoneScopeConfig } from './configTypes';
+import { cargoCommandLine } from './cargo/command';
+import type { MilestoneScopeConfig } from './config/types';
 import { ConcurrentChangeError, writeAllIfUnchanged, type FileSnapshot } from './files';
 import { gitHead } from './git/repo';
 import { resolveOwner } from './owner';

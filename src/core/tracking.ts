@@ -8,7 +8,7 @@ import { readTextFile } from './files';
 import type { Nodes } from 'mdast';
 import { detectEol, lineSpans, parseMarkdown } from './markdown';
 import { problem, type Problem } from './problems';
-import { detectStatusStyle, formatStatus, normaliseStatus, type MilestoneStatus, type StatusStyle } from './statusDoc/statuses';
+import { detectStatusStyle, formatStatus, normaliseStatus, type MilestoneStatus, type StatusStyle } from './status/statuses';
 import { applyEdits, makeEdit, type TextEdit } from './textEdits';
 
 export type TrackingField = 'status' | 'owner' | 'started' | 'base' | 'completed' | 'reason';

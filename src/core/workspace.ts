@@ -9,7 +9,7 @@ import { loadConfig } from './config';
 import { readTextFile } from './files';
 import { parseCatalog } from './catalog/parse';
 import { findMilestone, type Catalog, type Milestone } from './catalog/model';
-import { trackingPath, type MilestoneScopeConfig } from './configTypes';
+import { trackingPath, type MilestoneScopeConfig } from './config/types';
 import { resolveLinkRefs } from './docChecks/linkRefs';
 import { escapeMessage, realLocation, resolveInside, writtenAbsolute, type InsideResult } from './paths';
 import { InputError, problem, type Problem } from './problems';

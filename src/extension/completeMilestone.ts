@@ -10,7 +10,7 @@ import { loadTrackingFor, trackingFileFor } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
 import { getWorkspaceModel, type LoadedWorkspace } from './workspaceModel';
 import { currentOwner, settings } from './settings';
-import { traceSizeLimit } from './traceLoad';
+import { traceSizeLimit } from './flame/traceLoad';
 
 const SCHEME = 'milestone-scope-report';
 const REPORT_CONTEXT = 'milestoneScope.reportAvailable';
@@ -108,7 +108,7 @@ async function chooseMilestone(
   const id = requested ?? ctx.active.current?.id;
   if (id !== undefined) {
     const m = findMilestone(ws.catalog, id);
-    if (!m) void vscode.window.showErrorMessage(`Milestone ${id} is not in ${ws.config.catalog}.`);
+    if (!m) void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} is not in {1}.', id, ws.config.catalog));
     return m;
   }
   const mine: Milestone[] = [];
@@ -124,13 +124,13 @@ async function chooseMilestone(
     if (d.decision === 'resume') mine.push(m);
   }
   if (mine.length === 0) {
-    void vscode.window.showInformationMessage(`No milestone is in progress by ${owner}. Start one before completing it.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No milestone is in progress by {0}. Start one before completing it.', owner));
     return undefined;
   }
   if (mine.length === 1) return mine[0];
   const pick = await vscode.window.showQuickPick(
     mine.map((m) => ({ label: `M${m.id} · ${m.title}`, milestone: m })),
-    { title: 'Complete Milestone', placeHolder: 'Which milestone is finished?' },
+    { title: vscode.l10n.t('Complete Milestone'), placeHolder: vscode.l10n.t('Which milestone is finished?') },
   );
   return pick?.milestone;
 }
@@ -141,12 +141,15 @@ async function saveDocuments(ws: LoadedWorkspace, milestoneId: string): Promise<
   const dirty = vscode.workspace.textDocuments.filter((d) => d.isDirty && files.includes(d.uri.fsPath));
   if (dirty.length === 0) return true;
   const names = dirty.map((d) => path.basename(d.uri.fsPath)).join(' and ');
+  const save = vscode.l10n.t('Save and Complete');
   const choice = await vscode.window.showWarningMessage(
-    `${names} ${dirty.length > 1 ? 'have' : 'has'} unsaved changes. Save before completing the milestone?`,
+    dirty.length > 1
+      ? vscode.l10n.t('{0} have unsaved changes. Save before completing the milestone?', names)
+      : vscode.l10n.t('{0} has unsaved changes. Save before completing the milestone?', names),
     { modal: true },
-    'Save and Complete',
+    save,
   );
-  if (choice !== 'Save and Complete') return false;
+  if (choice !== save) return false;
   for (const d of dirty) if (!(await d.save())) return false;
   return true;
 }
@@ -158,12 +161,16 @@ async function askSummary(ws: LoadedWorkspace, milestone: Milestone): Promise<st
   // The input box holds one line; a recorded multi-line summary is kept as written when left as shown.
   const shown = recorded?.replace(/\s*\r?\n\s*/g, ' ');
   const value = await vscode.window.showInputBox({
-    title: `Complete Milestone ${milestone.id}: optimisation summary`,
-    prompt: `What milestone ${milestone.id} changed and why (kept in ${path.basename(tracking.file)}; edit it there for several paragraphs)`,
+    title: vscode.l10n.t('Complete Milestone {0}: optimisation summary', milestone.id),
+    prompt: vscode.l10n.t(
+      'What milestone {0} changed and why (kept in {1}; edit it there for several paragraphs)',
+      milestone.id,
+      path.basename(tracking.file),
+    ),
     value: shown ?? '',
-    placeHolder: 'e.g. Batched the blit copies into one command buffer with one sync',
+    placeHolder: vscode.l10n.t('e.g. Batched the blit copies into one command buffer with one sync'),
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? 'The report needs an optimisation summary.' : undefined),
+    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('The report needs an optimisation summary.') : undefined),
   });
   if (value === undefined) return undefined;
   return recorded !== undefined && value === shown ? recorded : value.trim();
@@ -172,7 +179,7 @@ async function askSummary(ws: LoadedWorkspace, milestone: Milestone): Promise<st
 async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, args: CompleteArgs): Promise<CompletionPlan | undefined> {
   try {
     return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Milestone ${milestone.id}: building the report` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Milestone {0}: building the report', milestone.id) },
       () =>
         planCompletion(ws.root, milestone.id, {
           owner,
@@ -187,7 +194,7 @@ async function plan(ws: LoadedWorkspace, milestone: Milestone, owner: string, ar
     );
   } catch (err) {
     if (err instanceof InputError) {
-      void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not completed: ${err.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} was not completed: {1}', milestone.id, err.message));
       return undefined;
     }
     throw err;
@@ -230,20 +237,19 @@ async function offerAfterRefusal(
   const id = refused.report.milestone.id;
   const forcible = refused.refusals.every((r) => r.forcible);
   const reasons = refused.refusals.map((r) => r.message).join('; ');
-  const actions = [
-    ...(forcible ? ['Complete Anyway…'] : []),
-    'Preview Report',
-    ...(refused.refusals.some((r) => r.code === 'scope-errors') ? ['Show Problems'] : []),
-  ];
-  const choice = await vscode.window.showWarningMessage(`Milestone ${id} was not completed: ${reasons}.`, ...actions);
-  if (choice === 'Preview Report') await showPreview(docs, id, refused.markdown);
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
-  if (choice !== 'Complete Anyway…') return;
+  const anyway = vscode.l10n.t('Complete Anyway…');
+  const preview = vscode.l10n.t('Preview Report');
+  const problems = vscode.l10n.t('Show Problems');
+  const actions = [...(forcible ? [anyway] : []), preview, ...(refused.refusals.some((r) => r.code === 'scope-errors') ? [problems] : [])];
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Milestone {0} was not completed: {1}.', id, reasons), ...actions);
+  if (choice === preview) await showPreview(docs, id, refused.markdown);
+  if (choice === problems) await vscode.commands.executeCommand('workbench.actions.view.problems');
+  if (choice !== anyway) return;
   const reason = await vscode.window.showInputBox({
-    title: `Complete Milestone ${id} despite: ${reasons}`,
-    prompt: 'Why? The reason is recorded in the report.',
+    title: vscode.l10n.t('Complete Milestone {0} despite: {1}', id, reasons),
+    prompt: vscode.l10n.t('Why? The reason is recorded in the report.'),
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? 'A forced completion needs a reason.' : undefined),
+    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('A forced completion needs a reason.') : undefined),
   });
   if (reason !== undefined) await completeCommand(ctx, docs, { ...args, force: true, reason });
 }
@@ -256,7 +262,7 @@ async function completeCommand(
   const model = getWorkspaceModel(ctx);
   const ws = await model.reload();
   if (!ws) {
-    void vscode.window.showErrorMessage('Milestone Scope: open a folder with a milestone catalog first.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Milestone Scope: open a folder with a milestone catalog first.'));
     return undefined;
   }
   const owner = await currentOwner(ws.root);
@@ -282,7 +288,7 @@ async function completeCommand(
     written = await applyCompletion(current);
   } catch (err) {
     if (err instanceof ConcurrentChangeError) {
-      void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not completed: ${err.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} was not completed: {1}', milestone.id, err.message));
       return { ...resultOf(current, []), completed: false };
     }
     throw err;
@@ -295,22 +301,26 @@ async function completeCommand(
   const root = current.report.timing?.root;
   const speed =
     root && root.relative !== null
-      ? ` ${root.name}: ${(Math.abs(root.relative) * 100).toFixed(1)}% ${root.relative < 0 ? 'faster' : 'slower'}.`
+      ? ` ${
+          root.relative < 0
+            ? vscode.l10n.t('{0}: {1}% faster.', root.name, (Math.abs(root.relative) * 100).toFixed(1))
+            : vscode.l10n.t('{0}: {1}% slower.', root.name, (Math.abs(root.relative) * 100).toFixed(1))
+        }`
       : '';
   const what = current.alreadyCompleted
     ? written.length
-      ? 'report regenerated'
-      : 'report already up to date'
-    : `completed on ${current.date}`;
-  void vscode.window
-    .showInformationMessage(`Milestone ${milestone.id} ${what}.${speed}`, 'Copy Report', 'Open Tracking File')
-    .then(async (choice) => {
-      if (choice === 'Copy Report') await copyReport(docs, milestone.id);
-      if (choice === 'Open Tracking File') {
-        const uri = vscode.Uri.file(path.join(ws.root, trackingFileFor(ws, milestone.id)));
-        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      }
-    });
+      ? vscode.l10n.t('Milestone {0} report regenerated.', milestone.id)
+      : vscode.l10n.t('Milestone {0} report already up to date.', milestone.id)
+    : vscode.l10n.t('Milestone {0} completed on {1}.', milestone.id, current.date);
+  const copy = vscode.l10n.t('Copy Report');
+  const openTracking = vscode.l10n.t('Open Tracking File');
+  void vscode.window.showInformationMessage(`${what}${speed}`, copy, openTracking).then(async (choice) => {
+    if (choice === copy) await copyReport(docs, milestone.id);
+    if (choice === openTracking) {
+      const uri = vscode.Uri.file(path.join(ws.root, trackingFileFor(ws, milestone.id)));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    }
+  });
   return resultOf(current, written);
 }
 
@@ -327,10 +337,12 @@ async function copyReport(docs: ReportDocuments, arg?: unknown): Promise<string 
   id ??= docs.last;
   const markdown = id !== undefined ? docs.get(id) : undefined;
   if (!markdown) {
-    void vscode.window.showInformationMessage('No milestone report to copy yet: run Milestone Scope: Complete Milestone first.');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No milestone report to copy yet: run Milestone Scope: Complete Milestone first.'),
+    );
     return undefined;
   }
   await vscode.env.clipboard.writeText(markdown);
-  void vscode.window.showInformationMessage(`The report of milestone ${id} is on the clipboard (markdown).`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('The report of milestone {0} is on the clipboard (markdown).', String(id)));
   return markdown;
 }

@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.activateLanguageClient(ctx, features.workspaceModelChanges(ctx));
   } catch (err) {
     // VS Code shows nothing by itself when activation fails.
-    void vscode.window.showErrorMessage(`Milestone Scope failed to activate: ${String(err)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Milestone Scope failed to activate: {0}', String(err)));
     throw err;
   }
 }

@@ -13,7 +13,7 @@ import { activateStatusBar } from './statusBar';
 import { activateHotspotIndex } from './hotspotIndex';
 import { activateHotspotDecorations } from './hotspotDecorations';
 import { activateHotspotLens } from './hotspotLens';
-import { activateFlamePanel } from './flamePanel';
+import { activateFlamePanel } from './flame/panel';
 import { activateSpanTimings } from './spanTimings';
 import { activateTasks } from './tasks';
 import { activateMeasure } from './measure';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { applyChanges, resolveAnchor, type Anchor } from '../core/anchors';
+import { applyChanges, resolveAnchor, type Anchor } from '../core/diff/anchors';
 import { milestoneWorkItems, type HotspotRef, type Milestone, type WorkItem } from '../core/catalog/model';
 import { diffTexts } from '../core/diff/buffer';
 import { diffWorkingTree, type WorkingDiff } from '../core/git/diff';

@@ -63,35 +63,35 @@ function lensesFor(
   base: string,
 ): vscode.CodeLens[] {
   const range = new vscode.Range(hotspotLine(e, doc), 0, hotspotLine(e, doc), 0);
-  const where = `hotspot ${e.index} of ${e.total}`;
+  const where = vscode.l10n.t('hotspot {0} of {1}', e.index, e.total);
   const title = shortTitle(e.workItem.title, LENS_TITLE_CHARS);
   const lenses: vscode.CodeLens[] = [];
   const state =
     e.anchor.state === 'removed'
-      ? `$(warning) M${e.milestone.id} · ${where} removed since ${base} (was ${e.ref.path}:${e.ref.line})`
+      ? `$(warning) M${e.milestone.id} · ${vscode.l10n.t('{0} removed since {1} (was {2}:{3})', where, base, e.ref.path, e.ref.line)}`
       : e.anchor.state === 'edited'
-        ? `$(edit) M${e.milestone.id} · ${where} (edited) · ${title}`
+        ? `$(edit) M${e.milestone.id} · ${vscode.l10n.t('{0} (edited)', where)} · ${title}`
         : `$(target) M${e.milestone.id} · ${where} · ${title}`;
   lenses.push(
     new vscode.CodeLens(range, {
       title: state,
       command: 'milestoneScope.showMilestone',
       arguments: [e.milestone.id],
-      tooltip: `Show milestone ${e.milestone.id}`,
+      tooltip: vscode.l10n.t('Show milestone {0}', e.milestone.id),
     }),
   );
   lenses.push(
     new vscode.CodeLens(range, {
-      title: 'Problem & Target',
+      title: vscode.l10n.t('Problem & Target'),
       command: 'milestoneScope.showProblemTarget',
       arguments: [e.key],
-      tooltip: `Problem and Target of work item ${e.workItem.id}`,
+      tooltip: vscode.l10n.t('Problem and Target of work item {0}', e.workItem.id),
     }),
   );
   if (activeId === undefined) {
     lenses.push(
       new vscode.CodeLens(range, {
-        title: `Start Milestone ${e.milestone.id}`,
+        title: vscode.l10n.t('Start Milestone {0}', e.milestone.id),
         command: 'milestoneScope.startMilestone',
         arguments: [e.milestone.id],
       }),
@@ -99,10 +99,10 @@ function lensesFor(
   } else if (canCheck) {
     lenses.push(
       new vscode.CodeLens(range, {
-        title: '$(check) Run check',
+        title: vscode.l10n.t('$(check) Run check'),
         command: RUN_CHECK,
         arguments: [e.milestone.id],
-        tooltip: `Run the milestone's cargo check`,
+        tooltip: vscode.l10n.t("Run the milestone's cargo check"),
       }),
     );
   }

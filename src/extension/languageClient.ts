@@ -7,7 +7,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { CONFIG_FILES, loadConfig } from '../core/config';
-import { DEFAULT_CONFIG } from '../core/configTypes';
+import { DEFAULT_CONFIG } from '../core/config/types';
 import {
   CLIENT_ID,
   CLIENT_NAME,

@@ -56,7 +56,7 @@ function summaryText(r: AbResult): string {
 
 async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbResult | undefined> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Measure Before/After runs cargo, which does not run in an untrusted workspace.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Measure Before/After runs cargo, which does not run in an untrusted workspace.'));
     return undefined;
   }
   const args = argsOf(arg);
@@ -64,7 +64,7 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   const root = ctx.root;
   const ws = model.current ?? (await model.ready) ?? (root?.scheme === 'file' ? await loadWorkspace(root.fsPath) : undefined);
   if (!ws) {
-    void vscode.window.showErrorMessage('No milestone workspace is open (a folder with the milestone documents).');
+    void vscode.window.showErrorMessage(vscode.l10n.t('No milestone workspace is open (a folder with the milestone documents).'));
     return undefined;
   }
   const active = ctx.active.current;
@@ -74,7 +74,7 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   try {
     target = (await abTargetFor(ws, id, owner)).target;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Measure Before/After: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Measure Before/After: {0}', (err as Error).message));
     return undefined;
   }
   const out = ctx.output;
@@ -83,10 +83,14 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   let failure: string | undefined;
   const live = trackRun(abort, async () => {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Measure Before/After (milestone ${target.milestone})`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Measure Before/After (milestone {0})', String(target.milestone)),
+        cancellable: true,
+      },
       async (progress, token) => {
         const sub = token.onCancellationRequested(() => abort.abort());
-        progress.report({ message: 'preparing the baseline worktree…' });
+        progress.report({ message: vscode.l10n.t('preparing the baseline worktree…') });
         try {
           result = await runAbSession(target, {
             runs: args.runs,
@@ -101,7 +105,10 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
                   return out.info(`Measure Before/After: ${e.text}`);
                 case 'build':
                   if (e.phase === 'start')
-                    progress.report({ message: `building ${e.side === 'baseline' ? 'the base commit' : 'the working tree'}…` });
+                    progress.report({
+                      message:
+                        e.side === 'baseline' ? vscode.l10n.t('building the base commit…') : vscode.l10n.t('building the working tree…'),
+                    });
                   return out.info(
                     `Measure Before/After: ${e.phase === 'start' ? `$ ${e.command} (${e.side})` : `build ${e.side}: ${e.outcome}`}`,
                   );
@@ -111,7 +118,7 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
                   return;
                 case 'run': {
                   const ci = e.interval ? ` · ${e.root} ${formatChange(e.interval.estimate, e.interval.lo, e.interval.hi)}` : '';
-                  const runs = `baseline ${e.counted.base}, after ${e.counted.after} runs`;
+                  const runs = vscode.l10n.t('baseline {0}, after {1} runs', e.counted.base, e.counted.after);
                   progress.report({ message: `${runs}${ci}` });
                   return out.info(
                     `Measure Before/After: ${e.run.side} run ${e.run.n}${e.run.warmup ? ' (warm-up)' : ''}: ${e.run.rootNs !== undefined ? formatSpanTime(e.run.rootNs) : e.run.outcome}${ci}`,
@@ -131,14 +138,14 @@ async function measure(ctx: ExtensionContextHolder, arg: unknown): Promise<AbRes
   await live.finished;
   if (failure !== undefined) {
     out.error(`Measure Before/After: ${failure}`);
-    void vscode.window.showErrorMessage(`Measure Before/After: ${failure}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Measure Before/After: {0}', failure));
     return undefined;
   }
   if (!result) return undefined;
   const text = summaryText(result);
   out.info(text);
   if (result.outcome === 'failed') {
-    void vscode.window.showErrorMessage(text, 'Show Output').then((p) => p && out.show());
+    void vscode.window.showErrorMessage(text, vscode.l10n.t('Show Output')).then((p) => p && out.show());
     return result;
   }
   if (
@@ -161,8 +168,8 @@ async function removeWorktree(ctx: ExtensionContextHolder): Promise<boolean> {
   const r = await removeBaseWorktree(root.fsPath);
   const text =
     r.worktree || r.targetDir
-      ? `Removed the baseline worktree ${BASE_WORKTREE} and its cargo target folder.`
-      : 'There is no baseline worktree to remove.';
+      ? vscode.l10n.t('Removed the baseline worktree {0} and its cargo target folder.', BASE_WORKTREE)
+      : vscode.l10n.t('There is no baseline worktree to remove.');
   ctx.output.info(text);
   void vscode.window.showInformationMessage(text);
   return r.worktree;

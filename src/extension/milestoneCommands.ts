@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { findMilestone, milestoneHotspots, normaliseMilestoneId, type Catalog, type Milestone } from '../core/catalog/model';
-import { ConcurrentChangeError, FileLockedError, hashText, writeAllIfUnchanged, type FileSnapshot } from '../core/files';
 import { gitHead } from '../core/git/repo';
 import { decidePreflight, withRemote, type PreflightResult } from '../core/preflight';
 import { readRemoteClaim, type RemoteLookup } from '../core/git/remoteClaim';
 import { startBaseCommit, writeStartRecord } from '../core/scope/startRecord';
-import { computeStartEdits, type FileChange, type StartPlan } from '../core/start';
+import { computeStartEdits, type StartPlan } from '../core/start';
 import { isoDate, parseStatus, statusEntry } from '../core/status';
 import { parseTracking } from '../core/tracking';
 import { loadTrackingFor, trackingFileFor, workspaceFile } from '../core/workspace';
 import type { ExtensionContextHolder } from './context';
+import { nextChange, readSource, unchanged, writeChanges, type Source } from './editorDisk';
 import { getHotspotIndex } from './hotspotIndex';
 import { currentOwner } from './settings';
 import { openMilestoneDocument } from './milestoneDocument';
@@ -56,8 +55,8 @@ async function currentWorkspace(ctx: ExtensionContextHolder): Promise<LoadedWork
     const problem = model.problems[0];
     void vscode.window.showErrorMessage(
       problem
-        ? `Milestone Scope: ${problem.message} (${problem.file}:${problem.line})`
-        : 'Milestone Scope: open a folder with a milestone catalog first.',
+        ? vscode.l10n.t('Milestone Scope: {0} ({1}:{2})', problem.message, problem.file, problem.line)
+        : vscode.l10n.t('Milestone Scope: open a folder with a milestone catalog first.'),
     );
   }
   return ws;
@@ -76,7 +75,7 @@ async function pickMilestone(
   withDecisions: boolean,
 ): Promise<Milestone | undefined> {
   if (ws.catalog.milestones.length === 0) {
-    void vscode.window.showWarningMessage(`No milestones found in ${ws.config.catalog}.`);
+    void vscode.window.showWarningMessage(vscode.l10n.t('No milestones found in {0}.', ws.config.catalog));
     return undefined;
   }
   const active = ctx.active.current;
@@ -100,15 +99,17 @@ async function pickMilestone(
             : d?.decision === 'resume'
               ? '$(play-circle)'
               : '$(circle-large-outline)';
-    const description = [status, row?.owner, `${count} hotspot${count === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+    const description = [status, row?.owner, count === 1 ? vscode.l10n.t('1 hotspot') : vscode.l10n.t('{0} hotspots', count)]
+      .filter(Boolean)
+      .join(' · ');
     const scopeNote =
       m.scope.kind !== 'work-items' && m.scope.description.toLowerCase() !== m.title.toLowerCase() ? m.scope.description : undefined;
-    const detail = isActive ? 'Active in this window' : (pickDetail(d) ?? scopeNote);
+    const detail = isActive ? vscode.l10n.t('Active in this window') : (pickDetail(d) ?? scopeNote);
     return { label: `${icon} M${m.id} · ${m.title}`, description, detail, milestone: m };
   });
   const picked = await vscode.window.showQuickPick(items, {
     title,
-    placeHolder: 'Choose a milestone',
+    placeHolder: vscode.l10n.t('Choose a milestone'),
     matchOnDescription: true,
     matchOnDetail: true,
   });
@@ -128,67 +129,6 @@ async function preflightQuiet(ws: LoadedWorkspace, m: Milestone, me: string): Pr
   } catch {
     return undefined;
   }
-}
-
-/** A document's text for the start: the open buffer when there is one (what the user sees), else disk. */
-interface Source {
-  file: string;
-  uri: vscode.Uri;
-  text: string | undefined;
-  doc: vscode.TextDocument | undefined;
-  version: number | undefined;
-  wasDirty: boolean;
-  /**
-   * An open document without unsaved changes whose text is not the file on disk: the editor has
-   * not reloaded it yet (e.g. just after a checkout). Editing and saving it would write old text.
-   */
-  stale: boolean;
-}
-
-async function readDisk(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    return undefined;
-  }
-}
-
-async function readSource(root: string, file: string): Promise<Source> {
-  const uri = vscode.Uri.file(path.join(root, file));
-  const find = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  let doc = find();
-  const disk = await readDisk(uri.fsPath);
-  doc = find(); // the document may have opened or closed while the disk was read
-  // A document without unsaved changes whose file is gone (deleted, or removed by a checkout) is
-  // a leftover: the file on disk, absent, is what counts.
-  if (!doc || (!doc.isDirty && disk === undefined))
-    return { file, uri, text: disk, doc: undefined, version: undefined, wasDirty: false, stale: false };
-  const text = doc.getText();
-  return { file, uri, text, doc, version: doc.version, wasDirty: doc.isDirty, stale: !doc.isDirty && disk !== undefined && disk !== text };
-}
-
-/** Resolves when `doc` changes (a reload from disk), or after `ms`. */
-function nextChange(doc: vscode.TextDocument, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      sub.dispose();
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === doc && done());
-  });
-}
-
-/** True when nothing changed the sources since they were read. */
-async function unchanged(sources: readonly Source[]): Promise<boolean> {
-  for (const s of sources) {
-    const now = await readSource(path.dirname(s.uri.fsPath), path.basename(s.uri.fsPath));
-    if (now.stale || (s.doc ? now.doc !== s.doc || s.doc.version !== s.version : now.doc !== undefined || now.text !== s.text))
-      return false;
-  }
-  return true;
 }
 
 async function planStart(
@@ -217,31 +157,16 @@ async function planStart(
   return { plan, sources: [statusSrc, trackingSrc], baseCommit };
 }
 
-function toWorkspaceEdit(changes: readonly FileChange[], sources: readonly Source[], label: string): vscode.WorkspaceEdit {
-  const edit = new vscode.WorkspaceEdit();
-  const meta: vscode.WorkspaceEditEntryMetadata = { label, needsConfirmation: false };
-  for (const c of changes) {
-    const src = sources.find((s) => s.file === c.file)!;
-    if (c.create && !src.doc) {
-      edit.createFile(src.uri, { contents: new TextEncoder().encode(c.after), overwrite: false }, meta);
-      continue;
-    }
-    for (const e of c.edits) {
-      const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
-      edit.replace(src.uri, range, e.newText, meta);
-    }
-  }
-  return edit;
-}
-
 /** Resolves with the pre-flight result (undefined when nothing was chosen or the start failed). */
 async function startCommand(ctx: ExtensionContextHolder, requested: string | undefined): Promise<PreflightResult | undefined> {
   const ws = await currentWorkspace(ctx);
   if (!ws) return undefined;
   const me = await currentOwner(ws.root);
-  const milestone = requested ? findMilestone(ws.catalog, requested) : await pickMilestone(ctx, ws, me, 'Start Milestone', true);
+  const milestone = requested
+    ? findMilestone(ws.catalog, requested)
+    : await pickMilestone(ctx, ws, me, vscode.l10n.t('Start Milestone'), true);
   if (!milestone) {
-    if (requested) void vscode.window.showErrorMessage(`Milestone ${requested} is not in ${ws.config.catalog}.`);
+    if (requested) void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} is not in {1}.', requested, ws.config.catalog));
     return undefined;
   }
   return startMilestone(ctx, ws, milestone, me);
@@ -250,8 +175,9 @@ async function startCommand(ctx: ExtensionContextHolder, requested: string | und
 /** The milestone's documents on the remote's default branch (fetched with a timeout; offline is a warning). */
 async function remoteClaim(ctx: ExtensionContextHolder, ws: LoadedWorkspace, trackingFile: string): Promise<RemoteLookup> {
   return vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Window, title: 'Milestone Scope: checking claims on the remote' }, () =>
-      readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
+    .withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Milestone Scope: checking claims on the remote') },
+      () => readRemoteClaim(ws.root, { status: ws.config.status, tracking: trackingFile }, { timeoutMs: 10_000 }),
     )
     .then(undefined, (err: unknown) => {
       ctx.output.warn(`remote claim check failed: ${String(err)}`);
@@ -298,7 +224,13 @@ export async function startMilestone(
         const base = recorded ?? (previous && previous.id === milestone.id ? previous.baseCommit : undefined) ?? (await gitHead(ws.root));
         await ctx.active.set({ id: milestone.id, owner: me, baseCommit: base, startedAt: pre.date ?? new Date().toISOString() });
         void vscode.window.showInformationMessage(
-          `Resumed milestone ${milestone.id} (${pre.reason}).${base ? ` Base commit ${base.slice(0, 10)}.` : ''}${recorded ? '' : ' No base commit was recorded; using the current HEAD.'}`,
+          [
+            vscode.l10n.t('Resumed milestone {0} ({1}).', milestone.id, pre.reason),
+            base ? vscode.l10n.t('Base commit {0}.', base.slice(0, 10)) : '',
+            recorded ? '' : vscode.l10n.t('No base commit was recorded; using the current HEAD.'),
+          ]
+            .filter(Boolean)
+            .join(' '),
         );
         return pre;
       }
@@ -315,18 +247,23 @@ export async function startMilestone(
   }
   void vscode.window.showErrorMessage(
     stale
-      ? `Milestone ${milestone.id} was not started: ${stale.file} is open with text that differs from the file on disk and has not been reloaded. Nothing was changed; revert or reopen it, then start again.`
-      : `Milestone ${milestone.id} was not started: its documents kept changing while the start was computed. Nothing was changed; try again.`,
+      ? vscode.l10n.t(
+          'Milestone {0} was not started: {1} is open with text that differs from the file on disk and has not been reloaded. Nothing was changed; revert or reopen it, then start again.',
+          milestone.id,
+          stale.file,
+        )
+      : vscode.l10n.t(
+          'Milestone {0} was not started: its documents kept changing while the start was computed. Nothing was changed; try again.',
+          milestone.id,
+        ),
   );
   return undefined;
 }
 
 /**
- * Writes the start. Documents without unsaved changes (open or not) are written on disk by the
- * core's atomic writer under the same locks as the CLI, each only if still as read; VS Code reloads
- * open ones from disk. Only a document open with unsaved edits gets a WorkspaceEdit (the user's
- * edits stay, unsaved; the start is one undoable step). Returns 'retry' when a file changed on disk
- * since it was read (nothing was written), false when the editor refused the edit.
+ * Writes the start (on disk, or in the editor for documents with unsaved edits: see
+ * writeChanges). Returns 'retry' when a file changed on disk since it was read (nothing was
+ * written), false when the start could not be written.
  */
 async function applyStart(
   ctx: ExtensionContextHolder,
@@ -337,38 +274,38 @@ async function applyStart(
   milestone: Milestone,
   base: string | undefined,
 ): Promise<boolean | 'retry'> {
-  const sourceOf = (c: FileChange) => sources.find((s) => s.file === c.file)!;
-  const onDisk = plan.changes.filter((c) => !sourceOf(c).wasDirty);
-  const inEditor = plan.changes.filter((c) => sourceOf(c).wasDirty);
-  const snapshots = new Map<string, FileSnapshot>(
-    onDisk.map((c) => {
-      const src = sourceOf(c);
-      // Not stale and not dirty: the text read is the file on disk (undefined: the file is absent).
-      return [c.file, { path: src.uri.fsPath, text: src.text, hash: src.text === undefined ? undefined : hashText(src.text) }];
-    }),
-  );
-  try {
-    await writeAllIfUnchanged(onDisk, snapshots);
-  } catch (err) {
-    if (err instanceof ConcurrentChangeError) return 'retry';
-    if (err instanceof FileLockedError) {
-      void vscode.window.showErrorMessage(`Milestone ${milestone.id} was not started: ${err.message}`);
-      return false;
-    }
-    throw err;
+  const outcome = await writeChanges(plan.changes, sources, vscode.l10n.t('Start milestone {0}', milestone.id));
+  if (outcome.kind === 'changed') return 'retry';
+  if (outcome.kind === 'locked') {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Milestone {0} was not started: {1}', milestone.id, outcome.message));
+    return false;
   }
-  if (inEditor.length > 0) {
-    const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(inEditor, sources, `Start milestone ${milestone.id}`));
-    if (!ok) {
-      const written = onDisk.map((c) => c.file);
-      void vscode.window.showErrorMessage(
-        `Milestone ${milestone.id} was started only in part: the editor refused the changes to ${inEditor.map((c) => c.file).join(' and ')}` +
-          (written.length ? ` (${written.join(' and ')} ${written.length === 1 ? 'was' : 'were'} written).` : '.'),
-      );
-      return false;
-    }
+  if (outcome.kind === 'refused') {
+    const written = outcome.written;
+    void vscode.window.showErrorMessage(
+      written.length === 0
+        ? vscode.l10n.t(
+            'Milestone {0} was started only in part: the editor refused the changes to {1}.',
+            milestone.id,
+            outcome.inEditor.join(' and '),
+          )
+        : written.length === 1
+          ? vscode.l10n.t(
+              'Milestone {0} was started only in part: the editor refused the changes to {1} ({2} was written).',
+              milestone.id,
+              outcome.inEditor.join(' and '),
+              written[0]!,
+            )
+          : vscode.l10n.t(
+              'Milestone {0} was started only in part: the editor refused the changes to {1} ({2} were written).',
+              milestone.id,
+              outcome.inEditor.join(' and '),
+              written.join(' and '),
+            ),
+    );
+    return false;
   }
-  const unsaved = inEditor.map((c) => c.file);
+  const unsaved = outcome.unsaved;
   // The scope guard's trusted record of the base, out of reach of the milestone's own edits.
   if (base)
     await writeStartRecord(root, milestone.id, base).catch((err: unknown) =>
@@ -382,18 +319,20 @@ async function applyStart(
   const count = milestoneHotspots(catalog, milestone).length;
   const notes = plan.notes.length ? ` ${plan.notes.join('; ')}.` : '';
   const pending = unsaved.length
-    ? ` ${unsaved.join(' and ')} had unsaved changes: the start is applied in the editor; save to record it.`
+    ? ` ${vscode.l10n.t('{0} had unsaved changes: the start is applied in the editor; save to record it.', unsaved.join(' and '))}`
     : '';
+  const started = base
+    ? vscode.l10n.t('Milestone {0} started: in progress by {1}, base commit {2}.', milestone.id, plan.preflight.me, base.slice(0, 10))
+    : vscode.l10n.t('Milestone {0} started: in progress by {1}.', milestone.id, plan.preflight.me);
+  const hotspots = count === 1 ? vscode.l10n.t('1 hotspot.') : vscode.l10n.t('{0} hotspots.', count);
+  const goToFirst = vscode.l10n.t('Go to First Hotspot');
+  const showMilestone = vscode.l10n.t('Show Milestone');
   // Not awaited: the command completes when the milestone has started, not when the message closes.
   void vscode.window
-    .showInformationMessage(
-      `Milestone ${milestone.id} started: in progress by ${plan.preflight.me}${base ? `, base commit ${base.slice(0, 10)}` : ''}. ${count} hotspot${count === 1 ? '' : 's'}.${notes}${pending}`,
-      ...(count ? ['Go to First Hotspot'] : []),
-      'Show Milestone',
-    )
+    .showInformationMessage(`${started} ${hotspots}${notes}${pending}`, ...(count ? [goToFirst] : []), showMilestone)
     .then(async (choice) => {
-      if (choice === 'Show Milestone') await openMilestoneDocument(milestone.id);
-      if (choice === 'Go to First Hotspot') {
+      if (choice === showMilestone) await openMilestoneDocument(milestone.id);
+      if (choice === goToFirst) {
         const first = getHotspotIndex(ctx)
           .forMilestone(milestone.id)
           .find((h) => !h.unresolved);
@@ -408,9 +347,9 @@ async function confirmSwitch(ctx: ExtensionContextHolder, next: Milestone): Prom
   const active = ctx.active.current;
   if (!active || normaliseMilestoneId(active.id) === normaliseMilestoneId(next.id)) return true;
   const choice = await vscode.window.showWarningMessage(
-    `Milestone ${active.id} is active in this window. Work on one milestone at a time: switch to milestone ${next.id}?`,
-    { modal: true, detail: `Milestone ${active.id} stays in progress in STATUS.md until it is completed.` },
-    `Switch to Milestone ${next.id}`,
+    vscode.l10n.t('Milestone {0} is active in this window. Work on one milestone at a time: switch to milestone {1}?', active.id, next.id),
+    { modal: true, detail: vscode.l10n.t('Milestone {0} stays in progress in STATUS.md until it is completed.', active.id) },
+    vscode.l10n.t('Switch to Milestone {0}', next.id),
   );
   return choice !== undefined;
 }
@@ -422,12 +361,16 @@ async function offerTracking(ctx: ExtensionContextHolder, id: string, shown: The
 async function stopCommand(ctx: ExtensionContextHolder): Promise<void> {
   const active = ctx.active.current;
   if (!active) {
-    void vscode.window.showInformationMessage('No milestone is active in this window.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No milestone is active in this window.'));
     return;
   }
   await ctx.active.set(undefined);
   void vscode.window.showInformationMessage(
-    `Stopped milestone ${active.id} in this window. STATUS.md still shows it in progress by ${active.owner}; Start Milestone ${active.id} resumes it.`,
+    vscode.l10n.t(
+      'Stopped milestone {0} in this window. STATUS.md still shows it in progress by {1}; Start Milestone {0} resumes it.',
+      active.id,
+      active.owner,
+    ),
   );
 }
 
@@ -436,7 +379,7 @@ async function showCommand(ctx: ExtensionContextHolder, requested: string | unde
   if (!id) {
     const ws = await currentWorkspace(ctx);
     if (!ws) return;
-    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), 'Show Milestone', false))?.id;
+    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), vscode.l10n.t('Show Milestone'), false))?.id;
   }
   if (id) await openMilestoneDocument(id);
 }
@@ -445,7 +388,7 @@ async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefi
   const ws = getWorkspaceModel(ctx).current ?? (await currentWorkspace(ctx));
   if (!ws) return;
   if (!id) {
-    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), 'Open Tracking File', false))?.id;
+    id = (await pickMilestone(ctx, ws, await currentOwner(ws.root), vscode.l10n.t('Open Tracking File'), false))?.id;
     if (!id) return;
   }
   const file = trackingFileFor(ws, id);
@@ -453,6 +396,6 @@ async function openTrackingFile(ctx: ExtensionContextHolder, id: string | undefi
   try {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   } catch {
-    void vscode.window.showInformationMessage(`${file} does not exist yet; it is created when milestone ${id} starts.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} does not exist yet; it is created when milestone {1} starts.', file, id));
   }
 }

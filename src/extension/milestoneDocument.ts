@@ -115,7 +115,7 @@ async function showProblemTarget(ctx: ExtensionContextHolder, arg: unknown): Pro
     milestoneId ??= ctx.active.current?.id;
   }
   if (!milestoneId) {
-    void vscode.window.showInformationMessage('No milestone is active. Start one, or run this from a hotspot line.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No milestone is active. Start one, or run this from a hotspot line.'));
     return;
   }
   await openMilestoneDocument(milestoneId, workItemId);

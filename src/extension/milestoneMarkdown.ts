@@ -2,7 +2,7 @@
  * The markdown shown for a milestone or one of its work items: hotspots (with where they are now),
  * Problem and Target. Pure: shared by the preview document, the hover and the tests.
  */
-import type { AnchorState } from '../core/anchors';
+import type { AnchorState } from '../core/diff/anchors';
 import type { Catalog, HotspotRef, Milestone, WorkItem } from '../core/catalog/model';
 import { milestoneWorkItems } from '../core/catalog/model';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { milestoneWorkItems, normaliseMilestoneId, type Milestone, type WorkItem } from '../core/catalog/model';
 import type { Problem } from '../core/problems';
-import { sameOwner } from '../core/statusDoc/statuses';
+import { sameOwner } from '../core/status/statuses';
 import type { ExtensionContextHolder } from './context';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { placementText, escapeMarkdown } from './milestoneMarkdown';
@@ -37,7 +37,7 @@ export function activateMilestoneTree(ctx: ExtensionContextHolder): void {
   };
   const updateBadge = () => {
     const n = provider.problemCount();
-    view.badge = n > 0 ? { value: n, tooltip: `${n} milestone document problem(s)` } : undefined;
+    view.badge = n > 0 ? { value: n, tooltip: vscode.l10n.t('{0} milestone document problem(s)', n) } : undefined;
   };
   ctx.subscriptions.push(
     view,
@@ -129,13 +129,17 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       case 'milestone':
         return this.milestoneItem(node.milestone);
       case 'workItem': {
-        const item = new vscode.TreeItem(`Work item ${node.workItem.id}: ${node.workItem.title}`, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          vscode.l10n.t('Work item {0}: {1}', node.workItem.id, node.workItem.title),
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.iconPath = new vscode.ThemeIcon('checklist');
-        item.description = `${node.workItem.hotspots.length} hotspot${node.workItem.hotspots.length === 1 ? '' : 's'}`;
+        item.description =
+          node.workItem.hotspots.length === 1 ? vscode.l10n.t('1 hotspot') : vscode.l10n.t('{0} hotspots', node.workItem.hotspots.length);
         item.tooltip = workItemTooltip(node.workItem);
         item.contextValue = 'workItem';
         item.command = {
-          title: 'Show Problem and Target',
+          title: vscode.l10n.t('Show Problem and Target'),
           command: 'milestoneScope.showProblemTarget',
           arguments: [{ milestoneId: node.milestone.id, workItemId: node.workItem.id }],
         };
@@ -145,15 +149,15 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
         const s = node.milestone.scope;
         const item = new vscode.TreeItem(s.kind === 'work-items' ? '' : s.description, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('info');
-        item.description = 'no hotspots';
+        item.description = vscode.l10n.t('no hotspots');
         return item;
       }
       case 'hotspot':
         return hotspotItem(node.entry);
       case 'problems': {
-        const item = new vscode.TreeItem('Problems', vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(vscode.l10n.t('Problems'), vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-        item.description = `${this.problemCount()} cannot be resolved`;
+        item.description = vscode.l10n.t('{0} cannot be resolved', this.problemCount());
         return item;
       }
       case 'problem': {
@@ -167,20 +171,20 @@ class MilestoneTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
             : p.severity === 'warning'
               ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
               : new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground'));
-        item.command = { title: 'Open', command: 'milestoneScope.openProblem', arguments: [p] };
+        item.command = { title: vscode.l10n.t('Open'), command: 'milestoneScope.openProblem', arguments: [p] };
         return item;
       }
       case 'unresolved': {
         const e = node.entry;
         const item = new vscode.TreeItem(
-          `M${e.milestone.id} hotspot ${e.index} of ${e.total}: ${e.unresolved}`,
+          vscode.l10n.t('M{0} hotspot {1} of {2}: {3}', e.milestone.id, e.index, e.total, e.unresolved ?? ''),
           vscode.TreeItemCollapsibleState.None,
         );
         item.description = `${e.ref.source.file}:${e.ref.source.line}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-        item.tooltip = `${e.ref.path}:${e.ref.line} (catalog line ${e.ref.source.line}) ${e.unresolved}`;
+        item.tooltip = vscode.l10n.t('{0}:{1} (catalog line {2}) {3}', e.ref.path, e.ref.line, e.ref.source.line, e.unresolved ?? '');
         item.command = {
-          title: 'Open in catalog',
+          title: vscode.l10n.t('Open in catalog'),
           command: 'milestoneScope.openProblem',
           arguments: [{ file: e.ref.source.file, line: e.ref.source.line, column: e.ref.source.column }],
         };
@@ -244,7 +248,7 @@ function hotspotItem(e: HotspotEntry): vscode.TreeItem {
   );
   const placement = placementText(e.ref, { path: e.path, line: e.anchor.line, state: e.anchor.state, unresolved: e.unresolved });
   item.description = [e.ref.label, placement !== 'unchanged' ? placement : undefined].filter(Boolean).join(' · ');
-  item.tooltip = `${e.ref.path}:${e.ref.line}${e.ref.label ? ` (${e.ref.label})` : ''}\nHotspot ${e.index} of ${e.total} of milestone ${e.milestone.id}: ${placement}`;
+  item.tooltip = `${e.ref.path}:${e.ref.line}${e.ref.label ? ` (${e.ref.label})` : ''}\n${vscode.l10n.t('Hotspot {0} of {1} of milestone {2}: {3}', e.index, e.total, e.milestone.id, placement)}`;
   item.iconPath = e.unresolved
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
     : e.anchor.state === 'removed'
@@ -253,7 +257,7 @@ function hotspotItem(e: HotspotEntry): vscode.TreeItem {
         ? new vscode.ThemeIcon('edit')
         : new vscode.ThemeIcon('location');
   item.contextValue = 'hotspot';
-  item.command = { title: 'Open Hotspot', command: 'milestoneScope.openHotspot', arguments: [e.key] };
+  item.command = { title: vscode.l10n.t('Open Hotspot'), command: 'milestoneScope.openHotspot', arguments: [e.key] };
   return item;
 }
 
@@ -270,11 +274,13 @@ async function openHotspot(ctx: ExtensionContextHolder, arg: unknown): Promise<v
   const key = typeof arg === 'string' ? arg : undefined;
   const entry = index.all().find((e) => e.key === key);
   if (!entry) {
-    void vscode.window.showWarningMessage('That hotspot is no longer in the catalog.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('That hotspot is no longer in the catalog.'));
     return;
   }
   if (entry.unresolved) {
-    void vscode.window.showErrorMessage(`Hotspot ${entry.ref.path}:${entry.ref.line} cannot be opened: ${entry.unresolved}.`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Hotspot {0}:{1} cannot be opened: {2}.', entry.ref.path, entry.ref.line, entry.unresolved),
+    );
     return;
   }
   const doc = await vscode.workspace.openTextDocument(entry.uri);
@@ -284,7 +290,7 @@ async function openHotspot(ctx: ExtensionContextHolder, arg: unknown): Promise<v
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   if (entry.anchor.state === 'removed') {
     void vscode.window.showWarningMessage(
-      `Hotspot ${entry.ref.path}:${entry.ref.line} has been removed since ${index.base}; this is where it was.`,
+      vscode.l10n.t('Hotspot {0}:{1} has been removed since {2}; this is where it was.', entry.ref.path, entry.ref.line, index.base),
     );
   }
 }
@@ -298,6 +304,6 @@ async function openAt(ctx: ExtensionContextHolder, file: string, line: number, c
     const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, (column ?? 1) - 1));
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
   } catch {
-    void vscode.window.showErrorMessage(`${file} cannot be opened.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} cannot be opened.', file));
   }
 }

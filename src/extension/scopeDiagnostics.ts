@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findMilestone } from '../core/catalog/model';
-import { trackingPath } from '../core/configTypes';
+import { trackingPath } from '../core/config/types';
 import type { FileDiff, Hunk } from '../core/diff/types';
 import type { Problem, Severity } from '../core/problems';
 import {
@@ -296,11 +296,13 @@ class ScopeGuard implements vscode.Disposable {
     }
     const md = new vscode.MarkdownString(undefined, true);
     if (this.failure || !this.lastResult) {
-      this.statusItem.text = '$(shield) Scope: $(circle-slash)';
+      this.statusItem.text = vscode.l10n.t('$(shield) Scope: $(circle-slash)');
       this.statusItem.backgroundColor = undefined;
-      md.appendMarkdown(`**Scope guard** for milestone ${active.id}: ${this.failure ? this.failure : 'checking…'}`);
+      md.appendMarkdown(
+        vscode.l10n.t('**Scope guard** for milestone {0}: {1}', active.id, this.failure ? this.failure : vscode.l10n.t('checking…')),
+      );
       this.statusItem.tooltip = md;
-      this.statusItem.accessibilityInformation = { label: `Scope guard: ${this.failure ?? 'checking'}` };
+      this.statusItem.accessibilityInformation = { label: vscode.l10n.t('Scope guard: {0}', this.failure ?? vscode.l10n.t('checking')) };
       this.statusItem.show();
       return;
     }
@@ -310,18 +312,35 @@ class ScopeGuard implements vscode.Disposable {
       warning ? `$(warning) ${warning}` : '',
       information ? `$(info) ${information}` : '',
     ].filter(Boolean);
-    this.statusItem.text = `$(shield) Scope: ${parts.length ? parts.join(' ') : '$(check)'}`;
+    this.statusItem.text = vscode.l10n.t('$(shield) Scope: {0}', parts.length ? parts.join(' ') : '$(check)');
     this.statusItem.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const r = this.lastResult;
-    const base = `${r.base.commit.slice(0, 12)} (${{ option: 'chosen base', recorded: 'recorded base', start: 'start record', head: 'HEAD', empty: 'no commits' }[r.base.source]})`;
-    md.appendMarkdown(`**Scope guard**: milestone ${r.milestone.id}, changes since ${base}\n\n`);
+    const source = {
+      option: vscode.l10n.t('chosen base'),
+      recorded: vscode.l10n.t('recorded base'),
+      start: vscode.l10n.t('start record'),
+      head: 'HEAD',
+      empty: vscode.l10n.t('no commits'),
+    }[r.base.source];
+    const base = `${r.base.commit.slice(0, 12)} (${source})`;
+    md.appendMarkdown(`${vscode.l10n.t('**Scope guard**: milestone {0}, changes since {1}', r.milestone.id, base)}\n\n`);
     md.appendMarkdown(
-      `${error} error${error === 1 ? '' : 's'} · ${warning} warning${warning === 1 ? '' : 's'} · ${information} information\n\n`,
+      `${[
+        error === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', error),
+        warning === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', warning),
+        vscode.l10n.t('{0} information', information),
+      ].join(' · ')}\n\n`,
     );
-    md.appendMarkdown(this.live.size ? `Includes ${this.live.size} unsaved file${this.live.size === 1 ? '' : 's'}. ` : '');
-    md.appendMarkdown('Click to show them in the Problems panel.');
+    md.appendMarkdown(
+      this.live.size
+        ? `${this.live.size === 1 ? vscode.l10n.t('Includes 1 unsaved file.') : vscode.l10n.t('Includes {0} unsaved files.', this.live.size)} `
+        : '',
+    );
+    md.appendMarkdown(vscode.l10n.t('Click to show them in the Problems panel.'));
     this.statusItem.tooltip = md;
-    this.statusItem.accessibilityInformation = { label: `Scope guard: ${error} errors, ${warning} warnings, ${information} information` };
+    this.statusItem.accessibilityInformation = {
+      label: vscode.l10n.t('Scope guard: {0} errors, {1} warnings, {2} information', error, warning, information),
+    };
     this.statusItem.show();
   }
 
@@ -459,7 +478,7 @@ async function revertCommand(guard: ScopeGuard, arg: unknown): Promise<boolean> 
       (h) => line >= h.newStart - (h.newLines === 0 ? 1 : 0) && line <= h.newStart + Math.max(h.newLines, 1) - 1,
     );
     if (!hunk) {
-      void vscode.window.showInformationMessage('There is no change from the base commit at the cursor.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no change from the base commit at the cursor.'));
       return false;
     }
   }
@@ -468,7 +487,7 @@ async function revertCommand(guard: ScopeGuard, arg: unknown): Promise<boolean> 
   const reverted = revertHunk(text, hunk!);
   if (reverted === undefined) {
     void vscode.window.showWarningMessage(
-      'This change was edited since it was checked; nothing was reverted. Try again once the scope check has refreshed.',
+      vscode.l10n.t('This change was edited since it was checked; nothing was reverted. Try again once the scope check has refreshed.'),
     );
     return false;
   }
@@ -483,7 +502,7 @@ async function allowCommand(guard: ScopeGuard, ctx: ExtensionContextHolder, arg:
   const ws = getWorkspaceModel(ctx).current;
   const active = ctx.active.current;
   if (!ws || !active) {
-    void vscode.window.showInformationMessage('Start a milestone first: files are allowed for the active milestone.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Start a milestone first: files are allowed for the active milestone.'));
     return false;
   }
   let rel: string | undefined;
@@ -495,18 +514,18 @@ async function allowCommand(guard: ScopeGuard, ctx: ExtensionContextHolder, arg:
     if (typeof r === 'string' && r.trim()) given = r;
   } else if (vscode.window.activeTextEditor) rel = guard.relOf(vscode.window.activeTextEditor.document.uri);
   if (!rel) {
-    void vscode.window.showInformationMessage('Open the file to allow, or run this from a scope diagnostic.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open the file to allow, or run this from a scope diagnostic.'));
     return false;
   }
   // A caller may pass the reason ({ path, reason }); otherwise the user is asked for it.
   const reason =
     given ??
     (await vscode.window.showInputBox({
-      title: `Allow ${rel} for milestone ${active.id}`,
-      prompt: `Why does milestone ${active.id} need to change this file? The reason is recorded in its tracking file.`,
-      placeHolder: 'e.g. exposes the shared-buffer accessor the root read needs',
+      title: vscode.l10n.t('Allow {0} for milestone {1}', rel, active.id),
+      prompt: vscode.l10n.t('Why does milestone {0} need to change this file? The reason is recorded in its tracking file.', active.id),
+      placeHolder: vscode.l10n.t('e.g. exposes the shared-buffer accessor the root read needs'),
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'A reason is required.'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A reason is required.')),
     }));
   if (!reason?.trim()) return false;
   const trackingUri = guard.uriOf(trackingPath(ws.config, active.id))!;
@@ -520,7 +539,7 @@ async function allowCommand(guard: ScopeGuard, ctx: ExtensionContextHolder, arg:
     doc = await vscode.workspace.openTextDocument(trackingUri);
     const change = allowFileEdit(doc.getText(), trackingPath(ws.config, active.id), rel, reason);
     if (!change) {
-      void vscode.window.showInformationMessage(`${rel} is already allowed for milestone ${active.id}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already allowed for milestone {1}.', rel, active.id));
       return false;
     }
     edit.replace(trackingUri, new vscode.Range(doc.positionAt(change.offset), doc.positionAt(change.end)), change.newText);

@@ -26,7 +26,7 @@ import { timingsByName, type SpanTiming, type SpanTimings } from '../core/flame/
 import { formatSpanTime } from '../core/trace/duration';
 import { share } from '../core/trace/render';
 import type { ExtensionContextHolder } from './context';
-import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flame/source';
 import { getHotspotIndex, type HotspotEntry } from './hotspotIndex';
 import { hotspotRange } from './hotspotRanges';
 import { settings } from './settings';
@@ -202,7 +202,7 @@ export function activateSpanTimings(ctx: ExtensionContextHolder): void {
 async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<void> {
   const id = ctx.active.current?.id;
   if (id === undefined) {
-    void vscode.window.showInformationMessage('No milestone is active: start one to step through its hotspots.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No milestone is active: start one to step through its hotspots.'));
     return;
   }
   const entries = getHotspotIndex(ctx)
@@ -210,7 +210,7 @@ async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<v
     .filter((e) => !e.unresolved && e.anchor.state !== 'removed')
     .sort((a, b) => a.index - b.index);
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage(`Milestone ${id} has no hotspot in the code.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Milestone {0} has no hotspot in the code.', id));
     return;
   }
   const editor = vscode.window.activeTextEditor;
@@ -229,7 +229,7 @@ async function stepHotspot(ctx: ExtensionContextHolder, step: 1 | -1): Promise<v
   const target = entries[next];
   const pos = new vscode.Position(target.anchor.line - 1, 0);
   await vscode.window.showTextDocument(target.uri, { selection: new vscode.Range(pos, pos) });
-  vscode.window.setStatusBarMessage(`Hotspot ${target.index} of ${target.total}: ${target.workItem.title}`, 4000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Hotspot {0} of {1}: {2}', target.index, target.total, target.workItem.title), 4000);
 }
 
 /** Opens the site of the span with the most self time per proof whose definition can be found. */
@@ -237,7 +237,7 @@ async function goToSlowestSpanSite(): Promise<void> {
   const timings = spanTimingsStore.current;
   if (!timings) {
     void vscode.window.showInformationMessage(
-      'Open a trace in the flame chart first (Milestone Scope: Open Trace): the slowest span comes from it.',
+      vscode.l10n.t('Open a trace in the flame chart first (Milestone Scope: Open Trace): the slowest span comes from it.'),
     );
     return;
   }
@@ -245,18 +245,27 @@ async function goToSlowestSpanSite(): Promise<void> {
   try {
     const candidates = slowestSpans(timings.spans).slice(0, 10);
     for (const s of candidates) {
-      const targets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding ${s.name}` }, () =>
-        findSpanSource({ name: s.name, file: s.location?.file, line: s.location?.line }, cts.token),
+      const targets = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Finding {0}', s.name) },
+        () => findSpanSource({ name: s.name, file: s.location?.file, line: s.location?.line }, cts.token),
       );
       if (targets.length === 0) continue;
       const target = await chooseSourceTarget(s.name, targets);
       if (!target) return;
       await openSourceTarget(target, vscode.ViewColumn.Active);
-      vscode.window.setStatusBarMessage(`Slowest span: ${s.path} (${formatSpanTime(s.selfPerRunNs)} self per proof)`, 6000);
+      vscode.window.setStatusBarMessage(
+        vscode.l10n.t('Slowest span: {0} ({1} self per proof)', s.path, formatSpanTime(s.selfPerRunNs)),
+        6000,
+      );
       return;
     }
     void vscode.window.showInformationMessage(
-      `None of the ${candidates.length} slowest spans of ${timings.title} is defined in the workspace's Rust files (${candidates.map((c) => c.name).join(', ')}).`,
+      vscode.l10n.t(
+        "None of the {0} slowest spans of {1} is defined in the workspace's Rust files ({2}).",
+        candidates.length,
+        timings.title,
+        candidates.map((c) => c.name).join(', '),
+      ),
     );
   } finally {
     cts.dispose();

@@ -6,9 +6,9 @@
  * its whole process tree. Nothing runs in an untrusted workspace.
  */
 import * as vscode from 'vscode';
-import type { CargoCommandSpec } from '../core/configTypes';
+import type { CargoCommandSpec } from '../core/config/types';
 import { buildInvocation } from '../core/cargo/invocation';
-import { cargoCommandLine } from '../core/cargoCommand';
+import { cargoCommandLine } from '../core/cargo/command';
 import { loadCargoMetadata, findPackage, metadataFallbackMessage, targetsOfKind, type CargoWorkspace } from '../core/cargo/metadata';
 import { validationTargetFor } from '../core/cargo/target';
 import { planValidation, VALIDATION_KINDS, type Plan, type ValidationKind, type ValidationRunResult } from '../core/cargo/validation';
@@ -161,8 +161,9 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
       const key = `${ws.root}\0${reason}`;
       if (!this.metadataFailuresShown.has(key)) {
         this.metadataFailuresShown.add(key);
-        void vscode.window.showWarningMessage(message, 'Show Output').then((choice) => {
-          if (choice === 'Show Output') this.ctx.output.show();
+        const show = vscode.l10n.t('Show Output');
+        void vscode.window.showWarningMessage(message, show).then((choice) => {
+          if (choice === show) this.ctx.output.show();
         });
       }
     }
@@ -234,9 +235,10 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
         close: () => undefined,
       };
     };
-    if (!vscode.workspace.isTrusted) return refuse('Cargo tasks do not run in an untrusted workspace. Trust the workspace to run them.');
+    if (!vscode.workspace.isTrusted)
+      return refuse(vscode.l10n.t('Cargo tasks do not run in an untrusted workspace. Trust the workspace to run them.'));
     const run: TerminalRun = {
-      title: `Milestone Scope: ${label ?? taskName(def, getWorkspaceModel(this.ctx).current)}`,
+      title: vscode.l10n.t('Milestone Scope: {0}', label ?? taskName(def, getWorkspaceModel(this.ctx).current)),
       baseline: def.baseline === true,
       baselineTree: settings.get('baselineTree') === 'currentTree' ? 'current-tree' : 'base-worktree',
       plan: (signal) => this.plan(def, milestoneId, signal),
@@ -278,14 +280,16 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
     const uri = vscode.Uri.joinPath(root, ...captured.capture.file.split('/'));
     void (async () => {
       const commands = await vscode.commands.getCommands(true);
-      const actions = commands.includes('milestoneScope.openTrace') ? ['Open Flame Chart', 'Open File'] : ['Open File'];
+      const openChart = vscode.l10n.t('Open Flame Chart');
+      const openFile = vscode.l10n.t('Open File');
+      const actions = commands.includes('milestoneScope.openTrace') ? [openChart, openFile] : [openFile];
       this.ctx.output.info(`offering ${actions.join(', ')} for ${captured.capture!.file}`);
       const pick = await vscode.window.showInformationMessage(
-        `Profiling run captured as ${captured.capture!.label}: ${captured.capture!.file}`,
+        vscode.l10n.t('Profiling run captured as {0}: {1}', captured.capture!.label, captured.capture!.file),
         ...actions,
       );
-      if (pick === 'Open Flame Chart') await vscode.commands.executeCommand('milestoneScope.openTrace', uri);
-      else if (pick === 'Open File') await vscode.window.showTextDocument(uri);
+      if (pick === openChart) await vscode.commands.executeCommand('milestoneScope.openTrace', uri);
+      else if (pick === openFile) await vscode.window.showTextDocument(uri);
     })().catch((err) => this.ctx.output.error(`after the profiling run: ${(err as Error).stack ?? String(err)}`));
   }
 
@@ -300,9 +304,11 @@ export class MilestoneTasks implements vscode.TaskProvider, vscode.Disposable {
 /** Runs one validation command as a task, so it shows in the terminal and task list. */
 async function runValidation(tasks: MilestoneTasks, kind: ValidationKind, arg: unknown, baseline = false): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Cargo commands do not run in an untrusted workspace.', 'Manage Workspace Trust').then((p) => {
-      if (p) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('Cargo commands do not run in an untrusted workspace.'), vscode.l10n.t('Manage Workspace Trust'))
+      .then((p) => {
+        if (p) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
     return;
   }
   const milestoneId = typeof arg === 'string' || typeof arg === 'number' ? String(arg) : undefined;

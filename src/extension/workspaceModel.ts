@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { loadWorkspace, type LoadedWorkspace } from '../core/workspace';
-import { trackingPath } from '../core/configTypes';
+import { trackingPath } from '../core/config/types';
 import { CONFIG_FILE, CONFIG_FILES } from '../core/config';
 import type { Problem } from '../core/problems';
 import type { ExtensionContextHolder } from './context';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Catalog, HotspotRef } from '../core/catalog/model';
 import { CONFIG_FILES, parseConfig } from '../core/config';
 import { resolveInside } from '../core/paths';
-import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/configTypes';
+import { DEFAULT_CONFIG, trackingPath, type MilestoneScopeConfig } from '../core/config/types';
 import { catalogCommit, loadReferenceBaseline, readCommittedTexts, type ReferenceBaseline } from '../core/docChecks/baseline';
 import { WorkspaceFiles } from '../core/docChecks/fileCache';
 import { resolveLinkRefs } from '../core/docChecks/linkRefs';

@@ -25,7 +25,7 @@ const SAMPLE = 'crates/metal-backend/examples/traces/multi.txt';
 const SETTING = 'milestoneScope.trace.maxFileSizeMB';
 const MB = 1024 * 1024;
 
-/** What the Open Trace command returns (src/extension/traceLoad.ts). */
+/** What the Open Trace command returns (src/extension/flame/traceLoad.ts). */
 type Outcome =
   | {
       status: 'loaded';

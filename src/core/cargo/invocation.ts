@@ -5,7 +5,7 @@
  * says what to do instead.
  */
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
-import type { CargoCommandSpec } from '../configTypes';
+import type { CargoCommandSpec } from '../config/types';
 import { closestName } from '../text';
 import { findPackage, targetsOfKind, type CargoWorkspace, type TargetKind } from './metadata';
 

@@ -3,7 +3,7 @@
  * globs to test targets, applied to the files changed since the milestone's base commit.
  */
 import picomatch from 'picomatch';
-import type { CargoCommandSpec, MilestoneScopeConfig } from '../configTypes';
+import type { CargoCommandSpec, MilestoneScopeConfig } from '../config/types';
 import { runGit } from '../git/run';
 
 export interface TestSelection {

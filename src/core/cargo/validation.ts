@@ -5,7 +5,7 @@
  * milestone's tracking file.
  */
 import * as path from 'node:path';
-import type { CargoCommandSpec, MilestoneScopeConfig } from '../configTypes';
+import type { CargoCommandSpec, MilestoneScopeConfig } from '../config/types';
 import { stripAnsi } from '../trace/strings';
 import { LineSplitter } from '../trace/lines';
 import { buildInvocation, type CargoInvocation } from './invocation';

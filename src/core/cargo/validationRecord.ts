@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ConcurrentChangeError, readSnapshot, writeIfUnchanged } from '../files';
-import { readSection, upsertSection } from '../sections';
+import { readSection, upsertSection } from '../markdown/sections';
 
 export const VALIDATION_SECTION = 'validation';
 /** Oldest rows beyond this many are dropped so the section stays readable. */

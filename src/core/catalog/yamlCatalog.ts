@@ -1,5 +1,5 @@
 import { isMap, isScalar, type Node } from 'yaml';
-import { YamlReader } from '../yamlReader';
+import { YamlReader } from '../config/yamlReader';
 import { finishCatalog, type MilestoneDraft } from './finish';
 import { parseMappingTarget } from './mapping';
 import type { Catalog, HotspotRef, WorkItem } from './model';

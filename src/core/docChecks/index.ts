@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { trackingPath, type MilestoneScopeConfig } from '../configTypes';
+import { trackingPath, type MilestoneScopeConfig } from '../config/types';
 import { resolveInside } from '../paths';
 import type { Problem } from '../problems';
 import { parseTracking } from '../tracking';

@@ -5,8 +5,8 @@
  */
 import { normaliseMilestoneId, type Catalog } from '../catalog/model';
 import { problem, type Problem, type SourceLocation } from '../problems';
-import type { StatusDocument, StatusEntry, TableLayout } from '../statusDoc/model';
-import { cleanDate, cleanOwner, ownerKey, type MilestoneStatus } from '../statusDoc/statuses';
+import type { StatusDocument, StatusEntry, TableLayout } from '../status/model';
+import { cleanDate, cleanOwner, ownerKey, type MilestoneStatus } from '../status/statuses';
 import type { TrackingDocument, TrackingField } from '../tracking';
 import { DocCheckCode } from './codes';
 

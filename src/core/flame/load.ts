@@ -1,7 +1,7 @@
 /**
  * From trace file(s) to the flame chart's document in one call, with progress over all the bytes
  * to read, cancellation and the size limit. The extension runs it in a worker thread
- * (src/extension/traceWorker.ts) so that the extension host stays responsive.
+ * (src/extension/flame/traceWorker.ts) so that the extension host stays responsive.
  */
 import { checkTraceFile, parseTraceFile } from '../trace/file';
 import { DEFAULT_MAX_TRACE_MB, limitBytes, TraceCancelledError, TraceTooLargeError } from '../trace/limits';

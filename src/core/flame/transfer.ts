@@ -103,8 +103,8 @@ function stripArrays(doc: FlameDocument): { skeleton: FlameDocument; parts: Part
 
 /**
  * The document's arrays as one binary file for the webview to fetch (a big document, see
- * flamePanel.ts): every part's bytes one after another, in part order. `chunks()` yields views of
- * the arrays (no copy) to write out.
+ * src/extension/flame/panel.ts): every part's bytes one after another, in part order. `chunks()`
+ * yields views of the arrays (no copy) to write out.
  */
 export function documentFile(doc: FlameDocument): {
   skeleton: FlameDocument;

@@ -11,7 +11,7 @@ import { writeAllIfUnchanged, type FileSnapshot } from '../files';
 import { resolveOwner } from '../owner';
 import { readClaimDocuments } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
-import { readSection } from '../sections';
+import { readSection } from '../markdown/sections';
 import { isoDate, statusEntry, type StatusDocument } from '../status';
 import { comparedRuns, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
 import { ScopeSession, type SeverityOverrides } from '../scope';

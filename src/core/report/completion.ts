@@ -6,9 +6,9 @@
  */
 import type { Milestone } from '../catalog/model';
 import { decidePreflight } from '../preflight';
-import type { StatusEntry } from '../statusDoc/model';
+import type { StatusEntry } from '../status/model';
 import { computeStatusEdits, statusEntry, type StatusDocument } from '../status';
-import { sameOwner } from '../statusDoc/statuses';
+import { sameOwner } from '../status/statuses';
 import type { FileChange } from '../start';
 import { applyEdits, makeEdit, type TextEdit } from '../textEdits';
 import { computeTrackingEdits, trackingTemplate, type TrackingDocument } from '../tracking';

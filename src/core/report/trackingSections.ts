@@ -5,7 +5,7 @@
  * inserted at offsets, so every byte outside the inserted block stays as it was.
  */
 import { detectEol, lineSpans } from '../markdown';
-import { escapeMarkers, readSection, sectionMarkers, upsertSection, SectionError } from '../sections';
+import { escapeMarkers, readSection, sectionMarkers, upsertSection, SectionError } from '../markdown/sections';
 
 export interface SectionPlacement {
   /** Marker name (`report-changes`...). */

@@ -4,7 +4,7 @@
  */
 import { VALIDATION_SECTION } from '../cargo/validationRecord';
 import { problem, type Problem } from '../problems';
-import { sectionMarkers } from '../sections';
+import { sectionMarkers } from '../markdown/sections';
 import type { ValidationEntry } from './model';
 
 /** Splits a table row on unescaped pipes, cells trimmed; outer pipes dropped. */

@@ -13,7 +13,7 @@
 import picomatch from 'picomatch';
 import { detectEol, lineSpans } from '../markdown';
 import { problem, type Problem } from '../problems';
-import { readSection, sectionMarkers, upsertSection } from '../sections';
+import { readSection, sectionMarkers, upsertSection } from '../markdown/sections';
 import { makeEdit, type TextEdit } from '../textEdits';
 
 export const ALLOWED_SECTION = 'allowed-files';

@@ -12,7 +12,7 @@ import { blobSpec, diffWorkingTree, EMPTY_TREE, readBlobs, isGitWorkTree, addedF
 import { isAncestor, mergeBase, resolveCommits } from '../diff/history';
 import type { FileDiff } from '../diff/types';
 import { InputError, problem, type Problem, type Severity } from '../problems';
-import { sameOwner } from '../statusDoc/statuses';
+import { sameOwner } from '../status/statuses';
 import type { LoadedWorkspace } from '../workspace';
 import { loadTrackingFor } from '../workspace';
 import { parseAllowedFiles } from './allowed';

@@ -12,7 +12,7 @@
 import { normaliseMilestoneId, type Catalog, type Milestone, type WorkItem } from '../catalog/model';
 import { parseCatalog } from '../catalog/parse';
 import { CONFIG_FILES, parseConfig } from '../config';
-import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../configTypes';
+import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../config/types';
 import type { FileDiff, Hunk } from '../diff/types';
 import { parseTracking } from '../tracking';
 import type { ScopeCode } from './codes';

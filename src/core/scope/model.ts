@@ -4,7 +4,7 @@
  * files, pinned dependency versions.
  */
 import { normaliseMilestoneId, type Catalog, type HotspotRef, type Milestone, type WorkItem } from '../catalog/model';
-import { trackingPath, type MilestoneScopeConfig } from '../configTypes';
+import { trackingPath, type MilestoneScopeConfig } from '../config/types';
 import type { AllowedFiles } from './allowed';
 import type { SeverityOverrides } from './codes';
 import { crateOfFile, type CrateInfo } from './crates';

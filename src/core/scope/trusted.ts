@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Catalog, HotspotRef } from '../catalog/model';
 import { parseCatalog } from '../catalog/parse';
 import { CONFIG_FILES, parseConfig } from '../config';
-import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../configTypes';
+import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../config/types';
 import { blobSpec, diffCommits, EMPTY_TREE, listFiles, readBlobs } from '../git/diff';
 import { blameLines, pathFates, treeFiles } from '../diff/history';
 import { indexByOldPath, mapFileLine } from '../diff/mapLine';

@@ -3,7 +3,7 @@ import { InputError } from '../problems';
 import { FORMAT_NAMES, type FormatParser } from './build';
 import { ChromeParser } from './chrome';
 import { detectFormat, DETECT_BYTES, DETECT_MAX_BYTES } from './detect';
-import { FmtParser, type FmtOptions } from './fmt';
+import { FmtParser, type FmtOptions } from './fmtSubscriber';
 import { FoldedParser } from './folded';
 import { ForestParser } from './forest';
 import { TraceCancelledError, TraceTooLargeError } from './limits';

@@ -4,7 +4,7 @@ import { writeFileSync, appendFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { selectRelevantTests, configuredTestTargets, testSpecFor, changedFilesSince } from '../../../src/core/cargo/testSelection';
-import { DEFAULT_CONFIG } from '../../../src/core/configTypes';
+import { DEFAULT_CONFIG } from '../../../src/core/config/types';
 import { fixtureCopy } from './helpers';
 
 test('the default map selects ntt_roundtrip for NTT code', () => {

@@ -10,7 +10,7 @@ import { listProfileRuns } from '../../../src/core/cargo/profileRuns';
 import { recordedRows } from '../../../src/core/cargo/validationRecord';
 import { RefusedCommand } from '../../../src/core/cargo/invocation';
 import type { CargoDiagnostic } from '../../../src/core/cargo/messages';
-import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../../../src/core/configTypes';
+import { DEFAULT_CONFIG, type MilestoneScopeConfig } from '../../../src/core/config/types';
 import { fixtureCopy, shareTargetDir, groupMembers, FIXTURE } from './helpers';
 
 const TRACKING_1 = 'docs/metal-backend-optimization-tracking/milestone-1.md';

@@ -14,7 +14,7 @@ import {
   type ValidationRun,
 } from '../../../src/core/cargo/validationRecord';
 import { trackingTemplate } from '../../../src/core/tracking';
-import { readSection } from '../../../src/core/sections';
+import { readSection } from '../../../src/core/markdown/sections';
 
 const CHECK = 'cargo check -p openvm-metal-backend';
 const run = (over: Partial<ValidationRun> = {}): ValidationRun => ({

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadConfig, parseCargoCommandLine, parseConfig } from '../../../src/core/config';
-import { DEFAULT_CONFIG, trackingPath } from '../../../src/core/configTypes';
+import { DEFAULT_CONFIG, trackingPath } from '../../../src/core/config/types';
 import { ALT, METAL } from './helpers';
 
 test('without a configuration file the defaults fit the stark-backend-metal layout', async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyChanges, resolveAnchor, type ResolvedAnchor } from '../../../src/core/anchors';
+import { applyChanges, resolveAnchor, type ResolvedAnchor } from '../../../src/core/diff/anchors';
 // The diff modules directly: the package index also exports the git runner (execa, ESM-only).
 import { diffTexts } from '../../../src/core/diff/buffer';
 import { indexByOldPath } from '../../../src/core/diff/mapLine';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { applyChanges, type Anchor, type LineChange } from '../../../src/core/anchors';
+import { applyChanges, type Anchor, type LineChange } from '../../../src/core/diff/anchors';
 
 /** A slice of the fixture's stacked_pcs.rs shape: the hotspot is the blit call on line 5. */
 const SOURCE = [

@@ -12,7 +12,7 @@ import { buildFlameDocument } from '../../../src/core/flame/flatten';
 import type { FlameLoadProgress } from '../../../src/core/flame/load';
 import { InputError } from '../../../src/core/problems';
 import { MB, parseTraceFile, TraceCancelledError, TraceTooLargeError } from '../../../src/core/trace/index';
-import { startFlameWorker } from '../../../src/extension/traceWorkerClient';
+import { startFlameWorker } from '../../../src/extension/flame/traceWorkerClient';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'traces', 'forest_multi.txt');
@@ -21,7 +21,7 @@ const script = path.join(dir, 'traceWorker.js');
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.before(async () => {
-  await build({ entryPoints: [path.join(ROOT, 'src', 'extension', 'traceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: script, logLevel: 'warning' });
+  await build({ entryPoints: [path.join(ROOT, 'src', 'extension', 'flame', 'traceWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: script, logLevel: 'warning' });
 });
 
 function openDescriptors(file: string): number | undefined {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentSecurityPolicy, flameHtml, makeNonce } from '../../../src/extension/flameHtml';
+import { contentSecurityPolicy, flameHtml, makeNonce } from '../../../src/extension/flame/html';
 
 const WEBVIEW = join(__dirname, '..', '..', '..', 'src', 'webview', 'flame');
 

@@ -8,7 +8,7 @@ import { recordRunInText } from '../../../src/core/cargo/validationRecord';
 import { backtickedNames, changedFiles, completionRefusals, fileVerdict, parseValidationRuns, placeSection, renderReport, workItemMatcher, PLACEMENTS, type MilestoneReport } from '../../../src/core/report';
 import { code, direction, percent } from '../../../src/core/report/render';
 import { formatSpanTimeChange } from '../../../src/core/trace/duration';
-import { SectionError } from '../../../src/core/sections';
+import { SectionError } from '../../../src/core/markdown/sections';
 import type { ScopeFinding } from '../../../src/core/scope';
 import type { FileDiff } from '../../../src/core/diff/types';
 import { CATALOG, METAL } from '../core/helpers';

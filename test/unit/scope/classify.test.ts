@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCatalog } from '../../../src/core/catalog/parse';
 import { findMilestone } from '../../../src/core/catalog/model';
-import { DEFAULT_CONFIG } from '../../../src/core/configTypes';
+import { DEFAULT_CONFIG } from '../../../src/core/config/types';
 import { addedFileHunks, diffTexts, type FileDiff } from '../../../src/core/diff';
 import { buildScopeModel, classifyFile, cratesOf, parseAllowedFiles, type ScopeFinding, type SeverityOverrides } from '../../../src/core/scope';
 

@@ -284,7 +284,7 @@ test('CRLF line ends and cargo output before any format read the same', () => {
 });
 
 test('fmt event text: message and trailing key=value fields, in one pass', async () => {
-  const { splitMessage } = await import('../../../src/core/trace/fmt');
+  const { splitMessage } = await import('../../../src/core/trace/fmtSubscriber');
   const cases: Array<[string, string, Record<string, string>]> = [
     ['dispatch stats kernel_count=12 sync_count=3', 'dispatch stats', { kernel_count: '12', sync_count: '3' }],
     ['num_airs_present=3', '', { num_airs_present: '3' }],

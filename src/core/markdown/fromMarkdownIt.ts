@@ -3,7 +3,7 @@ import markdownIt from 'markdown-it';
 import type MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import type { Point, Position } from 'unist';
-import type { LineSpan } from '../markdown';
+import type { LineSpan } from './';
 import { fixCodeSpanMemory } from './codeSpanCache';
 import { hasSpan, recordInlineSpans, spanEnd, spanStart } from './inlineSpans';
 

@@ -1,13 +1,13 @@
 /** STATUS.md: parsing (table or list form) and surgical edits of one milestone's cells. */
 import * as path from 'node:path';
-import { readTextFile } from './files';
-import { parseStatus } from './statusDoc/parse';
-import type { StatusDocument } from './statusDoc/model';
-import { normaliseMilestoneId } from './catalog/model';
+import { readTextFile } from '../files';
+import { parseStatus } from './parse';
+import type { StatusDocument } from './model';
+import { normaliseMilestoneId } from '../catalog/model';
 
-export type { StatusDocument, StatusEntry, TableLayout, ListLayout } from './statusDoc/model';
-export { parseStatus, milestoneIdFromCell } from './statusDoc/parse';
-export { computeStatusEdits, type StatusChange, type StatusEditResult } from './statusDoc/edit';
+export type { StatusDocument, StatusEntry, TableLayout, ListLayout } from './model';
+export { parseStatus, milestoneIdFromCell } from './parse';
+export { computeStatusEdits, type StatusChange, type StatusEditResult } from './edit';
 export {
   STATUSES,
   normaliseStatus,
@@ -18,7 +18,7 @@ export {
   isoDate,
   type MilestoneStatus,
   type StatusStyle,
-} from './statusDoc/statuses';
+} from './statuses';
 
 /** The status entry of a milestone, if it has a row. */
 export function statusEntry(doc: StatusDocument, id: string) {

@@ -1,12 +1,12 @@
-import { readTextFile } from './files';
+import { readTextFile } from '../files';
 import * as path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
-import { DEFAULT_CONFIG, type CargoCommandSpec, type MilestoneScopeConfig } from './configTypes';
-import type { Problem } from './problems';
-import { escapeMessage, pathEscape, resolveInside } from './paths';
+import { DEFAULT_CONFIG, type CargoCommandSpec, type MilestoneScopeConfig } from './types';
+import type { Problem } from '../problems';
+import { escapeMessage, pathEscape, resolveInside } from '../paths';
 import { YamlReader } from './yamlReader';
-import { cargoPathSettings } from './cargo/invocation';
-import { isScopeCode, parseSeverityOverrides, type SeverityOverrides } from './scope/codes';
+import { cargoPathSettings } from '../cargo/invocation';
+import { isScopeCode, parseSeverityOverrides, type SeverityOverrides } from '../scope/codes';
 
 /** The configuration file's name at the repository root. */
 export const CONFIG_FILE = '.milestone-scope.yaml';
@@ -28,7 +28,7 @@ interface ReadContext {
 
 type KeyReader = (r: YamlReader, value: Node | null, key: string, ctx: ReadContext) => Partial<MilestoneScopeConfig> | undefined;
 
-/** One reader per key; adding a setting is one entry here plus its type in configTypes.ts. */
+/** One reader per key; adding a setting is one entry here plus its type in types.ts. */
 const KEYS: Record<string, KeyReader> = {
   catalog: (r, v, k, ctx) => wrap('catalog', repoPath(r, v, k, ctx, /\.(md|markdown|ya?ml)$/i, 'a .md, .yaml or .yml file')),
   status: (r, v, k, ctx) => wrap('status', repoPath(r, v, k, ctx)),

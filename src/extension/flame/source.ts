@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFINITION_RANK, findSpanDefinitions, pickLocationCandidate, type SpanDefinition } from '../core/flame/sourceSearch';
+import { DEFINITION_RANK, findSpanDefinitions, pickLocationCandidate, type SpanDefinition } from '../../core/flame/sourceSearch';
 
 const EXCLUDE = '{**/target/**,**/node_modules/**,**/.git/**,**/.milestone-scope/**}';
 const MAX_RUST_FILES = 20000;
@@ -124,7 +124,7 @@ export async function chooseSourceTarget(name: string, targets: SourceTarget[]):
       description: t.how,
       target: t,
     })),
-    { title: `Definitions of ${name}`, placeHolder: 'Several places define this span; choose one' },
+    { title: vscode.l10n.t('Definitions of {0}', name), placeHolder: vscode.l10n.t('Several places define this span; choose one') },
   );
   return picked?.target;
 }

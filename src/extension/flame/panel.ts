@@ -5,15 +5,15 @@
 import { mkdir, open, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findMilestone, milestoneWorkItems } from '../core/catalog/model';
-import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../core/cargo/profileRuns';
-import { isInside } from '../core/paths';
-import type { FlameDocument, FlameViewKind } from '../core/flame/data';
-import { highlightNamesForWorkItems } from '../core/flame/highlight';
-import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../core/flame/transfer';
-import type { TraceNotes } from '../core/flame/load';
-import { formatPhases, type PhaseMark } from '../core/flame/phases';
-import { joinParts } from '../core/flame/flatten';
+import { findMilestone, milestoneWorkItems } from '../../core/catalog/model';
+import { latestAfter, latestBaseline, listProfileRuns, TRACES_DIR } from '../../core/cargo/profileRuns';
+import { isInside } from '../../core/paths';
+import type { FlameDocument, FlameViewKind } from '../../core/flame/data';
+import { highlightNamesForWorkItems } from '../../core/flame/highlight';
+import { documentArrayBytes, documentFile, SLICE_BYTES, splitDocument } from '../../core/flame/transfer';
+import type { TraceNotes } from '../../core/flame/load';
+import { formatPhases, type PhaseMark } from '../../core/flame/phases';
+import { joinParts } from '../../core/flame/flatten';
 
 const workerPhases = (marks: readonly PhaseMark[]): PhaseMark[] => marks.map(([n, at]): PhaseMark => [`worker ${n}`, at]);
 import {
@@ -24,14 +24,14 @@ import {
   type FromWebview,
   type PanelSource,
   type ToWebview,
-} from '../webview/flame/protocol';
-import type { ExtensionContextHolder } from './context';
-import { flameHtml, makeNonce } from './flameHtml';
-import { chooseSourceTarget, findSpanSource, openSourceTarget } from './flameSource';
+} from '../../webview/flame/protocol';
+import type { ExtensionContextHolder } from '../context';
+import { flameHtml, makeNonce } from './html';
+import { chooseSourceTarget, findSpanSource, openSourceTarget } from './source';
 import { displayPath, showTooLarge, TraceLoad, type TraceLoadOutcome } from './traceLoad';
-import { getWorkspaceModel } from './workspaceModel';
-import { spanTimingsStore } from './spanTimings';
-import type { SpanTimings } from '../core/flame/spanTimings';
+import { getWorkspaceModel } from '../workspaceModel';
+import { spanTimingsStore } from '../spanTimings';
+import type { SpanTimings } from '../../core/flame/spanTimings';
 
 const TRACE_EXTENSIONS = ['txt', 'json', 'folded', 'log'];
 /** Rewrites of a trace file (a profiling run still writing) coalesce into one reload. */
@@ -386,8 +386,9 @@ class FlamePanel implements vscode.Disposable {
     this.sourceSearch?.cancel();
     const cts = (this.sourceSearch = new vscode.CancellationTokenSource());
     try {
-      const targets = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finding ${name}` }, () =>
-        findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
+      const targets = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Finding {0}', name) },
+        () => findSpanSource({ name, file, line: view.line[node] || undefined }, cts.token),
       );
       if (cts.token.isCancellationRequested) return;
       if (targets.length === 0) {
@@ -541,7 +542,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
     : [];
   // Offered without asking: only captures that really are inside the workspace (no links out of it).
   const recorded = found.filter((uri) => uri.scheme === 'file' && root?.scheme === 'file' && isInside(root.fsPath, uri.fsPath));
-  const browse = { label: '$(folder-opened) Browse…', uri: undefined as vscode.Uri | undefined };
+  const browse = { label: vscode.l10n.t('$(folder-opened) Browse…'), uri: undefined as vscode.Uri | undefined };
   if (recorded.length > 0) {
     const stats = await Promise.all(recorded.map(async (uri) => ({ uri, mtime: (await vscode.workspace.fs.stat(uri)).mtime })));
     stats.sort((a, b) => b.mtime - a.mtime);
@@ -554,7 +555,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
         })),
         browse,
       ],
-      { title, placeHolder: 'Recorded profiling runs, newest first' },
+      { title, placeHolder: vscode.l10n.t('Recorded profiling runs, newest first') },
     );
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
@@ -563,7 +564,7 @@ async function pickTraceFile(ctx: ExtensionContextHolder, title: string): Promis
     title,
     canSelectMany: false,
     defaultUri: root ? vscode.Uri.joinPath(root, TRACES_DIR) : undefined,
-    filters: { 'Trace files': TRACE_EXTENSIONS, 'All files': ['*'] },
+    filters: { [vscode.l10n.t('Trace files')]: TRACE_EXTENSIONS, [vscode.l10n.t('All files')]: ['*'] },
   });
   return chosen?.[0];
 }
@@ -605,7 +606,7 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
       if (!uri) {
         const doc = vscode.window.activeTextEditor?.document;
         const ext = doc ? path.extname(doc.uri.path).slice(1) : '';
-        uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, 'Open Trace');
+        uri = doc && !doc.isUntitled && TRACE_EXTENSIONS.includes(ext) ? doc.uri : await pickTraceFile(ctx, vscode.l10n.t('Open Trace'));
       }
       if (!uri) return;
       return panels.show({ kind: 'trace', uri: uri.toString() }, { preserveFocus: options?.preserveFocus === true }).loading;
@@ -635,20 +636,20 @@ export function activateFlamePanel(ctx: ExtensionContextHolder): void {
           const choice = await vscode.window.showQuickPick(
             [
               {
-                label: `Milestone ${pair.milestone}: recorded baseline ↔ latest after run`,
+                label: vscode.l10n.t('Milestone {0}: recorded baseline ↔ latest after run', pair.milestone),
                 detail: `${displayPath(pair.baseline)} ↔ ${displayPath(pair.after)}`,
                 recorded: true,
               },
-              { label: 'Choose two trace files…', recorded: false },
+              { label: vscode.l10n.t('Choose two trace files…'), recorded: false },
             ],
-            { title: 'Compare Traces' },
+            { title: vscode.l10n.t('Compare Traces') },
           );
           if (!choice) return;
           if (choice.recorded) [baseline, after] = [pair.baseline, pair.after];
         }
-        baseline ??= await pickTraceFile(ctx, 'Compare Traces: choose the baseline');
+        baseline ??= await pickTraceFile(ctx, vscode.l10n.t('Compare Traces: choose the baseline'));
         if (!baseline) return;
-        after ??= await pickTraceFile(ctx, 'Compare Traces: choose the after trace');
+        after ??= await pickTraceFile(ctx, vscode.l10n.t('Compare Traces: choose the after trace'));
         if (!after) return;
       }
       return panels.show({ kind: 'compare', baseline: baseline.toString(), after: after.toString() }).loading;

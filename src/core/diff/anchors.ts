@@ -5,8 +5,8 @@
  * changes of an open buffer, and is never left pointing at a line that no longer holds its code:
  * a line whose own text changed is `edited`, one that was deleted is `removed`.
  */
-import { mapFileLine, mapLine } from './diff/mapLine';
-import type { FileDiff, Hunk } from './diff/types';
+import { mapFileLine, mapLine } from './mapLine';
+import type { FileDiff, Hunk } from './types';
 
 /** `current`: same code as at the base revision; `edited`: the line itself changed; `removed`: deleted. */
 export type AnchorState = 'current' | 'edited' | 'removed';

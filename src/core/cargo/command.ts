@@ -1,4 +1,4 @@
-import type { CargoCommandSpec } from './configTypes';
+import type { CargoCommandSpec } from '../config/types';
 
 /** cargo's argument list for a configured command; always per-crate (`-p`). */
 export function cargoArgs(spec: CargoCommandSpec, defaultCrate: string): string[] {

@@ -1,13 +1,13 @@
 /**
- * Runs one flame chart load in a worker thread (src/extension/traceWorker.ts): the extension host
+ * Runs one flame chart load in a worker thread (src/extension/flame/traceWorker.ts): the extension host
  * only receives progress messages and, at the end, the document's transferred arrays. No `vscode`
  * here, so the benchmark and the unit tests drive the same code.
  */
 import { Worker } from 'node:worker_threads';
-import type { FlameDocument } from '../core/flame/data';
-import type { PhaseMark } from '../core/flame/phases';
-import type { FlameLoadProgress, FlameLoadResult } from '../core/flame/load';
-import { TraceCancelledError } from '../core/trace/limits';
+import type { FlameDocument } from '../../core/flame/data';
+import type { PhaseMark } from '../../core/flame/phases';
+import type { FlameLoadProgress, FlameLoadResult } from '../../core/flame/load';
+import { TraceCancelledError } from '../../core/trace/limits';
 import { reviveError, type WorkerMessage, type WorkerRequest } from './traceWorkerProtocol';
 
 export interface FlameWorkerTask {

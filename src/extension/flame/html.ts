@@ -21,7 +21,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
-    // A big chart's data is fetched from a file the extension wrote (flamePanel.ts).
+    // A big chart's data is fetched from a file the extension wrote (panel.ts).
     `connect-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');

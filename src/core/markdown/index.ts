@@ -1,6 +1,6 @@
 import type { Nodes, Root } from 'mdast';
-import { MAX_NESTING, parseWithMarkdownIt, type MarkdownCut } from './mdast/fromMarkdownIt';
-import { problem, type Problem } from './problems';
+import { MAX_NESTING, parseWithMarkdownIt, type MarkdownCut } from './fromMarkdownIt';
+import { problem, type Problem } from '../problems';
 
 /**
  * Parses markdown (CommonMark with tables and strikethrough) into mdast with source positions.

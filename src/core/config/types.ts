@@ -1,4 +1,4 @@
-import type { SeverityOverrides } from './scope/codes';
+import type { SeverityOverrides } from '../scope/codes';
 
 /** The resolved configuration shared by the extension, the language server and the CLI. */
 export interface CargoCommandSpec {

@@ -5,9 +5,9 @@
  * terminating the thread, which also closes the file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FlameDocument } from '../core/flame/data';
-import type { PhaseMark } from '../core/flame/phases';
-import { documentBuffers, loadFlameDocument, type FlameLoadProgress } from '../core/flame/load';
+import type { FlameDocument } from '../../core/flame/data';
+import type { PhaseMark } from '../../core/flame/phases';
+import { documentBuffers, loadFlameDocument, type FlameLoadProgress } from '../../core/flame/load';
 import { serializeError, type WorkerMessage, type WorkerRequest } from './traceWorkerProtocol';
 
 const port = parentPort;

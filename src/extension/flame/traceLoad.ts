@@ -6,12 +6,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FlameDocument } from '../core/flame/data';
-import type { PhaseMark } from '../core/flame/phases';
-import type { FlameJob, FlameLoadResult, TraceInput } from '../core/flame/load';
-import { formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../core/trace/limits';
-import type { ExtensionContextHolder } from './context';
-import { settings } from './settings';
+import type { FlameDocument } from '../../core/flame/data';
+import type { PhaseMark } from '../../core/flame/phases';
+import type { FlameJob, FlameLoadResult, TraceInput } from '../../core/flame/load';
+import { formatMB, isCancelled, limitBytes, TraceTooLargeError } from '../../core/trace/limits';
+import type { ExtensionContextHolder } from '../context';
+import { settings } from '../settings';
 import { startFlameWorker, type FlameWorkerTask } from './traceWorkerClient';
 
 /**
@@ -89,7 +89,7 @@ async function inputOf(uri: vscode.Uri): Promise<TraceInput> {
 }
 
 export function showTooLarge(message: string): void {
-  void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+  void vscode.window.showErrorMessage(message, vscode.l10n.t('Open Settings')).then((choice) => {
     if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', settings.key('traceMaxFileSizeMB'));
   });
 }
@@ -126,13 +126,13 @@ export class TraceLoad {
     if (tooLarge) return { status: 'too-large', message: tooLarge.message };
     const progress: number[] = [];
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reading ${this.title}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading {0}', this.title), cancellable: true },
       async (report, token): Promise<TraceLoadOutcome> => {
         let task: FlameWorkerTask | undefined;
         const cancelled = token.onCancellationRequested(() => this.cancel());
         const stoppedOutcome = (worker?: WorkerEnd): TraceLoadOutcome =>
           token.isCancellationRequested
-            ? { status: 'cancelled', message: `Reading ${this.title} was cancelled.`, progress, worker }
+            ? { status: 'cancelled', message: vscode.l10n.t('Reading {0} was cancelled.', this.title), progress, worker }
             : { status: 'superseded' };
         try {
           const inputs = await Promise.all(this.uris.map(inputOf));
@@ -151,10 +151,10 @@ export class TraceLoad {
               const percent = p.totalBytes > 0 ? Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes)) : 100;
               if (p.phase === 'read') {
                 progress.push(percent);
-                report.report({ increment: percent - shown, message: `${percent}% of ${formatMB(p.totalBytes)}` });
+                report.report({ increment: percent - shown, message: vscode.l10n.t('{0}% of {1}', percent, formatMB(p.totalBytes)) });
                 shown = percent;
               } else {
-                report.report({ increment: 100 - shown, message: `laying out ${p.spans.toLocaleString('en-US')} spans` });
+                report.report({ increment: 100 - shown, message: vscode.l10n.t('laying out {0} spans', p.spans.toLocaleString('en-US')) });
                 shown = 100;
               }
             },

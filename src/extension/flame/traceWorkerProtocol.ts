@@ -1,12 +1,12 @@
 /**
- * Messages between the extension host and the trace worker (src/extension/traceWorker.ts), and
+ * Messages between the extension host and the trace worker (src/extension/flame/traceWorker.ts), and
  * errors in a form that survives the thread boundary. No `vscode` here: the worker imports it.
  */
-import type { FlameDocument } from '../core/flame/data';
-import type { PhaseMark } from '../core/flame/phases';
-import type { FlameJob, FlameLoadProgress, FlameLoadResult } from '../core/flame/load';
-import { InputError, type SourceLocation } from '../core/problems';
-import { TraceCancelledError, TraceTooLargeError } from '../core/trace/limits';
+import type { FlameDocument } from '../../core/flame/data';
+import type { PhaseMark } from '../../core/flame/phases';
+import type { FlameJob, FlameLoadProgress, FlameLoadResult } from '../../core/flame/load';
+import { InputError, type SourceLocation } from '../../core/problems';
+import { TraceCancelledError, TraceTooLargeError } from '../../core/trace/limits';
 
 /** The worker's `workerData`. */
 export interface WorkerRequest {

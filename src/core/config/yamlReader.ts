@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { problem, type Problem, type Severity } from './problems';
-import { closestName } from './text';
+import { problem, type Problem, type Severity } from '../problems';
+import { closestName } from '../text';
 
 /**
  * A YAML document read with positions, and typed accessors that report wrong types as problems
