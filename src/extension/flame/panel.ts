@@ -73,7 +73,10 @@ class FlamePanel implements vscode.Disposable {
   /** How the last document went to the webview (for the log). */
   private lastTransfer: 'one message' | 'a file' | 'slices' = 'one message';
   /** The phases of the latest sends so far (by send id), logged with the webview's once it has drawn the chart. */
-  private readonly marks = new Map<number, { title: string; label: string; marks: PhaseMark[] }>();
+  private readonly marks = new Map<
+    number,
+    { title: string; /** Which part reached the chart (log only). */ part: string; marks: PhaseMark[] }
+  >();
   private static fileCount = 0;
   private disposed = false;
   /** The latest load (the commands return its outcome). */
@@ -132,7 +135,7 @@ class FlamePanel implements vscode.Disposable {
       this.error = undefined;
       this.marks.set(this.sendId + 1, {
         title,
-        label: 'first screen',
+        part: 'first screen',
         marks: [['command', started], ...workerPhases(workerMarks), ['host received', at]],
       });
       const sent = this.sendDocument().then(() => void (f.sentAt = Date.now()));
@@ -167,7 +170,7 @@ class FlamePanel implements vscode.Disposable {
           this.doc = joinParts(first.doc, doc);
           const restAt = Date.now();
           const id = ++this.sendId;
-          this.marks.set(id, { title, label: 'timeline', marks: [...marks, ['first part sent', restAt]] });
+          this.marks.set(id, { title, part: 'timeline', marks: [...marks, ['first part sent', restAt]] });
           this.endFileWait(false);
           await this.postDocument(doc, id);
           out.info(
@@ -176,7 +179,7 @@ class FlamePanel implements vscode.Disposable {
           return { ...outcome, readMs: read - started, sendMs: Date.now() - read, firstPart };
         }
         this.doc = doc;
-        this.marks.set(this.sendId + 1, { title, label: 'chart', marks });
+        this.marks.set(this.sendId + 1, { title, part: 'chart', marks });
         await this.sendDocument();
         out.info(
           `Flame chart: ${title}: ${doc.spanCount} spans read in ${read - started} ms, sent to the chart in ${Date.now() - read} ms (${this.lastTransfer}).`,
@@ -306,7 +309,7 @@ class FlamePanel implements vscode.Disposable {
     for (const k of [...this.marks.keys()]) if (k <= id) this.marks.delete(k);
     const all = [...m.marks, ...webviewMarks.map(([n, at]): PhaseMark => [`webview ${n}`, at])];
     this.manager.ctx.output.info(
-      `Flame chart: ${m.title}: phases (${m.label}): ${formatPhases(all)}; command to ${m.label} shown ${all.at(-1)![1] - all[0]![1]} ms.`,
+      `Flame chart: ${m.title}: phases (${m.part}): ${formatPhases(all)}; command to ${m.part} shown ${all.at(-1)![1] - all[0]![1]} ms.`,
     );
   }
 
