@@ -99,6 +99,41 @@ export class StringTable {
   }
 }
 
+/** Where a node of a merged tree goes in a view: its parent's index, its depth and its start. */
+export interface Placement {
+  parent: number;
+  depth: number;
+  start: number;
+}
+
+/**
+ * Walks merged trees in pre-order, placing each node after its earlier siblings (children start at
+ * their parent's start; each takes `total` of room). `add` adds the node to the view and returns
+ * its index, the parent index of its children. Iterative: merged trees can be deep.
+ */
+export function placeInPreOrder<N extends { total: number }>(
+  roots: readonly N[],
+  childrenOf: (node: N) => readonly N[],
+  add: (node: N, at: Placement) => number,
+): void {
+  const stack: Array<{ node: N; at: Placement }> = [];
+  const pushAll = (nodes: readonly N[], parent: number, depth: number, start: number) => {
+    const items: Array<{ node: N; at: Placement }> = [];
+    let next = start;
+    for (const node of nodes) {
+      items.push({ node, at: { parent, depth, start: next } });
+      next += node.total;
+    }
+    for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]!);
+  };
+  pushAll(roots, -1, 0, 0);
+  while (stack.length > 0) {
+    const { node, at } = stack.pop()!;
+    const i = add(node, at);
+    pushAll(childrenOf(node), i, at.depth + 1, at.start);
+  }
+}
+
 /** Grows typed arrays while a view is built, then trims them to size. */
 export class ViewBuilder {
   count = 0;

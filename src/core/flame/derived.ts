@@ -6,7 +6,7 @@
  * Every derived view carries `origin`: for each of its nodes, a node of the source view it stands
  * for (the one to open the source of, to describe, to zoom the chart to).
  */
-import { ViewBuilder, type FlameView } from './data';
+import { placeInPreOrder, ViewBuilder, type FlameView } from './data';
 
 export interface DerivedView {
   view: FlameView;
@@ -217,31 +217,25 @@ function flattenAcc(root: Acc | undefined, kind: FlameView['kind'], view: FlameV
   const b = new ViewBuilder(kind, false);
   const origin: number[] = [];
   if (root && root.calls > 0) {
-    const stack: Array<{ node: Acc; parent: number; depth: number; start: number }> = [{ node: root, parent: -1, depth: 0, start: 0 }];
-    while (stack.length > 0) {
-      const { node, parent, depth, start } = stack.pop()!;
-      const i = b.add({
-        parent,
-        depth,
-        start,
-        total: node.total,
-        self: node.self,
-        name: node.name,
-        calls: node.calls,
-        thread: 0,
-        file: view.file[node.origin],
-        line: view.line[node.origin],
-      });
-      origin.push(node.origin);
-      const kids = [...node.children.values()].sort((x, y) => y.total - x.total);
-      let next = start;
-      const placed = kids.map((c) => {
-        const item = { node: c, parent: i, depth: depth + 1, start: next };
-        next += c.total;
-        return item;
-      });
-      for (let c = placed.length - 1; c >= 0; c--) stack.push(placed[c]);
-    }
+    placeInPreOrder(
+      [root],
+      (node) => [...node.children.values()].sort((x, y) => y.total - x.total),
+      (node, { parent, depth, start }) => {
+        origin.push(node.origin);
+        return b.add({
+          parent,
+          depth,
+          start,
+          total: node.total,
+          self: node.self,
+          name: node.name,
+          calls: node.calls,
+          thread: 0,
+          file: view.file[node.origin],
+          line: view.line[node.origin],
+        });
+      },
+    );
   }
   return { view: b.finish(), origin: Int32Array.from(origin) };
 }

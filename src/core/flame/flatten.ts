@@ -3,7 +3,7 @@
  * view (all roots merged by span path, like a classic flame graph).
  */
 import type { Span, Trace } from '../trace/model';
-import { numericValue, StringTable, ViewBuilder, type FlameDocument, type FlameView } from './data';
+import { numericValue, placeInPreOrder, StringTable, ViewBuilder, type FlameDocument, type FlameView } from './data';
 import { layoutFlame } from './layout';
 import type { PhaseMark } from './phases';
 
@@ -163,39 +163,28 @@ export function appendMerged(
   roots: readonly MergedNode[],
   extra: (node: MergedNode, index: number) => void,
 ): void {
-  const stack: Array<{ node: MergedNode; parent: number; depth: number; start: number }> = [];
-  let cursor = 0;
-  const rootItems = roots.map((node) => {
-    const item = { node, parent: -1, depth: 0, start: cursor };
-    cursor += node.total;
-    return item;
-  });
-  for (let r = rootItems.length - 1; r >= 0; r--) stack.push(rootItems[r]);
-  while (stack.length > 0) {
-    const { node, parent, depth, start } = stack.pop()!;
-    const i = b.add({
-      parent,
-      depth,
-      start,
-      total: node.total,
-      self: node.self,
-      name: strings.intern(node.name),
-      calls: node.calls,
-      thread: 0,
-      file: node.location ? strings.intern(node.location.file) : -1,
-      line: node.location ? node.location.line : 0,
-    });
-    for (const [k, f] of node.fields) b.field(strings.intern(k), strings.intern(mergedFieldValue(f)));
-    for (const [k, v] of node.counters) b.counter(strings.intern(k), v);
-    extra(node, i);
-    let next = start;
-    const placed = node.children.map((child) => {
-      const item = { node: child, parent: i, depth: depth + 1, start: next };
-      next += child.total;
-      return item;
-    });
-    for (let c = placed.length - 1; c >= 0; c--) stack.push(placed[c]);
-  }
+  placeInPreOrder(
+    roots,
+    (node) => node.children,
+    (node, { parent, depth, start }) => {
+      const i = b.add({
+        parent,
+        depth,
+        start,
+        total: node.total,
+        self: node.self,
+        name: strings.intern(node.name),
+        calls: node.calls,
+        thread: 0,
+        file: node.location ? strings.intern(node.location.file) : -1,
+        line: node.location ? node.location.line : 0,
+      });
+      for (const [k, f] of node.fields) b.field(strings.intern(k), strings.intern(mergedFieldValue(f)));
+      for (const [k, v] of node.counters) b.counter(strings.intern(k), v);
+      extra(node, i);
+      return i;
+    },
+  );
 }
 
 /** Attaches the box layout: lanes per thread in the timeline, plain depth rows otherwise. */

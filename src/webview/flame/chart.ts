@@ -5,6 +5,7 @@
 import type { FlameDocument, FlameView } from '../../core/flame/data';
 import { formatTick, niceTickStep } from '../../core/flame/format';
 import { changeBucket, changeIntensity, nameHash } from './colors';
+import { FrameRequest } from './dom';
 import {
   clampRange,
   collectVisible,
@@ -93,7 +94,7 @@ export class FlameChart {
   selected = -1;
   hovered = -1;
   private drag: Drag | undefined;
-  private frameRequested = false;
+  private readonly frame = new FrameRequest(() => this.draw());
   private lastPointer: { x: number; y: number } | undefined;
 
   constructor(
@@ -228,12 +229,7 @@ export class FlameChart {
 
   /** Schedules one redraw for the next animation frame (many calls, one frame). */
   invalidate(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.draw();
-    });
+    this.frame.request();
   }
 
   private changed(): void {

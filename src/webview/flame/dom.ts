@@ -56,3 +56,17 @@ export function sortableHeader<K extends string>(
   th.appendChild(button);
   return th;
 }
+
+/** Coalesces redraw requests: however many come before the next animation frame, it draws once. */
+export class FrameRequest {
+  private requested = false;
+  constructor(private readonly draw: () => void) {}
+  request(): void {
+    if (this.requested) return;
+    this.requested = true;
+    requestAnimationFrame(() => {
+      this.requested = false;
+      this.draw();
+    });
+  }
+}

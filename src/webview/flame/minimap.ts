@@ -7,6 +7,7 @@ import { collectVisible, VisibleBoxes } from '../../core/flame/layout';
 import { centreAt, dragRange, grabAt, toPx, type MinimapGrab, type Range } from '../../core/flame/minimap';
 import type { ChartModel, FlameChart } from './chart';
 import type { Theme } from './theme';
+import { FrameRequest } from './dom';
 
 export const MINIMAP_HEIGHT = 44;
 
@@ -19,7 +20,7 @@ export class Minimap {
   private widthPx = 0;
   private dpr = 1;
   private drag: { pointerId: number; grab: MinimapGrab; startPx: number; start: Range } | undefined;
-  private frameRequested = false;
+  private readonly frame = new FrameRequest(() => this.draw());
   private readonly visible = new VisibleBoxes();
 
   constructor(
@@ -59,12 +60,7 @@ export class Minimap {
   }
 
   invalidate(): void {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.draw();
-    });
+    this.frame.request();
   }
 
   private geometry() {
