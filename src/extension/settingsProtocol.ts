@@ -6,7 +6,7 @@
 import { ownerNameProblem } from '../core/owner';
 import { parseSeverityOverrides, type SeverityOverrides } from '../core/scope/codes';
 import { DEFAULT_MAX_TRACE_MB } from '../core/trace/limits';
-import { CLIENT_ID } from '../server/protocol';
+import { CLIENT_ID } from '../server/clientId';
 
 /** A value as read: the value to use, and why the given one was not used (reported once). */
 export interface Checked<T> {

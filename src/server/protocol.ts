@@ -4,9 +4,7 @@
  */
 import { NotificationType } from 'vscode-languageserver-protocol';
 
-/** Client id; also the settings prefix of the client's own `trace.server` setting. */
-export const CLIENT_ID = 'milestoneScope.languageServer';
-export const CLIENT_NAME = 'Milestone Scope Language Server';
+export { CLIENT_ID, CLIENT_NAME } from './clientId';
 
 /** Language id of captured trace logs (contributed grammar). */
 export const TRACE_LANGUAGE_ID = 'milestone-scope-trace';

@@ -21,3 +21,21 @@ test('dist/extension.js bundles only the activation code', async () => {
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
   assert.ok(bytes < 32 * 1024, `dist/extension.js is ${bytes} bytes`);
 });
+
+test('the features load no language-server library (only dist/languageClient.js and the server do)', async () => {
+  const { nodeChunks } = (await import(join(root, 'esbuild.mjs'))) as { nodeChunks: esbuild.BuildOptions };
+  const result = await esbuild.build({ ...nodeChunks, absWorkingDir: root, write: false, metafile: true, sourcemap: false, outdir: 'unused' });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => k.endsWith('extensionFeatures.mjs'));
+  assert.ok(entry, 'the features are an entry of the ES module build');
+  // The static import graph: what loading the features compiles.
+  const graph = new Set<string>();
+  const walk = (k: string) => {
+    if (graph.has(k)) return;
+    graph.add(k);
+    for (const i of outputs[k]!.imports) if (i.kind === 'import-statement' && outputs[i.path]) walk(i.path);
+  };
+  walk(entry);
+  const lsp = [...graph].flatMap((k) => Object.keys(outputs[k]!.inputs)).filter((i) => /node_modules\/vscode-(jsonrpc|languageserver|languageclient)/.test(i));
+  assert.deepEqual([...new Set(lsp.map((i) => i.split('/').slice(0, 2).join('/')))], []);
+});
