@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // after activate() has returned to VS Code.
     const clientFile = path.join(context.extensionPath, 'dist', 'languageClient.js');
     const client = require(clientFile) as LanguageClientModule;
-    client.activateLanguageClient(ctx, features.workspaceModelChanges(ctx));
+    client.activateLanguageClient(ctx, features.languageClientHost(ctx));
   } catch (err) {
     // VS Code shows nothing by itself when activation fails.
     void vscode.window.showErrorMessage(vscode.l10n.t('Milestone Scope failed to activate: {0}', String(err)));

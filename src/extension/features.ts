@@ -3,6 +3,9 @@
  * an ES module chunk shared with the CLI: see esbuild.mjs).
  */
 import type { ExtensionContextHolder } from './context';
+import { CONFIG_FILES, loadConfig } from '../core/config';
+import { DEFAULT_CONFIG } from '../core/config/types';
+import type { LanguageClientHost } from './languageClient';
 import { settings } from './settings';
 import { getWorkspaceModel } from './workspaceModel';
 import { activateWorkspaceModel } from './workspaceModel';
@@ -41,14 +44,19 @@ const features: Array<(ctx: ExtensionContextHolder) => void | Promise<void>> = [
 
 /** Runs every feature's activation (called by extension.ts once this module is loaded). */
 export async function activateFeatures(ctx: ExtensionContextHolder): Promise<void> {
-  // Each bundle (this chunk, dist/languageClient.js) has its own copy of the settings module.
   settings.reportTo((message) => ctx.output.warn(message));
   for (const activateFeature of features) await activateFeature(ctx);
 }
 
-/** The workspace model's change event, for the language client (which lives in extension.js). */
-export function workspaceModelChanges(ctx: ExtensionContextHolder): import('vscode').Event<unknown> {
-  return getWorkspaceModel(ctx).onDidChange;
+/** What the language client (dist/languageClient.js, a bundle of its own) uses of the features' code. */
+export function languageClientHost(ctx: ExtensionContextHolder): LanguageClientHost {
+  return {
+    modelChanged: getWorkspaceModel(ctx).onDidChange,
+    settings,
+    loadConfig,
+    configFiles: CONFIG_FILES,
+    defaultConfig: DEFAULT_CONFIG,
+  };
 }
 
 /** Ends every cargo run (see extension.ts's deactivate). */

@@ -6,8 +6,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { CONFIG_FILES, loadConfig } from '../core/config';
-import { DEFAULT_CONFIG } from '../core/config/types';
+import type { CONFIG_FILES, loadConfig } from '../core/config';
+import type { MilestoneScopeConfig } from '../core/config/types';
 import {
   CLIENT_ID,
   CLIENT_NAME,
@@ -18,16 +18,30 @@ import {
   type DocumentPaths,
 } from '../server/protocol';
 import type { ExtensionContextHolder } from './context';
-import { settings } from './settings';
+import type { settings } from './settings';
+
+/**
+ * What the client takes from the features' bundle (features.ts): dist/languageClient.js is a bundle
+ * of its own and would otherwise carry a second copy of the configuration reader (yaml) and of the
+ * settings module.
+ */
+export interface LanguageClientHost {
+  /** The workspace model's change event, so the documents' paths are re-read. */
+  modelChanged: vscode.Event<unknown>;
+  settings: typeof settings;
+  loadConfig: typeof loadConfig;
+  configFiles: typeof CONFIG_FILES;
+  defaultConfig: MilestoneScopeConfig;
+}
 
 /** Unsaved edits of referenced files are forwarded after this pause in typing. */
 const FORWARD_DELAY_MS = 150;
 
-async function documentPaths(folder: vscode.WorkspaceFolder): Promise<DocumentPaths> {
-  let config = DEFAULT_CONFIG;
+async function documentPaths(host: LanguageClientHost, folder: vscode.WorkspaceFolder): Promise<DocumentPaths> {
+  let config = host.defaultConfig;
   if (folder.uri.scheme === 'file') {
     try {
-      config = (await loadConfig(folder.uri.fsPath)).config;
+      config = (await host.loadConfig(folder.uri.fsPath)).config;
     } catch {
       // unreadable configuration: the server reports it; serve the default layout meanwhile
     }
@@ -36,16 +50,16 @@ async function documentPaths(folder: vscode.WorkspaceFolder): Promise<DocumentPa
     catalog: config.catalog,
     status: config.status,
     tracking: config.tracking,
-    config: [...CONFIG_FILES],
+    config: [...host.configFiles],
   };
 }
 
 /** The milestone documents of every workspace folder, as a selector. */
-async function buildSelector(): Promise<vscode.DocumentFilter[]> {
+async function buildSelector(host: LanguageClientHost): Promise<vscode.DocumentFilter[]> {
   const filters: vscode.DocumentFilter[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     if (folder.uri.scheme !== 'file') continue;
-    for (const glob of documentGlobs(await documentPaths(folder))) {
+    for (const glob of documentGlobs(await documentPaths(host, folder))) {
       filters.push({ scheme: 'file', pattern: new vscode.RelativePattern(folder, glob) });
     }
   }
@@ -77,10 +91,8 @@ function toProtocolSelector(filters: readonly vscode.DocumentFilter[]): Document
  * configuration is opened (not at activation), restarted when the configuration moves the
  * documents, stopped with the extension.
  */
-/** `modelChanged`: the workspace model's change event (features.ts), so the documents' paths are re-read. */
-export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged: vscode.Event<unknown>): void {
-  // This bundle has its own copy of the settings module (see features.ts).
-  settings.reportTo((message) => ctx.output.warn(message));
+export function activateLanguageClient(ctx: ExtensionContextHolder, host: LanguageClientHost): void {
+  const { settings, modelChanged } = host;
   let client: LanguageClient | undefined;
   let starting: Promise<void> | undefined;
   let selector: vscode.DocumentFilter[] = [];
@@ -162,7 +174,7 @@ export function activateLanguageClient(ctx: ExtensionContextHolder, modelChanged
 
   /** Recomputes the selector; restarts a running server when the documents moved. */
   const refresh = async () => {
-    const next = await buildSelector();
+    const next = await buildSelector(host);
     const nextKey = selectorKey(next);
     if (nextKey === key) return;
     selector = next;

@@ -57,5 +57,5 @@ export async function currentOwner(root: string): Promise<string> {
   return (await resolveOwner(root, settings.get('owner'))).name;
 }
 
-/** The extension's settings; features.ts and languageClient.ts point its reports at the output channel. */
+/** The extension's settings; features.ts points its reports at the output channel and hands it to the language client. */
 export const settings = new ExtensionSettings();

@@ -39,3 +39,13 @@ test('the features load no language-server library (only dist/languageClient.js 
   const lsp = [...graph].flatMap((k) => Object.keys(outputs[k]!.inputs)).filter((i) => /node_modules\/vscode-(jsonrpc|languageserver|languageclient)/.test(i));
   assert.deepEqual([...new Set(lsp.map((i) => i.split('/').slice(0, 2).join('/')))], []);
 });
+
+test('dist/languageClient.js takes the configuration reader and the settings from the features (no second copy)', async () => {
+  const { entries } = (await import(join(root, 'esbuild.mjs'))) as { entries: Array<{ entryPoints: Record<string, string> }> };
+  const entry = entries.find((e) => e.entryPoints.languageClient === 'src/extension/languageClient.ts');
+  assert.ok(entry, 'the language client entry point is in esbuild.mjs');
+  const result = await esbuild.build({ ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, outdir: 'unused' });
+  const inputs = Object.keys(result.metafile.inputs);
+  const copies = inputs.filter((i) => /node_modules\/(yaml|execa|markdown-it)\/|src\/core\/|src\/extension\/settings/.test(i));
+  assert.deepEqual(copies, []);
+});
