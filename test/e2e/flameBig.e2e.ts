@@ -11,6 +11,15 @@ import { documentArrayBytes, SLICE_BYTES } from '../../src/core/flame/transfer';
 import { parseTraceFile } from '../../src/core/trace';
 import { startWorkbench, waitFor } from './lib';
 
+/** Whether a chart canvas has been drawn: laid out and more than 5 % of its pixels painted (runs in the page). */
+function isDrawn(c: HTMLCanvasElement): boolean {
+  if (c.width < 200) return false;
+  const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  let painted = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
+  return painted / (c.width * c.height) > 0.05;
+}
+
 /** The main chart (the sandwich view has two small flame graphs with the same class). */
 const MAIN_CANVAS = 'canvas.flame-canvas[aria-label^="Flame chart"]';
 
@@ -34,13 +43,7 @@ test('flame chart: a big trace is drawn from its first part, then its timeline; 
     const frame = await wb.webviewFrame({ selector: '.toolbar .title:has-text("medium.txt")', timeoutMs: 120_000 });
     await waitFor(
       async () =>
-        frame.locator(MAIN_CANVAS).evaluate((c: HTMLCanvasElement) => {
-          if (c.width < 200) return false;
-          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-          let painted = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-          return painted / (c.width * c.height) > 0.05;
-        }),
+        frame.locator(MAIN_CANVAS).evaluate(isDrawn),
       120_000,
       'the chart of medium.txt to be drawn',
     );
@@ -55,13 +58,7 @@ test('flame chart: a big trace is drawn from its first part, then its timeline; 
       async () =>
         (await frame.locator('.views button[aria-selected="true"]').textContent()) === 'Timeline' &&
         (await frame.locator('.placeholder').isHidden()) &&
-        frame.locator(MAIN_CANVAS).evaluate((c: HTMLCanvasElement) => {
-          if (c.width < 200) return false;
-          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-          let painted = 0;
-          for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-          return painted / (c.width * c.height) > 0.05;
-        }),
+        frame.locator(MAIN_CANVAS).evaluate(isDrawn),
       120_000,
       'the timeline of medium.txt to be drawn',
     );

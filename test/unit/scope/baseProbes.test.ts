@@ -1,21 +1,15 @@
 // How a one-shot scope check finds its base and reads the texts it needs: the start record's
 // ancestry with HEAD is asked by name beside the revisions' lookup, and the base texts a check
 // is likely to read are chosen before the model is built.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { likelyBaseSpecs } from '../../../src/core/scope/check';
 import { startRef } from '../../../src/core/scope/startRecord';
 import { loadWorkspace } from '../../../src/core/workspace';
 import type { FileDiff } from '../../../src/core/diff/types';
-import { cli, edit, fixtureRepo, git, remove } from './helpers';
+import { cli, edit, fixtureRepos, git } from './helpers';
 
-const repos: string[] = [];
-function repo(): string {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
-after(() => repos.forEach(remove));
+const repo = fixtureRepos();
 
 const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 

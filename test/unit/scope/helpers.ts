@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { after } from 'node:test';
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -14,6 +15,17 @@ export function git(cwd: string, ...args: string[]): string {
 /** A temporary git repository holding the fixture, committed once. Remove it with `rmSync`. */
 export function fixtureRepo(userName = 'dave'): string {
   return gitCopy(FIXTURE, userName, 'dave@example.invalid');
+}
+
+/** A maker of fixture repositories for one test file; they are removed when its tests are done. */
+export function fixtureRepos(): () => string {
+  const repos: string[] = [];
+  after(() => repos.forEach(remove));
+  return () => {
+    const r = fixtureRepo();
+    repos.push(r);
+    return r;
+  };
 }
 
 export function edit(root: string, rel: string, change: (text: string) => string): void {

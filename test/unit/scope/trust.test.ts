@@ -2,7 +2,7 @@
 // the catalog, the configuration or its tracking file never switches a check off, and every such
 // rewrite is itself a finding. One model for the CLI (working tree and --staged, as the
 // pre-commit hook runs it), unsaved editor buffers (ScopeSession.checkText), MCP and the report.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,15 +11,9 @@ import { resolveActiveMilestone, ScopeSession } from '../../../src/core/scope';
 import { startRef } from '../../../src/core/scope/startRecord';
 import { loadWorkspace } from '../../../src/core/workspace';
 import { findTool, runTool } from '../../../src/mcp/tools';
-import { cli, codes, edit, fixtureRepo, git, remove, write } from './helpers';
+import { cli, codes, edit, fixtureRepos, git, write } from './helpers';
 
-const repos: string[] = [];
-function repo(): string {
-  const r = fixtureRepo();
-  repos.push(r);
-  return r;
-}
-after(() => repos.forEach(remove));
+const repo = fixtureRepos();
 
 const MERKLE = 'crates/metal-backend/src/merkle_tree.rs';
 const CATALOG = 'docs/metal-backend-optimization-milestones.md';
