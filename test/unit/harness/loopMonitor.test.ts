@@ -30,7 +30,7 @@ test('a synchronous task of 120 ms of CPU shows as a stretch of as much CPU, bus
   assert.ok(s.worst[0]!.gapMs >= 115);
 });
 
-test('waiting is not counted as a task: the thread CPU time of a stretch stays below its timer gap', async () => {
+test('waiting is not counted as a task: no stretch holds the wait as CPU time', async () => {
   const m = new LoopMonitor().start();
   // A wait of 120 ms with nothing else on the loop, then short tasks between waits.
   await sleep(120);
@@ -40,7 +40,9 @@ test('waiting is not counted as a task: the thread CPU time of a stretch stays b
   }
   const s = m.stop();
   assert.ok(s.ticks >= 5);
-  // A busy machine lengthens the gaps (wall clock), never the CPU time spent waiting: the relation
-  // only gets clearer under load, so this holds on any machine.
-  if (s.maxCpuMs !== undefined) assert.ok(s.maxCpuMs < s.maxGapMs / 2, `cpu ${s.maxCpuMs}, gap ${s.maxGapMs}`);
+  // The 20 spins hold 40 ms of CPU in all; a stretch that counted the 120 ms wait as work would
+  // hold more than 100. A busy machine lengthens the gaps (wall clock), never the thread's CPU
+  // time, so this holds on any machine. (The longest gap need not be the wait's: the monitor
+  // ticks through an idle wait, so on a quiet machine the longest gap is a stretch of spins.)
+  if (s.maxCpuMs !== undefined) assert.ok(s.maxCpuMs < 100, `cpu ${s.maxCpuMs}, gap ${s.maxGapMs}`);
 });
