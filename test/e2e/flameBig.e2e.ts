@@ -70,7 +70,7 @@ test('flame chart: a big trace is drawn from its first part, then its timeline; 
     await wb.pickQuickItem('large.txt');
     // The notification, in the notification centre (this headless workbench does not pop it up as
     // a toast; the bell shows it).
-    await wb.runCommand('Notifications: Show Notifications');
+    await wb.runCommand('Notifications: Show Notifications', { timeoutMs: 60_000 });
     const item = wb.page.locator('.notifications-center .notification-list-item', { hasText: 'large.txt' }).first();
     const percent = await waitFor(
       async () => {
@@ -86,7 +86,7 @@ test('flame chart: a big trace is drawn from its first part, then its timeline; 
     const panel = await wb.webviewFrame({ selector: '.placeholder:has-text("was cancelled")', timeoutMs: 10_000 });
     assert.match((await panel.locator('.placeholder').innerText()).replace(/\s+/g, ' '), /Could not show \S*large\.txt.*was cancelled\. Open the trace again to read it\./);
     // Running the Cancel action closed the centre; the announcement is in it.
-    await wb.runCommand('Notifications: Show Notifications');
+    await wb.runCommand('Notifications: Show Notifications', { timeoutMs: 60_000 });
     const messages = wb.page.locator('.notifications-center .notification-list-item-message');
     await waitFor(async () => (await messages.allInnerTexts()).some((n) => /^Reading \S*large\.txt was cancelled\.$/.test(n.trim())), 10_000, 'the cancellation to be announced');
     assert.ok(!(await messages.allInnerTexts()).some((n) => /Reading \S*large\.txt: \d+%/.test(n)), 'the progress notification is gone');
