@@ -10,15 +10,20 @@ import * as esbuild from 'esbuild';
 const root = join(import.meta.dirname, '..', '..', '..');
 const ALLOWED = new Set(['src/extension/extension.ts', 'src/extension/context.ts', 'src/extension/activeMilestone.ts', 'src/extension/lmTools.ts']);
 
-test('dist/extension.js bundles only the activation code', async () => {
+/** The source files that go into one CommonJS entry of esbuild.mjs, built as the real build does. */
+async function entryInputs(name: string, source: string): Promise<{ inputs: string[]; bytes: number }> {
   const { entries } = (await import(join(root, 'esbuild.mjs'))) as { entries: Array<{ entryPoints: Record<string, string> }> };
-  const entry = entries.find((e) => e.entryPoints.extension === 'src/extension/extension.ts');
-  assert.ok(entry, 'the extension entry point is in esbuild.mjs');
+  const entry = entries.find((e) => e.entryPoints[name] === source);
+  assert.ok(entry, `the ${name} entry point is in esbuild.mjs`);
   const result = await esbuild.build({ ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, outdir: 'unused' });
-  const inputs = Object.keys(result.metafile.inputs);
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
+  return { inputs: Object.keys(result.metafile.inputs), bytes };
+}
+
+test('dist/extension.js bundles only the activation code', async () => {
+  const { inputs, bytes } = await entryInputs('extension', 'src/extension/extension.ts');
   const extra = inputs.filter((i) => !ALLOWED.has(i));
   assert.deepEqual(extra, [], `dist/extension.js pulls in ${extra.join(', ')}: load it from features.ts or languageClient.ts instead`);
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.bytes ?? 0), 0);
   assert.ok(bytes < 32 * 1024, `dist/extension.js is ${bytes} bytes`);
 });
 
@@ -41,11 +46,7 @@ test('the features load no language-server library (only dist/languageClient.js 
 });
 
 test('dist/languageClient.js takes the configuration reader and the settings from the features (no second copy)', async () => {
-  const { entries } = (await import(join(root, 'esbuild.mjs'))) as { entries: Array<{ entryPoints: Record<string, string> }> };
-  const entry = entries.find((e) => e.entryPoints.languageClient === 'src/extension/languageClient.ts');
-  assert.ok(entry, 'the language client entry point is in esbuild.mjs');
-  const result = await esbuild.build({ ...entry, absWorkingDir: root, write: false, metafile: true, sourcemap: false, outdir: 'unused' });
-  const inputs = Object.keys(result.metafile.inputs);
+  const { inputs } = await entryInputs('languageClient', 'src/extension/languageClient.ts');
   const copies = inputs.filter((i) => /node_modules\/(yaml|execa|markdown-it)\/|src\/core\/|src\/extension\/settings/.test(i));
   assert.deepEqual(copies, []);
 });
