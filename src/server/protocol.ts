@@ -2,7 +2,7 @@
  * Everything the language client and server agree on beyond LSP itself. Imported by both sides;
  * type-level plus message-type objects only (no `vscode` import, nothing server-specific).
  */
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType } from 'vscode-jsonrpc';
 
 export { CLIENT_ID, CLIENT_NAME } from './clientId';
 

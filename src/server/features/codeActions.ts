@@ -1,5 +1,5 @@
 /** Quick fixes that point a moved reference at the line its code moved to. */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver-types';
 import type { HotspotRef } from '../../core/catalog/model';
 import { rewriteReferenceLines } from '../../core/docChecks/rewrite';
 import type { RefFinding } from '../../core/docChecks/references';

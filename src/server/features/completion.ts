@@ -3,7 +3,7 @@
  * reference, work item ids in the milestone mapping, milestone ids and status values in STATUS.md,
  * status values in tracking files, crate names in the configuration.
  */
-import { CompletionItemKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver';
+import { CompletionItemKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver-types';
 import { normaliseMilestoneId } from '../../core/catalog/model';
 import { compareIds } from '../../core/catalog/finish';
 import { STATUSES, formatStatus } from '../../core/status';

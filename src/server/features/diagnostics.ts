@@ -1,5 +1,5 @@
 /** Problems (1-based, columns optional) -> LSP diagnostics (0-based ranges). */
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import type { Problem } from '../../core/problems';
 import type { RefFinding } from '../../core/docChecks/references';
 import { DIAGNOSTIC_SOURCE, type MoveFixData } from '../protocol';

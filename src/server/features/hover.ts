@@ -3,7 +3,7 @@
  * file's language so the editor highlights them. Hover on a milestone mapping line: the work
  * item it maps to and the milestone's status.
  */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { normaliseMilestoneId, type HotspotRef } from '../../core/catalog/model';
 import { commentSyntaxFor } from '../../core/docChecks/lineKinds';
 import { formatRef } from '../../core/docChecks/references';

@@ -2,7 +2,7 @@
  * Outline of the milestone documents (work items with their hotspots, milestones; STATUS.md rows)
  * and workspace symbols (`M2`, work item titles) that jump into the catalog.
  */
-import { SymbolKind, type DocumentSymbol, type Range, type WorkspaceSymbol } from 'vscode-languageserver';
+import { SymbolKind, type DocumentSymbol, type Range, type WorkspaceSymbol } from 'vscode-languageserver-types';
 import { formatRef } from '../../core/docChecks/references';
 import type { LineIndex } from '../catalogDocument';
 import type { DocRole, Session } from '../session';
