@@ -62,6 +62,9 @@ export class HotspotIndex implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => this.byUri.has(d.uri.toString()) && this.schedule()),
       // Closing an unsaved buffer drops its changes: the anchors go back to the file on disk.
       vscode.workspace.onDidCloseTextDocument((d) => d.isDirty && this.byUri.has(d.uri.toString()) && this.schedule()),
+      // A buffer can open already unsaved, with no change event: hot exit restores it after a
+      // reload, maybe after the anchors were placed on the file on disk.
+      vscode.workspace.onDidOpenTextDocument((d) => d.isDirty && this.byUri.has(d.uri.toString()) && this.schedule(0)),
       vscode.workspace.onDidCreateFiles(() => this.schedule()),
       vscode.workspace.onDidDeleteFiles(() => this.schedule()),
       vscode.workspace.onDidRenameFiles(() => this.schedule()),
