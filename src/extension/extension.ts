@@ -11,7 +11,7 @@
  *   views and providers synchronously. A command run before that waits for the activation promise
  *   (VS Code holds commands of an activating extension), so nothing is missed.
  * - Inside a feature, code only some commands need is loaded on first use with `await import('…')`
- *   (git through execa when asked, the agent tools on their first call); the build turns each such
+ *   (git when asked, the agent tools on their first call); the build turns each such
  *   import into a chunk of its own. The language client is a CommonJS bundle of its own
  *   (dist/languageClient.js) required once the features are in; it starts its server when the first
  *   milestone document opens.

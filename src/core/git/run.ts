@@ -4,12 +4,8 @@
  * path-quoting configuration) and one error type naming the command and git's own message.
  */
 
-// execa is ESM-only; loading it on first use keeps this module importable from CommonJS
-// (tests run through tsx, the extension bundle) and off the extension's activation path.
-let execaModule: Promise<typeof import('execa')> | undefined;
-function loadExeca(): Promise<typeof import('execa')> {
-  return (execaModule ??= import('execa'));
-}
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 
 /** A git command that failed: the command, its exit code (undefined when it did not run to an end) and its output. */
 export class GitError extends Error {
@@ -70,44 +66,115 @@ export interface GitResult<T> {
   exitCode: number;
 }
 
+/** Git's output is read whole; past this it is stopped rather than exhausting memory. */
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+/** After a timeout's SIGTERM, git gets this long before SIGKILL. */
+const KILL_GRACE_MS = 5000;
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  timedOut: boolean;
+  tooLarge: boolean;
+  spawnError?: NodeJS.ErrnoException;
+}
+
+/**
+ * Node's own `spawn` rather than execa: git needs neither execa's streams nor its process-tree
+ * handling, and loading execa cost a CLI run more than all of `scope`'s rule checks (README,
+ * Dependencies).
+ */
+function spawnGit(cwd: string, args: readonly string[], options: GitRunOptions): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn('git', [...STABLE, ...args], {
+      cwd,
+      env: { ...process.env, ...gitEnv(options.env) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let tooLarge = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    const stop = () => {
+      child.kill('SIGTERM');
+      // What git started (a hook, an alias's shell) may hold the pipes open: stop reading them.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    const timer =
+      options.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            stop();
+          }, options.timeoutMs)
+        : undefined;
+    child.stdout.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size > MAX_OUTPUT) {
+        if (!tooLarge) stop();
+        tooLarge = true;
+        return;
+      }
+      out.push(b);
+    });
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    // git may exit before reading all its input (EPIPE): its exit status tells what happened.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+    child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), timedOut, tooLarge, spawnError });
+    });
+  });
+}
+
 async function exec<T extends string | Buffer>(
   cwd: string,
   args: readonly string[],
   options: GitRunOptions,
   bytes: boolean,
 ): Promise<GitResult<T>> {
-  const { execa } = await loadExeca();
   const command = `git ${args.join(' ')}`;
-  let r;
-  try {
-    r = await execa('git', [...STABLE, ...args], {
-      cwd,
-      input: options.input,
-      encoding: bytes ? 'buffer' : 'utf8',
-      stripFinalNewline: false,
-      reject: false,
-      timeout: options.timeoutMs,
-      env: gitEnv(options.env),
-      maxBuffer: 1024 * 1024 * 1024,
-    });
-  } catch (err) {
-    throw new GitError(`${command} failed: ${(err as Error).message}`, args);
+  const r = await spawnGit(cwd, args, options);
+  const stderr = r.stderr.trim();
+  const text = () => r.stdout.toString('utf8');
+  if (r.spawnError) {
+    if (r.spawnError.code === 'ENOENT' && !isDirectory(cwd)) throw new GitError(`${command} failed: no folder ${cwd}`, args);
+    if (r.spawnError.code === 'ENOENT') throw new GitError('git was not found on PATH', args);
+    throw new GitError(`${command} failed: ${r.spawnError.message}`, args);
   }
-  const text = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? ''));
-  const stderr = text(r.stderr).trim();
-  if ((r as { code?: string }).code === 'ENOENT') throw new GitError('git was not found on PATH', args);
   if (r.timedOut)
-    throw new GitError(`${command} gave no answer within ${Math.round((options.timeoutMs ?? 0) / 1000)}s`, args, stderr, {
-      stdout: text(r.stdout),
+    throw new GitError(`${command} gave no answer within ${waited(options.timeoutMs ?? 0)}`, args, stderr, {
+      stdout: text(),
       timedOut: true,
     });
-  const exitCode = r.exitCode;
+  if (r.tooLarge) throw new GitError(`${command} failed: its output passed ${MAX_OUTPUT / 1024 / 1024} MiB`, args, stderr);
+  const exitCode = r.code ?? undefined;
   if (exitCode === undefined || (exitCode !== 0 && !(options.okCodes ?? []).includes(exitCode))) {
-    const why = stderr ? `: ${stderr}` : exitCode === undefined ? `: ${r.message ?? 'it did not run'}` : ` (exit ${exitCode})`;
-    throw new GitError(`${command} failed${why}`, args, stderr, { exitCode, stdout: text(r.stdout) });
+    const why = stderr ? `: ${stderr}` : exitCode === undefined ? `: it was stopped by ${r.signal ?? 'a signal'}` : ` (exit ${exitCode})`;
+    throw new GitError(`${command} failed${why}`, args, stderr, { exitCode, stdout: text() });
   }
-  const stdout = (bytes ? Buffer.from(r.stdout as Uint8Array) : text(r.stdout)) as T;
+  const stdout = (bytes ? r.stdout : text()) as T;
   return { stdout, stderr, exitCode };
+}
+
+function waited(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)}s`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Runs git in `cwd`; a failure (an exit code not in `okCodes`, a timeout, no git) is a GitError. */

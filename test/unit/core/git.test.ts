@@ -75,3 +75,24 @@ test('the git runner: one environment, argument arrays, a GitError naming the co
   const bytes = await runGitBytes(dir, ['cat-file', '--batch-check'], { input: `${head}\n` });
   assert.equal(bytes.stdout.toString('utf8'), `${head} commit ${git(dir, 'cat-file', '-s', 'HEAD')}\n`);
 });
+
+test('the git runner: a timeout stops git and what it started, a missing folder and unread input are told apart', async () => {
+  const dir = gitCopy(METAL, 'Bob Builder');
+  // An alias's shell keeps git's pipes open: the timeout still answers at once.
+  const t0 = Date.now();
+  await assert.rejects(runGit(dir, ['-c', 'alias.slow=!sleep 60', 'slow'], { timeoutMs: 300 }), (err: unknown) => {
+    assert.ok(err instanceof GitError);
+    assert.equal(err.timedOut, true);
+    assert.match(err.message, /^git -c alias\.slow=!sleep 60 slow gave no answer within 300 ms$/);
+    return true;
+  });
+  assert.ok(Date.now() - t0 < 50_000, 'answered before the alias ended');
+  await assert.rejects(runGit(path.join(dir, 'no-such-folder'), ['status']), (err: unknown) => {
+    assert.ok(err instanceof GitError);
+    assert.match(err.message, /^git status failed: no folder .*no-such-folder$/);
+    return true;
+  });
+  // Input git never reads (it exits first) is not an error: its exit status is the answer.
+  const head = await runGit(dir, ['rev-parse', 'HEAD'], { input: 'x'.repeat(4 * 1024 * 1024) });
+  assert.equal(head.stdout.trim(), git(dir, 'rev-parse', 'HEAD'));
+});
