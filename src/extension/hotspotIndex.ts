@@ -135,13 +135,24 @@ export class HotspotIndex implements vscode.Disposable {
     if (!list || list.length === 0) return;
     const doc = e.document;
     const lineAt = (l: number) => (l >= 0 && l < doc.lineCount ? doc.lineAt(l).text : undefined);
+    let lost = false;
     for (const entry of list) {
       if (entry.unresolved) continue;
+      // Lines replaced by other lines (a restored backup, a formatter, a paste over a block) cannot
+      // be followed one by one: the anchors in them are placed again from a diff of the texts.
+      lost ||= e.contentChanges.some(
+        (c) =>
+          c.range.end.line > c.range.start.line &&
+          c.text.length > 0 &&
+          c.range.start.line < entry.anchor.line &&
+          entry.anchor.line - 1 <= c.range.end.line,
+      );
       const moved = applyChanges(entry.end ? [entry.anchor, entry.end] : [entry.anchor], e.contentChanges, lineAt);
       entry.anchor = moved[0]!;
       if (entry.end) entry.end = moved[1];
     }
     this.emitter.fire(doc.uri);
+    if (lost) this.schedule(0);
   }
 
   private async rebuild(): Promise<void> {
