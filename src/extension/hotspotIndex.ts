@@ -45,6 +45,8 @@ export class HotspotIndex implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private entries: HotspotEntry[] = [];
   private byUri = new Map<string, HotspotEntry[]>();
+  /** The text each document's anchors were placed on; dropped once they follow live edits. */
+  private placedOn = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private readonly disposables: vscode.Disposable[] = [];
@@ -62,9 +64,7 @@ export class HotspotIndex implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => this.byUri.has(d.uri.toString()) && this.schedule()),
       // Closing an unsaved buffer drops its changes: the anchors go back to the file on disk.
       vscode.workspace.onDidCloseTextDocument((d) => d.isDirty && this.byUri.has(d.uri.toString()) && this.schedule()),
-      // A buffer can open already unsaved, with no change event: hot exit restores it after a
-      // reload, maybe after the anchors were placed on the file on disk.
-      vscode.workspace.onDidOpenTextDocument((d) => d.isDirty && this.byUri.has(d.uri.toString()) && this.schedule(0)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.opened(d)),
       vscode.workspace.onDidCreateFiles(() => this.schedule()),
       vscode.workspace.onDidDeleteFiles(() => this.schedule()),
       vscode.workspace.onDidRenameFiles(() => this.schedule()),
@@ -128,6 +128,16 @@ export class HotspotIndex implements vscode.Disposable {
     }, delay);
   }
 
+  /**
+   * A document can open with text its anchors were not placed on, and with no change event: hot
+   * exit creates the model from its backup (reported as not dirty) and only then marks it dirty,
+   * possibly after the anchors were placed on the file on disk.
+   */
+  private opened(doc: vscode.TextDocument): void {
+    const k = doc.uri.toString();
+    if (this.byUri.has(k) && this.placedOn.get(k) !== doc.getText()) this.schedule(0);
+  }
+
   /** Moves the anchors of a changed document at once, so the next paint is already right. */
   private follow(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
@@ -151,6 +161,7 @@ export class HotspotIndex implements vscode.Disposable {
       entry.anchor = moved[0]!;
       if (entry.end) entry.end = moved[1];
     }
+    this.placedOn.delete(doc.uri.toString());
     this.emitter.fire(doc.uri);
     if (lost) this.schedule(0);
   }
@@ -159,9 +170,11 @@ export class HotspotIndex implements vscode.Disposable {
     const generation = ++this.generation;
     const ws = getWorkspaceModel(this.ctx).current;
     try {
-      const entries = ws ? await this.derive(ws, generation) : [];
+      const placedOn = new Map<string, string>();
+      const entries = ws ? await this.derive(ws, generation, placedOn) : [];
       if (entries === undefined || generation !== this.generation) return;
       this.entries = entries;
+      this.placedOn = placedOn;
       this.byUri = new Map();
       for (const e of entries) {
         const k = e.uri.toString();
@@ -178,7 +191,7 @@ export class HotspotIndex implements vscode.Disposable {
     }
   }
 
-  private async derive(ws: LoadedWorkspace, generation: number): Promise<HotspotEntry[] | undefined> {
+  private async derive(ws: LoadedWorkspace, generation: number, placedOn: Map<string, string>): Promise<HotspotEntry[] | undefined> {
     const root = ws.root;
     const active = this.ctx.active.current;
     const diff = await this.baseDiff(root, active?.baseCommit);
@@ -207,6 +220,10 @@ export class HotspotIndex implements vscode.Disposable {
       if (doc.uri.scheme !== 'file') continue;
       const rel = relative(root, doc.uri.fsPath);
       if (rel !== undefined && paths.has(rel)) buffers.set(rel, doc.getText());
+    }
+    for (const p of paths) {
+      const text = buffers.get(p) ?? disk.get(p);
+      if (text !== undefined) placedOn.set(vscode.Uri.file(path.join(root, p)).toString(), text);
     }
     const lineCache = new Map<string, string[] | undefined>();
     const linesOf = (p: string) => {
