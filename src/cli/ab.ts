@@ -46,7 +46,7 @@ function intOption(v: unknown, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || !/^\s*\d+\s*$/.test(String(v)))
-    throw new InputError(`ab: --${name} must be a whole number of at least ${min} (got "${String(v)}")`, undefined, 'input/usage');
+    throw new InputError(`--${name} must be a whole number of at least ${min} (got "${String(v)}")`, undefined, 'input/usage');
   return n;
 }
 
@@ -124,7 +124,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
   const seed = intOption(values.seed, 'seed', 0);
   const targetCi = percentOption(values['target-ci']);
   if (maxRuns !== undefined && maxRuns < (runs ?? AB_DEFAULTS.runs))
-    throw new InputError(`ab: --max-runs (${maxRuns}) must be at least --runs (${runs ?? AB_DEFAULTS.runs})`, undefined, 'input/usage');
+    throw new InputError(`--max-runs (${maxRuns}) must be at least --runs (${runs ?? AB_DEFAULTS.runs})`, undefined, 'input/usage');
 
   const ws = await loadWorkspace(await resolveRoot(io, values.root));
   const owner = values.owner;
@@ -184,7 +184,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
         if (values.json) printJson(io, { version: JSON_VERSION, kind: 'ab', refused: err.message });
         return EXIT.usage;
       }
-      if (err instanceof RangeError) throw new InputError(`ab: ${err.message}`, undefined, 'input/usage');
+      if (err instanceof RangeError) throw new InputError(err.message, undefined, 'input/usage');
       throw err;
     }
     const c = result.comparison;
@@ -257,8 +257,7 @@ export async function runBaseWorktree(argv: string[], io: CliIO): Promise<number
     io.stdout(BASE_WORKTREE_HELP + '\n');
     return EXIT.ok;
   }
-  if (action !== 'status' && action !== 'remove')
-    throw new InputError(`base-worktree: "${action}" is not status or remove`, undefined, 'input/usage');
+  if (action !== 'status' && action !== 'remove') throw new InputError(`"${action}" is not status or remove`, undefined, 'input/usage');
   const root = await resolveRoot(io, values.root);
   if (action === 'status') {
     const info = await baseWorktreeInfo(root);

@@ -98,7 +98,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   }
   const kind = positionals[0] as ValidationKind;
   if (!VALIDATION_KINDS.includes(kind)) {
-    throw new InputError(`run: "${positionals[0]}" is not one of ${VALIDATION_KINDS.join(', ')}`, undefined, 'input/usage');
+    throw new InputError(`"${positionals[0]}" is not one of ${VALIDATION_KINDS.join(', ')}`, undefined, 'input/usage');
   }
   const tests = (values.test as string[] | undefined) ?? [];
   if (tests.length && kind !== 'test') throw new InputError('run: --test only applies to "run test"', undefined, 'input/usage');

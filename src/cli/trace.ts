@@ -76,7 +76,7 @@ export function traceLimitOption(text: string | undefined): TraceLimit {
 }
 
 function usage(message: string): InputError {
-  return new InputError(`trace: ${message}`, undefined, 'input/usage');
+  return new InputError(message, undefined, 'input/usage');
 }
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {
@@ -203,5 +203,18 @@ export async function runTrace(argv: string[], io: CliIO): Promise<number> {
     io.stdout(out.join('\n'));
     return EXIT.ok;
   }
-  throw usage(`unknown subcommand "${sub}" (summary, diff)`);
+  // `trace FILE` or `trace BASE AFTER`: name the command that was probably meant, without running it.
+  const meant = files.length === 0 ? 'summary' : files.length === 1 ? 'diff' : undefined;
+  const hint =
+    meant && (await isFile(path.resolve(io.cwd, sub)))
+      ? `; ${sub} is a file: did you mean milestone-scope trace ${meant} ${[sub, ...files].join(' ')}?`
+      : '';
+  throw usage(`unknown subcommand "${sub}" (summary, diff)${hint}`);
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return fs.stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -45,11 +45,17 @@ test('trace summary --json', async () => {
 test('trace diff: text, markdown and json agree on rs_code_matrix', async () => {
   const text = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt');
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /faster +149ms +89\.4ms +-59\.6ms +−40\.0 % \[no interval: 1 run\] +- +- +1\/1 +stark_prove_excluding_trace > .* > rs_code_matrix/);
+  assert.match(
+    text.out,
+    /faster +149ms +89\.4ms +-59\.6ms +−40\.0 % \[no interval: 1 run\] +- +- +1\/1 +stark_prove_excluding_trace > .* > rs_code_matrix/,
+  );
   assert.match(text.out, /1 faster, 0 slower, 4 moved with a descendant, 0 unchanged, 21 inconclusive/);
   assert.match(text.out, /One run on a side: .* only changes beyond ±25 % are called/);
   const md = await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--markdown');
-  assert.match(md.out, /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| −40\.0 % \[no interval: 1 run\] \| - \| - \| 1\/1 \| faster \|$/m);
+  assert.match(
+    md.out,
+    /^\| `stark_prove_excluding_trace > prover\.main_trace_commit > prover\.commit > stacked_commit > rs_code_matrix` \| 149ms \| 89\.4ms \| -59\.6ms \| −40\.0 % \[no interval: 1 run\] \| - \| - \| 1\/1 \| faster \|$/m,
+  );
   assert.match(md.out, /\| follows `rs_code_matrix` \|/);
   const json = JSON.parse((await run('trace', 'diff', 'forest_baseline.txt', 'forest_after.txt', '--json')).out);
   assert.equal(json.summary.faster, 1);
@@ -65,11 +71,27 @@ test('trace diff with several files per side: --base/--after, folders, JSON rows
     copyFileSync(path.join(TRACES, 'forest_multi.txt'), path.join(dir, 'a.txt'));
     copyFileSync(path.join(TRACES, 'forest_baseline.txt'), path.join(dir, 'b.txt'));
     writeFileSync(path.join(dir, 'index.json'), '{"version":1,"runs":[]}');
-    const r = await run('trace', 'diff', '--base', 'forest_multi.txt', '--base', 'forest_single.txt', '--after', dir, '--after', 'chrome_trace.json', '--json');
+    const r = await run(
+      'trace',
+      'diff',
+      '--base',
+      'forest_multi.txt',
+      '--base',
+      'forest_single.txt',
+      '--after',
+      dir,
+      '--after',
+      'chrome_trace.json',
+      '--json',
+    );
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.deepEqual(j.base.sources, ['forest_multi.txt', 'forest_single.txt']);
-    assert.deepEqual(j.after.sources, [path.join(dir, 'a.txt'), path.join(dir, 'b.txt'), 'chrome_trace.json'], 'the folder\'s traces by name; index.json skipped');
+    assert.deepEqual(
+      j.after.sources,
+      [path.join(dir, 'a.txt'), path.join(dir, 'b.txt'), 'chrome_trace.json'],
+      "the folder's traces by name; index.json skipped",
+    );
     const root = j.rows.find((x: { path: string }) => x.path === 'stark_prove_excluding_trace');
     assert.deepEqual(root.runs, { base: 9, after: 17 });
     assert.ok(root.ci95.lo < root.relative && root.relative < root.ci95.hi);
@@ -121,5 +143,29 @@ test('trace usage errors exit 2 with a message', async () => {
   }
   const help = await run('trace', '--help');
   assert.equal(help.code, 0);
+  // Trace files where the subcommand goes: the command that was probably meant, said once.
+  const pair = await run('trace', 'forest_baseline.txt', 'forest_after.txt');
+  assert.equal(pair.code, 2);
+  assert.equal(pair.out, '');
+  assert.equal(
+    pair.err,
+    'milestone-scope trace: unknown subcommand "forest_baseline.txt" (summary, diff); forest_baseline.txt is a file: did you mean milestone-scope trace diff forest_baseline.txt forest_after.txt?\n',
+  );
+  assert.match((await run('trace', 'forest_multi.txt')).err, /did you mean milestone-scope trace summary forest_multi\.txt\?/);
+  assert.doesNotMatch((await run('trace', 'missing.txt')).err, /did you mean/);
   assert.match(help.out, /trace diff <BASE> <AFTER>/);
+});
+
+test('usage errors name their command once', async () => {
+  for (const argv of [
+    ['ab', '--runs', '0'],
+    ['run', 'frob'],
+    ['base-worktree', 'frob'],
+    ['trace', 'frob', 'x'],
+  ]) {
+    const r = await run(...argv);
+    assert.equal(r.code, 2, argv.join(' '));
+    assert.ok(r.err.startsWith(`milestone-scope ${argv[0]}: `), r.err);
+    assert.ok(!r.err.includes(`${argv[0]}: ${argv[0]}:`), r.err);
+  }
 });
