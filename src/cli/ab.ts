@@ -19,8 +19,9 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { EXIT_FAILED, EXIT_INTERRUPTED } from './run';
 import { JSON_VERSION } from './views';
+import { helpText } from './help';
 
-export const AB_HELP = [
+export const AB_HELP = helpText([
   'Usage: milestone-scope ab [options]',
   '',
   "Measures the milestone's change: the profiling run built at the milestone's base commit (A, in",
@@ -40,7 +41,7 @@ export const AB_HELP = [
   '',
   'Exit code: 0 finished (converged or at --max-runs), 1 a build or run failed, 2 bad input or',
   'refused, 130 interrupted.',
-].join('\n');
+]);
 
 function intOption(v: unknown, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
@@ -232,7 +233,7 @@ export async function runAb(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export const BASE_WORKTREE_HELP = [
+export const BASE_WORKTREE_HELP = helpText([
   'Usage: milestone-scope base-worktree [status|remove] [options]',
   '',
   "The git worktree of the milestone's base commit that baselines are built in",
@@ -243,7 +244,7 @@ export const BASE_WORKTREE_HELP = [
   'Options:',
   '  --keep-target  (remove) keep the cargo target folder for a later rebuild',
   ...COMMON_HELP,
-].join('\n');
+]);
 
 export async function runBaseWorktree(argv: string[], io: CliIO): Promise<number> {
   const action = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'status';

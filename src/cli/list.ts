@@ -4,15 +4,16 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { renderTable } from './table';
 import { formatProblems, JSON_VERSION, milestoneJson, problemJson, workItemJson } from './views';
+import { helpText } from './help';
 
-export const LIST_HELP = [
+export const LIST_HELP = helpText([
   'Usage: milestone-scope list [options]',
   '',
   'Lists the catalog: milestones with their status, work items and hotspots.',
   '',
   'Options:',
   ...COMMON_HELP,
-].join('\n');
+]);
 
 export async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseCommand(argv, { name: 'list', positionals: [] });

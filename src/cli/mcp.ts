@@ -6,10 +6,11 @@ import { runTool, TOOLS, type ToolResult } from '../mcp/tools';
 import { EXIT } from './exitCodes';
 import type { CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
+import { helpText } from './help';
 
 /** A function: the tool list is read when asked (this module and the tools import each other). */
 export function mcpHelp(): string {
-  return [
+  return helpText([
     'Usage: milestone-scope mcp [--root DIR]',
     '',
     'Serves the workflow to coding agents as Model Context Protocol tools over stdio:',
@@ -18,7 +19,7 @@ export function mcpHelp(): string {
     '',
     'Options:',
     ...COMMON_HELP.filter((l) => /--root|--help/.test(l)),
-  ].join('\n');
+  ]);
 }
 
 /** The MCP result of a tool run: the CLI's JSON as structured content, a summary as text. */

@@ -5,6 +5,7 @@ import { EXIT, exitForDecision } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION, preflightJson } from './views';
+import { helpText } from './help';
 
 export const REMOTE_HELP = [
   '  --local        check only the local documents (no fetch of the remote)',
@@ -13,7 +14,7 @@ export const REMOTE_HELP = [
 
 export const REMOTE_OPTIONS = { local: { type: 'boolean', default: false }, timeout: { type: 'string' } } as const;
 
-export const PREFLIGHT_HELP = [
+export const PREFLIGHT_HELP = helpText([
   'Usage: milestone-scope preflight <ID> [options]',
   '',
   'Decides whether milestone <ID> can be worked on, from STATUS.md and its tracking file, here and',
@@ -24,7 +25,7 @@ export const PREFLIGHT_HELP = [
   'Options:',
   ...REMOTE_HELP,
   ...COMMON_HELP,
-].join('\n');
+]);
 
 /** The remote check's options from `--local` / `--timeout`; undefined means local only. */
 export function remoteOptions(values: Record<string, unknown>): { timeoutMs?: number } | undefined {

@@ -19,6 +19,7 @@ import { printJson, type CliIO } from './io';
 import { argumentPath, COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { traceLimitOption } from './trace';
 import { formatProblems, JSON_VERSION, problemJson } from './views';
+import { helpText } from './help';
 
 const TRACE_HELP = [
   '  --baseline FILE        baseline trace (default: the latest recorded baseline profiling run)',
@@ -28,7 +29,7 @@ const TRACE_HELP = [
   `  --max-trace-mb N       refuse trace files larger than N MB before reading them (default ${DEFAULT_MAX_TRACE_MB}; 0: no limit)`,
 ];
 
-export const REPORT_HELP = [
+export const REPORT_HELP = helpText([
   'Usage: milestone-scope report <ID> [options]',
   '',
   "Prints the milestone's report as markdown: scope (work item, Problem, Target), changed files",
@@ -39,9 +40,9 @@ export const REPORT_HELP = [
   'Options:',
   ...TRACE_HELP,
   ...COMMON_HELP,
-].join('\n');
+]);
 
-export const COMPLETE_HELP = [
+export const COMPLETE_HELP = helpText([
   'Usage: milestone-scope complete <ID> [options]',
   '',
   "Writes the report's sections into the milestone's tracking file (between markers; everything",
@@ -56,7 +57,7 @@ export const COMPLETE_HELP = [
   '  --force                complete despite scope errors (needs --reason)',
   '  --reason TEXT          why the completion is forced; recorded in the report',
   ...COMMON_HELP,
-].join('\n');
+]);
 
 const TRACE_OPTIONS = {
   baseline: { type: 'string' },

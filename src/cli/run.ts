@@ -21,13 +21,14 @@ import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION } from './views';
+import { helpText } from './help';
 
 /** A cargo command that ran and failed (or could not start): its own code, not 1 (unexpected). */
 export const EXIT_FAILED = EXIT.validationFailed;
 /** Interrupted (Ctrl+C): the conventional 128 + SIGINT. */
 export const EXIT_INTERRUPTED = 130;
 
-export const RUN_HELP = [
+export const RUN_HELP = helpText([
   'Usage: milestone-scope run <check|test|profile> [options]',
   '',
   'Runs one of the validation commands, per crate (never workspace-wide):',
@@ -51,7 +52,7 @@ export const RUN_HELP = [
   ...COMMON_HELP,
   '',
   'Exit code: 0 passed, 7 a command failed (or could not start), 2 refused or bad input, 1 unexpected error, 130 interrupted.',
-].join('\n');
+]);
 
 function relative(root: string, file: string): string {
   const rel = path.relative(root, file);

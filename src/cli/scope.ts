@@ -14,8 +14,9 @@ import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { JSON_VERSION } from './views';
+import { helpText } from './help';
 
-export const SCOPE_HELP = [
+export const SCOPE_HELP = helpText([
   'Usage: milestone-scope scope [options]',
   '',
   "Checks every change since the milestone's base commit against its scope: other milestones'",
@@ -31,7 +32,7 @@ export const SCOPE_HELP = [
   `  --severity CODE=LEVEL  override a code's severity (error, warning, information, off); repeatable`,
   `                         codes: ${SCOPE_CODES.join(', ')}`,
   ...COMMON_HELP,
-].join('\n');
+]);
 
 function parseSeverityFlags(flags: string[]): SeverityOverrides {
   const raw: Record<string, string> = {};

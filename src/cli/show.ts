@@ -7,15 +7,16 @@ import { EXIT } from './exitCodes';
 import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { formatProblems, JSON_VERSION, milestoneJson, problemJson, trackingJson, workItemJson } from './views';
+import { helpText } from './help';
 
-export const SHOW_HELP = [
+export const SHOW_HELP = helpText([
   'Usage: milestone-scope show <ID> [options]',
   '',
   'Shows one milestone: its scope, hotspots, Problem/Target, status and tracking file.',
   '',
   'Options:',
   ...COMMON_HELP,
-].join('\n');
+]);
 
 export async function runShow(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, { name: 'show', positionals: ['ID'] });

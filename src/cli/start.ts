@@ -5,8 +5,9 @@ import { printJson, type CliIO } from './io';
 import { COMMON_HELP, parseCommand, resolveRoot } from './options';
 import { describePreflight, REMOTE_HELP, REMOTE_OPTIONS, remoteJson, remoteOptions } from './preflight';
 import { formatProblems, JSON_VERSION, preflightJson, problemJson } from './views';
+import { helpText } from './help';
 
-export const START_HELP = [
+export const START_HELP = helpText([
   'Usage: milestone-scope start <ID> [options]',
   '',
   'Runs the pre-flight and, when the milestone is ready, marks it in progress: its STATUS.md row',
@@ -21,7 +22,7 @@ export const START_HELP = [
   '  --push         commit the claim (STATUS.md row and tracking file) and push it',
   ...REMOTE_HELP,
   ...COMMON_HELP,
-].join('\n');
+]);
 
 export async function runStart(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommand(argv, {

@@ -11,8 +11,9 @@ import { loadConfig } from '../core/config';
 import { printJson, type CliIO } from './io';
 import { renderTable } from './table';
 import { JSON_VERSION } from './views';
+import { helpText } from './help';
 
-export const TRACE_HELP = [
+export const TRACE_HELP = helpText([
   'Usage:',
   '  milestone-scope trace summary <FILE> [--top N] [--json]',
   '  milestone-scope trace diff <BASE> <AFTER> [--json] [--markdown] [--all] [--threshold P]',
@@ -40,7 +41,7 @@ export const TRACE_HELP = [
   '  --root DIR       repository whose .milestone-scope.yaml lists extra counter fields (default: the git top level)',
   '  --json           machine-readable output (see docs/traces.md)',
   '  -h, --help       this help',
-].join('\n');
+]);
 
 const OPTIONS = {
   top: { type: 'string' },
