@@ -230,8 +230,15 @@ export function methodNotes(diff: TraceDiff): string[] {
   return notes;
 }
 
-/** Notes on shown rows: changed event counters and outlier runs (flagged, kept). */
-export function rowNotes(rows: readonly DiffRow[]): string[] {
+/** Rows whose numbers a reader acts on: outliers are detailed for these (for every row with `all`). */
+const CALLED: ReadonlySet<DiffRow['verdict']> = new Set(['faster', 'slower', 'inherited']);
+
+/**
+ * Notes on shown rows: changed event counters and outlier runs (flagged, kept). Outliers of
+ * inconclusive rows are counted in one line unless `all`: on a noisy machine nearly every row has
+ * some, and a line each buried the ones that matter. `more` ends that line (how to see them).
+ */
+export function rowNotes(rows: readonly DiffRow[], all = false, more = ''): string[] {
   const out: string[] = [];
   for (const r of rows) {
     if (r.countersChanged && r.counters) {
@@ -241,16 +248,22 @@ export function rowNotes(rows: readonly DiffRow[]): string[] {
       out.push(`counters per run: ${changed.join(', ')}: ${r.path}`);
     }
   }
+  let untold = 0;
   for (const r of rows) {
     const ob = r.outliers.base.length;
     const oa = r.outliers.after.length;
     if (ob + oa === 0) continue;
+    if (!all && !CALLED.has(r.verdict)) {
+      untold++;
+      continue;
+    }
     const which = (idx: number[], sev: number[]) => idx.map((i) => `#${i + 1}${sev.includes(i) ? ' (severe)' : ''}`).join(', ');
     const parts: string[] = [];
     if (ob) parts.push(`baseline run ${which(r.outliers.base, r.severeOutliers.base)}`);
     if (oa) parts.push(`after run ${which(r.outliers.after, r.severeOutliers.after)}`);
     out.push(`outliers (Tukey fences; kept): ${parts.join('; ')}: ${r.path}`);
   }
+  if (untold > 0) out.push(`outlier runs (kept) also in ${untold} inconclusive span path(s)${more}`);
   return out;
 }
 
@@ -268,7 +281,7 @@ export function diffView(diff: TraceDiff, all = false): DiffView {
   const hidden = diff.rows.filter((r) => !rows.includes(r) && r.verdict === 'inconclusive').length;
   if (hidden > 0)
     notes.push(`${hidden} inconclusive row(s) not shown (change below the threshold, or one run on a side); --all lists them.`);
-  notes.push(...rowNotes(rows));
+  notes.push(...rowNotes(rows, all, '; --all lists them'));
   for (const r of rows.filter((x) => x.verdict === 'inconclusive' && x.runs.base >= 2 && x.runs.after >= 2).slice(0, 10))
     notes.push(`inconclusive: ${r.reason}: ${r.path}`);
   return {
@@ -322,7 +335,7 @@ export function diffMarkdown(diff: TraceDiff, all = false): string {
   }
   out.push(summaryLine(diff), '');
   for (const n of methodNotes(diff)) out.push(`${n}`, '');
-  const extra = rowNotes(rows);
+  const extra = rowNotes(rows, all);
   if (extra.length > 0) {
     for (const n of extra) out.push(`- ${mdEscape(n)}`);
     out.push('');
