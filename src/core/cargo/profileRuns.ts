@@ -37,6 +37,11 @@ export interface ProfileRun {
   commit?: string;
   /** The A/B session the run belongs to (`milestone-scope ab`). */
   session?: string;
+  /**
+   * In an A/B session: whether the run was a warm-up (captured, not counted). Written on every
+   * session run; absent from sessions recorded before it was, whose warm-ups cannot be told apart.
+   */
+  warmup?: boolean;
 }
 
 interface IndexFile {
@@ -252,18 +257,38 @@ function sessionOf(r: ProfileRun): string | undefined {
   return typeof s === 'string' && s !== '' ? s : undefined;
 }
 
+export interface ComparedRuns {
+  baseline: ProfileRun[];
+  after: ProfileRun[];
+  /** The A/B session compared, when the runs are one session's. */
+  session?: string;
+  /** Warm-up runs of that session left out. */
+  warmups?: number;
+  /** True when the session's runs do not say which were warm-ups (recorded before they did): all are kept. */
+  warmupsUnmarked?: boolean;
+}
+
 /**
  * Every run to compare, per side: when the newest passed run belongs to an A/B session, the passed
- * runs of that session (baseline and after runs interleave there); otherwise every passed baseline
- * run, and every passed `after` run newer than the latest baseline. Oldest first.
+ * counted runs of that session (baseline and after runs interleave there; warm-ups are left out, as
+ * the session itself left them out); otherwise every passed baseline run, and every passed `after`
+ * run newer than the latest baseline. Oldest first.
  */
-export function comparedRuns(runs: readonly ProfileRun[]): { baseline: ProfileRun[]; after: ProfileRun[] } {
+export function comparedRuns(runs: readonly ProfileRun[]): ComparedRuns {
   const passed = runs.filter((r) => r.outcome === 'passed');
   const newest = passed[passed.length - 1];
   const session = newest && sessionOf(newest);
   if (session !== undefined) {
     const mine = passed.filter((r) => sessionOf(r) === session);
-    return { baseline: mine.filter((r) => r.label === 'baseline'), after: mine.filter((r) => r.label === 'after') };
+    const unmarked = mine.some((r) => typeof r.warmup !== 'boolean');
+    const counted = unmarked ? mine : mine.filter((r) => !r.warmup);
+    return {
+      baseline: counted.filter((r) => r.label === 'baseline'),
+      after: counted.filter((r) => r.label === 'after'),
+      session,
+      warmups: mine.length - counted.length,
+      ...(unmarked ? { warmupsUnmarked: true } : {}),
+    };
   }
   const base = latestBaseline(runs);
   return {

@@ -266,7 +266,7 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
     const exe = executables[side]!;
     const shown = [path.relative(place.cwd, exe).split(path.sep).join('/'), ...programArgs].join(' ');
     capture.writeLine(
-      `$ ${shown}   (${side === 'baseline' ? `base commit ${place.commit?.slice(0, 12)}` : 'working tree'}; A/B session ${session}, run ${n})`,
+      `$ ${shown}   (${side === 'baseline' ? `base commit ${place.commit?.slice(0, 12)}` : 'working tree'}; A/B session ${session}, run ${n}${warmup ? ', warm-up' : ''})`,
     );
     const r = await executeProgram(exe, programArgs, {
       cwd: place.cwd,
@@ -288,6 +288,7 @@ export async function runAbSession(target: ValidationTarget, opts: AbOptions = {
       source: place.source,
       ...(place.commit ? { commit: place.commit } : {}),
       session,
+      warmup,
     });
     if (target.trackingFile) {
       const where = side === 'baseline' ? ` at base commit ${place.commit!.slice(0, 12)}` : '';

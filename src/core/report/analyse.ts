@@ -23,7 +23,10 @@ function side(
   const last = all[all.length - 1]!;
   if (all.length === 1) return { traces: [last.trace], info: last.info, last };
   const files = all.map((t) => t.info.file);
-  const info: LoadedTrace['info'] = { ...last.info, file: `${files.length} traces: ${files.join(', ')}`, files };
+  const dirs = new Set(files.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));
+  const [dir] = dirs;
+  const file = dirs.size === 1 && dir ? `${files.length} traces in ${dir}` : `${files.length} traces: ${files.join(', ')}`;
+  const info: LoadedTrace['info'] = { ...last.info, file, files };
   return { traces: all.map((t) => t.trace), info, last };
 }
 

@@ -13,7 +13,7 @@ import { readClaimDocuments } from '../preflight';
 import { InputError, problem, type Problem } from '../problems';
 import { readSection } from '../markdown/sections';
 import { isoDate, statusEntry, type StatusDocument } from '../status';
-import { comparedRuns, listProfileRuns, type ProfileRun } from '../cargo/profileRuns';
+import { comparedRuns, INDEX_FILE, listProfileRuns, milestoneDir, type ProfileRun } from '../cargo/profileRuns';
 import { ScopeSession, type SeverityOverrides } from '../scope';
 import type { FileChange } from '../start';
 import { parseTraceFile } from '../trace/file';
@@ -101,6 +101,7 @@ async function loadTrace(
   if (run) info.time = run.time;
   if (run?.source) info.tree = run.source;
   if (run?.commit) info.commit = run.commit;
+  if (run?.session) info.session = run.session;
   return { trace, info };
 }
 
@@ -135,9 +136,17 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
     }
     const loaded: LoadedTrace[] = [];
     const failures: Array<{ file: string; message: string }> = [];
+    // Recorded runs of one program print the same extra lines each time: the first trace's are
+    // listed line by line, the others' counted in one warning.
+    let detailed = false;
+    const folded: Problem[] = [];
     for (const run of runs) {
       try {
-        loaded.push(await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, problems, opts.traceLimit));
+        const own: Problem[] = [];
+        loaded.push(await loadTrace(ws.root, path.join(ws.root, run.file), 'recorded', run, own, opts.traceLimit));
+        if (!detailed || own.length === 0) problems.push(...own);
+        else folded.push(own[0]!);
+        detailed ||= own.length > 0;
       } catch (err) {
         failures.push({ file: run.file, message: `the recorded ${side} trace ${run.file} cannot be read: ${(err as Error).message}` });
       }
@@ -146,6 +155,15 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
       out.missing[side] = failures.map((f) => f.message).join('; ');
       return undefined;
     }
+    if (folded.length > 0)
+      problems.push(
+        problem(
+          'warning',
+          'report/trace-lines',
+          `${folded.length} more recorded ${side} trace(s) have lines that were not understood, like the one above (\`milestone-scope trace summary FILE\` lists a trace's)`,
+          { file: folded[0]!.file, line: folded[0]!.line },
+        ),
+      );
     for (const f of failures)
       problems.push(
         problem('warning', 'report/trace-unreadable', `${f.message}; the other ${side} runs are used`, { file: f.file, line: 1 }),
@@ -153,6 +171,15 @@ async function chooseTraces(ws: LoadedWorkspace, milestone: Milestone, opts: Rep
     return loaded;
   };
   const compared = comparedRuns(recorded.runs);
+  if (compared.warmupsUnmarked && opts.baseline === undefined && opts.after === undefined)
+    problems.push(
+      problem(
+        'warning',
+        'report/warmups-included',
+        `A/B session ${compared.session} was recorded before warm-up runs were marked: its warm-up runs are compared too (run ab again to leave them out)`,
+        { file: `${milestoneDir(milestone.id)}/${INDEX_FILE}`, line: 1 },
+      ),
+    );
   out.base = await load('baseline', opts.baseline, compared.baseline);
   out.after = await load('after', opts.after, compared.after);
   return out;

@@ -102,6 +102,8 @@ export interface TraceInfo {
   tree?: 'base-worktree' | 'current-tree';
   /** The commit checked out there. */
   commit?: string;
+  /** The A/B session the recorded run belongs to. */
+  session?: string;
   format: TraceFormat;
   durationKind: DurationKind;
   /** Instances of the compared root (proofs), over all files of this side. */
@@ -127,6 +129,8 @@ export interface SpanDelta {
   afterSpread?: Spread;
   /** For enclosing spans: the descendants that explain the change. */
   via?: string[];
+  /** For enclosing spans: the verdict on the total alone, and why. */
+  total?: { verdict: Verdict; reason: string };
   /** Runs (samples) per side. */
   runs?: { base: number; after: number };
   /** 95% interval of the relative change; unbounded ends (one run on a side) are ±Infinity. */

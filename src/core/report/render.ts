@@ -140,17 +140,38 @@ function traceText(t: TraceInfo, side: 'baseline' | 'after' = 'after'): string {
       : t.tree === 'current-tree' && side === 'baseline'
         ? ', built from the current working tree, not the base commit'
         : '';
-  const origin =
-    t.source === 'recorded' ? `recorded profiling run${t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : ''}${tree}` : 'given';
+  const when = t.time ? ` of ${t.time.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const recorded = t.session ? `A/B session ${code(t.session)}` : `recorded profiling run${when}`;
+  const origin = t.source === 'recorded' ? `${recorded}${tree}` : 'given';
   return `${code(t.file)} (${origin}; ${plural(t.runs, 'proof')})`;
+}
+
+/** ` [lo, hi]`: the 95 % interval of a relative change, when there is a bounded one. */
+function intervalText(d: SpanDelta): string {
+  return d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
+}
+
+/**
+ * The root's headline says what the statistics say of its total: a direction only when that change
+ * is called (the root is usually "inherited": its own time does not move, its total does).
+ */
+function rootVerdict(root: SpanDelta): string {
+  const total = root.verdict === 'inherited' ? root.total : { verdict: root.verdict, reason: root.reason ?? '' };
+  switch (total?.verdict) {
+    case 'unchanged':
+      return 'unchanged (within the practical threshold)';
+    case 'inconclusive':
+      // The reason repeats the estimate and interval shown just before it.
+      return `not settled: ${total.reason.replace(/^[^:[]*\[[^\]]*\]: /, '')}`;
+    default:
+      return direction(root.relative);
+  }
 }
 
 function deltaRow(d: SpanDelta, multi: boolean): string {
   const base = d.baseNs === undefined ? '—' : formatSpanTime(d.baseNs);
   const after = d.afterNs === undefined ? '—' : formatSpanTime(d.afterNs);
-  const interval =
-    d.ci95 && Number.isFinite(d.ci95.lo) && Number.isFinite(d.ci95.hi) ? ` [${percent(d.ci95.lo)}, ${percent(d.ci95.hi)}]` : '';
-  const rel = d.relative === null ? 'new' : `${percent(d.relative)}${interval} (${direction(d.relative)})`;
+  const rel = d.relative === null ? 'new' : `${percent(d.relative)}${intervalText(d)} (${direction(d.relative)})`;
   const verdict = d.verdict === 'only-base' ? ' (gone)' : d.verdict === 'only-after' ? ' (new)' : '';
   const cells = [cell(code(d.relPath)) + verdict, base, after, formatSpanTimeChange(d.deltaNs), rel];
   if (multi) cells.push(`${spreadText(d.baseSpread)} → ${spreadText(d.afterSpread)}`);
@@ -178,7 +199,7 @@ export function renderTiming(r: MilestoneReport): string[] {
     `Times are per proof (per run of ${code(root.path)})${t.baseline.durationKind === 'busy' ? ', busy time as tracing reports it' : ''}.`,
     '',
   ];
-  const rootLine = `**${code(root.path)}: ${root.baseNs === undefined ? '—' : formatSpanTime(root.baseNs)} → ${root.afterNs === undefined ? '—' : formatSpanTime(root.afterNs)}, ${formatSpanTimeChange(root.deltaNs)} (${root.relative === null ? 'new' : percent(root.relative)}), ${direction(root.relative)}.**`;
+  const rootLine = `**${code(root.path)}: ${root.baseNs === undefined ? '—' : formatSpanTime(root.baseNs)} → ${root.afterNs === undefined ? '—' : formatSpanTime(root.afterNs)}, ${formatSpanTimeChange(root.deltaNs)} (${root.relative === null ? 'new' : `${percent(root.relative)}${intervalText(root)}`}), ${rootVerdict(root)}.**`;
   out.push(rootLine);
   if (multi) {
     const range = (s: Spread | undefined) => (s ? `${formatSpanTime(s.min)}–${formatSpanTime(s.max)} (${spreadText(s)})` : '—');
@@ -191,13 +212,17 @@ export function renderTiming(r: MilestoneReport): string[] {
     out.push(`| --- | --- | --- | --- | --- |${multi ? ' --- |' : ''}`);
     for (const d of t.changes) out.push(deltaRow(d, multi));
   }
-  if (t.inherited.length) {
-    const shown = t.inherited
+  const spanList = (list: readonly SpanDelta[]) => {
+    const shown = list
       .slice(0, 6)
       .map((d) => `${code(d.name)} (${formatSpanTimeChange(d.deltaNs)}, ${d.relative === null ? 'new' : percent(d.relative)})`);
-    const more = t.inherited.length > shown.length ? `, and ${t.inherited.length - shown.length} more` : '';
-    out.push('', `Enclosing spans that changed only through these: ${shown.join(', ')}${more}.`);
-  }
+    return `${shown.join(', ')}${list.length > shown.length ? `, and ${list.length - shown.length} more` : ''}`;
+  };
+  const following = t.inherited.filter((d) => (d.via?.length ?? 0) > 0);
+  const summed = t.inherited.filter((d) => (d.via?.length ?? 0) === 0);
+  if (following.length) out.push('', `Enclosing spans that changed only through these: ${spanList(following)}.`);
+  if (summed.length)
+    out.push('', `Enclosing spans whose total moved through small changes inside them, none called on its own: ${spanList(summed)}.`);
   if (t.phases.length) {
     out.push('', 'Counters per phase (per proof, baseline → after):', '');
     out.push(`| Phase | ${t.counterNames.map((n) => code(n)).join(' | ')} |`, `| --- |${t.counterNames.map(() => ' --- |').join('')}`);

@@ -74,6 +74,7 @@ function spanDelta(row: DiffRow, root: string): SpanDelta {
   if (row.base?.spread) d.baseSpread = row.base.spread;
   if (row.after?.spread) d.afterSpread = row.after.spread;
   if (row.via) d.via = row.via.map((v) => relPath(v, root));
+  if (row.total) d.total = row.total;
   return d;
 }
 

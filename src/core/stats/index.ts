@@ -167,6 +167,18 @@ export function judge(c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>, o: J
     return { verdict: dir, reason: `${pct(est)} ${ci}, ${sigText}` };
   }
   if (lo >= -thr && hi <= thr) return { verdict: 'unchanged', reason: `${ci} lies within ±${plainPct(thr)}` };
+  // Too few runs for the test to reach alpha at all, however clear the change: say so, and how many.
+  if (excludesZero && Math.abs(est) >= thr && !sig && smallestP(c.n.base, c.n.after) >= alpha) {
+    let k = n;
+    while (smallestP(k, k) >= alpha) k++;
+    return {
+      verdict: 'inconclusive',
+      reason:
+        `${pct(est)} ${ci}: ${c.n.base} and ${c.n.after} runs cannot confirm it (the permutation test's smallest p with them is ` +
+        `${fmtP(smallestP(c.n.base, c.n.after))}; p < ${alpha} is needed); ${k} runs per side can`,
+      moreRuns: k - n,
+    };
+  }
   // How much narrower the interval must get: to exclude 0 (a change beyond the threshold), or to
   // fit inside ±threshold (a change below it). Its width shrinks as 1/√n.
   const half = (hi - lo) / 2;
@@ -192,8 +204,16 @@ export function judge(c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>, o: J
   };
 }
 
+/** The smallest two-sided p a permutation test of the means can give with samples of these sizes. */
+export function smallestP(nBase: number, nAfter: number): number {
+  let splits = 1; // C(nBase + nAfter, nBase), built up exactly enough for the sizes used
+  for (let i = 1; i <= nBase; i++) splits = (splits * (nAfter + i)) / i;
+  return Math.min(1, 2 / splits);
+}
+
 export function fmtP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
   if (p < 0.001) return '<0.001';
-  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+  // Three decimals up to 0.1, so a p just above the usual levels (0.01, 0.05) does not print as them.
+  return p < 0.1 ? p.toFixed(3) : p.toFixed(2);
 }

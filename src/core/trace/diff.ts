@@ -89,6 +89,8 @@ export interface DiffRow {
   moreRuns?: number;
   /** For `inherited`: the descendants whose own change explains this span's. */
   via?: string[];
+  /** For `inherited`: the verdict on the total alone, and why (before the change was attributed). */
+  total?: { verdict: Verdict; reason: string };
   /** Event counters of this path per run, when it has any; `changed` lists those that differ. */
   counters?: CounterDelta[];
   countersChanged?: boolean;
@@ -360,6 +362,7 @@ export function diffAggregates(
           : 'unchanged';
     if (ownVerdict === 'faster' || ownVerdict === 'slower') continue;
     const was = row.verdict;
+    row.total = { verdict: was, reason: row.reason };
     row.verdict = 'inherited';
     delete row.moreRuns;
     const unsettled = was === 'inconclusive' ? ' (the total alone is not settled)' : '';
@@ -438,14 +441,40 @@ function sideWarnings(
     ['baseline', base, baseAggs],
     ['after trace', after, afterAggs],
   ] as const) {
+    const unclear: Array<{ t: Trace; n: number }> = [];
     for (const [i, t] of ts.entries()) {
       const name = many ? `${label} ${t.source ?? ''}`.trim() : label;
       const a = aggs[i]!;
       if (a.excludedIncomplete > 0) w.push(`The ${name} has ${a.excludedIncomplete} root span(s) that never closed; they are left out.`);
       const unparsed = t.unparsedCount ?? t.unparsed.length;
-      if (unparsed > 0) w.push(`The ${name} has ${unparsed} line(s) that were not understood (first: line ${t.unparsed[0]?.line}).`);
+      if (unparsed > 0) unclear.push({ t, n: unparsed });
       for (const x of t.warnings ?? []) w.push(`${name}: ${x}`);
+    }
+    if (unclear.length === 0) continue;
+    const first = unclear[0]!;
+    const where = `line ${first.t.unparsed[0]?.line}`;
+    if (!many) w.push(`The ${label} has ${first.n} line(s) that were not understood (first: ${where}).`);
+    else {
+      // One line per side: recorded runs of one program tend to print the same extra lines each.
+      const lo = Math.min(...unclear.map((u) => u.n));
+      const hi = Math.max(...unclear.map((u) => u.n));
+      const text = first.t.unparsed[0]?.text;
+      const side = label.replace(/ trace$/, '');
+      const who =
+        unclear.length < ts.length
+          ? `${unclear.length} of the ${ts.length} ${side} traces ${unclear.length === 1 ? 'has' : 'have'}`
+          : ts.length === 1
+            ? `The ${side} trace has`
+            : `All ${ts.length} ${side} traces have`;
+      w.push(
+        `${who} line(s) that were not understood ` +
+          `(${lo === hi ? lo : `${lo}–${hi}`} each; first: ${first.t.source ?? 'a trace'} ${where}${text ? `: "${clip(text, 80)}"` : ''}).`,
+      );
     }
   }
   return w;
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

@@ -9,7 +9,7 @@
 import { newSpan, NO_EVENTS, NO_FIELDS, selfOf, setRootIndex, TraceBuilder, type FormatParser } from './build';
 import { lastEnd, parseDurationAt } from './duration';
 import { levelAt } from './forest';
-import { isCargoLine } from './lines';
+import { isForeignLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
 import { detach, FrozenCache, skipQuoted, StringPool, stripAnsi, unquoteDebug } from './strings';
 
@@ -343,7 +343,7 @@ export class FmtParser implements FormatParser {
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
     this.b.content(lineNo);
-    if (isCargoLine(s)) this.b.foreignLines++;
+    if (isForeignLine(s, lineNo)) this.b.foreignLines++;
     else this.b.bad(lineNo, s, 'not a tracing-subscriber fmt line');
   }
 

@@ -7,7 +7,7 @@
  * a line with a shorter stack ends every span deeper than that stack.
  */
 import { addChild, NO_CHILDREN, NO_EVENTS, NO_FIELDS, setRootIndex, TraceBuilder, type FormatParser } from './build';
-import { isCargoLine } from './lines';
+import { isForeignLine } from './lines';
 import type { Span, Trace } from './model';
 import { FrozenCache, StringPool } from './strings';
 
@@ -209,7 +209,7 @@ export class FoldedParser implements FormatParser {
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
     this.b.content(lineNo);
-    if (isCargoLine(s)) this.b.foreignLines++;
+    if (isForeignLine(s, lineNo)) this.b.foreignLines++;
     else this.b.bad(lineNo, s, 'not a folded stack line (`frame; frame; ... <ns>`)');
   }
 

@@ -8,7 +8,7 @@
  */
 import { NO_CHILDREN, NO_EVENTS, NO_FIELDS, takeGathered, TraceBuilder, type FormatParser } from './build';
 import { lastEnd, parseDecimal, parseDurationAt } from './duration';
-import { isCargoLine } from './lines';
+import { isForeignLine } from './lines';
 import type { Span, Trace, TraceEvent } from './model';
 import { SliceCache, skipQuoted, StringPool, stripAnsi, unquoteDebug, utf8FromBytes } from './strings';
 
@@ -283,7 +283,7 @@ export class ForestParser implements FormatParser {
   private other(s: string, lineNo: number): void {
     if (s.trim().length === 0) return;
     this.b.content(lineNo);
-    if (isCargoLine(s)) this.b.foreignLines++;
+    if (isForeignLine(s, lineNo)) this.b.foreignLines++;
     else this.bad(lineNo, s, 'not tracing-forest output');
   }
 

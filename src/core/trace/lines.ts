@@ -115,3 +115,11 @@ const CARGO_DIAGNOSTIC =
 export function isCargoLine(line: string): boolean {
   return CARGO_STATUS.test(line) || CARGO_DIAGNOSTIC.test(line);
 }
+
+/**
+ * Lines around a trace that are known not to be part of it: cargo's, and the `$ command` line a
+ * capture starts with (written by `milestone-scope ab`, as a shell would echo it).
+ */
+export function isForeignLine(line: string, lineNo: number): boolean {
+  return (lineNo === 1 && line.startsWith('$ ')) || isCargoLine(line);
+}

@@ -7,6 +7,7 @@ import {
   createRandom,
   deriveSeed,
   judge,
+  smallestP,
   mad,
   mannWhitney,
   mean,
@@ -24,8 +25,14 @@ test('seeded generator: same seed, same sequence; different seeds differ; unifor
   const b = createRandom(42);
   const c = createRandom(43);
   const xs = Array.from({ length: 5 }, () => a.next());
-  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.next()));
-  assert.notDeepEqual(xs, Array.from({ length: 5 }, () => c.next()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 5 }, () => b.next()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 5 }, () => c.next()),
+  );
   const r = createRandom(7);
   const counts = new Array(10).fill(0);
   let sum = 0;
@@ -74,8 +81,16 @@ test('Mann–Whitney: exact p without ties, normal approximation with tie correc
   const tied = mannWhitney([1, 2, 2, 3, 4, 4, 8], [2, 3, 5, 6, 7, 7, 9, 10]);
   assert.equal(tied.method, 'normal');
   close(tied.p, 0.08066077105967069, 1e-6);
-  const x = [101.0368, 102.4649, 100.9913, 96.0905, 102.7161, 101.3391, 98.3891, 101.7434, 101.0937, 100.8824, 100.0853, 101.6401, 97.7906, 99.5113, 98.5536, 101.7965, 100.1192, 99.1226, 97.6543, 99.2284, 100.0244, 99.1732, 103.8822, 103.0202, 91.8665, 94.333, 99.4757, 98.7334, 100.6409, 100.652];
-  const y = [108.3535, 98.6639, 100.8672, 108.1283, 103.9401, 103.9892, 100.458, 97.0558, 102.5024, 102.327, 98.3179, 99.9503, 101.7839, 99.1657, 101.7052, 102.2864, 102.1068, 100.4811, 103.7812, 104.6735, 102.9625, 99.5453, 104.195, 100.4957, 104.6375, 98.7846, 104.7434, 101.9398, 98.2538, 101.0583];
+  const x = [
+    101.0368, 102.4649, 100.9913, 96.0905, 102.7161, 101.3391, 98.3891, 101.7434, 101.0937, 100.8824, 100.0853, 101.6401, 97.7906, 99.5113,
+    98.5536, 101.7965, 100.1192, 99.1226, 97.6543, 99.2284, 100.0244, 99.1732, 103.8822, 103.0202, 91.8665, 94.333, 99.4757, 98.7334,
+    100.6409, 100.652,
+  ];
+  const y = [
+    108.3535, 98.6639, 100.8672, 108.1283, 103.9401, 103.9892, 100.458, 97.0558, 102.5024, 102.327, 98.3179, 99.9503, 101.7839, 99.1657,
+    101.7052, 102.2864, 102.1068, 100.4811, 103.7812, 104.6735, 102.9625, 99.5453, 104.195, 100.4957, 104.6375, 98.7846, 104.7434, 101.9398,
+    98.2538, 101.0583,
+  ];
   const big = mannWhitney(x, y);
   assert.equal(big.method, 'normal');
   close(big.p, 0.009068760993273545, 1e-6);
@@ -160,4 +175,20 @@ test('judge: thresholds, significance and the runs that would settle an inconclu
   // Half-width 3% must shrink to 3%·… : (0.03/0.03)² · 10 · 1.2 = 12 runs, 2 more.
   assert.equal(wide.moreRuns, 2);
   assert.match(wide.reason, /about 2 more run/);
+});
+
+test('judge: too few runs for the permutation test to reach alpha are named as the reason, with the runs that can', () => {
+  // Exact: 2 / C(6, 3) = 0.1; 2 / C(10, 5) < 0.01.
+  assert.equal(smallestP(3, 3), 0.1);
+  assert.ok(smallestP(4, 4) > 0.01 && smallestP(5, 5) < 0.01);
+  const three = judge({ n: { base: 3, after: 3 }, estimate: -0.15, ci95: { lo: -0.16, hi: -0.14 } }, { threshold: 0.01, p: 0.1 });
+  assert.equal(three.verdict, 'inconclusive');
+  assert.match(
+    three.reason,
+    /3 and 3 runs cannot confirm it \(the permutation test's smallest p with them is 0\.10; p < 0\.01 is needed\); 5 runs per side can$/,
+  );
+  assert.equal(three.moreRuns, 2);
+  // With enough runs, a p above alpha is the data's answer, not the sample size's.
+  const five = judge({ n: { base: 5, after: 5 }, estimate: -0.15, ci95: { lo: -0.2, hi: -0.1 } }, { threshold: 0.01, p: 0.03 });
+  assert.match(five.reason, /the permutation test does not confirm it \(p = 0\.030/);
 });
