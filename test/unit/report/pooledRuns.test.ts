@@ -28,6 +28,11 @@ function run(
   } as ProfileRun;
 }
 
+const times = (c: { baseline: ProfileRun[]; after: ProfileRun[] }) => ({
+  baseline: c.baseline.map((r) => r.time),
+  after: c.after.map((r) => r.time),
+});
+
 test('comparedRuns: every passed baseline, every passed after run since the latest baseline; an A/B session by itself', () => {
   const runs = [
     run('baseline', '01'),
@@ -39,14 +44,7 @@ test('comparedRuns: every passed baseline, every passed after run since the late
     run('after', '07'),
   ];
   const c = comparedRuns(runs);
-  assert.deepEqual(
-    c.baseline.map((r) => r.time),
-    ['01', '03'],
-  );
-  assert.deepEqual(
-    c.after.map((r) => r.time),
-    ['05', '07'],
-  );
+  assert.deepEqual(times(c), { baseline: ['01', '03'], after: ['05', '07'] });
   const session = [
     ...runs,
     run('baseline', '08', 'passed', { session: 's1' }),
@@ -55,14 +53,7 @@ test('comparedRuns: every passed baseline, every passed after run since the late
     run('baseline', '11', 'passed', { session: 's1', source: 'worktree' }),
   ];
   const s = comparedRuns(session);
-  assert.deepEqual(
-    s.baseline.map((r) => r.time),
-    ['08', '11'],
-  );
-  assert.deepEqual(
-    s.after.map((r) => r.time),
-    ['09', '10'],
-  );
+  assert.deepEqual(times(s), { baseline: ['08', '11'], after: ['09', '10'] });
   // Recorded before warm-ups were marked: nothing tells them apart, so all are kept, and said so.
   assert.equal(s.warmupsUnmarked, true);
   assert.deepEqual(comparedRuns([]), { baseline: [], after: [] });
@@ -79,14 +70,7 @@ test("comparedRuns: an A/B session's warm-up runs are left out, as the session l
     ab('after', '06', false),
     ab('baseline', '07', false),
   ]);
-  assert.deepEqual(
-    c.baseline.map((r) => r.time),
-    ['04', '07'],
-  );
-  assert.deepEqual(
-    c.after.map((r) => r.time),
-    ['05', '06'],
-  );
+  assert.deepEqual(times(c), { baseline: ['04', '07'], after: ['05', '06'] });
   assert.equal(c.session, 's2');
   assert.equal(c.warmups, 2);
   assert.equal(c.warmupsUnmarked, undefined);
