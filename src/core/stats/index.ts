@@ -198,9 +198,11 @@ export function judge(c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>, o: J
       moreRuns: more,
     };
   }
+  // Too many runs to suggest: say which of the two makes it so.
+  const close = Math.abs(Math.abs(est) - thr) < thr;
   return {
     verdict: 'inconclusive',
-    reason: `${pct(est)} ${ci}: ${why}; the change is too close to the threshold to settle with a few more runs`,
+    reason: `${pct(est)} ${ci}: ${why}; ${close ? 'the change is too close to the threshold' : 'the span varies too much from run to run'} to settle with a few more runs`,
   };
 }
 

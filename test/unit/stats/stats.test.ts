@@ -188,6 +188,16 @@ test('judge: too few runs for the permutation test to reach alpha are named as t
     /3 and 3 runs cannot confirm it \(the permutation test's smallest p with them is 0\.10; p < 0\.01 is needed\); 5 runs per side can$/,
   );
   assert.equal(three.moreRuns, 2);
+  // Too many runs to suggest: because the change sits at the threshold, or because the span is noisy.
+  const n12 = { base: 12, after: 12 };
+  assert.match(
+    judge({ n: n12, estimate: -0.0101, ci95: { lo: -0.06, hi: 0.04 } }, { threshold: 0.01, p: 0.3 }).reason,
+    /too close to the threshold/,
+  );
+  assert.match(
+    judge({ n: n12, estimate: -0.042, ci95: { lo: -0.41, hi: 0.57 } }, { threshold: 0.01, p: 0.8 }).reason,
+    /varies too much from run to run/,
+  );
   // With enough runs, a p above alpha is the data's answer, not the sample size's.
   const five = judge({ n: { base: 5, after: 5 }, estimate: -0.15, ci95: { lo: -0.2, hi: -0.1 } }, { threshold: 0.01, p: 0.03 });
   assert.match(five.reason, /the permutation test does not confirm it \(p = 0\.030/);
