@@ -2,6 +2,7 @@
 import type { Catalog, Milestone } from '../catalog/model';
 import { aggregate } from '../trace/aggregate';
 import { mergeAggregates } from '../trace/runSet';
+import { describeFiles } from '../trace/render';
 import type { Trace } from '../trace/model';
 import type { MilestoneReport, ReportMilestone, ReportWorkItem, TraceInfo } from './model';
 import { computeTiming, largestRoot, residualBottlenecks, type TimingOptions } from './timing';
@@ -23,10 +24,7 @@ function side(
   const last = all[all.length - 1]!;
   if (all.length === 1) return { traces: [last.trace], info: last.info, last };
   const files = all.map((t) => t.info.file);
-  const dirs = new Set(files.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));
-  const [dir] = dirs;
-  const file = dirs.size === 1 && dir ? `${files.length} traces in ${dir}` : `${files.length} traces: ${files.join(', ')}`;
-  const info: LoadedTrace['info'] = { ...last.info, file, files };
+  const info: LoadedTrace['info'] = { ...last.info, file: describeFiles(files, 'traces'), files };
   return { traces: all.map((t) => t.trace), info, last };
 }
 

@@ -4,6 +4,7 @@ import { FORMAT_NAMES } from './build';
 import type { DiffRow, TraceDiff, Verdict } from './diff';
 import { formatSpanTime, formatSpanTimeChange } from './duration';
 import type { DurationKind, Trace } from './model';
+import { fmtP } from '../stats/index';
 
 export const KIND_LABELS: Record<DurationKind, string> = {
   busy: 'busy time',
@@ -122,9 +123,19 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   'only-after': 'new',
 };
 
+/**
+ * Several files of one side, briefly: `5 files in .milestone-scope/traces/2/` when they share a
+ * folder (recorded runs do), else every file named.
+ */
+export function describeFiles(files: readonly string[], noun = 'files'): string {
+  const dirs = new Set(files.map((f) => f.slice(0, Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1)));
+  const [dir] = dirs;
+  return dirs.size === 1 && dir ? `${files.length} ${noun} in ${dir}` : `${files.length} ${noun}: ${files.join(', ')}`;
+}
+
 function sideText(label: string, s: TraceDiff['base']): string {
   const roots = s.roots.map((r) => `${r.name} ×${r.count}`).join(', ');
-  const files = s.sources.length > 1 ? `${s.sources.length} files: ${s.source ?? s.sources.join(', ')}` : (s.source ?? '');
+  const files = s.sources.length > 1 ? describeFiles(s.sources) : (s.source ?? '');
   return `${label}${files} (${FORMAT_NAMES[s.format]}, ${KIND_LABELS[s.durationKind]}; ${roots})`;
 }
 
@@ -145,11 +156,9 @@ export function changeWithInterval(r: DiffRow): string {
   return `${formatChange(r.relative)} [${formatChange(r.ci95.lo)}, ${formatChange(r.ci95.hi)}]`;
 }
 
-/** p or q as printed: `<0.001`, `0.004`, `0.31`. */
+/** p or q as printed in tables: the statistics' own format, `-` when there is none. */
 export function formatP(p: number | null): string {
-  if (p === null || !Number.isFinite(p)) return '-';
-  if (p < 0.001) return '<0.001';
-  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+  return p === null || !Number.isFinite(p) ? '-' : fmtP(p);
 }
 
 function pText(r: DiffRow): string {

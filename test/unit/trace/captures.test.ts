@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffRunSets, parseTrace } from '../../../src/core/trace/index';
+import { describeFiles } from '../../../src/core/trace/render';
 import { read } from './helpers';
 
 /** A capture as `milestone-scope ab` writes one: its `$ command` line, the program's own lines, the tree. */
@@ -37,4 +38,10 @@ test('several files per side: lines not understood are one warning per side, wit
     'The baseline has 1 line(s) that were not understood (first: line 2).',
     'The after trace has 2 line(s) that were not understood (first: line 2).',
   ]);
+});
+
+test('several files of a side are named by their folder when they share one, else one by one', () => {
+  assert.equal(describeFiles(['t/2/a.txt', 't/2/b.txt'], 'traces'), '2 traces in t/2/');
+  assert.equal(describeFiles(['t/2/a.txt', 'u/b.txt']), '2 files: t/2/a.txt, u/b.txt');
+  assert.equal(describeFiles(['a.txt', 'b.txt']), '2 files: a.txt, b.txt');
 });

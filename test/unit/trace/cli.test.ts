@@ -105,7 +105,7 @@ test('trace diff with several files per side: --base/--after, folders, JSON rows
     // Text shows the interval.
     const text = await run('trace', 'diff', '--base', 'forest_multi.txt', '--after', dir, '--all', '--threshold', '5');
     assert.match(text.out, /[−+]?\d+\.\d % \[[−+]?\d+\.\d %, [−+]?\d+\.\d %\]/);
-    assert.match(text.out, /2 files: /);
+    assert.match(text.out, /^After:    2 files in \S+\/ \(tracing-forest/m);
     // Bad input: an empty folder, a missing path, a side without files, both forms at once.
     const empty = path.join(dir, 'empty');
     mkdirSync(empty);
