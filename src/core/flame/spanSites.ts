@@ -8,6 +8,7 @@ import { formatPercent, share } from '../trace/render';
 import { matchesHighlight } from './highlight';
 import { findSpanDefinitions, pickLocationCandidate, type DefinitionKind } from './sourceSearch';
 import type { SpanTiming } from './spanTimings';
+import { fmtP } from '../stats/format';
 
 export interface SpanSite {
   name: string;
@@ -61,7 +62,7 @@ export function changeText(p: SpanTiming): string | undefined {
   if (!c) return undefined;
   const extras: string[] = [VERDICTS[c.verdict] ?? c.verdict];
   if (c.ci95) extras.push(`95% CI ${formatPercent(c.ci95.lo)}…${formatPercent(c.ci95.hi)}`);
-  if (c.p !== undefined) extras.push(`p=${c.p < 0.001 ? '<0.001' : c.p.toFixed(3)}`);
+  if (c.p !== undefined) extras.push(`p=${fmtP(c.p)}`);
   return `${formatPercent(c.relative)} vs baseline (${extras.join(', ')})`;
 }
 

@@ -19,6 +19,8 @@ export { classifyOutliers, tukeyFences, type Fences, type OutlierClassification 
 export { bootstrapRelativeChange, type BootstrapResult } from './bootstrap';
 export { mannWhitney, normalCdf, erfc, type MannWhitneyResult } from './mannWhitney';
 export { benjaminiHochberg } from './fdr';
+export { fmtP } from './format';
+import { fmtP } from './format';
 export { permutationTest } from './permutation';
 
 /** Bootstrap resamples by default. */
@@ -211,11 +213,4 @@ export function smallestP(nBase: number, nAfter: number): number {
   let splits = 1; // C(nBase + nAfter, nBase), built up exactly enough for the sizes used
   for (let i = 1; i <= nBase; i++) splits = (splits * (nAfter + i)) / i;
   return Math.min(1, 2 / splits);
-}
-
-export function fmtP(p: number): string {
-  if (!Number.isFinite(p)) return 'n/a';
-  if (p < 0.001) return '<0.001';
-  // Three decimals up to 0.1, so a p just above the usual levels (0.01, 0.05) does not print as them.
-  return p < 0.1 ? p.toFixed(3) : p.toFixed(2);
 }

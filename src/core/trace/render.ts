@@ -4,7 +4,7 @@ import { FORMAT_NAMES } from './build';
 import type { DiffRow, TraceDiff, Verdict } from './diff';
 import { formatSpanTime, formatSpanTimeChange } from './duration';
 import type { DurationKind, Trace } from './model';
-import { fmtP } from '../stats/index';
+import { fmtP } from '../stats/format';
 
 export const KIND_LABELS: Record<DurationKind, string> = {
   busy: 'busy time',

@@ -1,6 +1,7 @@
 /** The compare view's table of span-path deltas, sortable by any column. */
 import type { FlameDocument, FlameView } from '../../core/flame/data';
 import { formatChange } from '../../core/flame/format';
+import { fmtP } from '../../core/stats/format';
 import { formatSpanTime, formatSpanTimeChange } from '../../core/trace/duration';
 import { deltaRows, sortDeltaRows, type DeltaColumn, type DeltaRow } from './describe';
 import { clear, h, sortableHeader } from './dom';
@@ -102,7 +103,7 @@ export class DeltaTable {
             { className: 'num', title: st ? `${st.verdict}${st.lo !== undefined ? `; 95% interval of the change ${ci}` : ''}` : '' },
             ci,
           ),
-          h('td', { className: 'num' }, st?.p === undefined ? '–' : st.p < 0.001 ? '<0.001' : st.p.toFixed(3)),
+          h('td', { className: 'num' }, st?.p === undefined ? '–' : fmtP(st.p)),
         );
       }
       const pick = () => this.onPick(r.node);

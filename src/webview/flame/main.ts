@@ -5,6 +5,7 @@
 import type { FlameDocument, FlameView, FlameViewKind } from '../../core/flame/data';
 import { baselineWidthView, leftHeavyView, proofCount, type DerivedView } from '../../core/flame/derived';
 import { formatCount, formatPercent } from '../../core/flame/format';
+import { fmtP } from '../../core/stats/format';
 import { formatSpanTime } from '../../core/trace/duration';
 import { matchesHighlight } from '../../core/flame/highlight';
 import { FlameChart, type ChartModel } from './chart';
@@ -767,7 +768,7 @@ class App {
         d.rows.splice(3, 0, ['Verdict', st.verdict]);
         if (st.lo !== undefined && st.hi !== undefined)
           d.rows.splice(4, 0, ['95% interval of the change', `${formatSignedPercent(st.lo)} … ${formatSignedPercent(st.hi)}`]);
-        if (st.p !== undefined) d.rows.splice(5, 0, ['p', st.p < 0.001 ? '< 0.001' : st.p.toFixed(3)]);
+        if (st.p !== undefined) d.rows.splice(5, 0, ['p', fmtP(st.p)]);
       }
     }
     return d;
