@@ -12,6 +12,7 @@ import { permutationTest } from './permutation';
 import { classifyOutliers } from './outliers';
 import { DEFAULT_SEED } from './random';
 import { summarize, type SampleSummary } from './summary';
+import { fmtP } from './format';
 
 export { createRandom, deriveSeed, DEFAULT_SEED, type Random } from './random';
 export { mean, median, stddev, mad, quantile, quantileSorted, summarize, type SampleSummary } from './summary';
@@ -20,7 +21,6 @@ export { bootstrapRelativeChange, type BootstrapResult } from './bootstrap';
 export { mannWhitney, normalCdf, erfc, type MannWhitneyResult } from './mannWhitney';
 export { benjaminiHochberg } from './fdr';
 export { fmtP } from './format';
-import { fmtP } from './format';
 export { permutationTest } from './permutation';
 
 /** Bootstrap resamples by default. */
@@ -170,14 +170,15 @@ export function judge(c: Pick<SampleComparison, 'n' | 'estimate' | 'ci95'>, o: J
   }
   if (lo >= -thr && hi <= thr) return { verdict: 'unchanged', reason: `${ci} lies within ±${plainPct(thr)}` };
   // Too few runs for the test to reach alpha at all, however clear the change: say so, and how many.
-  if (excludesZero && Math.abs(est) >= thr && !sig && smallestP(c.n.base, c.n.after) >= alpha) {
+  const floorP = smallestP(c.n.base, c.n.after);
+  if (excludesZero && Math.abs(est) >= thr && !sig && floorP >= alpha) {
     let k = n;
     while (smallestP(k, k) >= alpha) k++;
     return {
       verdict: 'inconclusive',
       reason:
         `${pct(est)} ${ci}: ${c.n.base} and ${c.n.after} runs cannot confirm it (the permutation test's smallest p with them is ` +
-        `${fmtP(smallestP(c.n.base, c.n.after))}; p < ${alpha} is needed); ${k} runs per side can`,
+        `${fmtP(floorP)}; p < ${alpha} is needed); ${k} runs per side can`,
       moreRuns: k - n,
     };
   }

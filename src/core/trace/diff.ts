@@ -24,6 +24,7 @@ import { aggregate, type PathStats, type Spread, type TraceAggregate } from './a
 import { FORMAT_NAMES } from './build';
 import { PATH_SEPARATOR, type DurationKind, type Trace } from './model';
 import { mergeAggregates } from './runSet';
+import { excerpt } from './strings';
 
 export type Verdict = 'faster' | 'slower' | 'unchanged' | 'inconclusive' | 'inherited' | 'only-base' | 'only-after';
 
@@ -468,13 +469,9 @@ function sideWarnings(
             : `All ${ts.length} ${side} traces have`;
       w.push(
         `${who} line(s) that were not understood ` +
-          `(${lo === hi ? lo : `${lo}–${hi}`} each; first: ${first.t.source ?? 'a trace'} ${where}${text ? `: "${clip(text, 80)}"` : ''}).`,
+          `(${lo === hi ? lo : `${lo}–${hi}`} each; first: ${first.t.source ?? 'a trace'} ${where}${text ? `: "${excerpt(text, 79)}"` : ''}).`,
       );
     }
   }
   return w;
-}
-
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
