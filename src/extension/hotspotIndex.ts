@@ -221,13 +221,15 @@ export class HotspotIndex implements vscode.Disposable {
       const rel = relative(root, doc.uri.fsPath);
       if (rel !== undefined && paths.has(rel)) buffers.set(rel, doc.getText());
     }
+    // What the anchors are placed on: the unsaved buffer when there is one, else the file on disk.
+    const textOf = (p: string) => buffers.get(p) ?? disk.get(p);
     for (const p of paths) {
-      const text = buffers.get(p) ?? disk.get(p);
+      const text = textOf(p);
       if (text !== undefined) placedOn.set(vscode.Uri.file(path.join(root, p)).toString(), text);
     }
     const lineCache = new Map<string, string[] | undefined>();
     const linesOf = (p: string) => {
-      if (!lineCache.has(p)) lineCache.set(p, (buffers.get(p) ?? disk.get(p))?.split('\n'));
+      if (!lineCache.has(p)) lineCache.set(p, textOf(p)?.split('\n'));
       return lineCache.get(p);
     };
     const bufferHunks = (p: string) => {
